@@ -1,0 +1,3 @@
+from aitower.cli import main
+
+main()

@@ -1,0 +1,172 @@
+"""Use cases for API keys: create (secret shown once), list, revoke, and resolve a presented key."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from aitower.core.access import domain
+from aitower.core.access.entities import ApiKey, CreatedApiKey
+from aitower.core.access.principal import Principal, PrincipalKind
+from aitower.core.access.roles import Role
+from aitower.core.access.secrets import api_key_prefix, generate_api_key, hash_token, tokens_equal
+from aitower.core.access.service import get_unit
+from aitower.core.access.tables import ApiKeyRow
+from aitower.core.audit.service import ChangeContext, record_change
+from aitower.core.db.base import utcnow
+from aitower.core.errors import Conflict, InvalidInput, NotFound
+
+# last_used_at is written at most this often per key, so busy machine clients don't turn every
+# read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def key_from_row(row: ApiKeyRow) -> ApiKey:
+    return ApiKey(
+        id=row.id,
+        name=row.name,
+        prefix=row.prefix,
+        role=Role(row.role),
+        unit_id=row.unit_id,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+        last_used_at=row.last_used_at,
+    )
+
+
+def _audit_doc(key: ApiKey) -> dict[str, object]:
+    return {
+        "name": key.name,
+        "prefix": key.prefix,
+        "role": key.role,
+        "unit_id": key.unit_id,
+        "expires_at": key.expires_at,
+        "revoked_at": key.revoked_at,
+    }
+
+
+def create_api_key(
+    session: Session,
+    ctx: ChangeContext,
+    *,
+    name: str,
+    role: Role,
+    unit_ref: str | uuid.UUID | None,
+    expires_at: datetime | None = None,
+) -> CreatedApiKey:
+    name = domain.clean_text(name, "name", max_length=120)
+    unit_id = None
+    if unit_ref is not None:
+        try:
+            unit_id = get_unit(session, unit_ref).id
+        except NotFound:
+            raise InvalidInput.on("unit", f"unknown business unit {str(unit_ref)!r}") from None
+    domain.check_key_grant(
+        ctx.principal.role, ctx.principal.unit_ids, domain.KeyGrant(role, unit_id)
+    )
+    now = utcnow()
+    if expires_at is not None and expires_at <= now:
+        raise InvalidInput.on("expires_at", "must be in the future")
+    new = generate_api_key()
+    if session.execute(select(ApiKeyRow.id).where(ApiKeyRow.prefix == new.prefix)).first():
+        raise Conflict("key prefix collision; please retry")  # 1 in 4 billion
+    row = ApiKeyRow(
+        name=name,
+        prefix=new.prefix,
+        secret_hash=new.secret_hash,
+        role=role.value,
+        unit_id=unit_id,
+        created_by=ctx.principal.actor,
+        created_at=now,
+        expires_at=expires_at,
+    )
+    session.add(row)
+    session.flush()
+    key = key_from_row(row)
+    record_change(session, ctx, "apikey.create", "api_key", key.id, after=_audit_doc(key))
+    return CreatedApiKey(key, new.secret)
+
+
+def _visible(principal: Principal):  # type: ignore[no-untyped-def]
+    query = select(ApiKeyRow)
+    if principal.unit_ids is not None:
+        query = query.where(ApiKeyRow.unit_id.in_(principal.unit_ids))
+    return query
+
+
+def list_api_keys(
+    session: Session,
+    principal: Principal,
+    *,
+    include_revoked: bool = True,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[ApiKey], int]:
+    query = _visible(principal)
+    if not include_revoked:
+        query = query.where(ApiKeyRow.revoked_at.is_(None))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(
+        query.order_by(ApiKeyRow.created_at.desc(), ApiKeyRow.prefix).limit(limit).offset(offset)
+    ).scalars()
+    return [key_from_row(r) for r in rows], int(total)
+
+
+def _key_row(session: Session, principal: Principal, ref: str | uuid.UUID) -> ApiKeyRow:
+    query = _visible(principal)
+    try:
+        query = query.where(ApiKeyRow.id == (ref if isinstance(ref, uuid.UUID) else uuid.UUID(ref)))
+    except ValueError:
+        query = query.where(ApiKeyRow.prefix == ref)
+    row: ApiKeyRow | None = session.execute(query).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"no API key {str(ref)!r}")
+    return row
+
+
+def revoke_api_key(session: Session, ctx: ChangeContext, ref: str | uuid.UUID) -> ApiKey:
+    """Revoking is final and idempotent: a revoked key stays revoked at its first time."""
+    row = _key_row(session, ctx.principal, ref)
+    if row.revoked_at is not None:
+        return key_from_row(row)
+    before = key_from_row(row)
+    row.revoked_at = utcnow()
+    session.flush()
+    after = key_from_row(row)
+    record_change(
+        session, ctx, "apikey.revoke", "api_key", row.id,
+        before=_audit_doc(before), after=_audit_doc(after),
+    )
+    return after
+
+
+def resolve_api_key(session: Session, presented: str) -> tuple[Principal, bool] | None:
+    """The principal a presented key stands for, and whether its last-used time is stale.
+
+    None for anything that is not a live key: unknown, wrong secret, revoked or expired.
+    """
+    prefix = api_key_prefix(presented)
+    if prefix is None:
+        return None
+    row = session.execute(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix)).scalar_one_or_none()
+    if row is None or not tokens_equal(row.secret_hash, hash_token(presented)):
+        return None
+    now = utcnow()
+    if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
+        return None
+    units = None if row.unit_id is None else frozenset({row.unit_id})
+    principal = Principal(PrincipalKind.apikey, row.id, row.prefix, Role(row.role), units)
+    stale = row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION
+    return principal, stale
+
+
+def touch_api_key(session: Session, key_id: uuid.UUID) -> None:
+    """Record use; not audited (usage is not a change to the key)."""
+    row = session.get(ApiKeyRow, key_id)
+    if row is not None:
+        row.last_used_at = utcnow()

@@ -1,0 +1,119 @@
+"""Browser authentication: password login with lockout, and server-side sessions.
+
+Sessions live in the database (only token hashes), so every server process behind a load
+balancer knows them, logout and disabling a user end them at once, and nothing rests on
+process memory.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from aitower.core.access import domain
+from aitower.core.access.principal import Principal, PrincipalKind, unit_scope
+from aitower.core.access.roles import Role
+from aitower.core.access.secrets import hash_token, new_session_token, verify_password
+from aitower.core.access.tables import UserRow, WebSessionRow
+from aitower.core.audit.service import ChangeContext, record_change
+from aitower.core.db.base import utcnow
+
+GENERIC_LOGIN_FAILURE = "Unknown username or wrong password."
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    """Either a principal and its new session token, or why not (and for how long)."""
+
+    principal: Principal | None
+    token: str | None
+    error: str | None = None
+    retry_after_seconds: int | None = None
+
+
+def user_principal(row: UserRow) -> Principal:
+    role = Role(row.role)
+    units = unit_scope(role, row.all_units, frozenset(m.unit_id for m in row.memberships))
+    return Principal(PrincipalKind.user, row.id, row.username, role, units, user_id=row.id)
+
+
+def login(
+    session: Session, ctx: ChangeContext, username: str, password: str, *, session_hours: int
+) -> LoginResult:
+    """Check a password; on success open a session. Failures are counted and may lock.
+
+    Runs in a write transaction that must be committed in every outcome, so the failure count
+    is kept: hence a result instead of an exception.
+    """
+    now = utcnow()
+    row = session.execute(
+        select(UserRow).where(UserRow.username == username.strip().lower())
+    ).scalar_one_or_none()
+    if row is not None and row.locked_until is not None and row.locked_until > now:
+        wait = domain.seconds_until(row.locked_until, now)
+        return LoginResult(None, None, f"Too many failed attempts; try again in {wait} s.", wait)
+    ok = verify_password(None if row is None else row.password_hash, password)
+    if row is None or not ok or row.disabled:
+        if row is not None and not ok:
+            _count_failure(session, ctx, row, now)
+        return LoginResult(None, None, GENERIC_LOGIN_FAILURE)
+    row.failed_logins, row.locked_until, row.last_login_at = 0, None, now
+    token = new_session_token()
+    session.add(
+        WebSessionRow(
+            token_hash=hash_token(token),
+            user_id=row.id,
+            created_at=now,
+            expires_at=now + timedelta(hours=session_hours),
+        )
+    )
+    principal = user_principal(row)
+    record_change(
+        session, ChangeContext(principal, ctx.request_id), "auth.login", "user", row.id
+    )
+    return LoginResult(principal, token)
+
+
+def _count_failure(session: Session, ctx: ChangeContext, row: UserRow, now: datetime) -> None:
+    row.failed_logins += 1
+    lock = domain.lock_duration(row.failed_logins)
+    after: dict[str, object] = {"failed_logins": row.failed_logins}
+    if lock is not None:
+        row.locked_until = now + lock
+        after["locked_until"] = row.locked_until
+    record_change(session, ctx, "auth.login_failed", "user", row.id, after=after)
+
+
+def resolve_session(session: Session, token: str) -> Principal | None:
+    found = session.execute(
+        select(WebSessionRow, UserRow)
+        .join(UserRow, UserRow.id == WebSessionRow.user_id)
+        .where(WebSessionRow.token_hash == hash_token(token))
+    ).first()
+    if found is None:
+        return None
+    web_session, user = found
+    if web_session.expires_at <= utcnow() or user.disabled:
+        return None
+    return user_principal(user)
+
+
+def logout(session: Session, ctx: ChangeContext, token: str) -> None:
+    session.execute(delete(WebSessionRow).where(WebSessionRow.token_hash == hash_token(token)))
+    record_change(session, ctx, "auth.logout", "user", ctx.principal.user_id)
+
+
+def purge_expired_sessions(session: Session) -> int:
+    result = session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= utcnow()))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def unlock(session: Session, ctx: ChangeContext, user_id: uuid.UUID) -> None:
+    row = session.get(UserRow, user_id)
+    if row is not None and (row.failed_logins or row.locked_until):
+        row.failed_logins, row.locked_until = 0, None
+        record_change(session, ctx, "user.unlock", "user", user_id)

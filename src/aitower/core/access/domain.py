@@ -1,0 +1,98 @@
+"""Rules for names and scopes of units, users and API keys: pure, no storage."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aitower.core.access.roles import Role, permissions_of
+from aitower.core.errors import Forbidden, InvalidInput
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+# Lockout: after this many failures in a row, each further failure locks the account for
+# twice as long as the last, from one minute up to an hour (OWASP authentication guidance).
+FAILURES_BEFORE_LOCK = 5
+FIRST_LOCK = timedelta(minutes=1)
+LONGEST_LOCK = timedelta(hours=1)
+
+
+def clean_text(value: str, field: str, *, max_length: int, required: bool = True) -> str:
+    text = value.strip()
+    if required and not text:
+        raise InvalidInput.on(field, "must not be empty")
+    if len(text) > max_length:
+        raise InvalidInput.on(field, f"must be at most {max_length} characters")
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+        raise InvalidInput.on(field, "must not contain control characters")
+    return text
+
+
+def check_username(username: str) -> str:
+    if not USERNAME_RE.match(username):
+        raise InvalidInput.on(
+            "username",
+            "use 2-64 lowercase letters, digits, dots, dashes or underscores, "
+            "starting with a letter or digit",
+        )
+    return username
+
+
+def check_email(email: str) -> str:
+    email = email.strip()
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        raise InvalidInput.on("email", "is not an email address")
+    return email.lower()
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64].strip("-")
+    if not SLUG_RE.match(slug):
+        raise InvalidInput.on("name", "must contain at least one letter or digit")
+    return slug
+
+
+def parse_role(value: str, field: str = "role") -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise InvalidInput.on(field, f"unknown role {value!r}; one of {', '.join(Role)}") from None
+
+
+def lock_duration(failed_logins: int) -> timedelta | None:
+    """How long to lock after ``failed_logins`` consecutive failures (None: no lock yet)."""
+    if failed_logins < FAILURES_BEFORE_LOCK:
+        return None
+    doublings = min(failed_logins - FAILURES_BEFORE_LOCK, 10)
+    return min(FIRST_LOCK * (2**doublings), LONGEST_LOCK)
+
+
+def seconds_until(moment: datetime, now: datetime) -> int:
+    return max(1, int((moment - now).total_seconds() + 0.999))
+
+
+@dataclass(frozen=True, slots=True)
+class KeyGrant:
+    role: Role
+    unit_id: uuid.UUID | None
+
+
+def check_key_grant(
+    creator_role: Role, creator_units: frozenset[uuid.UUID] | None, grant: KeyGrant
+) -> None:
+    """A key never carries more than its creator has: no wider role, no unit outside scope."""
+    if not permissions_of(grant.role) <= permissions_of(creator_role):
+        raise Forbidden(
+            f"a {creator_role.value} cannot create a key with role {grant.role.value}: "
+            "it would hold permissions you do not have"
+        )
+    if creator_units is None:
+        return
+    if grant.unit_id is None:
+        raise InvalidInput.on("unit", "choose one of your business units for this key")
+    if grant.unit_id not in creator_units:
+        raise Forbidden("you can only create keys for your own business units")

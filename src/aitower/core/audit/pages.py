@@ -1,0 +1,9 @@
+"""UI pages (being written)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def build_router() -> APIRouter:
+    return APIRouter(include_in_schema=False)

@@ -1,0 +1,242 @@
+"""Writing, reading, verifying and exporting the audit trail.
+
+``record_change`` runs inside the caller's transaction, so a change and its audit event commit
+or roll back together.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, TextIO
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from aitower.core.access.principal import Principal
+from aitower.core.audit.chain import (
+    CHAINED_FIELDS,
+    GENESIS_HASH,
+    ChainReport,
+    canonical_json,
+    event_hash,
+    format_time,
+    verify_chain,
+)
+from aitower.core.audit.tables import AuditEventRow, AuditHeadRow
+from aitower.core.db.base import utcnow
+
+HEAD_ROW_ID = 1
+VERIFY_BATCH = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeContext:
+    """Who makes a change and under which request: passed to every service that writes."""
+
+    principal: Principal
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    actor: str | None = None
+    action: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    seq: int
+    id: uuid.UUID
+    occurred_at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: str | None
+    prev_hash: str
+    hash: str
+    changed_fields: list[str] = field(default_factory=list)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime):
+        return format_time(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    raise TypeError(f"cannot record {type(value).__name__} in the audit trail")
+
+
+def _normalise(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Round-trip through canonical JSON so what is hashed is exactly what is stored."""
+    if doc is None:
+        return None
+    result: dict[str, Any] = json.loads(
+        json.dumps(doc, default=_json_default, sort_keys=True, allow_nan=False)
+    )
+    return result
+
+
+def record_change(
+    session: Session,
+    ctx: ChangeContext,
+    action: str,
+    object_type: str,
+    object_id: object | None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain in the current transaction."""
+    head = session.execute(
+        select(AuditHeadRow).where(AuditHeadRow.id == HEAD_ROW_ID).with_for_update()
+    ).scalar_one()
+    now = utcnow()
+    event: dict[str, Any] = {
+        "seq": head.seq + 1,
+        "id": str(uuid.uuid4()),
+        "occurred_at": format_time(now),
+        "actor": ctx.principal.actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "before": _normalise(before),
+        "after": _normalise(after),
+        "request_id": ctx.request_id,
+    }
+    digest = event_hash(head.hash, event)
+    row = AuditEventRow(
+        seq=event["seq"],
+        id=uuid.UUID(event["id"]),
+        occurred_at=now,
+        actor=event["actor"],
+        action=action,
+        object_type=object_type,
+        object_id=event["object_id"],
+        before=event["before"],
+        after=event["after"],
+        request_id=ctx.request_id,
+        prev_hash=head.hash,
+        hash=digest,
+    )
+    session.add(row)
+    head.seq, head.hash = row.seq, digest
+    session.flush()
+    return _to_event(row)
+
+
+def _changed(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    keys = set(before or {}) | set(after or {})
+    return sorted(k for k in keys if (before or {}).get(k) != (after or {}).get(k))
+
+
+def _to_event(row: AuditEventRow) -> AuditEvent:
+    return AuditEvent(
+        seq=row.seq,
+        id=row.id,
+        occurred_at=row.occurred_at,
+        actor=row.actor,
+        action=row.action,
+        object_type=row.object_type,
+        object_id=row.object_id,
+        before=row.before,
+        after=row.after,
+        request_id=row.request_id,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+        changed_fields=_changed(row.before, row.after),
+    )
+
+
+def _filtered(query: Select[Any], flt: AuditFilter) -> Select[Any]:
+    if flt.actor:
+        query = query.where(AuditEventRow.actor == flt.actor)
+    if flt.action:
+        query = query.where(AuditEventRow.action == flt.action)
+    if flt.object_type:
+        query = query.where(AuditEventRow.object_type == flt.object_type)
+    if flt.object_id:
+        query = query.where(AuditEventRow.object_id == flt.object_id)
+    if flt.since:
+        query = query.where(AuditEventRow.occurred_at >= flt.since)
+    if flt.until:
+        query = query.where(AuditEventRow.occurred_at < flt.until)
+    return query
+
+
+def list_events(
+    session: Session, flt: AuditFilter, *, limit: int, offset: int
+) -> tuple[list[AuditEvent], int]:
+    """Newest first, with the total that matches the filter."""
+    total = session.execute(_filtered(select(func.count()).select_from(AuditEventRow), flt))
+    rows = session.execute(
+        _filtered(select(AuditEventRow), flt)
+        .order_by(AuditEventRow.seq.desc())
+        .limit(limit)
+        .offset(offset)
+    ).scalars()
+    return [_to_event(r) for r in rows], int(total.scalar_one())
+
+
+def get_event(session: Session, seq: int) -> AuditEvent | None:
+    row = session.get(AuditEventRow, seq)
+    return None if row is None else _to_event(row)
+
+
+def _as_chain_dict(row: AuditEventRow) -> dict[str, Any]:
+    doc = {name: getattr(row, name) for name in CHAINED_FIELDS}
+    doc["id"] = str(row.id)
+    doc["occurred_at"] = format_time(row.occurred_at)
+    doc["prev_hash"] = row.prev_hash
+    doc["hash"] = row.hash
+    return doc
+
+
+def _chain_rows(session: Session, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+    query = select(AuditEventRow).order_by(AuditEventRow.seq)
+    if since is not None:
+        query = query.where(AuditEventRow.occurred_at >= since)
+    for row in session.execute(query.execution_options(yield_per=VERIFY_BATCH)).scalars():
+        yield _as_chain_dict(row)
+        session.expunge(row)
+
+
+def chain_head(session: Session) -> tuple[int, str]:
+    head = session.get(AuditHeadRow, HEAD_ROW_ID)
+    return (0, GENESIS_HASH) if head is None else (head.seq, head.hash)
+
+
+def verify(session: Session) -> ChainReport:
+    """Check every event from the first, and that the chain ends where its head says."""
+    return verify_chain(_chain_rows(session), expected_head=chain_head(session))
+
+
+def export_lines(session: Session, *, since: datetime | None = None) -> Iterator[str]:
+    """Events as JSON Lines: each the canonical form of the chained fields, prev_hash and hash."""
+    for doc in _chain_rows(session, since):
+        yield canonical_json(doc) + "\n"
+
+
+def export_jsonl(session: Session, out: TextIO, *, since: datetime | None = None) -> int:
+    """Write the export to ``out``; returns how many events were written."""
+    count = 0
+    for line in export_lines(session, since=since):
+        out.write(line)
+        count += 1
+    return count

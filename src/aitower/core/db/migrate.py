@@ -1,0 +1,77 @@
+"""Alembic, driven from code: migrations ship inside the package and need no alembic.ini."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    assert head is not None, "the migration history has no head"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    command.downgrade(alembic_config(engine), revision)
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaState:
+    current: str | None
+    head: str
+    known: bool  # the current revision exists in this aitower's history
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+    def explain(self) -> str:
+        if self.up_to_date:
+            return f"database schema is current ({self.head})"
+        if self.current is None:
+            return "database is empty; run 'aitower db upgrade' (serve does it for you)"
+        if not self.known:
+            return (
+                f"database is at revision {self.current}, which this aitower does not know: "
+                "it was migrated by a newer aitower; upgrade aitower, never downgrade the data"
+            )
+        return f"database is at {self.current}, behind {self.head}; run 'aitower db upgrade'"
+
+
+def schema_state(engine: Engine) -> SchemaState:
+    current = current_revision(engine)
+    scripts = ScriptDirectory(str(MIGRATIONS_DIR))
+    known = current is None or _revision_known(scripts, current)
+    return SchemaState(current, head_revision(), known)
+
+
+def _revision_known(scripts: ScriptDirectory, revision: str) -> bool:
+    try:
+        return scripts.get_revision(revision) is not None
+    except Exception:  # alembic raises several kinds for an unknown id
+        return False

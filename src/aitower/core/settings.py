@@ -1,0 +1,94 @@
+"""Settings: one typed object read from ``AITOWER_*`` environment variables.
+
+Built explicitly (``Settings()`` or ``load_settings()``) and passed into ``create_app``;
+nothing is read at import time, so tests and several processes can differ freely.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Secrets that must never protect a real deployment: empty, or copied from an example.
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "aitower", "dev"})
+MIN_SECRET_LENGTH = 32
+
+
+class InsecureSettingsError(ValueError):
+    """The settings would run the server insecurely outside dev mode."""
+
+
+class Settings(BaseSettings):
+    """Everything an aitower process can be told from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="AITOWER_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(
+        default=Path(".aitower"), description="Folder for the embedded database and dev files."
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; defaults to SQLite at DATA_DIR/aitower.db. "
+        "Use postgresql+psycopg://… for the scale-out store.",
+    )
+    secret_key: str = Field(
+        default="", description="Signs CSRF tokens; required (32+ chars) outside dev mode."
+    )
+    dev_mode: bool = Field(
+        default=False,
+        description="Explicit local development: allows a generated secret, no TLS.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the server binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port the server binds to.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="Server log level."
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest request body accepted (413 above)."
+    )
+    session_hours: int = Field(default=12, ge=1, le=24 * 30, description="Browser session life.")
+    secure_cookies: bool | None = Field(
+        default=None,
+        description="Force the Secure cookie flag; by default set when the request came over TLS.",
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'aitower.db').as_posix()}"
+
+    def check_secure(self) -> None:
+        """Refuse a placeholder or short secret unless dev mode was asked for explicitly."""
+        if self.dev_mode:
+            return
+        if self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
+            raise InsecureSettingsError(
+                "AITOWER_SECRET_KEY is empty or a placeholder; set a random value of at least "
+                f"{MIN_SECRET_LENGTH} characters (python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'), or set AITOWER_DEV_MODE=1 for local use."
+            )
+        if len(self.secret_key) < MIN_SECRET_LENGTH:
+            raise InsecureSettingsError(
+                f"AITOWER_SECRET_KEY is shorter than {MIN_SECRET_LENGTH} characters."
+            )
+
+    def with_dev_secret(self) -> Settings:
+        """In dev mode without a secret, use one kept in the data dir so sessions survive restarts."""
+        if not self.dev_mode or self.secret_key:
+            return self
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.data_dir / "dev-secret"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return self.model_copy(update={"secret_key": path.read_text().strip()})
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment, apply overrides, and fill in a dev secret where allowed."""
+    return Settings(**overrides).with_dev_secret()  # type: ignore[arg-type]

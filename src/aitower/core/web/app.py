@@ -1,0 +1,87 @@
+"""The application factory: settings in, a ready ASGI app out; no globals, no import-time work."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import fastapi_offline
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import HTMLResponse
+
+from aitower import __version__
+from aitower.core.access import api as access_api
+from aitower.core.access import pages as access_pages
+from aitower.core.audit import api as audit_api
+from aitower.core.audit import pages as audit_pages
+from aitower.core.db.engine import Database
+from aitower.core.db.migrate import schema_state
+from aitower.core.settings import Settings
+from aitower.core.web import health, pages
+from aitower.core.web.errors import install_error_handlers
+from aitower.core.web.middleware import (
+    BodySizeLimitMiddleware,
+    RequestIdMiddleware,
+    SecurityHeadersMiddleware,
+)
+from aitower.core.web.templating import build_templates, render
+
+STATIC_DIR = Path(__file__).parent / "static"
+SWAGGER_DIR = Path(fastapi_offline.__file__).parent / "static"
+API_PREFIX = "/api/v1"
+
+API_DESCRIPTION = """
+The REST API of aitower. Authenticate with an API key (`Authorization: Bearer atk_…` or
+`x-api-key: atk_…`). Errors are RFC 9457 `application/problem+json` naming the field at fault.
+Lists take `limit` (1-200, default 50) and `offset`, answer `{items, total, limit, offset,
+next_offset}`, and filter by query parameters.
+"""
+
+
+class SchemaNotCurrentError(RuntimeError):
+    pass
+
+
+def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
+    """Build the app. Refuses insecure settings and a database whose schema is not current."""
+    settings.check_secure()
+    db = database or Database(settings.resolved_database_url)
+    state = schema_state(db.engine)
+    if not state.up_to_date:
+        raise SchemaNotCurrentError(state.explain())
+    logging.getLogger("aitower").setLevel(settings.log_level.upper())
+
+    app = FastAPI(
+        title="aitower",
+        version=__version__,
+        description=API_DESCRIPTION,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.templates = build_templates()
+
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(access_api.build_router())
+    api.include_router(audit_api.build_router())
+    app.include_router(api)
+    app.include_router(health.build_router())
+    app.include_router(pages.build_router())
+    app.include_router(access_pages.build_router())
+    app.include_router(audit_pages.build_router())
+    app.mount("/static/vendor/swagger", StaticFiles(directory=SWAGGER_DIR), name="swagger")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs(request: Request) -> HTMLResponse:
+        return render(request, "api_docs.html", None, openapi_url=app.openapi_url)
+
+    install_error_handlers(app)
+    # Outermost first: ids for everything, then headers, then the body limit closest to the app.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, secure_cookies=settings.secure_cookies)
+    app.add_middleware(RequestIdMiddleware)
+    return app

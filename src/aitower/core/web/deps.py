@@ -1,0 +1,137 @@
+"""Request dependencies: the database, the acting principal, and the permission guard.
+
+Every route that needs a login declares ``Guard(permission)``; the permission-matrix test walks
+the routes, reads each guard, and checks every role gets exactly what ``MATRIX`` says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from aitower.core.access.apikeys import resolve_api_key, touch_api_key
+from aitower.core.access.authn import resolve_session
+from aitower.core.access.principal import Principal
+from aitower.core.access.roles import Permission
+from aitower.core.audit.service import ChangeContext
+from aitower.core.db.engine import Database
+from aitower.core.errors import Forbidden, Unauthenticated
+from aitower.core.settings import Settings
+
+SESSION_COOKIE = "aitower_session"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def request_id(request: Request) -> str | None:
+    value = request.scope.get("state", {}).get("request_id")
+    return None if value is None else str(value)
+
+
+def csrf_token(request: Request) -> str:
+    """Signed double-submit token: HMAC of the per-browser nonce cookie with the secret key."""
+    nonce = str(request.scope.get("state", {}).get("csrf_nonce", ""))
+    key = get_settings(request).secret_key.encode()
+    return hmac.new(key, nonce.encode(), hashlib.sha256).hexdigest()
+
+
+async def check_csrf(request: Request) -> None:
+    """Unsafe cookie-authenticated requests must echo the token (form field or header)."""
+    presented = request.headers.get(CSRF_HEADER)
+    if presented is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        presented = value if isinstance(value, str) else None
+    if not presented or not hmac.compare_digest(presented, csrf_token(request)):
+        raise Forbidden("missing or invalid CSRF token; reload the page and try again")
+
+
+def _presented_key(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    scheme, _, value = auth.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.headers.get("x-api-key") or None
+
+
+def _authenticate_sync(db: Database, key: str | None, cookie: str | None) -> tuple[Principal, str]:
+    if key is not None:
+        with db.reading() as session:
+            found = resolve_api_key(session, key)
+        if found is None:
+            raise Unauthenticated("the API key is unknown, revoked or expired")
+        principal, stale = found
+        if stale and principal.id is not None:
+            with db.writing() as session:
+                touch_api_key(session, principal.id)
+        return principal, "apikey"
+    if cookie:
+        with db.reading() as session:
+            principal_or_none = resolve_session(session, cookie)
+        if principal_or_none is not None:
+            return principal_or_none, "session"
+    raise Unauthenticated("log in, or send an API key as 'Authorization: Bearer' or 'x-api-key'")
+
+
+async def authenticate(request: Request) -> Principal:
+    cached: Principal | None = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    principal, via = await run_in_threadpool(
+        _authenticate_sync,
+        get_db(request),
+        _presented_key(request),
+        request.cookies.get(SESSION_COOKIE),
+    )
+    if via == "session" and request.method not in SAFE_METHODS:
+        await check_csrf(request)
+    request.state.principal = principal
+    request.state.auth_via = via
+    return principal
+
+
+class Guard:
+    """Requires a logged-in principal holding ``permission`` (None: any logged-in principal)."""
+
+    def __init__(self, permission: Permission | None) -> None:
+        self.permission = permission
+
+    async def __call__(self, request: Request) -> Principal:
+        principal = await authenticate(request)
+        if self.permission is not None and not principal.can(self.permission):
+            raise Forbidden(
+                f"your role ({principal.role.value}) does not allow {self.permission.value}"
+            )
+        return principal
+
+
+def guard(permission: Permission | None) -> Any:
+    return Depends(Guard(permission))
+
+
+def change_context(request: Request, principal: Principal) -> ChangeContext:
+    return ChangeContext(principal, request_id(request))
+
+
+LoggedIn = Annotated[Principal, guard(None)]

@@ -1,0 +1,46 @@
+"""The navigation, defined once: each section names the permission that shows it.
+
+Sections whose capability has not landed yet carry ``permission=None`` and no path: they are
+shown as upcoming (greyed, not links) so the shell already has their place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aitower.core.access.principal import Principal
+from aitower.core.access.roles import Permission
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    key: str
+    label: str
+    path: str | None
+    permission: Permission | None
+
+    @property
+    def available(self) -> bool:
+        return self.path is not None
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("overview", "Overview", "/", Permission.overview_view),
+    NavItem("inventory", "Inventory", None, None),
+    NavItem("governance", "Governance", None, None),
+    NavItem("risk", "Risk", None, None),
+    NavItem("monitoring", "Monitoring", None, None),
+    NavItem("cost", "Cost & Value", None, None),
+    NavItem("discovery", "Discovery", None, None),
+    NavItem("audit", "Audit", "/audit", Permission.audit_read),
+    NavItem("admin", "Admin", "/admin/users", Permission.users_read),
+)
+
+
+def visible_navigation(principal: Principal) -> list[NavItem]:
+    """Available sections the principal may open, plus every upcoming one."""
+    return [
+        item
+        for item in NAVIGATION
+        if item.permission is None or principal.can(item.permission)
+    ]

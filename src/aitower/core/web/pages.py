@@ -1,0 +1,117 @@
+"""Shell pages: login, logout and the overview."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from aitower.core.access import authn
+from aitower.core.access.principal import Principal, anonymous_principal
+from aitower.core.access.roles import Permission
+from aitower.core.audit.service import ChangeContext
+from aitower.core.web import overview
+from aitower.core.web.deps import (
+    SESSION_COOKIE,
+    DbDep,
+    LoggedIn,
+    SettingsDep,
+    authenticate,
+    check_csrf,
+    guard,
+    request_id,
+)
+from aitower.core.web.templating import render
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths: never an absolute or protocol-relative URL (open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def build_router() -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/login")
+    async def login_form(request: Request, next: str = "/") -> Response:  # noqa: A002
+        try:
+            await authenticate(request)
+            return RedirectResponse(safe_next(next), status_code=303)
+        except Exception:  # not logged in: show the form
+            return render(request, "login.html", None, next=safe_next(next))
+
+    @router.post("/login")
+    async def login(
+        request: Request,
+        db: DbDep,
+        settings: SettingsDep,
+        username: Annotated[str, Form(max_length=200)],
+        password: Annotated[str, Form(max_length=1024)],
+        next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
+    ) -> Response:
+        await check_csrf(request)
+        ctx = ChangeContext(anonymous_principal(), request_id(request))
+
+        def attempt() -> authn.LoginResult:
+            with db.writing() as session:
+                return authn.login(
+                    session, ctx, username, password, session_hours=settings.session_hours
+                )
+
+        result = await run_in_threadpool(attempt)
+        if result.token is None:
+            status = 429 if result.retry_after_seconds else 401
+            response = render(
+                request,
+                "login.html",
+                None,
+                status_code=status,
+                error=result.error,
+                username=username,
+                next=safe_next(next),
+            )
+            if result.retry_after_seconds:
+                response.headers["retry-after"] = str(result.retry_after_seconds)
+            return response
+        response = RedirectResponse(safe_next(next), status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE,
+            result.token,
+            max_age=settings.session_hours * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=bool(request.scope.get("state", {}).get("secure_cookies")),
+            path="/",
+        )
+        return response
+
+    @router.post("/logout")
+    async def logout(request: Request, db: DbDep, principal: LoggedIn) -> Response:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            ctx = ChangeContext(principal, request_id(request))
+
+            def end() -> None:
+                with db.writing() as session:
+                    authn.logout(session, ctx, token)
+
+            await run_in_threadpool(end)
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    @router.get("/")
+    def overview_page(
+        request: Request,
+        db: DbDep,
+        principal: Annotated[Principal, guard(Permission.overview_view)],
+    ) -> Response:
+        with db.reading() as session:
+            data = overview.collect(session, principal)
+        return render(request, "overview.html", principal, section="overview", data=data)
+
+    return router

@@ -1,0 +1,55 @@
+"""Jinja2 templates (autoescaped) from every slice's ``templates`` folder, and page rendering."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from starlette.responses import HTMLResponse
+
+from aitower import __version__
+from aitower.core.access.principal import Principal
+from aitower.core.web.deps import csrf_token
+from aitower.core.web.navigation import visible_navigation
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def template_dirs() -> list[Path]:
+    """``templates`` folders of every slice, core first (a slice may not override the shell)."""
+    return sorted(PACKAGE_ROOT.glob("**/templates"), key=lambda p: (p.parts[-2] != "web", str(p)))
+
+
+def build_templates() -> Jinja2Templates:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs()]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["version"] = __version__
+    return Jinja2Templates(env=env)
+
+
+def render(
+    request: Request,
+    template: str,
+    principal: Principal | None,
+    *,
+    status_code: int = 200,
+    section: str | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    templates: Jinja2Templates = request.app.state.templates
+    base = {
+        "principal": principal,
+        "navigation": [] if principal is None else visible_navigation(principal),
+        "section": section,
+        "csrf_token": csrf_token(request),
+    }
+    return templates.TemplateResponse(
+        request, template, {**base, **context}, status_code=status_code
+    )
