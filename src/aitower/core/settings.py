@@ -78,7 +78,7 @@ class Settings(BaseSettings):
             )
 
     def with_dev_secret(self) -> Settings:
-        """In dev mode without a secret, use one kept in the data dir so sessions survive restarts."""
+        """In dev mode without a secret, use one kept in the data dir: sessions survive restarts."""
         if not self.dev_mode or self.secret_key:
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -75,7 +75,9 @@ def build_router() -> APIRouter:
         principal: Annotated[Principal, guard(Permission.users_read)],
         role: Annotated[Role | None, Query(description="Only users with this role")] = None,
         unit: Annotated[uuid.UUID | None, Query(description="Only members of this unit")] = None,
-        q: Annotated[str | None, Query(max_length=100, description="Name or email contains")] = None,
+        q: Annotated[
+            str | None, Query(max_length=100, description="Name or email contains")
+        ] = None,
         include_disabled: bool = True,
     ) -> Page[UserOut]:
         with db.reading() as session:

@@ -139,8 +139,13 @@ def revoke_api_key(session: Session, ctx: ChangeContext, ref: str | uuid.UUID) -
     session.flush()
     after = key_from_row(row)
     record_change(
-        session, ctx, "apikey.revoke", "api_key", row.id,
-        before=_audit_doc(before), after=_audit_doc(after),
+        session,
+        ctx,
+        "apikey.revoke",
+        "api_key",
+        row.id,
+        before=_audit_doc(before),
+        after=_audit_doc(after),
     )
     return after
 

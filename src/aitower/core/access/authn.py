@@ -72,9 +72,7 @@ def login(
         )
     )
     principal = user_principal(row)
-    record_change(
-        session, ChangeContext(principal, ctx.request_id), "auth.login", "user", row.id
-    )
+    record_change(session, ChangeContext(principal, ctx.request_id), "auth.login", "user", row.id)
     return LoginResult(principal, token)
 
 

@@ -68,7 +68,8 @@ def lock_duration(failed_logins: int) -> timedelta | None:
     if failed_logins < FAILURES_BEFORE_LOCK:
         return None
     doublings = min(failed_logins - FAILURES_BEFORE_LOCK, 10)
-    return min(FIRST_LOCK * (2**doublings), LONGEST_LOCK)
+    lock: timedelta = min(FIRST_LOCK * (2**doublings), LONGEST_LOCK)
+    return lock
 
 
 def seconds_until(moment: datetime, now: datetime) -> int:

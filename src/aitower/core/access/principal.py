@@ -58,7 +58,9 @@ def system_principal(job: str) -> Principal:
     return Principal(PrincipalKind.system, None, job, Role.admin, None)
 
 
-def unit_scope(role: Role, all_units: bool, unit_ids: frozenset[uuid.UUID]) -> frozenset[uuid.UUID] | None:
+def unit_scope(
+    role: Role, all_units: bool, unit_ids: frozenset[uuid.UUID]
+) -> frozenset[uuid.UUID] | None:
     """The scope a role and its memberships give: org-wide roles see every unit."""
     if role in ORG_WIDE_ROLES or all_units:
         return None

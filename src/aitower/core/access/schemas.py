@@ -17,7 +17,9 @@ STRICT = ConfigDict(extra="forbid")
 class UnitIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"name": "Customer Support", "description": "Contact centre"}]},
+        json_schema_extra={
+            "examples": [{"name": "Customer Support", "description": "Contact centre"}]
+        },
     )
     name: str = Field(min_length=1, max_length=120)
     description: str = Field(default="", max_length=2000)
@@ -92,7 +94,9 @@ class ApiKeyIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "examples": [{"name": "support-bot telemetry", "role": "engineer", "unit": "customer-support"}]
+            "examples": [
+                {"name": "support-bot telemetry", "role": "engineer", "unit": "customer-support"}
+            ]
         },
     )
     name: str = Field(min_length=1, max_length=120)

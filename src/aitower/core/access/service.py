@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from aitower.core.access import domain
@@ -250,8 +250,13 @@ def update_user_access(
     session.refresh(row)
     after = user_from_row(row)
     record_change(
-        session, ctx, "user.update_access", "user", row.id,
-        before=_user_audit(before), after=_user_audit(after),
+        session,
+        ctx,
+        "user.update_access",
+        "user",
+        row.id,
+        before=_user_audit(before),
+        after=_user_audit(after),
     )
     return after
 
@@ -266,7 +271,7 @@ def set_user_disabled(
     before = user_from_row(row)
     row.disabled = disabled
     if disabled:
-        session.execute(WebSessionRow.__table__.delete().where(WebSessionRow.user_id == row.id))
+        session.execute(delete(WebSessionRow).where(WebSessionRow.user_id == row.id))
     session.flush()
     after = user_from_row(row)
     action = "user.disable" if disabled else "user.enable"

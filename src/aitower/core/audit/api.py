@@ -18,6 +18,7 @@ from aitower.core.errors import NotFound
 from aitower.core.web.deps import DbDep, guard
 from aitower.core.web.pagination import Page, PageDep
 
+MAX_SEQ = 2**63 - 1  # BIGINT: larger ids cannot exist, and SQLite cannot even bind them
 Auditor = Annotated[Principal, guard(Permission.audit_read)]
 
 
@@ -83,13 +84,13 @@ def build_router() -> APIRouter:
     ) -> Page[AuditEventOut]:
         flt = service.AuditFilter(actor, action, object_type, object_id, since, until)
         with db.reading() as session:
-            events, total = service.list_events(
-                session, flt, limit=page.limit, offset=page.offset
-            )
+            events, total = service.list_events(session, flt, limit=page.limit, offset=page.offset)
         return Page.of([AuditEventOut.of(e) for e in events], total, page)
 
     @router.get("/events/{seq}", summary="One audit event")
-    def get_event(seq: Annotated[int, Path(ge=1)], db: DbDep, _: Auditor) -> AuditEventOut:
+    def get_event(
+        seq: Annotated[int, Path(ge=1, le=MAX_SEQ)], db: DbDep, _: Auditor
+    ) -> AuditEventOut:
         with db.reading() as session:
             event = service.get_event(session, seq)
         if event is None:

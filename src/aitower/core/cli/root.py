@@ -74,13 +74,20 @@ def serve(
     )
     if workers == 1:
         uvicorn.run(
-            create_app(chosen), host=bind_host, port=bind_port, log_level=chosen.log_level,
+            create_app(chosen),
+            host=bind_host,
+            port=bind_port,
+            log_level=chosen.log_level,
             proxy_headers=True,
         )
     else:
         uvicorn.run(
-            "aitower.core.web.asgi:app", host=bind_host, port=bind_port, workers=workers,
-            log_level=chosen.log_level, proxy_headers=True,
+            "aitower.core.web.asgi:app",
+            host=bind_host,
+            port=bind_port,
+            workers=workers,
+            log_level=chosen.log_level,
+            proxy_headers=True,
         )
 
 

@@ -29,9 +29,7 @@ def wants_html(request: Request) -> bool:
 
 def _page(request: Request, status: int, title: str, detail: str) -> Response:
     principal = getattr(request.state, "principal", None)
-    return render(
-        request, "error.html", principal, status_code=status, title=title, detail=detail
-    )
+    return render(request, "error.html", principal, status_code=status, title=title, detail=detail)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -39,7 +37,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_domain_error(request: Request, exc: DomainError) -> Response:
         if wants_html(request):
             if isinstance(exc, Unauthenticated) and request.method == "GET":
-                target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+                target = quote(
+                    request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                )
                 return RedirectResponse(f"/login?next={target}", status_code=303)
             return _page(request, exc.status, exc.title, exc.detail)
         return domain_problem(exc, instance=request.url.path, request_id=request_id(request))
@@ -68,7 +68,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, exc: Exception) -> Response:
         rid = request_id(request)
-        log.exception("unhandled error in %s %s (request %s)", request.method, request.url.path, rid)
+        log.error(
+            "unhandled error in %s %s (request %s)",
+            request.method,
+            request.url.path,
+            rid,
+            exc_info=exc,
+        )
         detail = f"an unexpected error occurred; quote request id {rid} when reporting it"
         if wants_html(request):
             return _page(request, 500, "Something went wrong", detail)

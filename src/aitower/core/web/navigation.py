@@ -40,7 +40,5 @@ NAVIGATION: tuple[NavItem, ...] = (
 def visible_navigation(principal: Principal) -> list[NavItem]:
     """Available sections the principal may open, plus every upcoming one."""
     return [
-        item
-        for item in NAVIGATION
-        if item.permission is None or principal.can(item.permission)
+        item for item in NAVIGATION if item.permission is None or principal.can(item.permission)
     ]

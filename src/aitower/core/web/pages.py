@@ -37,7 +37,7 @@ def build_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     @router.get("/login")
-    async def login_form(request: Request, next: str = "/") -> Response:  # noqa: A002
+    async def login_form(request: Request, next: str = "/") -> Response:
         try:
             await authenticate(request)
             return RedirectResponse(safe_next(next), status_code=303)
@@ -51,7 +51,7 @@ def build_router() -> APIRouter:
         settings: SettingsDep,
         username: Annotated[str, Form(max_length=200)],
         password: Annotated[str, Form(max_length=1024)],
-        next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
+        next: Annotated[str, Form(max_length=2000)] = "/",
     ) -> Response:
         await check_csrf(request)
         ctx = ChangeContext(anonymous_principal(), request_id(request))
@@ -65,7 +65,7 @@ def build_router() -> APIRouter:
         result = await run_in_threadpool(attempt)
         if result.token is None:
             status = 429 if result.retry_after_seconds else 401
-            response = render(
+            refused = render(
                 request,
                 "login.html",
                 None,
@@ -75,8 +75,8 @@ def build_router() -> APIRouter:
                 next=safe_next(next),
             )
             if result.retry_after_seconds:
-                response.headers["retry-after"] = str(result.retry_after_seconds)
-            return response
+                refused.headers["retry-after"] = str(result.retry_after_seconds)
+            return refused
         response = RedirectResponse(safe_next(next), status_code=303)
         response.set_cookie(
             SESSION_COOKIE,

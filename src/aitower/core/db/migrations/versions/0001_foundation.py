@@ -66,8 +66,10 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Uuid(), nullable=False),
         sa.Column("unit_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["unit_id"], ["business_units.id"],
-            name="fk_user_units_unit_id_business_units", ondelete="RESTRICT",
+            ["unit_id"],
+            ["business_units.id"],
+            name="fk_user_units_unit_id_business_units",
+            ondelete="RESTRICT",
         ),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name="fk_user_units_user_id_users", ondelete="CASCADE"
@@ -89,8 +91,10 @@ def upgrade() -> None:
         sa.Column("revoked_at", UTC_TIME, nullable=True),
         sa.Column("last_used_at", UTC_TIME, nullable=True),
         sa.ForeignKeyConstraint(
-            ["unit_id"], ["business_units.id"],
-            name="fk_api_keys_unit_id_business_units", ondelete="RESTRICT",
+            ["unit_id"],
+            ["business_units.id"],
+            name="fk_api_keys_unit_id_business_units",
+            ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_api_keys"),
         sa.UniqueConstraint("prefix", name="uq_api_keys_prefix"),

@@ -1,0 +1,72 @@
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from aitower.core.access import domain
+from aitower.core.access.roles import MATRIX, READ_ONLY_SUFFIXES, Permission, Role
+from aitower.core.access.secrets import api_key_prefix, generate_api_key
+from aitower.core.errors import Forbidden, InvalidInput
+
+
+@pytest.mark.parametrize(
+    ("failures", "lock"),
+    [
+        (4, None),
+        (5, timedelta(minutes=1)),
+        (6, timedelta(minutes=2)),
+        (7, timedelta(minutes=4)),
+        (11, timedelta(hours=1)),
+        (50, timedelta(hours=1)),
+    ],
+)
+def test_lockout_doubles_from_one_minute_up_to_one_hour(
+    failures: int, lock: timedelta | None
+) -> None:
+    assert domain.lock_duration(failures) == lock
+
+
+@pytest.mark.parametrize("name", ["a", "Alice", "-x", "has space", "x" * 65, "ümlaut"])
+def test_bad_usernames_are_refused_naming_the_field(name: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        domain.check_username(name)
+    assert caught.value.issues[0].field == "username"
+
+
+def test_auditor_holds_only_read_permissions() -> None:
+    for permission, roles in MATRIX.items():
+        if Role.auditor in roles:
+            assert permission.value.endswith(READ_ONLY_SUFFIXES), permission
+
+
+def test_every_permission_is_in_the_matrix() -> None:
+    assert set(MATRIX) == set(Permission)
+
+
+def test_key_grant_never_exceeds_its_creator() -> None:
+    finance, marketing = uuid.uuid4(), uuid.uuid4()
+    domain.check_key_grant(
+        Role.engineer, frozenset({finance}), domain.KeyGrant(Role.engineer, finance)
+    )
+    with pytest.raises(Forbidden):
+        domain.check_key_grant(
+            Role.engineer, frozenset({finance}), domain.KeyGrant(Role.admin, finance)
+        )
+    with pytest.raises(Forbidden):
+        domain.check_key_grant(
+            Role.engineer, frozenset({finance}), domain.KeyGrant(Role.engineer, marketing)
+        )
+    with pytest.raises(InvalidInput):
+        domain.check_key_grant(
+            Role.engineer, frozenset({finance}), domain.KeyGrant(Role.engineer, None)
+        )
+    domain.check_key_grant(Role.admin, None, domain.KeyGrant(Role.auditor, None))
+
+
+def test_api_keys_are_recognisable_and_parse_back_to_their_prefix() -> None:
+    key = generate_api_key()
+    assert key.secret.startswith("atk_")
+    assert api_key_prefix(key.secret) == key.prefix
+    assert key.secret_hash != key.secret
+    assert api_key_prefix("Bearer nonsense") is None
+    assert api_key_prefix("atk_short_x") is None

@@ -1,0 +1,122 @@
+"""Access use cases on real databases (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from aitower.core.access import apikeys, authn, service
+from aitower.core.access.principal import anonymous_principal
+from aitower.core.access.roles import Role
+from aitower.core.access.tables import ApiKeyRow
+from aitower.core.audit.service import ChangeContext
+from aitower.core.audit.tables import AuditEventRow
+from aitower.core.db.engine import Database
+from aitower.core.errors import Conflict, InvalidInput
+from support import CTX, PASSWORD, make_key, make_user, seed_units
+
+
+def _events(db: Database) -> int:
+    with db.reading() as session:
+        return int(session.execute(select(func.count()).select_from(AuditEventRow)).scalar_one())
+
+
+def _login(db: Database, username: str, password: str) -> authn.LoginResult:
+    with db.writing() as session:
+        return authn.login(
+            session, ChangeContext(anonymous_principal()), username, password, session_hours=1
+        )
+
+
+def test_failed_change_writes_nothing_not_even_its_audit_event(db: Database) -> None:
+    seed_units(db)
+    before = _events(db)
+    with pytest.raises(Conflict), db.writing() as session:
+        service.create_unit(session, CTX, "Risk")
+        service.create_unit(session, CTX, "risk")  # same slug: the whole transaction rolls back
+    assert _events(db) == before
+    with db.reading() as session:
+        assert [u.name for u in service.list_units(session)] == ["Finance", "Marketing"]
+
+
+def test_scoped_role_needs_a_unit_and_unknown_units_name_the_field(db: Database) -> None:
+    seed_units(db)
+    with pytest.raises(InvalidInput) as caught, db.writing() as session:
+        service.create_user(
+            session, CTX, service.NewUser("dana", "dana@example.com", Role.analyst, PASSWORD)
+        )
+    assert caught.value.issues[0].field == "units"
+    with pytest.raises(InvalidInput, match="nowhere"), db.writing() as session:
+        service.create_user(
+            session,
+            CTX,
+            service.NewUser(
+                "dana", "d@example.com", Role.analyst, PASSWORD, unit_refs=("nowhere",)
+            ),
+        )
+
+
+def test_lockout_after_repeated_failures_then_success_resets(db: Database) -> None:
+    seed_units(db)
+    name = make_user(db, Role.analyst)
+    for _ in range(5):
+        assert _login(db, name, "wrong password!").token is None
+    locked = _login(db, name, PASSWORD)
+    assert locked.token is None
+    assert locked.retry_after_seconds is not None and 1 <= locked.retry_after_seconds <= 60
+    with db.writing() as session:
+        user = service.get_user(session, name)
+        authn.unlock(session, CTX, user.id)
+    assert _login(db, name, PASSWORD).token is not None
+
+
+def test_unknown_user_and_wrong_password_get_the_same_answer(db: Database) -> None:
+    seed_units(db)
+    name = make_user(db, Role.analyst)
+    assert _login(db, "nobody", PASSWORD).error == _login(db, name, "wrong password!").error
+
+
+def test_disabling_a_user_ends_their_sessions(db: Database) -> None:
+    seed_units(db)
+    name = make_user(db, Role.engineer)
+    token = _login(db, name, PASSWORD).token
+    assert token is not None
+    with db.reading() as session:
+        assert authn.resolve_session(session, token) is not None
+    with db.writing() as session:
+        service.set_user_disabled(session, CTX, name, True)
+    with db.reading() as session:
+        assert authn.resolve_session(session, token) is None
+    assert _login(db, name, PASSWORD).token is None
+
+
+def test_revoked_and_expired_keys_stop_working(db: Database) -> None:
+    seed_units(db)
+    secret = make_key(db, Role.engineer)
+    with db.reading() as session:
+        found = apikeys.resolve_api_key(session, secret)
+    assert found is not None and found[0].role is Role.engineer
+    with db.reading() as session:
+        assert apikeys.resolve_api_key(session, secret[:-1] + "x") is None
+    with db.writing() as session:
+        apikeys.revoke_api_key(session, CTX, found[0].name)
+    with db.reading() as session:
+        assert apikeys.resolve_api_key(session, secret) is None
+    other = make_key(db, Role.analyst)
+    with db.writing() as session:
+        session.execute(
+            update(ApiKeyRow).values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    with db.reading() as session:
+        assert apikeys.resolve_api_key(session, other) is None
+
+
+def test_key_secret_is_stored_only_as_a_hash(db: Database) -> None:
+    seed_units(db)
+    secret = make_key(db, Role.engineer)
+    with db.reading() as session:
+        stored = session.execute(select(ApiKeyRow.secret_hash, ApiKeyRow.prefix)).one()
+    assert secret not in stored.secret_hash
+    assert secret.startswith(stored.prefix + "_")
