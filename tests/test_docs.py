@@ -1,0 +1,34 @@
+"""Docs as tests: the README's commands, every setting, and CI running what the README says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from aitower.core.settings import Settings
+
+ROOT = Path(__file__).parents[1]
+README = (ROOT / "README.md").read_text()
+
+
+def test_readme_shows_the_two_commands_and_ci_runs_them() -> None:
+    assert "make run" in README
+    assert "make test" in README
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^make test\b", ci, re.MULTILINE), ".ci/run must call the README's make test"
+    assert "AITOWER_REQUIRE_POSTGRES=1" in ci
+    assert "AITOWER_REQUIRE_BROWSER=1" in ci
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^run:", makefile, re.MULTILINE)
+    assert re.search(r"^test:", makefile, re.MULTILINE)
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    for name in Settings.model_fields:
+        assert f"`AITOWER_{name.upper()}`" in README, f"README lacks AITOWER_{name.upper()}"
+
+
+def test_docs_links_resolve() -> None:
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", doc.read_text()):
+            assert (doc.parent / target).exists(), f"{doc.name} links to missing {target}"
