@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx2 as httpx
 import pytest
+
 from servers import free_port, running
 
 ROOT = Path(__file__).parents[2]

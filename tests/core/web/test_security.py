@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from support import PASSWORD, csrf_of, login, make_user, seed_units
 
 from aitower.core.access.roles import Role
 from aitower.core.db.engine import Database
+from support import PASSWORD, csrf_of, login, make_user, seed_units
 
 
 def test_security_headers_on_pages_and_api(client: TestClient) -> None:
