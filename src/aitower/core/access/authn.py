@@ -62,6 +62,12 @@ def login(
             _count_failure(session, ctx, row, now)
         return LoginResult(None, None, GENERIC_LOGIN_FAILURE)
     row.failed_logins, row.locked_until, row.last_login_at = 0, None, now
+    # Expired sessions are removed here, where they accumulate, rather than by a separate job.
+    session.execute(
+        delete(WebSessionRow).where(
+            WebSessionRow.user_id == row.id, WebSessionRow.expires_at <= now
+        )
+    )
     token = new_session_token()
     session.add(
         WebSessionRow(
@@ -103,11 +109,6 @@ def resolve_session(session: Session, token: str) -> Principal | None:
 def logout(session: Session, ctx: ChangeContext, token: str) -> None:
     session.execute(delete(WebSessionRow).where(WebSessionRow.token_hash == hash_token(token)))
     record_change(session, ctx, "auth.logout", "user", ctx.principal.user_id)
-
-
-def purge_expired_sessions(session: Session) -> int:
-    result = session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= utcnow()))
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def unlock(session: Session, ctx: ChangeContext, user_id: uuid.UUID) -> None:
