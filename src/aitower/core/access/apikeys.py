@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from aitower.core.access import domain
@@ -92,7 +92,8 @@ def create_api_key(
     return CreatedApiKey(key, new.secret)
 
 
-def _visible(principal: Principal):  # type: ignore[no-untyped-def]
+def _visible(principal: Principal) -> Select[ApiKeyRow]:
+    """Keys of the principal's units; organisation-wide principals see every key."""
     query = select(ApiKeyRow)
     if principal.unit_ids is not None:
         query = query.where(ApiKeyRow.unit_id.in_(principal.unit_ids))

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from aitower.core.access import domain
@@ -121,7 +121,8 @@ class NewUser:
     all_units: bool = False
 
 
-def _visible_users(principal: Principal) -> Any:
+def _visible_users(principal: Principal) -> Select[UserRow]:
+    """Users sharing a unit with the principal; organisation-wide principals see everyone."""
     query = select(UserRow)
     if principal.unit_ids is not None:
         members = select(UserUnitRow.user_id).where(UserUnitRow.unit_id.in_(principal.unit_ids))
