@@ -27,7 +27,8 @@ from aitower.core.web.app import create_app
 from support import SECRET
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-TEMPLATE_DB = "aitower_test_template"
+# One template per test run, so runs side by side never drop each other's template.
+TEMPLATE_DB = f"aitower_test_template_{os.getpid()}"
 
 
 def _require(flag: str) -> bool:

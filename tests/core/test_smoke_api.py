@@ -1,8 +1,8 @@
 from fastapi.testclient import TestClient
-from support import make_key, seed_units
 
 from aitower.core.access.roles import Role
 from aitower.core.db.engine import Database
+from support import make_key, seed_units
 
 
 def test_created_unit_is_listed_and_audited(client: TestClient, db: Database) -> None:

@@ -10,7 +10,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Secrets that must never protect a real deployment: empty, or copied from an example.
@@ -51,6 +51,10 @@ class Settings(BaseSettings):
         default=1_048_576, ge=1024, description="Largest request body accepted (413 above)."
     )
     session_hours: int = Field(default=12, ge=1, le=24 * 30, description="Browser session life.")
+    demo_password: SecretStr | None = Field(
+        default=None,
+        description="Password of the demo users; dev mode uses 'aitower-demo', else random.",
+    )
     secure_cookies: bool | None = Field(
         default=None,
         description="Force the Secure cookie flag; by default set when the request came over TLS.",

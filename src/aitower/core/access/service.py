@@ -149,12 +149,14 @@ def list_users(
             UserRow.id.in_(select(UserUnitRow.user_id).where(UserUnitRow.unit_id == unit_id))
         )
     if query_text:
-        like = f"%{query_text.lower()}%"
+        # Escape LIKE's wildcards: a search for "a_b" means those three characters.
+        text = query_text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{text}%"
         query = query.where(
             or_(
-                UserRow.username.like(like),
-                func.lower(UserRow.display_name).like(like),
-                UserRow.email.like(like),
+                UserRow.username.like(like, escape="\\"),
+                func.lower(UserRow.display_name).like(like, escape="\\"),
+                UserRow.email.like(like, escape="\\"),
             )
         )
     if not include_disabled:
@@ -197,7 +199,7 @@ def _resolve_units(session: Session, refs: tuple[str, ...]) -> list[uuid.UUID]:
 def _check_scope(role: Role, all_units: bool, unit_ids: list[uuid.UUID]) -> None:
     if role not in ORG_WIDE_ROLES and not all_units and not unit_ids:
         raise InvalidInput.on(
-            "units", f"a {role.value} must belong to at least one business unit (or all units)"
+            "units", f"the role {role.value} needs at least one business unit (or all units)"
         )
 
 

@@ -77,16 +77,20 @@ def verify_chain(
     events: Iterable[Mapping[str, Any]],
     *,
     expected_head: tuple[int, str] | None = None,
+    recorded_head: tuple[int, str] | None = None,
     start: tuple[int, str] = (0, GENESIS_HASH),
 ) -> ChainReport:
     """Walk events in stored order and return the first that breaks the chain.
 
     Each mapping holds ``CHAINED_FIELDS`` plus ``prev_hash`` and ``hash``. ``start`` lets a
-    verification resume from a trusted point; ``expected_head`` (seq, hash) catches events
-    removed from the end.
+    verification resume from a trusted point; ``expected_head`` (seq, hash), the head stored
+    beside the events, catches events removed from the end. ``recorded_head`` is a head an
+    auditor wrote down earlier, outside aitower: the chain must still hold that exact event,
+    which also catches removing the newest events *and* rewinding the stored head.
     """
     last_seq, last_hash = start
     checked = 0
+    recorded_seen: str | None = None
     for event in events:
         seq = int(event["seq"])
         ident = str(event["id"])
@@ -114,6 +118,17 @@ def verify_chain(
             )
         last_seq, last_hash = seq, recomputed
         checked += 1
+        if recorded_head is not None and seq == recorded_head[0]:
+            recorded_seen = recomputed
+    if recorded_head is not None and recorded_seen != recorded_head[1]:
+        rec_seq = recorded_head[0]
+        why = (
+            f"the recorded head {rec_seq} is past the chain's end at {last_seq} "
+            "(events removed at the end)"
+            if recorded_seen is None
+            else f"event {rec_seq} differs from the recorded head (history rewritten since)"
+        )
+        return ChainReport(checked, last_seq, last_hash, ChainProblem(rec_seq, None, why))
     if expected_head is not None and expected_head != (last_seq, last_hash):
         head_seq, _ = expected_head
         why = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -32,6 +32,7 @@ from aitower.core.db.base import utcnow
 
 HEAD_ROW_ID = 1
 VERIFY_BATCH = 2_000
+PROGRESS_STEP = 500  # progress callbacks per this many events: per-event would cost more
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +209,15 @@ def _as_chain_dict(row: AuditEventRow) -> dict[str, Any]:
     return doc
 
 
-def _chain_rows(session: Session, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+def count_events(session: Session, *, since: datetime | None = None) -> int:
+    query = select(func.count()).select_from(AuditEventRow)
+    if since is not None:
+        query = query.where(AuditEventRow.occurred_at >= since)
+    return int(session.execute(query).scalar_one())
+
+
+def chain_events(session: Session, *, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+    """Events in chain order as plain mappings (chained fields, prev_hash, hash), streamed."""
     query = select(AuditEventRow).order_by(AuditEventRow.seq)
     if since is not None:
         query = query.where(AuditEventRow.occurred_at >= since)
@@ -222,14 +231,46 @@ def chain_head(session: Session) -> tuple[int, str]:
     return (0, GENESIS_HASH) if head is None else (head.seq, head.hash)
 
 
-def verify(session: Session) -> ChainReport:
-    """Check every event from the first, and that the chain ends where its head says."""
-    return verify_chain(_chain_rows(session), expected_head=chain_head(session))
+def _reporting(
+    events: Iterator[dict[str, Any]], on_progress: Callable[[int], None] | None
+) -> Iterator[dict[str, Any]]:
+    pending = 0
+    for event in events:
+        yield event
+        pending += 1
+        if on_progress is not None and pending == PROGRESS_STEP:
+            on_progress(pending)
+            pending = 0
+    if on_progress is not None and pending:
+        on_progress(pending)
 
 
-def export_lines(session: Session, *, since: datetime | None = None) -> Iterator[str]:
+def verify(
+    session: Session,
+    *,
+    recorded_head: tuple[int, str] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> ChainReport:
+    """Check every event from the first, and that the chain ends where its head says.
+
+    Run it in ``Database.reading()``: one snapshot, so events committed meanwhile by other
+    processes cannot look like tampering. ``on_progress(n)`` is told every few hundred events.
+    """
+    return verify_chain(
+        _reporting(chain_events(session), on_progress),
+        expected_head=chain_head(session),
+        recorded_head=recorded_head,
+    )
+
+
+def export_lines(
+    session: Session,
+    *,
+    since: datetime | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> Iterator[str]:
     """Events as JSON Lines: each the canonical form of the chained fields, prev_hash and hash."""
-    for doc in _chain_rows(session, since):
+    for doc in _reporting(chain_events(session, since=since), on_progress):
         yield canonical_json(doc) + "\n"
 
 

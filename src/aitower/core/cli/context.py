@@ -11,6 +11,7 @@ from typing import ParamSpec, TypeVar
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.exc import OperationalError
 
 from aitower.core.access.principal import cli_principal
@@ -29,7 +30,7 @@ R = TypeVar("R")
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print one clear line on stderr and return the exit to raise."""
-    err_console.print(f"[bold red]Error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]Error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 

@@ -64,10 +64,11 @@ def serve(
     if not state.known:
         raise fail(state.explain())
     migrate.upgrade(db.engine)
-    if demo:
-        load_demo_if_empty(db, console)
-    db.dispose()
     bind_host, bind_port = host or chosen.host, port or chosen.port
+    if demo:
+        served = chosen.model_copy(update={"host": bind_host, "port": bind_port})
+        load_demo_if_empty(db, console, settings=served)
+    db.dispose()
     console.print(
         f"[bold]aitower[/] {__version__} serving on [link]http://{bind_host}:{bind_port}[/]"
         f"  (API docs: http://{bind_host}:{bind_port}/api/docs)"

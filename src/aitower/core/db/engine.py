@@ -60,7 +60,15 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.dialect = self.engine.dialect.name
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        # Reads see one snapshot for the whole transaction: PostgreSQL's default READ COMMITTED
+        # gives each statement its own, so a count and its page, or the audit head and its
+        # events, could disagree. SQLite's WAL read transaction is one snapshot already.
+        reader = (
+            self.engine.execution_options(isolation_level="REPEATABLE READ")
+            if self.dialect == "postgresql"
+            else self.engine
+        )
+        self._read = sessionmaker(reader, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(write=True), expire_on_commit=False
         )

@@ -18,6 +18,7 @@ class NavItem:
     label: str
     path: str | None
     permission: Permission | None
+    also: tuple[Permission, ...] = ()  # any of these shows the item too
 
     @property
     def available(self) -> bool:
@@ -33,12 +34,17 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("cost", "Cost & Value", None, None),
     NavItem("discovery", "Discovery", None, None),
     NavItem("audit", "Audit", "/audit", Permission.audit_read),
-    NavItem("admin", "Admin", "/admin/users", Permission.users_read),
+    # /admin opens the first admin page the principal may read (users, API keys, units).
+    NavItem("admin", "Admin", "/admin", Permission.users_read, also=(Permission.apikeys_read,)),
 )
 
 
 def visible_navigation(principal: Principal) -> list[NavItem]:
     """Available sections the principal may open, plus every upcoming one."""
     return [
-        item for item in NAVIGATION if item.permission is None or principal.can(item.permission)
+        item
+        for item in NAVIGATION
+        if item.permission is None
+        or principal.can(item.permission)
+        or any(principal.can(p) for p in item.also)
     ]

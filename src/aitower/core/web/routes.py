@@ -6,21 +6,21 @@ code itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute, Mount, Route
+
+from aitower.core.access.roles import Permission
+from aitower.core.web.deps import Guard
 
 try:  # FastAPI ≥ 0.160 keeps included routers lazily; this flattens them with their prefixes.
     from fastapi.routing import iter_route_contexts
 except ImportError:  # pragma: no cover - older FastAPI copies routes into app.routes
     iter_route_contexts = None  # type: ignore[assignment]
-
-from aitower.core.access.roles import Permission
-from aitower.core.web.deps import Guard
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -42,27 +42,46 @@ def _guards(dependant: Dependant) -> Iterator[Guard]:
         yield from _guards(dep)
 
 
-def _api_routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
-    """(full path, route) for every API route, however the FastAPI version stores them."""
-    if iter_route_contexts is None:
-        for route in app.routes:
-            if isinstance(route, APIRoute):
-                yield route.path, route
+def _as_served(routes: Iterable[BaseRoute]) -> Iterator[tuple[BaseRoute, Any]]:
+    """(declared route, route as served): only the latter has an included route's full path
+    and the dependencies its router adds."""
+    if iter_route_contexts is None:  # pragma: no cover - older FastAPI
+        for route in routes:
+            yield route, route
         return
-    for context in iter_route_contexts(app.routes):
-        original: Any = context.original_route
-        if isinstance(original, APIRoute):
-            yield str(context.path), original
+    for context in iter_route_contexts(list(routes)):
+        yield context.original_route, context
 
 
-def route_access(app: FastAPI) -> list[RouteAccess]:
-    """Every API route and page with its guard; mounts (static files) are public by nature."""
+def _methods(methods: Iterable[str] | None) -> list[str]:
+    chosen = set(methods or {"GET"})
+    if "GET" in chosen:
+        chosen.discard("HEAD")  # Starlette answers HEAD for every GET route
+    return sorted(chosen)
+
+
+def route_access(routes: Iterable[BaseRoute], prefix: str = "") -> list[RouteAccess]:
+    """Every route (``app.routes``) with its guard, one row per method.
+
+    Static mounts and plain Starlette routes (the OpenAPI document) have no guard of ours in
+    front of them: they are listed as public, so a test can hold the public list to account.
+    """
     found: list[RouteAccess] = []
-    for path, route in _api_routes(app):
-        guards = list(_guards(route.dependant))
-        permissions = {g.permission for g in guards if g.permission is not None}
-        assert len(permissions) <= 1, f"{path} has several permission guards"
-        permission = next(iter(permissions), None)
-        for method in sorted(route.methods or ()):
-            found.append(RouteAccess(path, method, bool(guards), permission))
+    for declared, served in _as_served(routes):
+        path = prefix + str(served.path)
+        if isinstance(declared, APIRoute):
+            guards = list(_guards(served.dependant))
+            permissions = {g.permission for g in guards if g.permission is not None}
+            assert len(permissions) <= 1, f"{path} has several permission guards"
+            permission = next(iter(permissions), None)
+            found += [
+                RouteAccess(path, m, bool(guards), permission) for m in _methods(served.methods)
+            ]
+        elif isinstance(declared, Mount):
+            if declared.routes:
+                found += route_access(declared.routes, path)
+            else:
+                found.append(RouteAccess(f"{path}/{{path}}", "GET", False, None))
+        elif isinstance(declared, Route):
+            found += [RouteAccess(path, m, False, None) for m in _methods(declared.methods)]
     return sorted(found)

@@ -1,0 +1,39 @@
+"""``aitower demo``: create (or complete) the demo organisation from the command line."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from aitower.core.access.cli import local_url, read_password
+from aitower.core.cli.context import clean_errors, cli_context, console, database, settings
+from aitower.core.demo.loader import DEMO_PASSWORD_ENV, choose_password, load_demo, print_summary
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``aitower demo`` to the root command."""
+    app.command("demo")(demo)
+
+
+@clean_errors
+def demo(
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin",
+            help=f"Read the demo users' password from stdin (else {DEMO_PASSWORD_ENV}, else the "
+            "well-known 'aitower-demo' in dev mode, else a random one printed once).",
+        ),
+    ] = False,
+) -> None:
+    """Create the demo organisation: six business units, one user per role, an API key.
+
+    Safe to run again: it adds only what is missing, and says so when nothing was.
+    """
+    chosen = settings()
+    password = choose_password(chosen, read_password(True) if password_stdin else None)
+    with database() as db:
+        result = load_demo(db, cli_context(), password)
+    assert result is not None  # only load_demo(only_if_empty=True) can skip
+    print_summary(console, result, local_url(chosen))

@@ -1,0 +1,272 @@
+"""Load the demo organisation through the services, so every demo record is on the audit trail.
+
+Extension point: ``DEMO_CONTRIBUTORS`` is the ordered list of functions
+``(session, ctx, demo) -> None`` that build the demo in one transaction. The foundation
+contributes business units, one user per role and an API key; a later capability (inventory,
+telemetry…) appends its own contributor here, finds what earlier ones made on ``demo`` (units
+by name, users by role) and adds its records. Each contributor adds only what is missing and
+notes what it created, so loading twice changes nothing, and loading after an upgrade adds
+just the new capability's data.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from aitower.core.access import apikeys, service
+from aitower.core.access.entities import ApiKey, BusinessUnit, User
+from aitower.core.access.principal import system_principal
+from aitower.core.access.roles import Role
+from aitower.core.access.secrets import check_password_strength
+from aitower.core.audit.service import ChangeContext
+from aitower.core.db.engine import Database
+from aitower.core.errors import InvalidInput, NotFound
+from aitower.core.settings import Settings
+
+DEMO_PASSWORD_ENV = "AITOWER_DEMO_PASSWORD"  # noqa: S105 (a variable's name)
+DEV_DEMO_PASSWORD = "aitower-demo"  # noqa: S105 (well known on purpose: dev mode only)
+DEMO_ADMIN = "admin"
+# Any constant: PostgreSQL's transaction-scoped advisory lock that serialises demo loaders.
+DEMO_LOCK_KEY = 0x61697477_64656D6F
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPassword:
+    """The password every demo user gets, and where it came from (which decides if it is shown)."""
+
+    value: str
+    source: str  # "env", "stdin", "dev" or "generated"
+
+    def describe(self) -> str:
+        if self.source == "dev":
+            return f"password [bold]{escape(self.value)}[/] (the well-known dev-mode password)"
+        if self.source == "generated":
+            return f"password [bold]{escape(self.value)}[/] (generated; shown only now)"
+        if self.source == "env":
+            return f"the password in {DEMO_PASSWORD_ENV}"
+        return "the password you gave"
+
+
+@dataclass
+class DemoOrganisation:
+    """What the demo holds so far; contributors read what earlier ones made and add their own."""
+
+    password: DemoPassword
+    units: dict[str, BusinessUnit] = field(default_factory=dict)  # by name
+    users: dict[Role, User] = field(default_factory=dict)
+    api_keys: dict[str, ApiKey] = field(default_factory=dict)  # by name
+    new_secrets: dict[str, str] = field(default_factory=dict)  # key name -> secret, shown once
+    extras: dict[str, Any] = field(default_factory=dict)  # for later contributors to share
+    created: list[tuple[str, str]] = field(default_factory=list)  # (kind, name)
+
+    def note(self, kind: str, name: str) -> None:
+        """Record a created object; ``kind`` is plural, e.g. ``"business units"``."""
+        self.created.append((kind, name))
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created)
+
+
+DemoContributor = Callable[[Session, ChangeContext, DemoOrganisation], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoUser:
+    username: str
+    display_name: str
+    role: Role
+    units: tuple[str, ...] = ()
+    all_units: bool = False
+
+    @property
+    def email(self) -> str:
+        return f"{self.username}@example.com"
+
+
+DEMO_UNITS: tuple[tuple[str, str], ...] = (
+    ("Customer Support", "Contact centre, support assistants and agent assist"),
+    ("Marketing", "Campaigns, content generation and personalisation"),
+    ("Finance", "Forecasting, invoice processing and expense controls"),
+    ("Risk", "Credit risk, fraud detection and model risk management"),
+    ("Operations", "Supply chain, scheduling and document processing"),
+    ("IT", "Platforms, developer tooling and the AI gateway"),
+)
+
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser(DEMO_ADMIN, "Alex Morgan", Role.admin),
+    DemoUser("olivia.chen", "Olivia Chen", Role.ops_manager),
+    DemoUser("gabriel.okafor", "Gabriel Okafor", Role.governance, all_units=True),
+    DemoUser("ethan.ramirez", "Ethan Ramirez", Role.engineer, ("Customer Support", "IT")),
+    DemoUser("amara.patel", "Amara Patel", Role.analyst, ("Risk", "Finance")),
+    DemoUser("sofia.novak", "Sofia Novak", Role.security, all_units=True),
+    DemoUser("priya.nair", "Priya Nair", Role.prompt_engineer, ("Customer Support", "Marketing")),
+    DemoUser("sam.taylor", "Sam Taylor", Role.stakeholder, ("Marketing",)),
+    DemoUser("aisha.karimi", "Aisha Karimi", Role.auditor),
+)
+
+# A key for an OpenTelemetry exporter of the support assistant, as an engineer would make it.
+DEMO_KEY_NAME = "support-assistant telemetry"
+DEMO_KEY_UNIT = "Customer Support"
+
+
+def add_units(session: Session, ctx: ChangeContext, demo: DemoOrganisation) -> None:
+    for name, description in DEMO_UNITS:
+        try:
+            unit = service.get_unit(session, name)
+        except NotFound:
+            unit = service.create_unit(session, ctx, name, description)
+            demo.note("business units", name)
+        demo.units[name] = unit
+
+
+def add_users(session: Session, ctx: ChangeContext, demo: DemoOrganisation) -> None:
+    for spec in DEMO_USERS:
+        try:
+            user = service.get_user(session, spec.username)
+        except NotFound:
+            new = service.NewUser(
+                username=spec.username,
+                email=spec.email,
+                role=spec.role,
+                password=demo.password.value,
+                display_name=spec.display_name,
+                unit_refs=tuple(demo.units[u].slug for u in spec.units),
+                all_units=spec.all_units,
+            )
+            user = service.create_user(session, ctx, new)
+            demo.note("users", spec.username)
+        demo.users[spec.role] = user
+
+
+def add_api_keys(session: Session, ctx: ChangeContext, demo: DemoOrganisation) -> None:
+    """One engineer key for the support assistant's exporter; a revoked one is not remade."""
+    keys, _ = apikeys.list_api_keys(session, ctx.principal, limit=1000)
+    existing = {k.name: k for k in keys}
+    if DEMO_KEY_NAME in existing:
+        demo.api_keys[DEMO_KEY_NAME] = existing[DEMO_KEY_NAME]
+        return
+    created = apikeys.create_api_key(
+        session,
+        ctx,
+        name=DEMO_KEY_NAME,
+        role=Role.engineer,
+        unit_ref=demo.units[DEMO_KEY_UNIT].id,
+    )
+    demo.api_keys[DEMO_KEY_NAME] = created.key
+    demo.new_secrets[DEMO_KEY_NAME] = created.secret
+    demo.note("API keys", DEMO_KEY_NAME)
+
+
+# The foundation first; later capabilities append theirs (order matters: they use these).
+DEMO_CONTRIBUTORS: list[DemoContributor] = [add_units, add_users, add_api_keys]
+
+
+def choose_password(settings: Settings, given: str | None = None) -> DemoPassword:
+    """Given (stdin) > ``AITOWER_DEMO_PASSWORD`` > the well-known one in dev mode > random."""
+    if given is not None:
+        chosen = DemoPassword(given, "stdin")
+    elif settings.demo_password is not None:
+        chosen = DemoPassword(settings.demo_password.get_secret_value(), "env")
+    elif settings.dev_mode:
+        chosen = DemoPassword(DEV_DEMO_PASSWORD, "dev")
+    else:
+        chosen = DemoPassword(secrets.token_urlsafe(12), "generated")
+    try:
+        check_password_strength(chosen.value)
+    except InvalidInput as exc:
+        field_name = DEMO_PASSWORD_ENV if chosen.source == "env" else "password"
+        raise InvalidInput.on(field_name, exc.issues[0].reason) from None
+    return chosen
+
+
+def _serialise(session: Session) -> None:
+    """One loader at a time: replicas started together on an empty PostgreSQL must not both
+    load. SQLite write transactions (BEGIN IMMEDIATE) are serialised already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEMO_LOCK_KEY})
+
+
+def load_demo(
+    db: Database,
+    ctx: ChangeContext,
+    password: DemoPassword,
+    *,
+    only_if_empty: bool = False,
+    contributors: Sequence[DemoContributor] | None = None,
+) -> DemoOrganisation | None:
+    """Run the contributors in one transaction; None when ``only_if_empty`` and users exist."""
+    with db.writing() as session:
+        _serialise(session)
+        if only_if_empty and service.count_users(session) > 0:
+            return None
+        demo = DemoOrganisation(password)
+        for contribute in DEMO_CONTRIBUTORS if contributors is None else contributors:
+            contribute(session, ctx, demo)
+    return demo
+
+
+def load_demo_if_empty(
+    db: Database,
+    console: Console,
+    *,
+    settings: Settings | None = None,
+    url: str | None = None,
+) -> DemoOrganisation | None:
+    """``serve --demo``: load the demo into a database without users, and say how to log in."""
+    from aitower.core.access.cli import local_url
+
+    chosen = settings or Settings()
+    password = choose_password(chosen)
+    demo = load_demo(db, ChangeContext(system_principal("demo")), password, only_if_empty=True)
+    if demo is None:
+        console.print("Demo not loaded: the database already has users.")
+        return None
+    print_summary(console, demo, url or local_url(chosen))
+    return demo
+
+
+def print_summary(console: Console, demo: DemoOrganisation, url: str) -> None:
+    """What was created, where to log in and with what, and any new API key's secret."""
+    if not demo.changed:
+        console.print("The demo organisation is already loaded: nothing changed.")
+        return
+    counts = Counter(kind for kind, _ in demo.created)
+    made = ", ".join(f"{kind}: {n}" for kind, n in counts.items())
+    console.print(f"Demo organisation loaded. Created {made}.")
+    if counts["users"]:
+        console.print(
+            f"Log in at [link]{url}[/] as [bold]{DEMO_ADMIN}[/] with {demo.password.describe()}.",
+            soft_wrap=True,
+        )
+        console.print(_users_table(demo))
+    for name, secret in demo.new_secrets.items():
+        console.print(
+            f"API key [bold]{escape(name)}[/] (shown only now), for an OpenTelemetry exporter:"
+        )
+        console.print(
+            f"    OTEL_EXPORTER_OTLP_ENDPOINT={url}\n"
+            f"    OTEL_EXPORTER_OTLP_HEADERS=x-api-key={secret}",
+            soft_wrap=True,
+            highlight=False,
+        )
+
+
+def _users_table(demo: DemoOrganisation) -> Table:
+    table = Table("username", "name", "role", "units", title="Demo users (same password)")
+    for spec in DEMO_USERS:
+        user = demo.users[spec.role]
+        scope = ", ".join(spec.units) or "all units"
+        table.add_row(*(Text(c) for c in (user.username, user.display_name, user.role, scope)))
+    return table
