@@ -195,3 +195,21 @@ def test_csp_violations_would_be_caught(page: Page, live_server: LiveServer, wat
     page.wait_for_timeout(100)
     assert watch.csp_violations(), watch.console
     watch.console.clear()
+
+
+def test_api_docs_render_offline_within_the_policy(
+    page: Page, live_server: LiveServer, screenshots: Path
+) -> None:
+    """Swagger UI comes from the installed package, not a CDN, and runs under the CSP."""
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url) if not request.url.startswith(live_server.url) else None
+        ),
+    )
+    page.goto(f"{live_server.url}/api/docs")
+    expect(page.get_by_text("/api/v1/units").first).to_be_visible()
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("aitower")
+    assert outside == []
+    shoot(page, screenshots, "api-docs")
