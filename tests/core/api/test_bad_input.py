@@ -132,3 +132,11 @@ def test_naive_timestamps_are_refused_not_guessed(
     )
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "expires_at"
+
+
+def test_openapi_document_describes_errors_as_problems(client: TestClient) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+    create_unit = document["paths"]["/api/v1/units"]["post"]["responses"]
+    assert "application/problem+json" in create_unit["422"]["content"]
+    assert document["paths"]["/healthz"]["get"]["security"] == []

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 import fastapi_offline
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse
 
@@ -27,6 +25,7 @@ from aitower.core.web.middleware import (
     RequestIdMiddleware,
     SecurityHeadersMiddleware,
 )
+from aitower.core.web.openapi import build_openapi
 from aitower.core.web.templating import build_templates, render
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -43,21 +42,6 @@ next_offset}`, and filter by query parameters.
 
 class SchemaNotCurrentError(RuntimeError):
     pass
-
-
-def _openapi_with_security(app: FastAPI) -> dict[str, Any]:
-    """Declare the two API-key headers, so the docs page can send a key with every call."""
-    if app.openapi_schema is None:
-        schema = get_openapi(
-            title=app.title, version=app.version, description=app.description, routes=app.routes
-        )
-        schema.setdefault("components", {})["securitySchemes"] = {
-            "bearer": {"type": "http", "scheme": "bearer", "description": "atk_… API key"},
-            "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "x-api-key"},
-        }
-        schema["security"] = [{"bearer": []}, {"apiKeyHeader": []}]
-        app.openapi_schema = schema
-    return app.openapi_schema
 
 
 def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
@@ -96,7 +80,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     def api_docs(request: Request) -> HTMLResponse:
         return render(request, "api_docs.html", None, openapi_url=app.openapi_url)
 
-    app.openapi = lambda: _openapi_with_security(app)  # type: ignore[method-assign]
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     install_error_handlers(app)
     # Outermost first: ids for everything, then headers, then the body limit closest to the app.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
