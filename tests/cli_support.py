@@ -9,17 +9,12 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner, Result
 
-from aitower.core.access import cli as access_cli
-from aitower.core.audit import cli as audit_cli
-from aitower.core.demo import cli as demo_cli
+from aitower.core.cli.root import build_app
 
 
 def build_cli() -> typer.Typer:
-    """As ``aitower.core.cli.root`` registers them (the root's own commands are tested there)."""
-    app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-    for module in (access_cli, audit_cli, demo_cli):
-        module.register(app)
-    return app
+    """The real ``aitower`` command, built afresh for each test."""
+    return build_app()
 
 
 @dataclass

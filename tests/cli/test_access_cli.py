@@ -11,13 +11,17 @@ import pytest
 import typer
 from sqlalchemy import select
 
-from aitower.core.access import apikeys
+from aitower.core.access import apikeys, authn
+from aitower.core.access.principal import anonymous_principal
+from aitower.core.access.roles import Role
 from aitower.core.access.secrets import verify_password
 from aitower.core.access.tables import UserRow
 from aitower.core.audit import service as audit
+from aitower.core.audit.service import ChangeContext
 from aitower.core.db.engine import Database
 from cli_support import Cli, build_cli, one_error_line
-from support import seed_units
+from support import PASSWORD as USER_PASSWORD
+from support import make_user, seed_units
 
 PASSWORD = "a long enough passphrase"
 
@@ -231,3 +235,24 @@ def test_permissions_doc_writes_and_checks(cli_without_db: Cli, tmp_path: Path) 
     target.write_text(target.read_text() + "hand edit\n")
     stale = cli_without_db("permissions", "doc", "--check", "--output", str(target))
     assert "run 'aitower permissions doc'" in one_error_line(stale)
+
+
+def test_users_unlock_clears_a_lockout(cli: Cli, db: Database) -> None:
+    seed_units(db)
+    name = make_user(db, Role.analyst)
+    for _ in range(5):
+        with db.writing() as session:
+            authn.login(
+                session,
+                ChangeContext(anonymous_principal()),
+                name,
+                "wrong password!",
+                session_hours=1,
+            )
+    assert "is unlocked" in cli("users", "unlock", name).output
+    assert "was not locked" in cli("users", "unlock", name).output
+    with db.writing() as session:
+        result = authn.login(
+            session, ChangeContext(anonymous_principal()), name, USER_PASSWORD, session_hours=1
+        )
+    assert result.token is not None

@@ -17,10 +17,16 @@ from sqlalchemy.orm import Session
 from aitower.core.access import domain
 from aitower.core.access.principal import Principal, PrincipalKind, unit_scope
 from aitower.core.access.roles import Role
-from aitower.core.access.secrets import hash_token, new_session_token, verify_password
+from aitower.core.access.secrets import (
+    hash_password,
+    hash_token,
+    new_session_token,
+    verify_password,
+)
 from aitower.core.access.tables import UserRow, WebSessionRow
 from aitower.core.audit.service import ChangeContext, record_change
 from aitower.core.db.base import utcnow
+from aitower.core.errors import InvalidInput
 
 GENERIC_LOGIN_FAILURE = "Unknown username or wrong password."
 
@@ -111,8 +117,47 @@ def logout(session: Session, ctx: ChangeContext, token: str) -> None:
     record_change(session, ctx, "auth.logout", "user", ctx.principal.user_id)
 
 
-def unlock(session: Session, ctx: ChangeContext, user_id: uuid.UUID) -> None:
+def unlock(session: Session, ctx: ChangeContext, user_id: uuid.UUID) -> bool:
+    """Clear a lockout; False when there was none (nothing changed, nothing audited)."""
     row = session.get(UserRow, user_id)
-    if row is not None and (row.failed_logins or row.locked_until):
-        row.failed_logins, row.locked_until = 0, None
-        record_change(session, ctx, "user.unlock", "user", user_id)
+    if row is None or not (row.failed_logins or row.locked_until):
+        return False
+    row.failed_logins, row.locked_until = 0, None
+    record_change(session, ctx, "user.unlock", "user", user_id)
+    return True
+
+
+def change_own_password(
+    session: Session, ctx: ChangeContext, current_token: str, current: str, new: str
+) -> int:
+    """A logged-in user changes their password; their other browser sessions end.
+
+    Returns how many other sessions were ended. The current password is required, so a
+    session left open on a shared screen cannot be turned into a permanent takeover.
+    """
+    row = session.get(UserRow, ctx.principal.user_id) if ctx.principal.user_id else None
+    if row is None:  # an API key: authenticated, but it has no password to change
+        raise InvalidInput.on("current_password", "only people who log in have a password")
+    if not verify_password(row.password_hash, current):
+        raise InvalidInput.on("current_password", "is not your current password")
+    if new == current:
+        raise InvalidInput.on("new_password", "must differ from the current password")
+    try:
+        row.password_hash = hash_password(new)
+    except InvalidInput as exc:
+        raise InvalidInput.on("new_password", exc.issues[0].reason) from None
+    ended = session.execute(
+        delete(WebSessionRow).where(
+            WebSessionRow.user_id == row.id, WebSessionRow.token_hash != hash_token(current_token)
+        )
+    )
+    count = int(getattr(ended, "rowcount", 0) or 0)
+    record_change(
+        session,
+        ctx,
+        "user.change_password",
+        "user",
+        row.id,
+        after={"password": "changed", "other_sessions_ended": count},
+    )
+    return count

@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session
 
-from aitower.core.access import apikeys, service
+from aitower.core.access import apikeys, authn, service
 from aitower.core.access.domain import parse_role
 from aitower.core.access.entities import ApiKey, User
 from aitower.core.access.permissions_doc import render_permissions_markdown
@@ -324,6 +324,16 @@ def enable_user(user: UserRef) -> None:
     """Enable a disabled user again."""
     changed = _set_disabled(user, False)
     console.print(f"{changed.username} is enabled.")
+
+
+@users_app.command("unlock")
+@clean_errors
+def unlock_user(user: UserRef) -> None:
+    """Clear a lockout after repeated failed logins, before it runs out by itself."""
+    with database() as db, db.writing() as session:
+        found = service.get_user(session, user)
+        cleared = authn.unlock(session, cli_context(), found.id)
+    console.print(f"{found.username} " + ("is unlocked." if cleared else "was not locked."))
 
 
 @users_app.command("set-password")

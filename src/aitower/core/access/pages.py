@@ -1,4 +1,4 @@
-"""UI pages of access administration: users, business units and API keys.
+"""UI pages of access: administration of users, business units and API keys; one's account.
 
 Each page lives in its own module (``pages_users``, ``pages_units``, ``pages_keys``); this one
 joins them and adds ``/admin``, which opens the first admin page the principal may read, so an
@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import RedirectResponse, Response
 
-from aitower.core.access import pages_keys, pages_units, pages_users
+from aitower.core.access import pages_account, pages_keys, pages_units, pages_users
 from aitower.core.access.pages_shared import admin_tabs
 from aitower.core.errors import Forbidden
 from aitower.core.web.deps import LoggedIn
@@ -33,4 +33,5 @@ def build_router() -> APIRouter:
     router.include_router(pages_users.build_router())
     router.include_router(pages_units.build_router())
     router.include_router(pages_keys.build_router())
+    router.include_router(pages_account.build_router())
     return router

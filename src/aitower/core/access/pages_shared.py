@@ -21,6 +21,7 @@ NOTICES: dict[str, str] = {
     "user-enabled": "The user was enabled.",
     "unit-created": "The business unit was created.",
     "key-revoked": "The API key was revoked; clients using it are refused from now on.",
+    "password-changed": "Your password was changed; your other browser sessions have ended.",
 }
 
 

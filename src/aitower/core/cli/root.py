@@ -11,34 +11,35 @@ from aitower.core.cli.context import clean_errors, console, fail, open_database,
 from aitower.core.db import migrate
 from aitower.core.settings import InsecureSettingsError
 
-app = typer.Typer(
-    name="aitower",
-    help="aitower: the command center of an AI Operations team.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
 db_app = typer.Typer(help="Database schema: upgrade, show, check.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
 
 
-def _register_slices() -> None:
-    """Each slice's CLI module adds its commands here."""
+def build_app() -> typer.Typer:
+    """The whole ``aitower`` command: the root's commands, then each slice's (``register``)."""
     from aitower.core.access import cli as access_cli
     from aitower.core.audit import cli as audit_cli
     from aitower.core.demo import cli as demo_cli
 
+    app = typer.Typer(
+        name="aitower",
+        help="aitower: the command center of an AI Operations team.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    app.command()(version)
+    app.command()(serve)
+    app.add_typer(db_app, name="db")
     for module in (access_cli, audit_cli, demo_cli):
         module.register(app)
+    return app
 
 
-@app.command()
 def version() -> None:
     """Print the aitower version."""
     console.print(__version__)
 
 
-@app.command()
 @clean_errors
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (AITOWER_HOST).")] = None,
@@ -48,7 +49,7 @@ def serve(
     ] = False,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Server worker processes.")] = 1,
 ) -> None:
-    """Apply migrations, then serve the UI, the API and the OTLP endpoint."""
+    """Apply migrations, then serve the web UI and the REST API."""
     import uvicorn
 
     from aitower.core.demo.loader import load_demo_if_empty
@@ -125,5 +126,4 @@ def db_check() -> None:
 
 
 def main() -> None:
-    _register_slices()
-    app()
+    build_app()()
