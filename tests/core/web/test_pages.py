@@ -102,6 +102,8 @@ def _post_routes(db: Database) -> list[tuple[str, dict[str, str]]]:
         ),
         ("/admin/users/" + target + "/access", {"role": "auditor"}),
         ("/admin/users/" + target + "/status", {"disabled": "true"}),
+        ("/admin/users/" + target + "/unlock", {}),
+        ("/account/password", {"current_password": PASSWORD, "new_password": "x" * 12}),
         ("/admin/api-keys", {"name": "k", "role": "analyst"}),
         ("/admin/api-keys/" + key_id + "/revoke", {}),
     ]
@@ -455,3 +457,25 @@ def test_activity_is_counted_per_utc_day_whatever_the_session_zone(db: Database)
         activity = collect_activity(session, today)
     assert len(activity.per_day) == 30 and activity.per_day[-1] == (today, 2)
     assert activity.total == 2 and activity.by_action == [("unit.create", 2)]
+
+
+def test_a_locked_user_is_shown_and_can_be_unlocked(client: TestClient, db: Database) -> None:
+    from aitower.core.access import authn
+    from aitower.core.access.principal import anonymous_principal
+    from aitower.core.audit.service import ChangeContext
+
+    token = as_admin(client, db)
+    name = make_user(db, Role.analyst)
+    for _ in range(5):
+        with db.writing() as session:
+            anonymous = ChangeContext(anonymous_principal())
+            authn.login(session, anonymous, name, "wrong password!", session_hours=1)
+    listed = client.get("/admin/users", params={"q": name}).text
+    assert ">locked<" in listed
+    answer = client.post(
+        f"/admin/users/{user_id(db, name)}/unlock",
+        data={"csrf_token": token},
+        follow_redirects=False,
+    )
+    assert answer.headers["location"] == "/admin/users?notice=user-unlocked"
+    assert ">locked<" not in client.get("/admin/users", params={"q": name}).text

@@ -19,6 +19,7 @@ NOTICES: dict[str, str] = {
     "user-updated": "The user's role and units were saved.",
     "user-disabled": "The user was disabled; their browser sessions have ended.",
     "user-enabled": "The user was enabled.",
+    "user-unlocked": "The user's lockout was cleared; they can log in again.",
     "unit-created": "The business unit was created.",
     "key-revoked": "The API key was revoked; clients using it are refused from now on.",
     "password-changed": "Your password was changed; your other browser sessions have ended.",

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
-from aitower.core.access import domain, service
+from aitower.core.access import authn, domain, service
 from aitower.core.access.entities import User
 from aitower.core.access.pages_shared import (
     FormProblem,
@@ -20,6 +20,7 @@ from aitower.core.access.pages_shared import (
 )
 from aitower.core.access.principal import Principal
 from aitower.core.access.roles import ORG_WIDE_ROLES, ROLE_TITLES, Permission, Role
+from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError
 from aitower.core.web.deps import DbDep, change_context, guard
@@ -114,6 +115,7 @@ def _page(
         "role_titles": ROLE_TITLES,
         "org_wide_roles": ORG_WIDE_ROLES,
         "can_write": principal.can(Permission.users_write),
+        "now": utcnow(),
         "view": view,
         "notice": view.notice,
     }
@@ -214,10 +216,23 @@ def change_status(
     return RedirectResponse(f"/admin/users?notice={notice}", status_code=303)
 
 
+def unlock(
+    user_id: uuid.UUID,
+    request: Request,
+    db: DbDep,
+    principal: UserWriter,
+) -> Response:
+    """Clear a lockout before it runs out, e.g. once the person has confirmed it was them."""
+    with db.writing() as session:
+        authn.unlock(session, change_context(request, principal), user_id)
+    return RedirectResponse("/admin/users?notice=user-unlocked", status_code=303)
+
+
 def build_router() -> APIRouter:
     router = APIRouter()
     router.get("/admin/users")(users_page)
     router.post("/admin/users")(create_user)
     router.post("/admin/users/{user_id}/access")(change_access)
     router.post("/admin/users/{user_id}/status")(change_status)
+    router.post("/admin/users/{user_id}/unlock")(unlock)
     return router
