@@ -13,7 +13,7 @@ from aitower.core.access.entities import ApiKey, CreatedApiKey
 from aitower.core.access.principal import Principal, PrincipalKind
 from aitower.core.access.roles import Role
 from aitower.core.access.secrets import api_key_prefix, generate_api_key, hash_token, tokens_equal
-from aitower.core.access.service import get_unit
+from aitower.core.access.service import as_uuid, get_unit
 from aitower.core.access.tables import ApiKeyRow
 from aitower.core.audit.service import ChangeContext, record_change
 from aitower.core.db.base import utcnow
@@ -119,11 +119,9 @@ def list_api_keys(
 
 
 def _key_row(session: Session, principal: Principal, ref: str | uuid.UUID) -> ApiKeyRow:
-    query = _visible(principal)
-    try:
-        query = query.where(ApiKeyRow.id == (ref if isinstance(ref, uuid.UUID) else uuid.UUID(ref)))
-    except ValueError:
-        query = query.where(ApiKeyRow.prefix == ref)
+    ident = as_uuid(ref)
+    by = ApiKeyRow.prefix == ref if ident is None else ApiKeyRow.id == ident
+    query = _visible(principal).where(by)
     row: ApiKeyRow | None = session.execute(query).scalar_one_or_none()
     if row is None:
         raise NotFound(f"no API key {str(ref)!r}")

@@ -68,19 +68,26 @@ def get_unit(session: Session, ref: str | uuid.UUID) -> BusinessUnit:
     return unit_from_row(_unit_row(session, ref))
 
 
-def _unit_row(session: Session, ref: str | uuid.UUID) -> BusinessUnitRow:
-    row: BusinessUnitRow | None = None
+def as_uuid(ref: str | uuid.UUID) -> uuid.UUID | None:
+    """An id given as text (CLI, forms), or None when the reference is a name instead."""
     if isinstance(ref, uuid.UUID):
-        row = session.get(BusinessUnitRow, ref)
+        return ref
+    try:
+        return uuid.UUID(ref)
+    except ValueError:
+        return None
+
+
+def _unit_row(session: Session, ref: str | uuid.UUID) -> BusinessUnitRow:
+    ident = as_uuid(ref)
+    if ident is not None:
+        row = session.get(BusinessUnitRow, ident)
     else:
-        try:
-            row = session.get(BusinessUnitRow, uuid.UUID(ref))
-        except ValueError:
-            row = session.execute(
-                select(BusinessUnitRow).where(
-                    or_(BusinessUnitRow.slug == ref, BusinessUnitRow.name == ref)
-                )
-            ).scalar_one_or_none()
+        row = session.execute(
+            select(BusinessUnitRow).where(
+                or_(BusinessUnitRow.slug == ref, BusinessUnitRow.name == ref)
+            )
+        ).scalar_one_or_none()
     if row is None:
         raise NotFound(f"no business unit {str(ref)!r}")
     return row
@@ -167,16 +174,13 @@ def list_users(
 
 
 def _user_row(session: Session, ref: str | uuid.UUID) -> UserRow:
-    row: UserRow | None = None
-    if isinstance(ref, uuid.UUID):
-        row = session.get(UserRow, ref)
+    ident = as_uuid(ref)
+    if ident is not None:
+        row = session.get(UserRow, ident)
     else:
-        try:
-            row = session.get(UserRow, uuid.UUID(ref))
-        except ValueError:
-            row = session.execute(
-                select(UserRow).where(UserRow.username == ref.lower())
-            ).scalar_one_or_none()
+        row = session.execute(
+            select(UserRow).where(UserRow.username == str(ref).lower())
+        ).scalar_one_or_none()
     if row is None:
         raise NotFound(f"no user {str(ref)!r}")
     return row
