@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from aitower.core.access.cli import local_url, read_password
+from aitower.core.access.cli_shared import local_url, read_password
 from aitower.core.cli.context import clean_errors, cli_context, console, database, settings
 from aitower.core.demo.loader import DEMO_PASSWORD_ENV, choose_password, load_demo, print_summary
 

@@ -225,7 +225,7 @@ def load_demo_if_empty(
     url: str | None = None,
 ) -> DemoOrganisation | None:
     """``serve --demo``: load the demo into a database without users, and say how to log in."""
-    from aitower.core.access.cli import local_url
+    from aitower.core.access.cli_shared import local_url
 
     chosen = settings or Settings()
     password = choose_password(chosen)
