@@ -18,6 +18,7 @@ from aitower.core.errors import NotFound
 from aitower.core.web.deps import DbDep, guard
 from aitower.core.web.pagination import Page, PageDep
 
+HEAD_PATTERN = r"^[0-9]{1,19}:[0-9a-f]{64}$"
 MAX_SEQ = 2**63 - 1  # BIGINT: larger ids cannot exist, and SQLite cannot even bind them
 Auditor = Annotated[Principal, guard(Permission.audit_read)]
 
@@ -98,9 +99,24 @@ def build_router() -> APIRouter:
         return AuditEventOut.of(event)
 
     @router.get("/verify", summary="Verify the hash chain from the first event")
-    def verify(db: DbDep, _: Auditor) -> VerifyOut:
+    def verify(
+        db: DbDep,
+        _: Auditor,
+        expect_head: Annotated[
+            str | None,
+            Query(
+                pattern=HEAD_PATTERN,
+                description="A head recorded earlier, as SEQ:HASH (printed by export): also "
+                "fail if that event is gone or changed.",
+            ),
+        ] = None,
+    ) -> VerifyOut:
+        recorded = None
+        if expect_head is not None:
+            seq, _sep, digest = expect_head.partition(":")
+            recorded = (int(seq), digest)
         with db.reading() as session:
-            return VerifyOut.of(service.verify(session))
+            return VerifyOut.of(service.verify(session, recorded_head=recorded))
 
     @router.get(
         "/export",
@@ -111,10 +127,13 @@ def build_router() -> APIRouter:
     def export(
         db: DbDep,
         _: Annotated[Principal, guard(Permission.audit_export)],
+        since: Annotated[
+            AwareDatetime | None, Query(description="Only events at or after this time")
+        ] = None,
     ) -> StreamingResponse:
         def lines() -> Iterator[str]:
             with db.reading() as session:
-                yield from service.export_lines(session)
+                yield from service.export_lines(session, since=since)
 
         return StreamingResponse(
             lines(),
