@@ -140,8 +140,12 @@ def test_load_demo_if_empty_says_how_to_log_in(
     assert {e.actor for e in events} == {"system:demo"}
 
     out.truncate(0)
+    out.seek(0)
     assert load_demo_if_empty(db, console, settings=_settings(db, tmp_path)) is None
-    assert "already has users" in out.getvalue()
+    again = out.getvalue()
+    assert "Log in at http://127.0.0.1:8123" in again  # every start says where to log in
+    assert f"admin with password {DEV_DEMO_PASSWORD}" in again
+    assert "Demo organisation loaded" not in again
 
 
 def test_load_demo_if_empty_leaves_a_used_database_alone(db: Database, tmp_path: Path) -> None:

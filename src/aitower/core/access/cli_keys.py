@@ -32,8 +32,6 @@ apikeys_app = typer.Typer(
     no_args_is_help=True,
 )
 
-# --- API keys --------------------------------------------------------------------------------
-
 
 @apikeys_app.command("create")
 @clean_errors

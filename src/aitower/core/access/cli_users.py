@@ -35,8 +35,6 @@ users_app = typer.Typer(
     no_args_is_help=True,
 )
 
-# --- users -----------------------------------------------------------------------------------
-
 
 @users_app.command("create")
 @clean_errors

@@ -231,7 +231,12 @@ def load_demo_if_empty(
     password = choose_password(chosen)
     demo = load_demo(db, ChangeContext(system_principal("demo")), password, only_if_empty=True)
     if demo is None:
-        console.print("Demo not loaded: the database already has users.")
+        hint = (
+            f" (demo: {DEMO_ADMIN} with {password.describe()})"
+            if password.source != "generated"
+            else ""
+        )
+        console.print(f"Log in at [link]{url or local_url(chosen)}[/]{hint}.", highlight=False)
         return None
     print_summary(console, demo, url or local_url(chosen))
     return demo
