@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text, update
 
@@ -14,6 +15,7 @@ from aitower.core.access.roles import Permission, Role, allows
 from aitower.core.audit.tables import AuditEventRow
 from aitower.core.db.engine import Database
 from aitower.core.web.overview import collect_activity
+from aitower.core.web.routes import route_access
 from support import CTX, PASSWORD, login, make_key, make_user, seed_units
 
 PAGES = {
@@ -118,9 +120,15 @@ def _any_key_id(db: Database) -> str:
     return str(keys[0].id)
 
 
-def test_forms_without_a_csrf_token_are_refused(client: TestClient, db: Database) -> None:
+def test_forms_without_a_csrf_token_are_refused(
+    app: FastAPI, client: TestClient, db: Database
+) -> None:
     token = as_admin(client, db)
     routes = _post_routes(db)
+    # Every form of every page is in this test: a new POST page route must be added above.
+    page_forms = {r.path for r in route_access(app.routes) if r.method == "POST" and not r.is_api}
+    tested = {re.sub(r"/[0-9a-f-]{36}/", "/{id}/", path) for path, _ in routes}
+    assert {re.sub(r"\{\w+\}", "{id}", p) for p in page_forms} - {"/login", "/logout"} == tested
     before = audit_count(db)
     for path, data in routes:
         missing = client.post(path, data=data, follow_redirects=False)

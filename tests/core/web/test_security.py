@@ -105,3 +105,11 @@ def test_request_id_is_echoed_and_safe(client: TestClient) -> None:
     )
     unsafe = client.get("/healthz", headers={"x-request-id": "<script>"}).headers["x-request-id"]
     assert unsafe != "<script>" and len(unsafe) == 32
+
+
+def test_logout_needs_the_csrf_token(client: TestClient, db: Database) -> None:
+    """A forged cross-site form cannot log people out."""
+    seed_units(db)
+    login(client, make_user(db, Role.analyst))
+    assert client.post("/logout", follow_redirects=False).status_code == 403
+    assert client.get("/api/v1/me").status_code == 200
