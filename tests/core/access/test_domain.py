@@ -70,3 +70,15 @@ def test_api_keys_are_recognisable_and_parse_back_to_their_prefix() -> None:
     assert key.secret_hash != key.secret
     assert api_key_prefix("Bearer nonsense") is None
     assert api_key_prefix("atk_short_x") is None
+
+
+def test_source_wait_counts_the_sliding_window() -> None:
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    failures = [now - timedelta(minutes=10) + timedelta(seconds=i) for i in range(30)]
+    # the 30th-newest failure leaves the 15-minute window 5 minutes after now
+    assert domain.source_wait(failures, now) == 300
+    assert domain.source_wait(failures[1:], now) is None
+    stale = [now - timedelta(minutes=20)] * 30
+    assert domain.source_wait(stale, now) is None

@@ -120,3 +120,22 @@ def test_key_secret_is_stored_only_as_a_hash(db: Database) -> None:
         stored = session.execute(select(ApiKeyRow.secret_hash, ApiKeyRow.prefix)).one()
     assert secret not in stored.secret_hash
     assert secret.startswith(stored.prefix + "_")
+
+
+def test_password_spraying_from_one_address_is_throttled(db: Database) -> None:
+    seed_units(db)
+    victim = make_user(db, Role.analyst)
+    anonymous = ChangeContext(anonymous_principal())
+
+    def attempt(username: str, password: str, source: str) -> authn.LoginResult:
+        with db.writing() as session:
+            return authn.login(
+                session, anonymous, username, password, session_hours=1, source=source
+            )
+
+    for i in range(30):  # one guess each at many accounts: no account locks
+        assert attempt(f"user{i}", "Winter2026!", "203.0.113.7").token is None
+    refused = attempt(victim, PASSWORD, "203.0.113.7")
+    assert refused.token is None
+    assert refused.retry_after_seconds is not None and refused.retry_after_seconds > 800
+    assert attempt(victim, PASSWORD, "198.51.100.2").token is not None

@@ -23,7 +23,7 @@ from aitower.core.access.secrets import (
     new_session_token,
     verify_password,
 )
-from aitower.core.access.tables import UserRow, WebSessionRow
+from aitower.core.access.tables import LoginFailureRow, UserRow, WebSessionRow
 from aitower.core.audit.service import ChangeContext, record_change
 from aitower.core.db.base import utcnow
 from aitower.core.errors import InvalidInput
@@ -48,14 +48,30 @@ def user_principal(row: UserRow) -> Principal:
 
 
 def login(
-    session: Session, ctx: ChangeContext, username: str, password: str, *, session_hours: int
+    session: Session,
+    ctx: ChangeContext,
+    username: str,
+    password: str,
+    *,
+    session_hours: int,
+    source: str | None = None,
 ) -> LoginResult:
     """Check a password; on success open a session. Failures are counted and may lock.
 
-    Runs in a write transaction that must be committed in every outcome, so the failure count
-    is kept: hence a result instead of an exception.
+    ``source`` is the client's address: too many failures from one address, whichever the
+    accounts, make it wait. Runs in a write transaction that must be committed in every
+    outcome, so the failure counts are kept: hence a result instead of an exception.
     """
     now = utcnow()
+    if source is not None:
+        wait = domain.source_wait(_recent_failures(session, source, now), now)
+        if wait is not None:
+            return LoginResult(
+                None,
+                None,
+                f"Too many failed logins from your address; try again in {wait} s.",
+                wait,
+            )
     row = session.execute(
         select(UserRow).where(UserRow.username == username.strip().lower())
     ).scalar_one_or_none()
@@ -66,6 +82,8 @@ def login(
     if row is None or not ok or row.disabled:
         if row is not None and not ok:
             _count_failure(session, ctx, row, now)
+        if source is not None:
+            _record_source_failure(session, source, now)
         return LoginResult(None, None, GENERIC_LOGIN_FAILURE)
     row.failed_logins, row.locked_until, row.last_login_at = 0, None, now
     # Expired sessions are removed here, where they accumulate, rather than by a separate job.
@@ -86,6 +104,27 @@ def login(
     principal = user_principal(row)
     record_change(session, ChangeContext(principal, ctx.request_id), "auth.login", "user", row.id)
     return LoginResult(principal, token)
+
+
+def _recent_failures(session: Session, source: str, now: datetime) -> list[datetime]:
+    since = now - domain.SOURCE_WINDOW
+    return list(
+        session.execute(
+            select(LoginFailureRow.at)
+            .where(LoginFailureRow.source == source, LoginFailureRow.at > since)
+            .order_by(LoginFailureRow.at)
+        ).scalars()
+    )
+
+
+def _record_source_failure(session: Session, source: str, now: datetime) -> None:
+    """Not audited: no account changed. Rows older than the window go as new ones come."""
+    session.execute(
+        delete(LoginFailureRow).where(
+            LoginFailureRow.source == source, LoginFailureRow.at <= now - domain.SOURCE_WINDOW
+        )
+    )
+    session.add(LoginFailureRow(source=source[:64], at=now))
 
 
 def _count_failure(session: Session, ctx: ChangeContext, row: UserRow, now: datetime) -> None:

@@ -72,6 +72,21 @@ def lock_duration(failed_logins: int) -> timedelta | None:
     return lock
 
 
+# Per source address: failures across *all* accounts in a sliding window. Per-account lockout
+# cannot see password spraying (one guess each at many accounts); this can. The budget leaves
+# an office behind one NAT address room for everyday typos.
+SOURCE_WINDOW = timedelta(minutes=15)
+SOURCE_MAX_FAILURES = 30
+
+
+def source_wait(failures: list[datetime], now: datetime) -> int | None:
+    """Seconds a source must wait, given its failure times in the window (oldest first)."""
+    if len(failures) < SOURCE_MAX_FAILURES:
+        return None
+    frees_at = failures[-SOURCE_MAX_FAILURES] + SOURCE_WINDOW
+    return seconds_until(frees_at, now) if frees_at > now else None
+
+
 def seconds_until(moment: datetime, now: datetime) -> int:
     return max(1, int((moment - now).total_seconds() + 0.999))
 

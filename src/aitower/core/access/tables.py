@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aitower.core.db.base import Base, HasId, HasTimestamps
@@ -80,3 +80,13 @@ class WebSessionRow(Base):
     )
     created_at: Mapped[datetime] = mapped_column()
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LoginFailureRow(HasId, Base):
+    """A failed login from a source address, kept for the sliding window of the throttle."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_source_at", "source", "at"),)
+
+    source: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column()

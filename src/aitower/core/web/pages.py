@@ -59,7 +59,12 @@ def build_router() -> APIRouter:
         def attempt() -> authn.LoginResult:
             with db.writing() as session:
                 return authn.login(
-                    session, ctx, username, password, session_hours=settings.session_hours
+                    session,
+                    ctx,
+                    username,
+                    password,
+                    session_hours=settings.session_hours,
+                    source=request.client.host if request.client else None,
                 )
 
         result = await run_in_threadpool(attempt)
