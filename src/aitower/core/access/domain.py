@@ -97,11 +97,17 @@ class KeyGrant:
     unit_id: uuid.UUID | None
 
 
+def grantable_roles(creator_role: Role) -> list[Role]:
+    """Roles a key made by this role may carry: those whose permissions it holds itself."""
+    mine = permissions_of(creator_role)
+    return [role for role in Role if permissions_of(role) <= mine]
+
+
 def check_key_grant(
     creator_role: Role, creator_units: frozenset[uuid.UUID] | None, grant: KeyGrant
 ) -> None:
     """A key never carries more than its creator has: no wider role, no unit outside scope."""
-    if not permissions_of(grant.role) <= permissions_of(creator_role):
+    if grant.role not in grantable_roles(creator_role):
         raise Forbidden(
             f"a {creator_role.value} cannot create a key with role {grant.role.value}: "
             "it would hold permissions you do not have"

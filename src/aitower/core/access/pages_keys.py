@@ -17,7 +17,7 @@ from aitower.core.access import apikeys, domain, service
 from aitower.core.access.entities import BusinessUnit
 from aitower.core.access.pages_shared import FormProblem, admin_tabs, first_page, notice_text
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission, Role, permissions_of
+from aitower.core.access.roles import Permission
 from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError, InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
@@ -27,12 +27,6 @@ from aitower.core.web.templating import render
 KeyReader = Annotated[Principal, guard(Permission.apikeys_read)]
 KeyWriter = Annotated[Principal, guard(Permission.apikeys_write)]
 ShortText = Annotated[str, Form(max_length=300)]
-
-
-def grantable_roles(principal: Principal) -> list[Role]:
-    """Roles a key made by this principal may carry: never more than the principal holds."""
-    mine = permissions_of(principal.role)
-    return [role for role in Role if permissions_of(role) <= mine]
 
 
 def _unit_choices(principal: Principal, units: list[BusinessUnit]) -> list[BusinessUnit]:
@@ -79,7 +73,7 @@ def _page(
         unit_names={u.id: u.name for u in units},
         unit_choices=_unit_choices(principal, units),
         org_wide=principal.unit_ids is None,
-        roles=grantable_roles(principal),
+        roles=domain.grantable_roles(principal.role),
         can_write=principal.can(Permission.apikeys_write),
         form=form or {"name": "", "role": "", "unit": "", "expires_on": ""},
         form_refused=form is not None and problem is not None,
