@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -21,8 +22,14 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+@cache
+def _scripts() -> ScriptDirectory:
+    """Parsed once per process: the shipped history cannot change while aitower runs."""
+    return ScriptDirectory(str(MIGRATIONS_DIR))
+
+
 def head_revision() -> str:
-    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None, "the migration history has no head"
     return head
 
@@ -65,8 +72,7 @@ class SchemaState:
 
 def schema_state(engine: Engine) -> SchemaState:
     current = current_revision(engine)
-    scripts = ScriptDirectory(str(MIGRATIONS_DIR))
-    known = current is None or _revision_known(scripts, current)
+    known = current is None or _revision_known(_scripts(), current)
     return SchemaState(current, head_revision(), known)
 
 
