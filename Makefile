@@ -33,8 +33,8 @@ test: $(DEV_STAMP)
 
 ## lint: ruff and mypy --strict
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check src tests docs
-	$(BIN)/ruff format --check src tests docs
+	$(BIN)/ruff check src tests docs bench
+	$(BIN)/ruff format --check src tests docs bench
 	$(BIN)/mypy
 
 ## check: every gate CI applies
