@@ -62,13 +62,3 @@ class Forbidden(DomainError):
     status = 403
     type_slug = "forbidden"
     title = "Forbidden"
-
-
-class TooManyAttempts(DomainError):
-    status = 429
-    type_slug = "too-many-attempts"
-    title = "Too many attempts"
-
-    def __init__(self, detail: str, *, retry_after_seconds: int) -> None:
-        super().__init__(detail)
-        self.retry_after_seconds = retry_after_seconds

@@ -10,7 +10,6 @@ import json
 import re
 import secrets
 import uuid
-from typing import Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -188,8 +187,3 @@ def _cookie(scope: Scope, name: str) -> str | None:
         if key == name:
             return value
     return None
-
-
-def state_of(scope: dict[str, Any]) -> dict[str, Any]:
-    state: dict[str, Any] = scope.setdefault("state", {})
-    return state

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.exceptions import RequestValidationError
 from starlette.responses import JSONResponse
 
-from aitower.core.errors import DomainError, TooManyAttempts
+from aitower.core.errors import DomainError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:aitower:problem:"
@@ -60,9 +60,6 @@ def problem(
 
 
 def domain_problem(exc: DomainError, *, instance: str, request_id: str | None) -> JSONResponse:
-    headers = None
-    if isinstance(exc, TooManyAttempts):
-        headers = {"Retry-After": str(exc.retry_after_seconds)}
     return problem(
         exc.status,
         exc.detail,
@@ -71,7 +68,6 @@ def domain_problem(exc: DomainError, *, instance: str, request_id: str | None) -
         instance=instance,
         request_id=request_id,
         errors=[{"field": i.field, "reason": i.reason} for i in exc.issues] or None,
-        headers=headers,
     )
 
 
