@@ -213,3 +213,15 @@ def test_api_docs_render_offline_within_the_policy(
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("aitower")
     assert outside == []
     shoot(page, screenshots, "api-docs")
+
+
+def test_account_page_shows_who_one_is(
+    page: Page, live_server: LiveServer, screenshots: Path
+) -> None:
+    log_in(page, live_server, STAKEHOLDER)
+    page.get_by_test_id("actor").click()
+    expect(page).to_have_url(f"{live_server.url}/account")
+    expect(page.get_by_test_id("who")).to_contain_text("stakeholder")
+    expect(page.get_by_test_id("permissions")).not_to_contain_text("audit.read")
+    expect(page.get_by_test_id("change-password")).to_be_visible()
+    shoot(page, screenshots, "account-stakeholder")
