@@ -11,10 +11,18 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from aitower.core.web.charts.scales import LinearScale, format_tick
-from aitower.core.web.charts.svg import CHAR_WIDTH, Box, _line, _num, _text, _tooltip, shorten
+from aitower.core.web.charts.svg import (
+    CHAR_WIDTH,
+    Box,
+    add_line,
+    add_text,
+    add_tooltip,
+    shorten,
+    svg_number,
+)
 
 
-def _value_axis(
+def draw_value_axis(
     svg: ET.Element, box: Box, ticks: Sequence[float], *, vertical: bool
 ) -> LinearScale:
     """Gridlines and labels for a value axis; returns its scale. ``data-value`` names each
@@ -29,32 +37,32 @@ def _value_axis(
         label = format_tick(tick, step)
         css = "axis zero" if tick == 0 else "grid"
         if vertical:
-            _line(svg, css, box.left, pos, box.right, pos, data_value=repr(tick))
-            _text(svg, box.left - 6, pos + 4, label, "end")
+            add_line(svg, css, box.left, pos, box.right, pos, data_value=repr(tick))
+            add_text(svg, box.left - 6, pos + 4, label, "end")
         else:
-            _line(svg, css, pos, box.top, pos, box.bottom, data_value=repr(tick))
-            _text(svg, pos, box.bottom + 14, label, "middle")
+            add_line(svg, css, pos, box.top, pos, box.bottom, data_value=repr(tick))
+            add_text(svg, pos, box.bottom + 14, label, "middle")
     return scale
 
 
-def _tick_label_width(ticks: Sequence[float]) -> float:
+def tick_label_width(ticks: Sequence[float]) -> float:
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     return max(len(format_tick(t, step)) for t in ticks) * CHAR_WIDTH
 
 
-def _category_labels(
+def draw_category_labels(
     svg: ET.Element, labels: Sequence[str], centres: Sequence[float], y: float, rotate: bool
 ) -> None:
     """Labels under columns; rotated (and shortened) when they would overlap."""
     for label, cx in zip(labels, centres, strict=True):
         if rotate:
-            turn = f"rotate(-40 {_num(cx)} {_num(y)})"
-            text = _text(svg, cx, y, shorten(label, 20), "end", transform=turn)
+            turn = f"rotate(-40 {svg_number(cx)} {svg_number(y)})"
+            text = add_text(svg, cx, y, shorten(label, 20), "end", transform=turn)
         else:
-            text = _text(svg, cx, y, label, "middle")
-        _tooltip(text, label)
+            text = add_text(svg, cx, y, label, "middle")
+        add_tooltip(text, label)
 
 
-def _rotated_label_height(labels: Sequence[str]) -> float:
+def rotated_label_height(labels: Sequence[str]) -> float:
     """Height taken by labels rotated 40° (sin 40° ≈ 0.64, rounded up), at most 20 characters."""
     return min(20, max(len(label) for label in labels)) * CHAR_WIDTH * 0.7

@@ -13,23 +13,23 @@ from collections.abc import Sequence
 from markupsafe import Markup
 
 from aitower.core.web.charts.axes import (
-    _category_labels,
-    _rotated_label_height,
-    _tick_label_width,
-    _value_axis,
+    draw_category_labels,
+    draw_value_axis,
+    rotated_label_height,
+    tick_label_width,
 )
 from aitower.core.web.charts.scales import all_whole, format_value, nice_ticks, value_domain
 from aitower.core.web.charts.svg import (
     CHAR_WIDTH,
     TITLE_HEIGHT,
     Box,
-    _add,
-    _root,
-    _text,
-    _tooltip,
+    add_element,
+    add_text,
+    add_tooltip,
     clean_text,
     no_data_svg,
     shorten,
+    svg_root,
     to_markup,
 )
 
@@ -39,8 +39,10 @@ def _bar_rect(
 ) -> None:
     x, y, w, h = geometry
     css = "bar series-0" + (" negative" if value < 0 else "")
-    rect = _add(parent, "rect", class_=css, x=x, y=y, width=w, height=h, data_value=repr(value))
-    _tooltip(rect, f"{label}: {format_value(value)}")
+    rect = add_element(
+        parent, "rect", class_=css, x=x, y=y, width=w, height=h, data_value=repr(value)
+    )
+    add_tooltip(rect, f"{label}: {format_value(value)}")
 
 
 def bar_chart_svg(
@@ -71,21 +73,21 @@ def _vertical_bars(
     height: float,
 ) -> Markup:
     labels = [label for label, _ in data]
-    left = _tick_label_width(ticks) + 12
+    left = tick_label_width(ticks) + 12
     band = (width - 16 - left) / len(data)
     rotate = max(len(label) for label in labels) * CHAR_WIDTH > band
-    bottom = 24 + (_rotated_label_height(labels) if rotate else 0)
+    bottom = 24 + (rotated_label_height(labels) if rotate else 0)
     box = Box(left, TITLE_HEIGHT + 6, width - 16, height - bottom)
-    svg = _root(title, width, height, f"{len(data)} bars")
-    y = _value_axis(svg, box, ticks, vertical=True)
-    group = _add(svg, "g", class_="bars")
+    svg = svg_root(title, width, height, f"{len(data)} bars")
+    y = draw_value_axis(svg, box, ticks, vertical=True)
+    group = add_element(svg, "g", class_="bars")
     centres = []
     for i, (label, value) in enumerate(data):
         x = box.left + i * band + band * 0.15
         top, base = sorted((y(value), y(0.0)))
         _bar_rect(group, (x, top, band * 0.7, base - top), label, value)
         centres.append(x + band * 0.35)
-    _category_labels(svg, labels, centres, box.bottom + 16, rotate)
+    draw_category_labels(svg, labels, centres, box.bottom + 16, rotate)
     return to_markup(svg)
 
 
@@ -102,17 +104,17 @@ def _horizontal_bars(
     height = height or TITLE_HEIGHT + 6 + 26 * len(data) + 26
     box = Box(left, TITLE_HEIGHT + 6, width - right, height - 26)
     band = (box.bottom - box.top) / len(data)
-    svg = _root(title, width, height, f"{len(data)} bars")
-    x = _value_axis(svg, box, ticks, vertical=False)
-    group = _add(svg, "g", class_="bars")
+    svg = svg_root(title, width, height, f"{len(data)} bars")
+    x = draw_value_axis(svg, box, ticks, vertical=False)
+    group = add_element(svg, "g", class_="bars")
     for i, (label, value) in enumerate(data):
         y = box.top + i * band + band * 0.15
         start, stop = sorted((x(0.0), x(value)))
         _bar_rect(group, (start, y, stop - start, band * 0.7), label, value)
         mid = y + band * 0.35 + 4
-        _tooltip(_text(svg, box.left - 6, mid, shorten(label, max_chars), "end"), label)
+        add_tooltip(add_text(svg, box.left - 6, mid, shorten(label, max_chars), "end"), label)
         after = 4 if value >= 0 else -4
-        _text(
+        add_text(
             svg,
             x(value) + after,
             mid,

@@ -26,7 +26,7 @@ def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[in
     )
 
 
-def _hex(rgb: tuple[int, int, int]) -> str:
+def hex_colour(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
@@ -43,7 +43,7 @@ def heat_rgb(value: float, lo: float, hi: float) -> tuple[int, int, int]:
 
 
 def heat_colour(value: float, lo: float, hi: float) -> str:
-    return _hex(heat_rgb(value, lo, hi))
+    return hex_colour(heat_rgb(value, lo, hi))
 
 
 def is_dark(rgb: tuple[int, int, int]) -> bool:

@@ -13,19 +13,19 @@ from collections.abc import Callable, Mapping, Sequence
 
 from markupsafe import Markup
 
-from aitower.core.web.charts.axes import _category_labels, _rotated_label_height
-from aitower.core.web.charts.colours import EMPTY_FILL, _hex, heat_colour, heat_rgb, is_dark
+from aitower.core.web.charts.axes import draw_category_labels, rotated_label_height
+from aitower.core.web.charts.colours import EMPTY_FILL, heat_colour, heat_rgb, hex_colour, is_dark
 from aitower.core.web.charts.scales import format_value
 from aitower.core.web.charts.svg import (
     CHAR_WIDTH,
     TITLE_HEIGHT,
     Box,
-    _add,
-    _root,
-    _text,
-    _tooltip,
+    add_element,
+    add_text,
+    add_tooltip,
     no_data_svg,
     shorten,
+    svg_root,
     to_markup,
 )
 
@@ -57,20 +57,21 @@ def heat_map_svg(
     cell_width = (width - left - 80) / len(col_labels)
     rotate = max(len(label) for label in col_labels) * CHAR_WIDTH > cell_width
     box = Box(left, TITLE_HEIGHT + 6, width - 80, TITLE_HEIGHT + 6 + cell_height * len(row_labels))
-    height = box.bottom + 24 + (_rotated_label_height(col_labels) if rotate else 0)
-    svg = _root(title, width, height, f"{len(row_labels)} rows by {len(col_labels)} columns")
-    grid = _add(svg, "g", class_="cells")
+    height = box.bottom + 24 + (rotated_label_height(col_labels) if rotate else 0)
+    svg = svg_root(title, width, height, f"{len(row_labels)} rows by {len(col_labels)} columns")
+    grid = add_element(svg, "g", class_="cells")
     domain = (min(present), max(present))
     for i, row in enumerate(row_labels):
         y = box.top + i * cell_height
-        _tooltip(
-            _text(svg, box.left - 6, y + cell_height / 2 + 4, shorten(row, max_chars), "end"), row
+        add_tooltip(
+            add_text(svg, box.left - 6, y + cell_height / 2 + 4, shorten(row, max_chars), "end"),
+            row,
         )
         for j, col in enumerate(col_labels):
             cell = (box.left + j * cell_width, y, cell_width, cell_height)
             _heat_cell(grid, cell, (row, col), values.get((row, col)), domain, value_format)
     centres = [box.left + (j + 0.5) * cell_width for j in range(len(col_labels))]
-    _category_labels(svg, col_labels, centres, box.bottom + 16, rotate)
+    draw_category_labels(svg, col_labels, centres, box.bottom + 16, rotate)
     _colour_legend(svg, box, domain, value_format, title)
     return to_markup(svg)
 
@@ -86,16 +87,18 @@ def _heat_cell(
     x, y, w, h = cell
     box = {"x": x + 1, "y": y + 1, "width": max(0.0, w - 2), "height": max(0.0, h - 2)}
     if value is None or not math.isfinite(value):
-        rect = _add(grid, "rect", class_="cell empty", fill=EMPTY_FILL, **box)
-        _tooltip(rect, f"{key[0]} · {key[1]}: no data")
+        rect = add_element(grid, "rect", class_="cell empty", fill=EMPTY_FILL, **box)
+        add_tooltip(rect, f"{key[0]} · {key[1]}: no data")
         return
     rgb = heat_rgb(value, *domain)
-    rect = _add(grid, "rect", class_="cell", fill=_hex(rgb), data_value=repr(value), **box)
+    rect = add_element(
+        grid, "rect", class_="cell", fill=hex_colour(rgb), data_value=repr(value), **box
+    )
     text = value_format(value)
-    _tooltip(rect, f"{key[0]} · {key[1]}: {text}")
+    add_tooltip(rect, f"{key[0]} · {key[1]}: {text}")
     if len(text) * CHAR_WIDTH + 6 <= w and h >= 16:
         css = "cell-label on-dark" if is_dark(rgb) else "cell-label on-light"
-        _text(grid, x + w / 2, y + h / 2 + 4, text, "middle", class_=css)
+        add_text(grid, x + w / 2, y + h / 2 + 4, text, "middle", class_=css)
 
 
 def _colour_legend(
@@ -111,17 +114,19 @@ def _colour_legend(
     """
     lo, hi = domain
     gradient_id = "heat-" + hashlib.sha256(f"{title}|{lo}|{hi}".encode()).hexdigest()[:10]
-    gradient = _add(_add(svg, "defs"), "linearGradient", id=gradient_id, x1=0, y1=1, x2=0, y2=0)
+    gradient = add_element(
+        add_element(svg, "defs"), "linearGradient", id=gradient_id, x1=0, y1=1, x2=0, y2=0
+    )
     offsets = [0.0, 0.25, 0.5, 0.75, 1.0]
     if lo < 0 < hi:
         offsets = sorted({*offsets, -lo / (hi - lo)})
     for offset in offsets:
-        _add(
+        add_element(
             gradient, "stop", offset=offset, stop_color=heat_colour(lo + (hi - lo) * offset, lo, hi)
         )
     x, height = box.right + 16, max(40.0, box.bottom - box.top)
-    legend = _add(svg, "g", class_="colour-legend")
-    _add(
+    legend = add_element(svg, "g", class_="colour-legend")
+    add_element(
         legend,
         "rect",
         class_="scale",
@@ -131,5 +136,5 @@ def _colour_legend(
         height=height,
         fill=f"url(#{gradient_id})",
     )
-    _text(legend, x + 16, box.top + 9, value_format(hi))
-    _text(legend, x + 16, box.top + height, value_format(lo))
+    add_text(legend, x + 16, box.top + 9, value_format(hi))
+    add_text(legend, x + 16, box.top + height, value_format(lo))

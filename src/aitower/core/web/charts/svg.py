@@ -2,8 +2,8 @@
 
 Kept in one place because this is where the escaping and CSP rules of the package are
 enforced: elements are built with ``xml.etree`` and only ``to_markup`` turns them into
-``Markup``. The underscore helpers (``_add``, ``_text``, …) are internal to the ``charts``
-package and used by its chart modules.
+``Markup``. The element helpers (``add_element``, ``add_text``, …) are for the chart modules
+of this package; pages use the chart functions the package exports.
 """
 
 from __future__ import annotations
@@ -40,57 +40,59 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(1, limit - 1)] + "…"
 
 
-def _num(value: float) -> str:
+def svg_number(value: float) -> str:
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
-def _add(parent: ET.Element, tag: str, text: str | None = None, /, **attrs: object) -> ET.Element:
+def add_element(
+    parent: ET.Element, tag: str, text: str | None = None, /, **attrs: object
+) -> ET.Element:
     """A child element. Keyword names become attributes: ``class_`` → ``class``, and ``_`` →
     ``-`` (``text_anchor`` → ``text-anchor``); floats are written with two decimals at most."""
     element = ET.SubElement(parent, tag)
     for key, value in attrs.items():
         name = key.rstrip("_").replace("_", "-")
-        element.set(name, _num(value) if isinstance(value, float) else clean_text(value))
+        element.set(name, svg_number(value) if isinstance(value, float) else clean_text(value))
     if text is not None:
         element.text = clean_text(text)
     return element
 
 
-def _line(
+def add_line(
     parent: ET.Element, css: str, x1: float, y1: float, x2: float, y2: float, **attrs: object
 ) -> None:
-    _add(
+    add_element(
         parent, "line", class_=css, x1=float(x1), x2=float(x2), y1=float(y1), y2=float(y2), **attrs
     )
 
 
-def _text(
+def add_text(
     parent: ET.Element, x: float, y: float, text: str, anchor: str | None = None, **attrs: object
 ) -> ET.Element:
     if anchor is not None:
         attrs["text_anchor"] = anchor
-    return _add(parent, "text", text, x=float(x), y=float(y), **attrs)
+    return add_element(parent, "text", text, x=float(x), y=float(y), **attrs)
 
 
-def _tooltip(parent: ET.Element, text: str) -> None:
-    _add(parent, "title", text)
+def add_tooltip(parent: ET.Element, text: str) -> None:
+    add_element(parent, "title", text)
 
 
-def _root(title: str, width: float, height: float, summary: str) -> ET.Element:
+def svg_root(title: str, width: float, height: float, summary: str) -> ET.Element:
     svg = ET.Element("svg")
     for key, value in {
         "xmlns": SVG_NS,
-        "viewBox": f"0 0 {_num(width)} {_num(height)}",
-        "width": _num(width),
-        "height": _num(height),
+        "viewBox": f"0 0 {svg_number(width)} {svg_number(height)}",
+        "width": svg_number(width),
+        "height": svg_number(height),
         "role": "img",
         "aria-label": clean_text(f"{title}: {summary}" if summary else title),
         "class": "chart-svg",
     }.items():
         svg.set(key, value)
-    _tooltip(svg, title)
-    _text(svg, 2, 15, title, class_="title")
+    add_tooltip(svg, title)
+    add_text(svg, 2, 15, title, class_="title")
     return svg
 
 
@@ -101,6 +103,6 @@ def to_markup(svg: ET.Element) -> Markup:
 
 def no_data_svg(title: str, width: float = 640, height: float = 260) -> Markup:
     """The chart shown when there is nothing to draw: its title and a plain "No data"."""
-    svg = _root(title, width, height, "no data")
-    _text(svg, width / 2, height / 2, "No data", "middle", class_="no-data")
+    svg = svg_root(title, width, height, "no data")
+    add_text(svg, width / 2, height / 2, "No data", "middle", class_="no-data")
     return to_markup(svg)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from markupsafe import Markup
 
-from aitower.core.web.charts.axes import _tick_label_width, _value_axis
+from aitower.core.web.charts.axes import draw_value_axis, tick_label_width
 from aitower.core.web.charts.scales import (
     LinearScale,
     all_whole,
@@ -28,14 +28,14 @@ from aitower.core.web.charts.svg import (
     CHAR_WIDTH,
     TITLE_HEIGHT,
     Box,
-    _add,
-    _line,
-    _num,
-    _root,
-    _text,
-    _tooltip,
+    add_element,
+    add_line,
+    add_text,
+    add_tooltip,
     no_data_svg,
     shorten,
+    svg_number,
+    svg_root,
     to_markup,
 )
 
@@ -85,16 +85,16 @@ def _legend_rows(names: Sequence[str], width: float) -> list[list[tuple[int, str
 def _draw_legend(
     svg: ET.Element, entries: Sequence[tuple[int, str]], left: float, top: float, width: float
 ) -> None:
-    group = _add(svg, "g", class_="legend")
+    group = add_element(svg, "g", class_="legend")
     for row_number, row in enumerate(_legend_rows([name for _, name in entries], width)):
         y = top + row_number * LEGEND_ROW
         for position, label, x in row:
             index, full = entries[position]
-            item = _add(group, "g", class_="legend-item")
-            _tooltip(item, full)
+            item = add_element(group, "g", class_="legend-item")
+            add_tooltip(item, full)
             css = f"series-{index % SERIES_CLASSES}"
-            _add(item, "rect", class_=css, x=left + x, y=y, width=10, height=10)
-            _text(item, left + x + 15, y + 9, label)
+            add_element(item, "rect", class_=css, x=left + x, y=y, width=10, height=10)
+            add_text(item, left + x + 15, y + 9, label)
 
 
 def _time_domain(cleaned: Cleaned) -> tuple[datetime, datetime]:
@@ -127,10 +127,10 @@ def time_series_svg(
     legend = [(index, name) for index, name, _ in cleaned]
     legend_height = len(_legend_rows([n for _, n in legend], width)) * LEGEND_ROW
     box = Box(
-        _tick_label_width(ticks) + 12, TITLE_HEIGHT + 6, width - 16, height - 26 - legend_height
+        tick_label_width(ticks) + 12, TITLE_HEIGHT + 6, width - 16, height - 26 - legend_height
     )
-    svg = _root(title, width, height, f"{len(cleaned)} series, {len(values)} points")
-    y = _value_axis(svg, box, ticks, vertical=True)
+    svg = svg_root(title, width, height, f"{len(cleaned)} series, {len(values)} points")
+    y = draw_value_axis(svg, box, ticks, vertical=True)
     start, end = _time_domain(cleaned)
     x = LinearScale(start.timestamp(), end.timestamp(), box.left, box.right)
     _time_axis(svg, box, x, start, end)
@@ -141,13 +141,13 @@ def time_series_svg(
 
 
 def _time_axis(svg: ET.Element, box: Box, x: LinearScale, start: datetime, end: datetime) -> None:
-    _line(svg, "axis", box.left, box.bottom, box.right, box.bottom)
-    _line(svg, "axis", box.left, box.top, box.left, box.bottom)
+    add_line(svg, "axis", box.left, box.bottom, box.right, box.bottom)
+    add_line(svg, "axis", box.left, box.top, box.left, box.bottom)
     ticks = time_ticks(start, end)
     for tick in ticks:
         pos = x(tick.timestamp())
-        _line(svg, "axis", pos, box.bottom, pos, box.bottom + 4)
-        _text(
+        add_line(svg, "axis", pos, box.bottom, pos, box.bottom + 4)
+        add_text(
             svg, pos, box.bottom + 16, time_label(tick, ticks), "middle", data_time=tick.isoformat()
         )
 
@@ -161,17 +161,18 @@ def _draw_series(
 ) -> None:
     (index, name), (x, y) = which, scales
     css = f"series-{index % SERIES_CLASSES}"
-    group = _add(svg, "g", class_=f"series {css}", data_series=name)
+    group = add_element(svg, "g", class_=f"series {css}", data_series=name)
     coords = [(x(t.timestamp()), y(v)) for t, v in points]
     path = " ".join(
-        f"{'M' if i == 0 else 'L'}{_num(px)},{_num(py)}" for i, (px, py) in enumerate(coords)
+        f"{'M' if i == 0 else 'L'}{svg_number(px)},{svg_number(py)}"
+        for i, (px, py) in enumerate(coords)
     )
-    _add(group, "path", class_=f"line {css}", d=path)
+    add_element(group, "path", class_=f"line {css}", d=path)
     # Smaller dots as points crowd together; each keeps its tooltip.
     radius = 3.0 if len(points) <= 20 else 2.0 if len(points) <= 60 else 1.5
     suffix = f" {unit}" if unit else ""
     for (t, v), (px, py) in zip(points, coords, strict=True):
-        dot = _add(
+        dot = add_element(
             group, "circle", class_=f"point {css}", cx=px, cy=py, r=radius, data_value=repr(v)
         )
-        _tooltip(dot, f"{name} · {t:%Y-%m-%d %H:%M} UTC · {format_value(v)}{suffix}")
+        add_tooltip(dot, f"{name} · {t:%Y-%m-%d %H:%M} UTC · {format_value(v)}{suffix}")
