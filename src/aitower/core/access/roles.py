@@ -48,6 +48,20 @@ class Permission(StrEnum):
     apikeys_write = "apikeys.write"
     audit_read = "audit.read"
     audit_export = "audit.export"
+    systems_read = "systems.read"
+    systems_write = "systems.write"
+    systems_export = "systems.export"
+    vendors_read = "vendors.read"
+    vendors_write = "vendors.write"
+    lifecycle_move = "lifecycle.move"
+    risk_read = "risk.read"
+    risk_write = "risk.write"
+    risk_classify = "risk.classify"
+    policies_read = "policies.read"
+    policies_write = "policies.write"
+    evidence_write = "evidence.write"
+    approvals_read = "approvals.read"
+    approvals_decide = "approvals.decide"
 
 
 PERMISSION_TITLES: dict[Permission, str] = {
@@ -60,9 +74,25 @@ PERMISSION_TITLES: dict[Permission, str] = {
     Permission.apikeys_write: "Create and revoke API keys (never above one's own role)",
     Permission.audit_read: "Read and verify the audit trail",
     Permission.audit_export: "Export the audit trail as JSON Lines",
+    Permission.systems_read: "See AI systems in the inventory (own units; org-wide roles: all)",
+    Permission.systems_write: "Register, edit and bulk-import AI systems",
+    Permission.systems_export: "Export the inventory as CSV or YAML",
+    Permission.vendors_read: "See vendors, their contracts, attestations and risk rating",
+    Permission.vendors_write: "Register and edit vendors",
+    Permission.lifecycle_move: "Request a lifecycle move (it completes when its gate passes)",
+    Permission.risk_read: "See EU AI Act assessments, risk tiers and the risk register",
+    Permission.risk_write: "Add and update risks in the register",
+    Permission.risk_classify: "Answer the EU AI Act questionnaire of a system",
+    Permission.policies_read: "Read policies, their versions and compliance findings",
+    Permission.policies_write: "Create, edit, enable and apply policies",
+    Permission.evidence_write: "Attach and remove documents and evidence on a system",
+    Permission.approvals_read: "See approval requests and decisions",
+    Permission.approvals_decide: "Approve or reject requests that ask for one's role",
 }
 
 _ALL = frozenset(Role)
+# Who registers and shapes systems: engineers, and governance and ops who own the portfolio.
+_BUILDERS = frozenset({Role.admin, Role.ops_manager, Role.governance, Role.engineer})
 _READERS_OF_PEOPLE = frozenset({Role.admin, Role.ops_manager, Role.governance, Role.auditor})
 
 MATRIX: dict[Permission, frozenset[Role]] = {
@@ -77,6 +107,21 @@ MATRIX: dict[Permission, frozenset[Role]] = {
         {Role.admin, Role.ops_manager, Role.governance, Role.security, Role.auditor}
     ),
     Permission.audit_export: frozenset({Role.admin, Role.auditor}),
+    Permission.systems_read: _ALL,
+    Permission.systems_write: _BUILDERS,
+    Permission.systems_export: frozenset({*_BUILDERS, Role.auditor}),
+    Permission.vendors_read: _ALL,
+    Permission.vendors_write: frozenset({*_BUILDERS, Role.security}),
+    Permission.lifecycle_move: frozenset({Role.admin, Role.ops_manager, Role.engineer}),
+    Permission.risk_read: _ALL,
+    Permission.risk_write: _ALL - {Role.auditor, Role.stakeholder},
+    Permission.risk_classify: _BUILDERS,
+    Permission.policies_read: _ALL,
+    Permission.policies_write: frozenset({Role.admin, Role.governance}),
+    Permission.evidence_write: _ALL - {Role.auditor, Role.stakeholder},
+    Permission.approvals_read: _ALL,
+    # Who may decide a given request is narrower: the policy names the roles it needs.
+    Permission.approvals_decide: _ALL - {Role.auditor},
 }
 
 # The auditor reads everything and changes nothing: any permission not named ``*.read``,

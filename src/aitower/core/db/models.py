@@ -6,6 +6,9 @@ Each slice adds its ``tables`` module here when it has one.
 from aitower.core.access import tables as access_tables
 from aitower.core.audit import tables as audit_tables
 from aitower.core.db.base import Base
+from aitower.governance import tables as governance_tables
+from aitower.inventory import tables as inventory_tables
+from aitower.risk import tables as risk_tables
 
-TABLE_MODULES = (access_tables, audit_tables)
+TABLE_MODULES = (access_tables, audit_tables, inventory_tables, risk_tables, governance_tables)
 metadata = Base.metadata

@@ -27,6 +27,12 @@ from aitower.core.web.middleware import (
 )
 from aitower.core.web.openapi import build_openapi
 from aitower.core.web.templating import build_templates, render
+from aitower.governance import api as governance_api
+from aitower.governance import pages as governance_pages
+from aitower.inventory import api as inventory_api
+from aitower.inventory import pages as inventory_pages
+from aitower.risk import api as risk_api
+from aitower.risk import pages as risk_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
 SWAGGER_DIR = Path(fastapi_offline.__file__).parent / "static"
@@ -68,11 +74,17 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(access_api.build_router())
     api.include_router(audit_api.build_router())
+    api.include_router(inventory_api.build_router())
+    api.include_router(risk_api.build_router())
+    api.include_router(governance_api.build_router())
     app.include_router(api)
     app.include_router(health.build_router())
     app.include_router(pages.build_router())
     app.include_router(access_pages.build_router())
     app.include_router(audit_pages.build_router())
+    app.include_router(inventory_pages.build_router())
+    app.include_router(risk_pages.build_router())
+    app.include_router(governance_pages.build_router())
     app.mount("/static/vendor/swagger", StaticFiles(directory=SWAGGER_DIR), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -27,9 +27,9 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("overview", "Overview", "/", Permission.overview_view),
-    NavItem("inventory", "Inventory", None, None),
-    NavItem("governance", "Governance", None, None),
-    NavItem("risk", "Risk", None, None),
+    NavItem("inventory", "Inventory", "/systems", Permission.systems_read),
+    NavItem("governance", "Governance", "/governance", Permission.policies_read),
+    NavItem("risk", "Risk", "/risk", Permission.risk_read),
     NavItem("monitoring", "Monitoring", None, None),
     NavItem("cost", "Cost & Value", None, None),
     NavItem("discovery", "Discovery", None, None),

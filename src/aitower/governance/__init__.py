@@ -1,0 +1,1 @@
+"""Governance: policies as code, stage gates, evidence and approvals."""

@@ -1,0 +1,9 @@
+"""``aitower approvals`` and ``aitower lifecycle`` (request a move, see the history)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this slice's commands to the root command."""

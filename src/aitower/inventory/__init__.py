@@ -1,0 +1,1 @@
+"""Inventory: every AI system, its models, vendors, data sources, owners and lifecycle stage."""

@@ -1,0 +1,1 @@
+"""Risk: EU AI Act tiering and the risk register."""
