@@ -8,17 +8,59 @@ records the audit event that explains the change, in the same transaction.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.tables import BusinessUnitRow
-from aitower.core.errors import NotFound
+from aitower.core.access.tables import BusinessUnitRow, UserRow
+from aitower.core.audit.service import ChangeContext, record_change
+from aitower.core.errors import Conflict, InvalidInput, NotFound
+from aitower.inventory.domain import SystemSpec, check_system, spec_document
+from aitower.inventory.facts import governance_facts
 from aitower.inventory.lifecycle import Stage
-from aitower.inventory.tables import SystemRow
-from aitower.inventory.vocabulary import RiskTier
+from aitower.inventory.records import (
+    Person,
+    SystemDetail,
+    chunks,
+    environments_of,
+    load_lookups,
+    models_of,
+    resolve,
+    sources_of,
+)
+from aitower.inventory.tables import (
+    SystemRow,
+    SystemTagRow,
+    SystemVendorRow,
+    TelemetryServiceRow,
+    VendorRow,
+)
+from aitower.inventory.vocabulary import (
+    Affected,
+    Autonomy,
+    Classification,
+    RiskTier,
+    SystemKind,
+)
+
+__all__ = [
+    "SystemDetail",
+    "SystemRef",
+    "create_system",
+    "get_system",
+    "get_system_ref",
+    "governance_facts",
+    "set_risk_tier",
+    "set_stage",
+    "system_for_service",
+    "system_ids_by_name",
+    "update_system",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +109,199 @@ def set_stage(session: Session, system_id: uuid.UUID, stage: Stage) -> None:
 def set_risk_tier(session: Session, system_id: uuid.UUID, tier: RiskTier | None) -> None:
     """The tier an EU AI Act assessment yielded; the caller audits the assessment."""
     _row_for_update(session, system_id).risk_tier = None if tier is None else tier.value
+
+
+# --- the whole record -----------------------------------------------------------------------
+
+
+def _people(session: Session, row: SystemRow) -> dict[uuid.UUID | None, Person]:
+    ids = [row.accountable_owner_id, row.technical_owner_id]
+    query = select(UserRow.id, UserRow.username, UserRow.display_name).where(UserRow.id.in_(ids))
+    return {uid: Person(name, display) for uid, name, display in session.execute(query)}
+
+
+def _linked(session: Session, system_id: uuid.UUID) -> tuple[list[str], list[str], list[str]]:
+    """The system's tags, vendor names and telemetry services, each sorted."""
+    tags = session.execute(
+        select(SystemTagRow.tag)
+        .where(SystemTagRow.system_id == system_id)
+        .order_by(SystemTagRow.tag)
+    ).scalars()
+    vendors = session.execute(
+        select(VendorRow.name)
+        .join(SystemVendorRow, SystemVendorRow.vendor_id == VendorRow.id)
+        .where(SystemVendorRow.system_id == system_id)
+        .order_by(VendorRow.name)
+    ).scalars()
+    services = session.execute(
+        select(TelemetryServiceRow.service_name)
+        .where(TelemetryServiceRow.system_id == system_id)
+        .order_by(TelemetryServiceRow.service_name)
+    ).scalars()
+    return list(tags), list(vendors), list(services)
+
+
+def _detail(session: Session, row: SystemRow) -> SystemDetail:
+    """The record with its references as names: a handful of small queries, one system."""
+    unit_name = session.execute(
+        select(BusinessUnitRow.name).where(BusinessUnitRow.id == row.unit_id)
+    ).scalar_one()
+    people = _people(session, row)
+    tags, vendors, services = _linked(session, row.id)
+    links = row.links or {}
+    return SystemDetail(
+        id=row.id,
+        name=row.name,
+        purpose=row.purpose,
+        kind=SystemKind(row.kind),
+        unit_id=row.unit_id,
+        unit_name=unit_name,
+        stage=Stage(row.stage),
+        risk_tier=None if row.risk_tier is None else RiskTier(row.risk_tier),
+        accountable_owner=people.get(row.accountable_owner_id),
+        technical_owner=people.get(row.technical_owner_id),
+        autonomy=Autonomy(row.autonomy),
+        affected=tuple(Affected(a) for a in row.affected),
+        models=models_of(row.models),
+        vendors=tuple(vendors),
+        data_sources=sources_of(row.data_sources),
+        data_classification=Classification(row.data_classification),
+        personal_data=row.personal_data,
+        special_category_data=row.special_category_data,
+        environments=environments_of(row.environments),
+        services=tuple(services),
+        docs_url=links.get("docs", ""),
+        repository_url=links.get("repository", ""),
+        tags=tuple(tags),
+        notes=row.notes,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def get_system(session: Session, principal: Principal, system_id: uuid.UUID) -> SystemDetail:
+    """The whole record, if the principal's units include it (else NotFound)."""
+    row = session.get(SystemRow, system_id)
+    if row is None or not principal.sees_unit(row.unit_id):
+        raise NotFound(f"no AI system {system_id}")
+    return _detail(session, row)
+
+
+def audit_document(detail: SystemDetail) -> dict[str, Any]:
+    doc = spec_document(detail.to_spec())
+    doc["unit_id"] = detail.unit_id
+    return doc
+
+
+def write_links(
+    session: Session,
+    links: Mapping[uuid.UUID, tuple[SystemSpec, tuple[uuid.UUID, ...]]],
+    *,
+    replace: bool,
+) -> None:
+    """Tags, vendor links and telemetry services of many systems, in bulk inserts."""
+    ids = list(links)
+    if replace:
+        for table in (SystemTagRow, SystemVendorRow, TelemetryServiceRow):
+            for part in chunks(ids):
+                session.execute(delete(table).where(table.system_id.in_(part)))
+    tags = [{"system_id": i, "tag": t} for i, (spec, _) in links.items() for t in spec.tags]
+    vendors = [{"system_id": i, "vendor_id": v} for i, (_, vs) in links.items() for v in vs]
+    services = [
+        {"system_id": i, "service_name": name}
+        for i, (spec, _) in links.items()
+        for name in spec.services
+    ]
+    for table, values in (
+        (SystemTagRow, tags),
+        (SystemVendorRow, vendors),
+        (TelemetryServiceRow, services),
+    ):
+        if values:
+            session.execute(insert(table), values)
+
+
+def _name_taken(session: Session, name: str, system_id: uuid.UUID | None) -> None:
+    other = session.execute(select(SystemRow.id).where(SystemRow.name == name)).scalar()
+    if other is not None and other != system_id:
+        raise Conflict.on("name", f"an AI system named {name!r} already exists")
+
+
+def create_system(session: Session, ctx: ChangeContext, values: Mapping[str, Any]) -> SystemDetail:
+    """Register a system; it starts in ``planning`` unless a running one is onboarded with its
+    current ``stage``. Owners, vendors and the unit must exist; the unit must be the caller's."""
+    spec = check_system(values)
+    resolved = resolve(spec, load_lookups(session, [spec]), ctx.principal, None)
+    _name_taken(session, spec.name, None)
+    row = SystemRow(
+        id=uuid.uuid4(),
+        stage=(spec.stage or Stage.planning).value,
+        risk_tier=None,
+        **resolved.columns,
+    )
+    session.add(row)
+    try:
+        session.flush()
+        write_links(session, {row.id: (spec, resolved.vendor_ids)}, replace=False)
+    except IntegrityError:
+        # Another writer registered the same name or service between our check and insert.
+        raise Conflict.on("name", "registered by someone else meanwhile; reload") from None
+    detail = _detail(session, row)
+    record_change(session, ctx, "system.create", "ai_system", row.id, after=audit_document(detail))
+    return detail
+
+
+def update_system(
+    session: Session, ctx: ChangeContext, system_id: uuid.UUID, changes: Mapping[str, Any]
+) -> SystemDetail:
+    """Change some fields; the merged record is checked whole. Stage is not changed here."""
+    row = session.get(SystemRow, system_id, with_for_update=True)
+    if row is None or not ctx.principal.sees_unit(row.unit_id):
+        raise NotFound(f"no AI system {system_id}")
+    before = _detail(session, row)
+    if changes.get("stage") not in (None, before.stage.value):
+        raise InvalidInput.on("stage", "changes only through a lifecycle move (governance)")
+    merged = {**spec_document(before.to_spec()), **changes, "stage": None}
+    spec = check_system(merged)
+    resolved = resolve(spec, load_lookups(session, [spec]), ctx.principal, row.id)
+    _name_taken(session, spec.name, row.id)
+    for key, value in resolved.columns.items():
+        setattr(row, key, value)
+    write_links(session, {row.id: (spec, resolved.vendor_ids)}, replace=True)
+    session.flush()
+    after = _detail(session, row)
+    record_change(
+        session,
+        ctx,
+        "system.update",
+        "ai_system",
+        row.id,
+        before=audit_document(before),
+        after=audit_document(after),
+    )
+    return after
+
+
+# --- look-ups for other slices --------------------------------------------------------------
+
+
+def system_ids_by_name(session: Session, names: Collection[str]) -> dict[str, uuid.UUID]:
+    """Ids of the named systems that exist (unknown names are left out)."""
+    found: dict[str, uuid.UUID] = {}
+    for part in chunks(sorted(set(names))):
+        found.update(
+            (k, v)
+            for k, v in session.execute(
+                select(SystemRow.name, SystemRow.id).where(SystemRow.name.in_(part))
+            )
+        )
+    return found
+
+
+def system_for_service(session: Session, service_name: str) -> uuid.UUID | None:
+    """The system that claimed a telemetry ``service.name``, if any."""
+    return session.execute(
+        select(TelemetryServiceRow.system_id).where(
+            TelemetryServiceRow.service_name == service_name
+        )
+    ).scalar()

@@ -8,7 +8,8 @@ import typer
 
 from aitower.core.access.cli_shared import local_url, read_password
 from aitower.core.cli.context import clean_errors, cli_context, console, database, settings
-from aitower.core.demo.loader import DEMO_PASSWORD_ENV, choose_password, load_demo, print_summary
+from aitower.core.demo.loader import choose_password, load_demo, print_summary
+from aitower.core.demo.organisation import DEMO_PASSWORD_ENV
 
 
 def register(app: typer.Typer) -> None:

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.console import Console
 from rich.markup import escape
@@ -25,61 +24,28 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from aitower.core.access import apikeys, service
-from aitower.core.access.entities import ApiKey, BusinessUnit, User
 from aitower.core.access.principal import system_principal
 from aitower.core.access.roles import Role
 from aitower.core.access.secrets import check_password_strength
 from aitower.core.audit.service import ChangeContext
 from aitower.core.db.engine import Database
+from aitower.core.demo.organisation import (
+    DEMO_PASSWORD_ENV,
+    DemoContributor,
+    DemoOrganisation,
+    DemoPassword,
+)
 from aitower.core.errors import InvalidInput, NotFound
 from aitower.core.settings import Settings
+from aitower.governance.demo_approvals import add_demo_approvals
+from aitower.governance.demo_policies import add_demo_policies
+from aitower.inventory.demo import add_demo_inventory
+from aitower.risk.demo import add_demo_risk
 
-DEMO_PASSWORD_ENV = "AITOWER_DEMO_PASSWORD"  # noqa: S105 (a variable's name)
 DEV_DEMO_PASSWORD = "aitower-demo"  # noqa: S105 (well known on purpose: dev mode only)
 DEMO_ADMIN = "admin"
 # Any constant: PostgreSQL's transaction-scoped advisory lock that serialises demo loaders.
 DEMO_LOCK_KEY = 0x61697477_64656D6F
-
-
-@dataclass(frozen=True, slots=True)
-class DemoPassword:
-    """The password every demo user gets, and where it came from (which decides if it is shown)."""
-
-    value: str
-    source: str  # "env", "stdin", "dev" or "generated"
-
-    def describe(self) -> str:
-        if self.source == "dev":
-            return f"password [bold]{escape(self.value)}[/] (the well-known dev-mode password)"
-        if self.source == "generated":
-            return f"password [bold]{escape(self.value)}[/] (generated; shown only now)"
-        if self.source == "env":
-            return f"the password in {DEMO_PASSWORD_ENV}"
-        return "the password you gave"
-
-
-@dataclass
-class DemoOrganisation:
-    """What the demo holds so far; contributors read what earlier ones made and add their own."""
-
-    password: DemoPassword
-    units: dict[str, BusinessUnit] = field(default_factory=dict)  # by name
-    users: dict[Role, User] = field(default_factory=dict)
-    api_keys: dict[str, ApiKey] = field(default_factory=dict)  # by name
-    new_secrets: dict[str, str] = field(default_factory=dict)  # key name -> secret, shown once
-    extras: dict[str, Any] = field(default_factory=dict)  # for later contributors to share
-    created: list[tuple[str, str]] = field(default_factory=list)  # (kind, name)
-
-    def note(self, kind: str, name: str) -> None:
-        """Record a created object; ``kind`` is plural, e.g. ``"business units"``."""
-        self.created.append((kind, name))
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created)
-
-
-DemoContributor = Callable[[Session, ChangeContext, DemoOrganisation], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +74,9 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser(DEMO_ADMIN, "Alex Morgan", Role.admin),
     DemoUser("olivia.chen", "Olivia Chen", Role.ops_manager),
     DemoUser("gabriel.okafor", "Gabriel Okafor", Role.governance, all_units=True),
-    DemoUser("ethan.ramirez", "Ethan Ramirez", Role.engineer, ("Customer Support", "IT")),
+    DemoUser(
+        "ethan.ramirez", "Ethan Ramirez", Role.engineer, ("Customer Support", "IT", "Finance")
+    ),
     DemoUser("amara.patel", "Amara Patel", Role.analyst, ("Risk", "Finance")),
     DemoUser("sofia.novak", "Sofia Novak", Role.security, all_units=True),
     DemoUser("priya.nair", "Priya Nair", Role.prompt_engineer, ("Customer Support", "Marketing")),
@@ -170,7 +138,14 @@ def add_api_keys(session: Session, ctx: ChangeContext, demo: DemoOrganisation) -
 
 
 # The foundation first; later capabilities append theirs (order matters: they use these).
-DEMO_CONTRIBUTORS: list[DemoContributor] = [add_units, add_users, add_api_keys]
+FOUNDATION_CONTRIBUTORS: list[DemoContributor] = [add_units, add_users, add_api_keys]
+DEMO_CONTRIBUTORS: list[DemoContributor] = [
+    *FOUNDATION_CONTRIBUTORS,
+    add_demo_inventory,
+    add_demo_risk,
+    add_demo_policies,
+    add_demo_approvals,
+]
 
 
 def choose_password(settings: Settings, given: str | None = None) -> DemoPassword:

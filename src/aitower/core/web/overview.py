@@ -20,6 +20,7 @@ from aitower.core.access.tables import ApiKeyRow, BusinessUnitRow, UserRow
 from aitower.core.audit.tables import AuditEventRow
 from aitower.core.db.base import utcnow
 from aitower.core.web import charts
+from aitower.core.web.overview_portfolio import Portfolio, collect_portfolio
 
 ACTIVITY_DAYS = 30
 TOP_ACTIONS = 10
@@ -59,6 +60,7 @@ class Overview:
     users: int
     active_keys: int
     activity: Activity | None = None
+    portfolio: Portfolio | None = None
 
 
 def _count(session: Session, query: Any) -> int:
@@ -67,8 +69,9 @@ def _count(session: Session, query: Any) -> int:
 
 def collect(session: Session, principal: Principal, *, now: datetime | None = None) -> Overview:
     activity = None
+    today = (now or utcnow()).date()
     if principal.can(Permission.audit_read):
-        activity = collect_activity(session, (now or utcnow()).date())
+        activity = collect_activity(session, today)
     return Overview(
         units=_count(session, select(func.count()).select_from(BusinessUnitRow)),
         users=_count(
@@ -80,6 +83,7 @@ def collect(session: Session, principal: Principal, *, now: datetime | None = No
             select(func.count()).select_from(ApiKeyRow).where(ApiKeyRow.revoked_at.is_(None)),
         ),
         activity=activity,
+        portfolio=collect_portfolio(session, principal, today),
     )
 
 
