@@ -22,7 +22,9 @@ def blocks(language: str) -> list[str]:
 
 def test_documented_examples_import(db: Database) -> None:
     ctx = ChangeContext(system_principal("test"))
-    load_demo(db, ctx, DemoPassword("a demo password", "stdin"), contributors=FOUNDATION_CONTRIBUTORS)
+    load_demo(
+        db, ctx, DemoPassword("a demo password", "stdin"), contributors=FOUNDATION_CONTRIBUTORS
+    )
     systems_csv, vendors_csv = blocks("csv")
     with db.writing() as session:
         report = import_vendors(session, ctx, vendors_csv, Format.csv)

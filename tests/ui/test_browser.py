@@ -12,24 +12,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser_support import ADMIN, STAKEHOLDER, LiveServer, Watch
+from browser_support import ADMIN, STAKEHOLDER, LiveServer, Watch, log_in, shoot
 from support import PASSWORD
 
 pytestmark = pytest.mark.browser
 XSS = "<script>alert(1)</script>"
-
-
-def log_in(page: Page, server: LiveServer, username: str) -> None:
-    """Through the login form, as a person would."""
-    page.goto(f"{server.url}/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_test_id("actor")).to_have_text(username)
-
-
-def shoot(page: Page, folder: Path, name: str) -> None:
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def test_admin_sees_audit_and_admin_in_the_navigation(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -15,9 +15,11 @@ from aitower.core.access import service
 from aitower.core.access.roles import Permission, Role, allows
 from aitower.core.audit.tables import AuditEventRow
 from aitower.core.db.engine import Database
+from aitower.core.web import overview_portfolio
 from aitower.core.web.overview import collect_activity
 from aitower.core.web.routes import route_access
 from support import CTX, PASSWORD, login, make_key, make_user, seed_units
+from support_inventory import make_system
 
 PAGES = {
     "/": Permission.overview_view,
@@ -453,11 +455,27 @@ def test_overview_charts_show_activity_to_those_who_read_the_audit(
     as_admin(client, db)
     page = client.get("/").text
     assert 'data-testid="overview-charts"' in page
-    assert page.count('role="img"') == 2
+    assert page.count('role="img"') == 2 + 4  # activity, then the portfolio's four
     assert "Audit events per day" in page and "Events by action" in page
     login(client, make_user(db, Role.stakeholder))
     page = client.get("/").text
     assert 'data-testid="overview-charts"' not in page and "tile-value" in page
+    assert page.count('role="img"') == 4
+
+
+def test_overview_portfolio_counts_only_the_readers_units(client: TestClient, db: Database) -> None:
+    units = seed_units(db)
+    for i in range(3):
+        make_system(db, units.unit_id, f"Finance system {i}", stage="monitoring", risk_tier="high")
+    make_system(db, units.other_unit_id, "Marketing system", stage="planning")
+    with db.reading() as session:
+        everyone = overview_portfolio.collect_portfolio(session, CTX.principal, date.today())
+    assert everyone is not None
+    assert (everyone.systems, everyone.in_production, everyone.by_tier["high"]) == (4, 3, 3)
+    login(client, make_user(db, Role.stakeholder, units=("marketing",)))
+    page = client.get("/").text
+    tiles = re.findall(r'tile-value">(\d+)</span><span class="tile-label">([^<]+)<', page)
+    assert ("1", "AI systems") in tiles and ("0", "high-risk systems") in tiles
 
 
 def test_activity_is_counted_per_utc_day_whatever_the_session_zone(db: Database) -> None:
