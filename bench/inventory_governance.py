@@ -53,6 +53,7 @@ from aitower.core.db.migrate import upgrade
 from aitower.governance import policy_service
 from aitower.governance.evaluation import evaluate_compliance
 from aitower.governance.facts_loader import load_facts
+from aitower.governance.policy import default_pack
 from aitower.inventory import service as inventory
 from aitower.inventory.vocabulary import RiskTier
 
@@ -78,7 +79,7 @@ def _seed(db: Database, data: Portfolio) -> str:
                     unit_refs=(unit.lower().replace(" ", "-"),),
                 ),
             )
-        policy_service.apply_pack(session, CTX)
+        policy_service.apply_folder(session, CTX, default_pack(), dry_run=False)
         key = apikeys.create_api_key(session, CTX, name="bench", role=Role.admin, unit_ref=None)
     return key.secret
 
@@ -122,10 +123,15 @@ def _server(db_url: str, home: Path) -> Iterator[str]:
 
 
 def _timed_gets(client: httpx.Client, path: str, queries: list[dict[str, str]]) -> list[float]:
+    """GET each filtered page (units by id, as the API and the page's select take them)."""
+    units = {u["name"]: u["id"] for u in client.get("/api/v1/units?limit=200").json()["items"]}
     timings = []
     for query in queries:
+        params = {**query, "limit": 50, "sort": "name"}
+        if "unit" in query:
+            params["unit"] = units[query["unit"]]
         started = time.perf_counter()
-        answer = client.get(f"{path}?{urlencode({**query, 'limit': 50, 'sort': 'name'})}")
+        answer = client.get(f"{path}?{urlencode(params)}")
         timings.append(time.perf_counter() - started)
         answer.raise_for_status()
     return timings
@@ -203,6 +209,8 @@ def _run_store(label: str, db_url: str, data: Portfolio, work: Path) -> dict[str
         )
         imported = time.perf_counter() - started
         answer.raise_for_status()
+        report = answer.json()
+        assert len(report["created"]) == len(data.systems), report.get("errors")
         _set_tiers(db, data)
         _timed_gets(client, "/api/v1/systems", queries[:5])  # warm caches and connections
         api = _timed_gets(client, "/api/v1/systems", queries)

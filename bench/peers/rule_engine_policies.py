@@ -35,7 +35,9 @@ def _vendor_clause(spec: dict[str, Any]) -> str:
     if "types" in spec:
         conds.append(f"v['type'] in {json.dumps(spec['types'])}")
     if "trains_on_customer_data" in spec:
-        conds.append(f"v['trains'] == {json.dumps(spec['trains_on_customer_data'])}")
+        # a vendor that has not said (null) is taken to train, as aitower does
+        trains = "v['trains'] != false"
+        conds.append(trains if spec["trains_on_customer_data"] else f"not ({trains})")
     if "risk_rating_at_least" in spec:
         conds.append(f"v['rating'] >= {RATINGS[spec['risk_rating_at_least']]}")
     return f"not [v for v in vendors if {' and '.join(conds)}].is_empty"

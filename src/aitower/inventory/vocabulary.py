@@ -39,7 +39,10 @@ class Classification(StrEnum):
 
     @property
     def level(self) -> int:
-        return list(Classification).index(self)
+        return _CLASSIFICATION_LEVEL[self]
+
+
+_CLASSIFICATION_LEVEL: dict[Classification, int] = {c: i for i, c in enumerate(Classification)}
 
 
 class RiskTier(StrEnum):
