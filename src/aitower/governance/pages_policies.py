@@ -74,6 +74,7 @@ def _outcome_chart(found: PortfolioCompliance) -> Any:
         [b for b in bars if b[1] > 0] or [("no findings", 0.0)],
         title="Systems warned or blocked, per policy",
         horizontal=True,
+        width=1000,  # the chart spans the page: draw it at that size so its text stays small
     )
 
 
