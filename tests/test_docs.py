@@ -32,3 +32,13 @@ def test_docs_links_resolve() -> None:
     for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", doc.read_text()):
             assert (doc.parent / target).exists(), f"{doc.name} links to missing {target}"
+
+
+def test_every_command_is_in_the_readme() -> None:
+    from aitower.core.cli.root import build_app
+
+    app = build_app()
+    names = [g.name for g in app.registered_groups]
+    names += [c.name or c.callback.__name__ for c in app.registered_commands if c.callback]
+    for name in names:
+        assert f"`aitower {name}" in README, f"README's command table lacks aitower {name}"

@@ -92,8 +92,8 @@ def test_a_blocked_move_completes_after_the_plan_and_two_approvals(
     request_url = f"{live_server.url}{href}"
 
     # 3. The engineer attaches the missing plan: still waiting for the two approvals.
-    page.get_by_text("Attach evidence").click()
-    page.get_by_test_id("evidence-kind").select_option("human_oversight_plan")
+    # the attach form is open on what the gate lacks
+    expect(page.get_by_test_id("evidence-kind")).to_have_value("human_oversight_plan")
     page.get_by_test_id("evidence-title").fill("Human oversight plan v1")
     page.get_by_test_id("evidence-uri").fill("https://dms.example.com/credit/oversight-v1")
     page.get_by_test_id("evidence-submit").click()
