@@ -9,6 +9,14 @@ from aitower.core.db.base import Base
 from aitower.governance import tables as governance_tables
 from aitower.inventory import tables as inventory_tables
 from aitower.risk import tables as risk_tables
+from aitower.telemetry import tables as telemetry_tables
 
-TABLE_MODULES = (access_tables, audit_tables, inventory_tables, risk_tables, governance_tables)
+TABLE_MODULES = (
+    access_tables,
+    audit_tables,
+    inventory_tables,
+    risk_tables,
+    governance_tables,
+    telemetry_tables,
+)
 metadata = Base.metadata

@@ -1,0 +1,219 @@
+"""Telemetry, cost and monitoring: spans, rollups, prices, alerts, incidents.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-25
+
+Drafted by scripts/draft_migration.py; self-contained: types are spelled out, models not imported.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+UTC_TIME = sa.DateTime(timezone=True)
+JSON_DOC = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "telemetry_rollup_hour",
+        sa.Column("bucket_start", UTC_TIME, nullable=False),
+        sa.Column("system_key", sa.String(length=240), nullable=False),
+        sa.Column("model", sa.String(length=200), nullable=False),
+        sa.Column("spans", sa.BigInteger(), nullable=False),
+        sa.Column("requests", sa.BigInteger(), nullable=False),
+        sa.Column("errors", sa.BigInteger(), nullable=False),
+        sa.Column("latency_sum_ms", sa.Float(), nullable=False),
+        sa.Column("latency_hist", JSON_DOC, nullable=False),
+        sa.Column("llm_calls", sa.BigInteger(), nullable=False),
+        sa.Column("llm_errors", sa.BigInteger(), nullable=False),
+        sa.Column("input_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("output_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("cache_read_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("cache_write_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("reasoning_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("cost", sa.Float(), nullable=False),
+        sa.Column("unpriced_calls", sa.BigInteger(), nullable=False),
+        sa.Column("unpriced_tokens", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "bucket_start", "system_key", "model", name=op.f("pk_telemetry_rollup_hour")
+        ),
+    )
+    op.create_table(
+        "telemetry_rollup_keys",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("system_key", sa.String(length=240), nullable=False),
+        sa.Column("key_kind", sa.String(length=8), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("requests", sa.BigInteger(), nullable=False),
+        sa.Column("llm_calls", sa.BigInteger(), nullable=False),
+        sa.Column("tokens", sa.BigInteger(), nullable=False),
+        sa.Column("cost", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "day", "system_key", "key_kind", "key", name=op.f("pk_telemetry_rollup_keys")
+        ),
+    )
+    op.create_table(
+        "telemetry_rollup_minute",
+        sa.Column("bucket_start", UTC_TIME, nullable=False),
+        sa.Column("system_key", sa.String(length=240), nullable=False),
+        sa.Column("model", sa.String(length=200), nullable=False),
+        sa.Column("spans", sa.BigInteger(), nullable=False),
+        sa.Column("requests", sa.BigInteger(), nullable=False),
+        sa.Column("errors", sa.BigInteger(), nullable=False),
+        sa.Column("latency_sum_ms", sa.Float(), nullable=False),
+        sa.Column("latency_hist", JSON_DOC, nullable=False),
+        sa.Column("llm_calls", sa.BigInteger(), nullable=False),
+        sa.Column("llm_errors", sa.BigInteger(), nullable=False),
+        sa.Column("input_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("output_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("cache_read_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("cache_write_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("reasoning_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("cost", sa.Float(), nullable=False),
+        sa.Column("unpriced_calls", sa.BigInteger(), nullable=False),
+        sa.Column("unpriced_tokens", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "bucket_start", "system_key", "model", name=op.f("pk_telemetry_rollup_minute")
+        ),
+    )
+    op.create_table(
+        "telemetry_scores",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("trace_id", sa.String(length=32), nullable=False),
+        sa.Column("span_id", sa.String(length=16), nullable=True),
+        sa.Column("system_id", sa.Uuid(), nullable=True),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("score", sa.Float(), nullable=True),
+        sa.Column("label", sa.String(length=100), nullable=True),
+        sa.Column("comment", sa.Text(), nullable=False),
+        sa.Column("source", sa.String(length=100), nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_telemetry_scores")),
+    )
+    op.create_index(
+        "ix_telemetry_scores_system_time",
+        "telemetry_scores",
+        ["system_id", "created_at"],
+        unique=False,
+    )
+    op.create_index("ix_telemetry_scores_trace", "telemetry_scores", ["trace_id"], unique=False)
+    op.create_table(
+        "telemetry_sources",
+        sa.Column("service_name", sa.String(length=200), nullable=False),
+        sa.Column("first_seen", UTC_TIME, nullable=False),
+        sa.Column("last_seen", UTC_TIME, nullable=False),
+        sa.Column("spans", sa.BigInteger(), nullable=False),
+        sa.Column("llm_calls", sa.BigInteger(), nullable=False),
+        sa.Column("tokens", sa.BigInteger(), nullable=False),
+        sa.Column("models", JSON_DOC, nullable=False),
+        sa.PrimaryKeyConstraint("service_name", name=op.f("pk_telemetry_sources")),
+    )
+    op.create_table(
+        "telemetry_spans",
+        sa.Column("trace_id", sa.String(length=32), nullable=False),
+        sa.Column("span_id", sa.String(length=16), nullable=False),
+        sa.Column("parent_span_id", sa.String(length=16), nullable=True),
+        sa.Column("system_id", sa.Uuid(), nullable=True),
+        sa.Column("service_name", sa.String(length=200), nullable=False),
+        sa.Column("name", sa.String(length=500), nullable=False),
+        sa.Column("kind", sa.SmallInteger(), nullable=False),
+        sa.Column("span_type", sa.String(length=16), nullable=False),
+        sa.Column("start_time", UTC_TIME, nullable=False),
+        sa.Column("duration_ms", sa.Float(), nullable=False),
+        sa.Column("status_code", sa.SmallInteger(), nullable=False),
+        sa.Column("status_message", sa.Text(), nullable=False),
+        sa.Column("provider", sa.String(length=100), nullable=True),
+        sa.Column("model", sa.String(length=200), nullable=True),
+        sa.Column("input_tokens", sa.Integer(), nullable=True),
+        sa.Column("output_tokens", sa.Integer(), nullable=True),
+        sa.Column("cache_read_tokens", sa.Integer(), nullable=True),
+        sa.Column("cache_write_tokens", sa.Integer(), nullable=True),
+        sa.Column("reasoning_tokens", sa.Integer(), nullable=True),
+        sa.Column("cost", sa.Float(), nullable=True),
+        sa.Column("cost_source", sa.String(length=16), nullable=True),
+        sa.Column("user_id", sa.String(length=200), nullable=True),
+        sa.Column("session_id", sa.String(length=200), nullable=True),
+        sa.Column("content", JSON_DOC, nullable=True),
+        sa.Column("attributes", JSON_DOC, nullable=False),
+        sa.Column("events", JSON_DOC, nullable=True),
+        sa.PrimaryKeyConstraint("trace_id", "span_id", name=op.f("pk_telemetry_spans")),
+    )
+    op.create_index(
+        "ix_telemetry_spans_start_time", "telemetry_spans", ["start_time"], unique=False
+    )
+    op.create_index(
+        "ix_telemetry_spans_system_start",
+        "telemetry_spans",
+        ["system_id", "start_time"],
+        unique=False,
+    )
+    op.create_table(
+        "telemetry_system_settings",
+        sa.Column("system_id", sa.Uuid(), nullable=False),
+        sa.Column("store_content", sa.Boolean(), nullable=False),
+        sa.Column("max_content_chars", sa.Integer(), nullable=False),
+        sa.Column("retention_days", sa.Integer(), nullable=False),
+        sa.Column("rollup_retention_days", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("system_id", name=op.f("pk_telemetry_system_settings")),
+    )
+    op.create_table(
+        "telemetry_traces",
+        sa.Column("trace_id", sa.String(length=32), nullable=False),
+        sa.Column("system_id", sa.Uuid(), nullable=True),
+        sa.Column("service_name", sa.String(length=200), nullable=False),
+        sa.Column("root_name", sa.String(length=500), nullable=True),
+        sa.Column("start_time", UTC_TIME, nullable=False),
+        sa.Column("end_time", UTC_TIME, nullable=False),
+        sa.Column("duration_ms", sa.Float(), nullable=False),
+        sa.Column("span_count", sa.Integer(), nullable=False),
+        sa.Column("llm_calls", sa.Integer(), nullable=False),
+        sa.Column("input_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("output_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("cost", sa.Float(), nullable=False),
+        sa.Column("unpriced_calls", sa.Integer(), nullable=False),
+        sa.Column("error", sa.Boolean(), nullable=False),
+        sa.Column("model", sa.String(length=200), nullable=True),
+        sa.Column("user_id", sa.String(length=200), nullable=True),
+        sa.Column("session_id", sa.String(length=200), nullable=True),
+        sa.PrimaryKeyConstraint("trace_id", name=op.f("pk_telemetry_traces")),
+    )
+    op.create_index("ix_telemetry_traces_session", "telemetry_traces", ["session_id"], unique=False)
+    op.create_index(
+        "ix_telemetry_traces_start_time", "telemetry_traces", ["start_time"], unique=False
+    )
+    op.create_index(
+        "ix_telemetry_traces_system_start",
+        "telemetry_traces",
+        ["system_id", "start_time"],
+        unique=False,
+    )
+    op.create_index("ix_telemetry_traces_user", "telemetry_traces", ["user_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_telemetry_traces_user", table_name="telemetry_traces")
+    op.drop_index("ix_telemetry_traces_system_start", table_name="telemetry_traces")
+    op.drop_index("ix_telemetry_traces_start_time", table_name="telemetry_traces")
+    op.drop_index("ix_telemetry_traces_session", table_name="telemetry_traces")
+    op.drop_table("telemetry_traces")
+    op.drop_table("telemetry_system_settings")
+    op.drop_index("ix_telemetry_spans_system_start", table_name="telemetry_spans")
+    op.drop_index("ix_telemetry_spans_start_time", table_name="telemetry_spans")
+    op.drop_table("telemetry_spans")
+    op.drop_table("telemetry_sources")
+    op.drop_index("ix_telemetry_scores_trace", table_name="telemetry_scores")
+    op.drop_index("ix_telemetry_scores_system_time", table_name="telemetry_scores")
+    op.drop_table("telemetry_scores")
+    op.drop_table("telemetry_rollup_minute")
+    op.drop_table("telemetry_rollup_keys")
+    op.drop_table("telemetry_rollup_hour")

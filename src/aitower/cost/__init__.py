@@ -1,0 +1,1 @@
+"""Cost: the price catalog, organisation prices, spend, budgets and value."""

@@ -1,0 +1,1 @@
+"""Monitoring: alert rules, incidents and notifications over telemetry rollups."""

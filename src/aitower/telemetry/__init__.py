@@ -1,0 +1,1 @@
+"""Telemetry: OTLP/HTTP ingest, semantic-convention mapping, span store and rollups."""

@@ -1,0 +1,76 @@
+"""Mergeable latency histograms with a bounded relative error (the DDSketch bucketing).
+
+A duration ``x > 0`` falls in bucket ``ceil(log_gamma(x))`` with ``gamma = (1 + a) / (1 - a)``;
+every value of that bucket is within ``a`` (1 %) of the bucket's representative value, so a
+percentile read from the merged buckets of any number of rollup rows is within 1 % of the exact
+percentile of the raw durations. Buckets are kept as ``{"index": count}`` so a rollup row stores
+them as JSON and merging is adding counts. Zero and negative durations share bucket ``"z"``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+RELATIVE_ACCURACY = 0.01
+_GAMMA = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY)
+_LOG_GAMMA = math.log(_GAMMA)
+ZERO_KEY = "z"
+
+Histogram = dict[str, int]
+
+
+def bucket_key(value_ms: float) -> str:
+    if value_ms <= 0.0 or not math.isfinite(value_ms):
+        return ZERO_KEY
+    return str(math.ceil(math.log(value_ms) / _LOG_GAMMA))
+
+
+def representative(key: str) -> float:
+    """The value that stands for every duration in bucket ``key``."""
+    if key == ZERO_KEY:
+        return 0.0
+    index = int(key)
+    return 2.0 * _GAMMA**index / (_GAMMA + 1.0)
+
+
+def add(hist: Histogram, value_ms: float, count: int = 1) -> None:
+    key = bucket_key(value_ms)
+    hist[key] = hist.get(key, 0) + count
+
+
+def merge_into(target: Histogram, other: Mapping[str, int]) -> None:
+    for key, count in other.items():
+        target[key] = target.get(key, 0) + int(count)
+
+
+def merged(hists: Iterable[Mapping[str, int]]) -> Histogram:
+    total: Histogram = {}
+    for hist in hists:
+        merge_into(total, hist)
+    return total
+
+
+def quantiles(hist: Mapping[str, int], qs: Iterable[float]) -> list[float | None]:
+    """The ``q`` quantiles (0..1) by nearest rank, or None for an empty histogram.
+
+    Rank ``ceil(q * n)`` (at least 1), as the classic nearest-rank percentile: the p99 of 100
+    values is the 99th smallest.
+    """
+    ordered = sorted(
+        ((representative(k), c) for k, c in hist.items() if c > 0), key=lambda kc: kc[0]
+    )
+    n = sum(c for _, c in ordered)
+    answers: list[float | None] = []
+    for q in qs:
+        if n == 0:
+            answers.append(None)
+            continue
+        rank = max(1, math.ceil(q * n))
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if seen >= rank:
+                answers.append(value)
+                break
+    return answers

@@ -1,0 +1,190 @@
+"""Storage of spans, traces, rollups and telemetry sources.
+
+Spans are keyed by their OpenTelemetry ids, so a re-sent span is stored once. A trace row sums
+its spans at ingest and rollups sum them per time bucket, so the dashboards and the trace
+explorer never scan raw spans. Spans carry no foreign key to their system: telemetry arrives
+before, and is purged independently of, the inventory it points at.
+
+``system_key`` in rollups is the system's id, or ``service:<service.name>`` for telemetry that
+no system claims yet (an unregistered source).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Date, Float, Index, Integer, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from aitower.core.db.base import Base, JSONDocument
+
+
+class SpanRow(Base):
+    __tablename__ = "telemetry_spans"
+    __table_args__ = (
+        Index("ix_telemetry_spans_start_time", "start_time"),
+        Index("ix_telemetry_spans_system_start", "system_id", "start_time"),
+    )
+
+    trace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    span_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    parent_span_id: Mapped[str | None] = mapped_column(String(16))
+    system_id: Mapped[uuid.UUID | None] = mapped_column()
+    service_name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[int] = mapped_column(SmallInteger)
+    span_type: Mapped[str] = mapped_column(String(16))
+    start_time: Mapped[datetime] = mapped_column()
+    duration_ms: Mapped[float] = mapped_column(Float)
+    status_code: Mapped[int] = mapped_column(SmallInteger)
+    status_message: Mapped[str] = mapped_column(Text, default="")
+    provider: Mapped[str | None] = mapped_column(String(100))
+    model: Mapped[str | None] = mapped_column(String(200))
+    input_tokens: Mapped[int | None] = mapped_column(Integer)
+    output_tokens: Mapped[int | None] = mapped_column(Integer)
+    cache_read_tokens: Mapped[int | None] = mapped_column(Integer)
+    cache_write_tokens: Mapped[int | None] = mapped_column(Integer)
+    reasoning_tokens: Mapped[int | None] = mapped_column(Integer)
+    cost: Mapped[float | None] = mapped_column(Float)
+    # "span" (carried by the span), "override", "catalog" or "unpriced"; None: not an LLM call.
+    cost_source: Mapped[str | None] = mapped_column(String(16))
+    user_id: Mapped[str | None] = mapped_column(String(200))
+    session_id: Mapped[str | None] = mapped_column(String(200))
+    # {"input": [...], "output": [...]} when the system stores content, else None.
+    content: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    events: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDocument)
+
+
+class TraceRow(Base):
+    __tablename__ = "telemetry_traces"
+    __table_args__ = (
+        Index("ix_telemetry_traces_start_time", "start_time"),
+        Index("ix_telemetry_traces_system_start", "system_id", "start_time"),
+        Index("ix_telemetry_traces_session", "session_id"),
+        Index("ix_telemetry_traces_user", "user_id"),
+    )
+
+    trace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    system_id: Mapped[uuid.UUID | None] = mapped_column()
+    service_name: Mapped[str] = mapped_column(String(200))
+    root_name: Mapped[str | None] = mapped_column(String(500))
+    start_time: Mapped[datetime] = mapped_column()
+    end_time: Mapped[datetime] = mapped_column()
+    duration_ms: Mapped[float] = mapped_column(Float)
+    span_count: Mapped[int] = mapped_column(Integer)
+    llm_calls: Mapped[int] = mapped_column(Integer)
+    input_tokens: Mapped[int] = mapped_column(BigInteger)
+    output_tokens: Mapped[int] = mapped_column(BigInteger)
+    cost: Mapped[float] = mapped_column(Float)
+    unpriced_calls: Mapped[int] = mapped_column(Integer)
+    error: Mapped[bool] = mapped_column()
+    model: Mapped[str | None] = mapped_column(String(200))
+    user_id: Mapped[str | None] = mapped_column(String(200))
+    session_id: Mapped[str | None] = mapped_column(String(200))
+
+
+class _RollupColumns:
+    """Sums over one time bucket, one system (or unclaimed service) and one model.
+
+    Every span adds to exactly one row: that of its start's bucket, its system and its model
+    ("" for spans that are not LLM calls). Requests, errors and latency count root spans (one
+    per trace); the LLM columns count LLM calls. ``latency_hist`` is a log-bucket histogram of
+    root-span durations (``telemetry.histogram``), mergeable by addition, for percentiles.
+    """
+
+    bucket_start: Mapped[datetime] = mapped_column(primary_key=True)
+    system_key: Mapped[str] = mapped_column(String(240), primary_key=True)
+    model: Mapped[str] = mapped_column(String(200), primary_key=True)
+    spans: Mapped[int] = mapped_column(BigInteger, default=0)
+    requests: Mapped[int] = mapped_column(BigInteger, default=0)
+    errors: Mapped[int] = mapped_column(BigInteger, default=0)
+    latency_sum_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    latency_hist: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    llm_calls: Mapped[int] = mapped_column(BigInteger, default=0)
+    llm_errors: Mapped[int] = mapped_column(BigInteger, default=0)
+    input_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    output_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    cache_read_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    cache_write_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    reasoning_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    cost: Mapped[float] = mapped_column(Float, default=0.0)
+    unpriced_calls: Mapped[int] = mapped_column(BigInteger, default=0)
+    unpriced_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class MinuteRollupRow(_RollupColumns, Base):
+    """One-minute buckets: alert windows and short ranges; purged after a few days."""
+
+    __tablename__ = "telemetry_rollup_minute"
+
+
+class HourRollupRow(_RollupColumns, Base):
+    """One-hour buckets: dashboards over days and months; kept longer than raw spans."""
+
+    __tablename__ = "telemetry_rollup_hour"
+
+
+class KeyRollupRow(Base):
+    """Per day, per system: requests, tokens and cost of each user and each session."""
+
+    __tablename__ = "telemetry_rollup_keys"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    system_key: Mapped[str] = mapped_column(String(240), primary_key=True)
+    key_kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # "user" | "session"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    requests: Mapped[int] = mapped_column(BigInteger, default=0)
+    llm_calls: Mapped[int] = mapped_column(BigInteger, default=0)
+    tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    cost: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class SourceRow(Base):
+    """Every ``service.name`` that sent telemetry: volume, models, first and last seen."""
+
+    __tablename__ = "telemetry_sources"
+
+    service_name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    first_seen: Mapped[datetime] = mapped_column()
+    last_seen: Mapped[datetime] = mapped_column()
+    spans: Mapped[int] = mapped_column(BigInteger, default=0)
+    llm_calls: Mapped[int] = mapped_column(BigInteger, default=0)
+    tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    models: Mapped[list[str]] = mapped_column(JSONDocument)
+
+
+class ScoreRow(Base):
+    """User feedback and evaluation results, linked to a trace (and span) and its system."""
+
+    __tablename__ = "telemetry_scores"
+    __table_args__ = (
+        Index("ix_telemetry_scores_system_time", "system_id", "created_at"),
+        Index("ix_telemetry_scores_trace", "trace_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(16))  # "feedback" | "evaluation"
+    trace_id: Mapped[str] = mapped_column(String(32))
+    span_id: Mapped[str | None] = mapped_column(String(16))
+    system_id: Mapped[uuid.UUID | None] = mapped_column()
+    name: Mapped[str] = mapped_column(String(100))
+    score: Mapped[float | None] = mapped_column(Float)
+    label: Mapped[str | None] = mapped_column(String(100))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class SystemTelemetrySettingsRow(Base):
+    """Per system: whether message content is stored, how much of it, and raw-span retention."""
+
+    __tablename__ = "telemetry_system_settings"
+
+    system_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    store_content: Mapped[bool] = mapped_column(default=True)
+    max_content_chars: Mapped[int] = mapped_column(Integer, default=4000)
+    retention_days: Mapped[int] = mapped_column(Integer, default=30)
+    rollup_retention_days: Mapped[int] = mapped_column(Integer, default=400)
