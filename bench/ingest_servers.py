@@ -218,8 +218,11 @@ def mlflow_experiment(server: Server) -> None:
         server.headers["x-mlflow-experiment-id"] = json.loads(answer.read())["experiment_id"]
 
 
-def aitower(work: Path, store: str, db_url: str) -> Server:
-    """aitower on a fresh database: migrated and given an engineer key through its CLI."""
+def aitower(work: Path, store: str, db_url: str, largest_body: int = 0) -> Server:
+    """aitower on a fresh database: migrated and given an engineer key through its CLI.
+
+    Its default body limit (1 MiB) is kept unless ``--batch`` makes larger bodies.
+    """
     home = work / f"aitower-{store.lower()}"
     home.mkdir()
     port = free_port()
@@ -231,6 +234,8 @@ def aitower(work: Path, store: str, db_url: str) -> Server:
         "AITOWER_LOG_LEVEL": "warning",
         "AITOWER_PORT": str(port),
     }
+    if largest_body > 2**20:
+        env["AITOWER_MAX_BODY_BYTES"] = str(2 * largest_body)
     cli = str(ROOT / ".venv" / "bin" / "aitower")
     subprocess.run([cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     made = subprocess.run(

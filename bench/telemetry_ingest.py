@@ -20,6 +20,7 @@ right after the last acknowledgement and a restart.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import platform
@@ -185,15 +186,15 @@ def _run(
                 f"{result['acknowledged']:,} acknowledged spans survived SIGKILL + restart"
             )
         return result
-    except IngestRefused as exc:
-        console.print(f"[bold red]{server.name} ({server.store}): {exc}[/]")
+    except (IngestRefused, OSError, http.client.HTTPException) as exc:
+        console.print(f"[bold red]{server.name} ({server.store}): {exc!r}[/]")
         return {"server": server.name, "store": server.store, "error": str(exc)}
     finally:
         server.stop()
 
 
 def _makers(
-    args: argparse.Namespace, work: Path, drops: list[Callable[[], None]]
+    args: argparse.Namespace, work: Path, drops: list[Callable[[], None]], largest: int
 ) -> list[Callable[[], Server]]:
     """One factory per server of the run; each call starts over on a fresh store."""
     makers: list[Callable[[], Server]] = []
@@ -206,14 +207,14 @@ def _makers(
 
     def aitower_sqlite() -> Server:
         home = folder()
-        return servers.aitower(home, "SQLite", f"sqlite:///{home / 'aitower.db'}")
+        return servers.aitower(home, "SQLite", f"sqlite:///{home / 'aitower.db'}", largest)
 
     def aitower_postgres() -> Server:
         url, drop = servers.fresh_postgres(
             args.postgres, f"aitower_ingest_{os.getpid()}_{len(drops)}"
         )
         drops.append(drop)
-        return servers.aitower(folder(), "PostgreSQL", url)
+        return servers.aitower(folder(), "PostgreSQL", url, largest)
 
     stores = {"sqlite": aitower_sqlite, "postgres": aitower_postgres}
     peers = {
@@ -271,7 +272,7 @@ def main() -> None:
                     f"ceiling (decode + SQLite insert, no server): "
                     f"{report['ceiling']['spans_per_s']:,.0f} spans/s"
                 )
-            makers = _makers(args, work, drops)
+            makers = _makers(args, work, drops, max(map(len, workload.bodies)))
             for make in makers:
                 report["runs"].append(_run(make, workload, per_body, args.concurrency, False))
             if args.kill_test:
