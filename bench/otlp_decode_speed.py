@@ -14,13 +14,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "telemetry"))
-
-from otel_payloads import genai_trace, json_body, protobuf_body, record_spans
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from aitower.telemetry.otlp import decode_json, decode_protobuf
 from aitower.telemetry.records import DecodeResult
 from aitower.telemetry.semconv import llm_facts
+from support_telemetry import genai_trace, json_body, protobuf_body, record_spans
 
 BATCH = 512
 

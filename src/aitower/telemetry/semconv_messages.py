@@ -83,10 +83,10 @@ def _structured(value: AttrValue) -> Messages | None:
     if value is None:
         return None
     if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
+        parsed = _json(value)
+        if parsed is None:
             return [{"content": value}]
+        value = parsed
     if isinstance(value, list):
         return value
     return [value]
@@ -97,11 +97,11 @@ def _with_instructions(found: Messages, attrs: Attributes) -> Messages:
     if instructions is None:
         return found
     if isinstance(instructions, str):
-        try:
-            instructions = json.loads(instructions)
-        except ValueError:
+        parsed = _json(instructions)
+        if parsed is None:
             return [{"role": "system", "content": instructions}, *found]
-    parts = instructions if isinstance(instructions, list) else [instructions]
+        instructions = parsed
+    parts: list[AttrValue] = instructions if isinstance(instructions, list) else [instructions]
     return [{"role": "system", "parts": parts}, *found]
 
 
@@ -135,9 +135,8 @@ def _legacy(span: DecodedSpan, key: str, event_name: str, role: str) -> Messages
     if value is None:
         return None
     if isinstance(value, str):
-        try:
-            parsed: AttrValue = json.loads(value)
-        except ValueError:
+        parsed = _json(value)
+        if parsed is None:
             return [{"role": role, "content": value}]
         value = parsed
     if isinstance(value, list):
@@ -163,10 +162,7 @@ def _choice_events(events: list[SpanEvent]) -> Messages | None:
             continue
         message = event.attributes.get("message")
         if isinstance(message, str):
-            try:
-                message = json.loads(message)
-            except ValueError:
-                message = {"content": message}
+            message = _json(message) or {"content": message}
         entry = dict(message) if isinstance(message, dict) else {}
         entry.setdefault("role", "assistant")
         if "finish_reason" in event.attributes:
@@ -196,3 +192,14 @@ def _event(events: list[SpanEvent], name: str) -> Attributes | None:
         if event.name == name:
             return event.attributes
     return None
+
+
+def _json(text: str) -> list[AttrValue] | dict[str, AttrValue] | None:
+    """``text`` parsed, if it is a JSON array or object; None for plain text or broken JSON."""
+    if not text or text[0] not in "[{":
+        return None
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return parsed if isinstance(parsed, list | dict) else None
