@@ -10,17 +10,11 @@ import zlib
 from datetime import UTC, datetime
 
 import pytest
+from google.protobuf.message import DecodeError
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Span, Status
 from opentelemetry.trace import SpanKind, StatusCode
-from support_telemetry import (
-    genai_trace,
-    json_body,
-    otlp_json_from_protobuf,
-    protobuf_body,
-    record_spans,
-)
 
 from aitower.telemetry.otlp import (
     BadPayload,
@@ -30,6 +24,13 @@ from aitower.telemetry.otlp import (
     decode_json,
     decode_protobuf,
     decompress,
+)
+from support_telemetry import (
+    genai_trace,
+    json_body,
+    otlp_json_from_protobuf,
+    protobuf_body,
+    record_spans,
 )
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
@@ -300,7 +301,7 @@ def test_json_span_with_wrong_types_is_rejected_alone() -> None:
 def test_invalid_utf8_in_protobuf_keeps_every_span() -> None:
     request = _request(_span(1, attributes=[_attr("prompt", "AAAAxyz")]), _span(2))
     body = request.SerializeToString().replace(b"AAAA", b"\xff\xfe\xc3A")
-    with pytest.raises(Exception):  # what upb does alone: refuse the whole message
+    with pytest.raises(DecodeError):  # what upb does alone: refuse the whole message
         ExportTraceServiceRequest.FromString(body)
     result = decode_protobuf(body, now=NOW)
     assert [s.name for s in result.spans] == ["span 1", "span 2"]

@@ -6,7 +6,6 @@ import json
 import random
 
 import pytest
-from support_telemetry import genai_trace, protobuf_body, record_spans
 
 from aitower.telemetry.otlp import decode_protobuf
 from aitower.telemetry.records import (
@@ -18,6 +17,7 @@ from aitower.telemetry.records import (
     TokenUsage,
 )
 from aitower.telemetry.semconv import llm_facts
+from support_telemetry import genai_trace, protobuf_body, record_spans
 
 
 def span(

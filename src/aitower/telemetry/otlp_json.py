@@ -133,9 +133,9 @@ def _attributes(holder: dict[str, Any], limits: DecodeLimits) -> Attributes:
         value = kv.get("value")
         text = value.get("stringValue") if value else None
         if type(text) is str:
-            out[kv["key"]] = text if len(text) <= limit else text[:limit]
+            out[kv.get("key", "")] = text if len(text) <= limit else text[:limit]
         else:
-            out[kv["key"]] = _value(value, limit)
+            out[kv.get("key", "")] = _value(value, limit)
     return out
 
 
@@ -156,7 +156,10 @@ def _value(value: dict[str, Any] | None, limit: int) -> AttrValue:
         if kind == "arrayValue":
             return [_value(v, limit) for v in inner.get("values") or ()]
         if kind == "kvlistValue":
-            return {kv["key"]: _value(kv.get("value"), limit) for kv in inner.get("values") or ()}
+            return {
+                kv.get("key", ""): _value(kv.get("value"), limit)
+                for kv in inner.get("values") or ()
+            }
         if kind == "bytesValue":
             data = _base64(inner)
             return data if len(data) <= limit else data[:limit]
