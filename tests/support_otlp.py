@@ -1,12 +1,7 @@
-"""Spans made by the real OpenTelemetry SDK, encoded by its real OTLP encoder."""
+"""Agent traces made by the real OpenTelemetry SDK (encoders: ``support_telemetry``)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-
-from google.protobuf import json_format
-from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -42,25 +37,3 @@ def sdk_traces(
                 agent.set_status(Status(StatusCode.ERROR, "tool failed"))
     provider.shutdown()
     return list(exporter.get_finished_spans())
-
-
-def protobuf_body(spans: Sequence[ReadableSpan]) -> bytes:
-    return encode_spans(spans).SerializeToString()
-
-
-def json_body(spans: Sequence[ReadableSpan]) -> bytes:
-    """OTLP/JSON: the protobuf JSON mapping, with trace and span ids as hex (not base64)."""
-    doc = json_format.MessageToDict(encode_spans(spans))
-    for resource_spans in doc.get("resourceSpans", []):
-        for scope_spans in resource_spans.get("scopeSpans", []):
-            for item in scope_spans.get("spans", []):
-                for key in ("traceId", "spanId", "parentSpanId"):
-                    if key in item:
-                        item[key] = _b64_to_hex(item[key])
-    return json.dumps(doc).encode()
-
-
-def _b64_to_hex(value: str) -> str:
-    import base64
-
-    return base64.b64decode(value).hex()

@@ -22,7 +22,7 @@ from aitower.core.access.roles import Role
 from aitower.core.db.engine import Database
 from aitower.telemetry.tables import SpanRow
 from support import make_key, seed_units
-from support_otlp import protobuf_body
+from support_telemetry import protobuf_body
 
 USAGE = {"prompt_tokens": 1234, "completion_tokens": 321, "total_tokens": 1555}
 

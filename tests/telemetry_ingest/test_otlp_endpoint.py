@@ -16,7 +16,8 @@ from aitower.core.access.roles import Role
 from aitower.core.db.engine import Database
 from aitower.telemetry.tables import SpanRow, TraceRow
 from support import make_key, seed_units
-from support_otlp import json_body, protobuf_body, sdk_traces
+from support_otlp import sdk_traces
+from support_telemetry import json_body, protobuf_body
 
 PROTOBUF = {"content-type": "application/x-protobuf"}
 

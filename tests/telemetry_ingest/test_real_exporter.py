@@ -22,7 +22,8 @@ from aitower.core.db.engine import Database
 from aitower.telemetry.tables import MinuteRollupRow, SpanRow
 from servers import AITOWER, free_port, running, serve_command, wait_ready
 from support import SECRET, make_key, seed_units
-from support_otlp import protobuf_body, sdk_traces
+from support_otlp import sdk_traces
+from support_telemetry import protobuf_body
 
 pytestmark = pytest.mark.slow
 

@@ -23,7 +23,7 @@ from aitower.telemetry.tables import (
 )
 from support import CTX, seed_units
 from support_inventory import make_system
-from support_telemetry import BASE_NS, SpanSpec, agent_trace, new_trace_id, span
+from support_spans import BASE_NS, SpanSpec, agent_trace, new_trace_id, span
 
 # gpt-4o-mini list prices: $0.15 input, $0.60 output per million tokens.
 MINI_IN, MINI_OUT = 0.15e-6, 0.60e-6
