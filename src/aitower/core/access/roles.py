@@ -62,6 +62,8 @@ class Permission(StrEnum):
     evidence_write = "evidence.write"
     approvals_read = "approvals.read"
     approvals_decide = "approvals.decide"
+    prices_read = "prices.read"
+    prices_write = "prices.write"
 
 
 PERMISSION_TITLES: dict[Permission, str] = {
@@ -88,6 +90,8 @@ PERMISSION_TITLES: dict[Permission, str] = {
     Permission.evidence_write: "Attach and remove documents and evidence on a system",
     Permission.approvals_read: "See approval requests and decisions",
     Permission.approvals_decide: "Approve or reject requests that ask for one's role",
+    Permission.prices_read: "See the LLM price catalog, the organisation's prices and quotes",
+    Permission.prices_write: "Add, change and remove the organisation's negotiated LLM prices",
 }
 
 _ALL = frozenset(Role)
@@ -122,6 +126,10 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.approvals_read: _ALL,
     # Who may decide a given request is narrower: the policy names the roles it needs.
     Permission.approvals_decide: _ALL - {Role.auditor},
+    # Prices explain every cost figure, so whoever sees cost sees them; negotiated prices are
+    # commercial terms, kept by who owns the portfolio's spend.
+    Permission.prices_read: _ALL,
+    Permission.prices_write: frozenset({Role.admin, Role.ops_manager}),
 }
 
 # The auditor reads everything and changes nothing: any permission not named ``*.read``,
