@@ -8,6 +8,8 @@ so nothing is counted twice, and an agent span repeating its children's usage ad
 
 from __future__ import annotations
 
+import functools
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -43,6 +45,12 @@ class PricedSpan:
     @property
     def is_error(self) -> bool:
         return self.span.status_code == ERROR_STATUS
+
+
+@functools.lru_cache(maxsize=4096)
+def system_id(system_key: str) -> uuid.UUID | None:
+    """The system id in a rollup key, or None for an unregistered ``service:`` source."""
+    return None if system_key.startswith("service:") else uuid.UUID(system_key)
 
 
 def nanos_to_datetime(nanos: int) -> datetime:

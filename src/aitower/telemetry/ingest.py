@@ -7,7 +7,6 @@ re-sends after a timeout) are ignored and counted nowhere.
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,9 +17,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from aitower.core.db.engine import Database
+from aitower.cost import service as cost
 from aitower.inventory import service as inventory
 from aitower.telemetry import aggregate, service, store
-from aitower.telemetry.aggregate import PricedSpan, nanos_to_datetime
+from aitower.telemetry.aggregate import PricedSpan, nanos_to_datetime, system_id
 from aitower.telemetry.content import (
     ContentPolicy,
     stored_attributes,
@@ -135,9 +135,7 @@ def _content_policies(session: Session, system_keys: set[str]) -> dict[str, Cont
 
 
 def _pricer(session: Session) -> Pricer:
-    from aitower.cost.service import load_price_book
-
-    return load_price_book(session)
+    return cost.load_price_book(session)
 
 
 def _priced(span: DecodedSpan, fact: LlmFacts, system_key: str, pricer: Pricer) -> PricedSpan:
@@ -146,12 +144,6 @@ def _priced(span: DecodedSpan, fact: LlmFacts, system_key: str, pricer: Pricer) 
     at = nanos_to_datetime(span.start_unix_nano)
     call = pricer.price(fact.provider, fact.model, fact.usage, at, fact.carried_cost)
     return PricedSpan(span, fact, system_key, call.cost, call.source)
-
-
-@functools.lru_cache(maxsize=4096)
-def system_id(system_key: str) -> uuid.UUID | None:
-    """The system id in a rollup key, or None for an unregistered ``service:`` source."""
-    return None if system_key.startswith("service:") else uuid.UUID(system_key)
 
 
 def _span_row(item: PricedSpan, policy: ContentPolicy) -> dict[str, Any]:

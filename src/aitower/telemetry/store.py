@@ -26,6 +26,7 @@ from aitower.telemetry.aggregate import (
     RollupSums,
     SourceSums,
     TraceSums,
+    system_id,
 )
 from aitower.telemetry.tables import (
     HourRollupRow,
@@ -110,10 +111,9 @@ def add_to_traces(session: Session, sums: Mapping[str, TraceSums]) -> None:
 
 
 def _trace_row(trace_id: str, s: TraceSums) -> dict[str, Any]:
-    system_id = None if s.system_key.startswith("service:") else s.system_key
     return {
         "trace_id": trace_id,
-        "system_id": system_id,
+        "system_id": system_id(s.system_key),
         "service_name": s.service_name[:200],
         "root_name": s.root_name,
         "start_time": s.start,

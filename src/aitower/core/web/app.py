@@ -28,6 +28,8 @@ from aitower.core.web.middleware import (
 )
 from aitower.core.web.openapi import build_openapi
 from aitower.core.web.templating import build_templates, render
+from aitower.cost import api as cost_api
+from aitower.cost import pages as cost_pages
 from aitower.governance import api as governance_api
 from aitower.governance import pages as governance_pages
 from aitower.inventory import api as inventory_api
@@ -81,6 +83,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     api.include_router(risk_api.build_router())
     api.include_router(governance_api.build_router())
     api.include_router(telemetry_scores_api.build_router())
+    api.include_router(cost_api.build_router())
     app.include_router(api)
     app.include_router(otlp_http.build_router(BoundedSemaphore(settings.otlp_max_in_flight)))
     app.include_router(metrics_route.build_router())
@@ -91,6 +94,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(inventory_pages.build_router())
     app.include_router(risk_pages.build_router())
     app.include_router(governance_pages.build_router())
+    app.include_router(cost_pages.build_router())
     app.mount("/static/vendor/swagger", StaticFiles(directory=SWAGGER_DIR), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
