@@ -8,6 +8,7 @@ from aitower.core.audit import tables as audit_tables
 from aitower.core.db.base import Base
 from aitower.governance import tables as governance_tables
 from aitower.inventory import tables as inventory_tables
+from aitower.monitoring import tables as monitoring_tables
 from aitower.risk import tables as risk_tables
 from aitower.telemetry import tables as telemetry_tables
 
@@ -18,5 +19,6 @@ TABLE_MODULES = (
     risk_tables,
     governance_tables,
     telemetry_tables,
+    monitoring_tables,
 )
 metadata = Base.metadata
