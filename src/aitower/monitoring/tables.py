@@ -77,9 +77,7 @@ class IncidentEventRow(HasId, Base):
     __tablename__ = "incident_events"
     __table_args__ = (Index("ix_incident_events_incident_at", "incident_id", "at"),)
 
-    incident_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("incidents.id", ondelete="CASCADE")
-    )
+    incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     # fired | notified | notification_failed | acknowledged | assigned | comment | resolved
     # | reopened
     kind: Mapped[str] = mapped_column(String(24))
@@ -102,9 +100,7 @@ class NotificationChannelRow(HasId, HasTimestamps, Base):
 
 class NotificationDeliveryRow(HasId, Base):
     __tablename__ = "notification_deliveries"
-    __table_args__ = (
-        Index("ix_notification_deliveries_status_next", "status", "next_attempt_at"),
-    )
+    __table_args__ = (Index("ix_notification_deliveries_status_next", "status", "next_attempt_at"),)
 
     channel_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("notification_channels.id", ondelete="CASCADE"), index=True

@@ -62,6 +62,12 @@ class Permission(StrEnum):
     evidence_write = "evidence.write"
     approvals_read = "approvals.read"
     approvals_decide = "approvals.decide"
+    alerts_read = "alerts.read"
+    alerts_write = "alerts.write"
+    incidents_read = "incidents.read"
+    incidents_write = "incidents.write"
+    channels_read = "channels.read"
+    channels_write = "channels.write"
 
 
 PERMISSION_TITLES: dict[Permission, str] = {
@@ -88,6 +94,12 @@ PERMISSION_TITLES: dict[Permission, str] = {
     Permission.evidence_write: "Attach and remove documents and evidence on a system",
     Permission.approvals_read: "See approval requests and decisions",
     Permission.approvals_decide: "Approve or reject requests that ask for one's role",
+    Permission.alerts_read: "See alert rules and their current state",
+    Permission.alerts_write: "Create, change and delete alert rules",
+    Permission.incidents_read: "See incidents and their timelines (own units; org-wide: all)",
+    Permission.incidents_write: "Acknowledge, comment on, assign and resolve incidents",
+    Permission.channels_read: "See notification channels (never their secrets)",
+    Permission.channels_write: "Create, change, delete and test notification channels",
 }
 
 _ALL = frozenset(Role)
@@ -122,6 +134,24 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.approvals_read: _ALL,
     # Who may decide a given request is narrower: the policy names the roles it needs.
     Permission.approvals_decide: _ALL - {Role.auditor},
+    Permission.alerts_read: _ALL,
+    Permission.alerts_write: frozenset({Role.admin, Role.ops_manager, Role.analyst}),
+    Permission.incidents_read: _ALL,
+    # Who works incidents: those who watch systems in production.
+    Permission.incidents_write: frozenset(
+        {
+            Role.admin,
+            Role.ops_manager,
+            Role.engineer,
+            Role.analyst,
+            Role.security,
+            Role.prompt_engineer,
+        }
+    ),
+    Permission.channels_read: frozenset(
+        {Role.admin, Role.ops_manager, Role.engineer, Role.analyst, Role.auditor}
+    ),
+    Permission.channels_write: frozenset({Role.admin, Role.ops_manager}),
 }
 
 # The auditor reads everything and changes nothing: any permission not named ``*.read``,

@@ -31,6 +31,9 @@ from aitower.governance import api as governance_api
 from aitower.governance import pages as governance_pages
 from aitower.inventory import api as inventory_api
 from aitower.inventory import pages as inventory_pages
+from aitower.monitoring import api as monitoring_api
+from aitower.monitoring import pages as monitoring_pages
+from aitower.monitoring import runner as alert_runner
 from aitower.risk import api as risk_api
 from aitower.risk import pages as risk_pages
 
@@ -66,6 +69,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=alert_runner.lifespan(db, settings.alerts_interval_seconds),
     )
     app.state.settings = settings
     app.state.db = db
@@ -77,6 +81,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     api.include_router(inventory_api.build_router())
     api.include_router(risk_api.build_router())
     api.include_router(governance_api.build_router())
+    api.include_router(monitoring_api.build_router())
     app.include_router(api)
     app.include_router(health.build_router())
     app.include_router(pages.build_router())
@@ -85,6 +90,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(inventory_pages.build_router())
     app.include_router(risk_pages.build_router())
     app.include_router(governance_pages.build_router())
+    app.include_router(monitoring_pages.build_router())
     app.mount("/static/vendor/swagger", StaticFiles(directory=SWAGGER_DIR), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
