@@ -21,6 +21,7 @@ def build_app() -> typer.Typer:
     from aitower.core.demo import cli as demo_cli
     from aitower.governance import cli as governance_cli
     from aitower.inventory import cli as inventory_cli
+    from aitower.monitoring import cli as monitoring_cli
     from aitower.risk import cli as risk_cli
 
     app = typer.Typer(
@@ -33,7 +34,15 @@ def build_app() -> typer.Typer:
     app.command()(version)
     app.command()(serve)
     app.add_typer(db_app, name="db")
-    for module in (access_cli, audit_cli, inventory_cli, risk_cli, governance_cli, demo_cli):
+    for module in (
+        access_cli,
+        audit_cli,
+        inventory_cli,
+        risk_cli,
+        governance_cli,
+        monitoring_cli,
+        demo_cli,
+    ):
         module.register(app)
     return app
 
