@@ -107,7 +107,10 @@ def _scores(
         ScoreRow.score.is_not(None),
     )
     if system_key is not None:
-        query = query.where(ScoreRow.system_id == _system_uuid(system_key))
+        system_id = _system_uuid(system_key)
+        if system_id is None:
+            return WindowValue(None, 0)
+        query = query.where(ScoreRow.system_id == system_id)
     if name:
         query = query.where(ScoreRow.name == name)
     mean, count = session.execute(query).one()
