@@ -27,6 +27,7 @@ from aitower.monitoring import scope
 from aitower.monitoring.tables import IncidentEventRow, IncidentRow
 
 MAX_TEXT = 10_000
+_FOLLOW_UPS = frozenset({"notified", "notification_failed"})
 
 
 class IncidentStatus(StrEnum):
@@ -132,9 +133,11 @@ def timeline(session: Session, principal: Principal, incident_id: uuid.UUID) -> 
     rows = session.execute(
         select(IncidentEventRow)
         .where(IncidentEventRow.incident_id == incident_id)
-        .order_by(IncidentEventRow.at, IncidentEventRow.kind)
+        .order_by(IncidentEventRow.at)
     ).scalars()
-    return [EventView(r.id, r.kind, r.actor, r.text, dict(r.data), r.at) for r in rows]
+    # A notification sent in the same instant as the event it reports still comes after it.
+    ordered = sorted(rows, key=lambda r: (r.at, r.kind in _FOLLOW_UPS))
+    return [EventView(r.id, r.kind, r.actor, r.text, dict(r.data), r.at) for r in ordered]
 
 
 def list_incidents(
