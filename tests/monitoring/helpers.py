@@ -31,25 +31,49 @@ def add_minute(
     with db.writing() as session:
         session.add(
             MinuteRollupRow(
-                bucket_start=bucket, system_key=system_key, model=model,
-                spans=len(durations) + llm_calls, requests=len(durations), errors=errors,
-                latency_sum_ms=float(sum(durations)), latency_hist=hist, llm_calls=llm_calls,
-                llm_errors=0, input_tokens=input_tokens, output_tokens=output_tokens,
-                cache_read_tokens=0, cache_write_tokens=0, reasoning_tokens=0, cost=cost,
-                unpriced_calls=0, unpriced_tokens=unpriced_tokens,
+                bucket_start=bucket,
+                system_key=system_key,
+                model=model,
+                spans=len(durations) + llm_calls,
+                requests=len(durations),
+                errors=errors,
+                latency_sum_ms=float(sum(durations)),
+                latency_hist=hist,
+                llm_calls=llm_calls,
+                llm_errors=0,
+                input_tokens=input_tokens,
+                output_tokens=output_tokens,
+                cache_read_tokens=0,
+                cache_write_tokens=0,
+                reasoning_tokens=0,
+                cost=cost,
+                unpriced_calls=0,
+                unpriced_tokens=unpriced_tokens,
             )
         )
 
 
 def add_score(
-    db: Database, system_id: uuid.UUID | None, kind: str, score: float, at: datetime,
+    db: Database,
+    system_id: uuid.UUID | None,
+    kind: str,
+    score: float,
+    at: datetime,
     name: str = "thumbs",
 ) -> None:
     with db.writing() as session:
         session.add(
             ScoreRow(
-                id=uuid.uuid4(), kind=kind, trace_id="a" * 32, span_id=None,
-                system_id=system_id, name=name, score=score, label=None, comment="",
-                source="test", created_at=at,
+                id=uuid.uuid4(),
+                kind=kind,
+                trace_id="a" * 32,
+                span_id=None,
+                system_id=system_id,
+                name=name,
+                score=score,
+                label=None,
+                comment="",
+                source="test",
+                created_at=at,
             )
         )

@@ -47,7 +47,7 @@ def webhook_receiver(fail_first: int = 0) -> Iterator[WebhookReceiver]:
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             with lock:
                 code = state.answer_code()
@@ -91,7 +91,7 @@ def smtp_server() -> Iterator[SmtpServer]:
             sender, rcpts = "", []
             while raw := self.rfile.readline():
                 verb = raw.decode().strip().split(" ", 1)[0].upper()
-                arg = raw.decode().strip()[len(verb):].strip()
+                arg = raw.decode().strip()[len(verb) :].strip()
                 if verb in ("EHLO", "HELO"):
                     self.reply("250 test")
                 elif verb == "MAIL":

@@ -129,7 +129,9 @@ rules = st.builds(
 
 
 @given(rules, observations)
-def test_properties_over_any_sequence(rule: RuleSpec, seq: list[tuple[float | None, int, int]]) -> None:
+def test_properties_over_any_sequence(
+    rule: RuleSpec, seq: list[tuple[float | None, int, int]]
+) -> None:
     """Fired and resolved alternate (never two fired while firing); fired only on a breach
     backed by enough data; firing only after fired; the state is consistent with notices."""
     state, now, last_notice = RuleState(), T0, None

@@ -48,8 +48,13 @@ def hook(db: Database) -> Iterator[WebhookReceiver]:
 
 def make_rule(db: Database, system: uuid.UUID | None, **kw: object) -> uuid.UUID:
     spec = RuleSpec(
-        name="Error rate", metric="error_rate", comparator=Comparator.gt, threshold=0.1,
-        window_minutes=5, min_samples=10, system_id=None if system is None else str(system),
+        name="Error rate",
+        metric="error_rate",
+        comparator=Comparator.gt,
+        threshold=0.1,
+        window_minutes=5,
+        min_samples=10,
+        system_id=None if system is None else str(system),
     )
     from dataclasses import replace
 
@@ -67,14 +72,18 @@ def verify(received: list, secret: str = SECRET) -> list[dict]:  # type: ignore[
     for r in received:
         ts = r.headers["X-Aitower-Timestamp"]
         expected = hmac.new(secret.encode(), ts.encode() + b"." + r.body, hashlib.sha256)
-        assert hmac.compare_digest(r.headers["X-Aitower-Signature"], "sha256=" + expected.hexdigest())
+        assert hmac.compare_digest(
+            r.headers["X-Aitower-Signature"], "sha256=" + expected.hexdigest()
+        )
         payloads.append(r.json)
     return payloads
 
 
 def deliveries(db: Database) -> int:
     with db.reading() as session:
-        return int(session.execute(select(func.count()).select_from(NotificationDeliveryRow)).scalar_one())
+        return int(
+            session.execute(select(func.count()).select_from(NotificationDeliveryRow)).scalar_one()
+        )
 
 
 def test_two_replicas_one_incident_one_delivery_quiet_while_firing_then_resolve(
@@ -121,7 +130,9 @@ def test_a_held_lease_keeps_other_replicas_out_until_it_expires(
     assert [t.rule_id for t in evaluate_due_rules(db, minute(2), "b")] == [rule_id]
 
 
-def test_not_enough_data_never_fires(db: Database, system: uuid.UUID, hook: WebhookReceiver) -> None:
+def test_not_enough_data_never_fires(
+    db: Database, system: uuid.UUID, hook: WebhookReceiver
+) -> None:
     make_rule(db, system)
     traffic(db, system, minute(0), 5, 5)  # 100 % errors, but 5 < 10 samples
     (t,) = evaluate_due_rules(db, minute(1), "a")
@@ -151,9 +162,16 @@ def test_slack_and_email_receive_exactly_the_notification(db: Database, system: 
         with db.writing() as session:
             channels.create_channel(session, CTX, "slack", "ops-slack", {"url": slack.url})
             channels.create_channel(
-                session, CTX, "email", "ops-mail",
-                {"host": smtp.host, "port": smtp.port, "from": "aitower@example.com",
-                 "to": "oncall@example.com, lead@example.com"},
+                session,
+                CTX,
+                "email",
+                "ops-mail",
+                {
+                    "host": smtp.host,
+                    "port": smtp.port,
+                    "from": "aitower@example.com",
+                    "to": "oncall@example.com, lead@example.com",
+                },
             )
             disabled = channels.create_channel(
                 session, CTX, "slack", "muted", {"url": slack.url}, enabled=False
@@ -203,7 +221,9 @@ def test_gives_up_after_max_attempts_and_says_so_on_the_timeline(
 ) -> None:
     with webhook_receiver(fail_first=100) as hook:
         with db.writing() as session:
-            channels.create_channel(session, CTX, "webhook", "down", {"url": hook.url, "secret": SECRET})
+            channels.create_channel(
+                session, CTX, "webhook", "down", {"url": hook.url, "secret": SECRET}
+            )
         make_rule(db, system)
         traffic(db, system, minute(0), 50, 50)
         evaluate_due_rules(db, minute(1), "a")

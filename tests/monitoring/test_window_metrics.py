@@ -37,13 +37,25 @@ def filled(db: Database) -> dict[str, list[float]]:
     b1 = [rng.lognormvariate(5, 0.3) for _ in range(10)]
     add_minute(db, minute(0), str(SYS), durations=a1, errors=4)
     add_minute(
-        db, minute(0), str(SYS), model="gpt-4o", llm_calls=50, input_tokens=10_000,
-        output_tokens=2_000, cost=0.75,
+        db,
+        minute(0),
+        str(SYS),
+        model="gpt-4o",
+        llm_calls=50,
+        input_tokens=10_000,
+        output_tokens=2_000,
+        cost=0.75,
     )
     add_minute(db, minute(1), str(SYS), durations=a2, errors=1)
     add_minute(
-        db, minute(1), str(SYS), model="mystery", llm_calls=5, input_tokens=300,
-        output_tokens=100, unpriced_tokens=400,
+        db,
+        minute(1),
+        str(SYS),
+        model="mystery",
+        llm_calls=5,
+        input_tokens=300,
+        output_tokens=100,
+        unpriced_tokens=400,
     )
     add_minute(db, minute(1), OTHER, durations=b1, errors=10)
     add_minute(db, minute(5), str(SYS), durations=[99_999.0], errors=1)  # outside the window
@@ -72,7 +84,9 @@ def test_sums_and_ratios_by_hand(db: Database, filled: dict[str, list[float]]) -
     assert value(db, "error_rate", OTHER) == WindowValue(1.0, 10)
 
 
-@pytest.mark.parametrize("metric,q", [("latency_p50", 0.5), ("latency_p95", 0.95), ("latency_p99", 0.99)])
+@pytest.mark.parametrize(
+    ("metric", "q"), [("latency_p50", 0.5), ("latency_p95", 0.95), ("latency_p99", 0.99)]
+)
 def test_percentiles_within_one_percent_of_nearest_rank(
     db: Database, filled: dict[str, list[float]], metric: str, q: float
 ) -> None:
