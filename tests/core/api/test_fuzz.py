@@ -1,9 +1,9 @@
 """Schema-driven fuzzing of the app's own OpenAPI document: no input gives a 5xx.
 
 Schemathesis generates requests for every operation (valid and invalid bodies, queries and
-path ids); each must get an answer below 500, and every error must be problem+json (OTLP's, a Status message). Bounded
-in examples so it stays a test, not a campaign; it runs as an admin so every route is reached
-past its guard, on both dialects.
+path ids); each must get an answer below 500, and every error must be problem+json (OTLP's: a
+Status message, as its specification says). Bounded in examples so it stays a test, not a
+campaign; it runs as an admin so every route is reached past its guard, on both dialects.
 """
 
 from __future__ import annotations

@@ -66,6 +66,12 @@ class Permission(StrEnum):
     metrics_read = "metrics.read"
     prices_read = "prices.read"
     prices_write = "prices.write"
+    alerts_read = "alerts.read"
+    alerts_write = "alerts.write"
+    incidents_read = "incidents.read"
+    incidents_write = "incidents.write"
+    channels_read = "channels.read"
+    channels_write = "channels.write"
 
 
 PERMISSION_TITLES: dict[Permission, str] = {
@@ -96,6 +102,12 @@ PERMISSION_TITLES: dict[Permission, str] = {
     Permission.metrics_read: "Scrape Prometheus metrics at /metrics",
     Permission.prices_read: "See the LLM price catalog, the organisation's prices and quotes",
     Permission.prices_write: "Add, change and remove the organisation's negotiated LLM prices",
+    Permission.alerts_read: "See alert rules and their current state",
+    Permission.alerts_write: "Create, change and delete alert rules",
+    Permission.incidents_read: "See incidents and their timelines (own units; org-wide: all)",
+    Permission.incidents_write: "Acknowledge, comment on, assign and resolve incidents",
+    Permission.channels_read: "See notification channels (never their secrets)",
+    Permission.channels_write: "Create, change, delete and test notification channels",
 }
 
 _ALL = frozenset(Role)
@@ -137,6 +149,24 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     # commercial terms, kept by who owns the portfolio's spend.
     Permission.prices_read: _ALL,
     Permission.prices_write: frozenset({Role.admin, Role.ops_manager}),
+    Permission.alerts_read: _ALL,
+    Permission.alerts_write: frozenset({Role.admin, Role.ops_manager, Role.analyst}),
+    Permission.incidents_read: _ALL,
+    # Who works incidents: those who watch systems in production.
+    Permission.incidents_write: frozenset(
+        {
+            Role.admin,
+            Role.ops_manager,
+            Role.engineer,
+            Role.analyst,
+            Role.security,
+            Role.prompt_engineer,
+        }
+    ),
+    Permission.channels_read: frozenset(
+        {Role.admin, Role.ops_manager, Role.engineer, Role.analyst, Role.auditor}
+    ),
+    Permission.channels_write: frozenset({Role.admin, Role.ops_manager}),
 }
 
 # The auditor reads everything and changes nothing: any permission not named ``*.read``,
