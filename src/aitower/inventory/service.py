@@ -51,6 +51,7 @@ from aitower.inventory.vocabulary import (
 __all__ = [
     "SystemDetail",
     "SystemRef",
+    "claimed_services",
     "create_system",
     "get_system",
     "get_system_ref",
@@ -60,6 +61,7 @@ __all__ = [
     "system_for_service",
     "system_ids_by_name",
     "update_system",
+    "visible_systems",
 ]
 
 
@@ -305,3 +307,31 @@ def system_for_service(session: Session, service_name: str) -> uuid.UUID | None:
             TelemetryServiceRow.service_name == service_name
         )
     ).scalar()
+
+
+def claimed_services(session: Session, service_names: Collection[str]) -> dict[str, uuid.UUID]:
+    """Of the given telemetry ``service.name``s, those a system claimed, with that system."""
+    found: dict[str, uuid.UUID] = {}
+    for part in chunks(sorted(set(service_names))):
+        found.update(
+            (name, system_id)
+            for name, system_id in session.execute(
+                select(TelemetryServiceRow.service_name, TelemetryServiceRow.system_id).where(
+                    TelemetryServiceRow.service_name.in_(part)
+                )
+            )
+        )
+    return found
+
+
+def visible_systems(session: Session, principal: Principal) -> list[SystemRef]:
+    """Every system in the principal's units (all for org-wide actors), by name: the
+    portfolio other slices scope their figures to."""
+    query = (
+        select(SystemRow, BusinessUnitRow.name)
+        .join(BusinessUnitRow, BusinessUnitRow.id == SystemRow.unit_id)
+        .order_by(SystemRow.name)
+    )
+    if principal.unit_ids is not None:
+        query = query.where(SystemRow.unit_id.in_(principal.unit_ids))
+    return [_ref(row, unit) for row, unit in session.execute(query)]

@@ -62,6 +62,7 @@ class Permission(StrEnum):
     evidence_write = "evidence.write"
     approvals_read = "approvals.read"
     approvals_decide = "approvals.decide"
+    telemetry_read = "telemetry.read"
 
 
 PERMISSION_TITLES: dict[Permission, str] = {
@@ -88,6 +89,9 @@ PERMISSION_TITLES: dict[Permission, str] = {
     Permission.evidence_write: "Attach and remove documents and evidence on a system",
     Permission.approvals_read: "See approval requests and decisions",
     Permission.approvals_decide: "Approve or reject requests that ask for one's role",
+    Permission.telemetry_read: (
+        "See monitoring dashboards, traces with their stored messages, and unregistered sources"
+    ),
 }
 
 _ALL = frozenset(Role)
@@ -122,6 +126,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.approvals_read: _ALL,
     # Who may decide a given request is narrower: the policy names the roles it needs.
     Permission.approvals_decide: _ALL - {Role.auditor},
+    # Traces hold prompts and answers: stakeholders get cost reports, not raw conversations.
+    Permission.telemetry_read: _ALL - {Role.stakeholder},
 }
 
 # The auditor reads everything and changes nothing: any permission not named ``*.read``,

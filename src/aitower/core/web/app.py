@@ -33,6 +33,8 @@ from aitower.inventory import api as inventory_api
 from aitower.inventory import pages as inventory_pages
 from aitower.risk import api as risk_api
 from aitower.risk import pages as risk_pages
+from aitower.telemetry import api as telemetry_api
+from aitower.telemetry import pages as telemetry_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
 SWAGGER_DIR = Path(fastapi_offline.__file__).parent / "static"
@@ -77,6 +79,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     api.include_router(inventory_api.build_router())
     api.include_router(risk_api.build_router())
     api.include_router(governance_api.build_router())
+    api.include_router(telemetry_api.build_router())
     app.include_router(api)
     app.include_router(health.build_router())
     app.include_router(pages.build_router())
@@ -85,6 +88,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(inventory_pages.build_router())
     app.include_router(risk_pages.build_router())
     app.include_router(governance_pages.build_router())
+    app.include_router(telemetry_pages.build_router())
     app.mount("/static/vendor/swagger", StaticFiles(directory=SWAGGER_DIR), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
