@@ -93,9 +93,9 @@ def test_portfolio_is_scoped_to_the_readers_units(db: Database, world: World) ->
     chatbot = everyone.systems[0]
     assert chatbot.previous_requests == 20
     assert chatbot.requests_change == pytest.approx((300 - 20) / 20)
-    marketing = [s for s in everyone.scores if s.name == "thumbs"][0]
+    marketing = next(s for s in everyone.scores if s.name == "thumbs")
     assert marketing.count == 4  # three on the chatbot, one on the marketing generator
-    assert [s for s in finance.scores if s.name == "thumbs"][0].count == 3
+    assert next(s for s in finance.scores if s.name == "thumbs").count == 3
 
 
 def test_models_users_and_unpriced(db: Database, world: World) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, false
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from aitower.inventory.service import SystemRef
 
 # Up to this many systems are filtered with IN in SQL; larger scopes are filtered in Python.
 SQL_IN_LIMIT = 900
-Q = TypeVar("Q", bound=Select[Unpack[tuple[Any, ...]]])
+Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
 
 
 def system_key(system_id: uuid.UUID) -> str:
