@@ -1,7 +1,7 @@
 """Unregistered telemetry sources: services sending telemetry that no AI system claims.
 
 A first signal of shadow AI. Which service names are claimed is inventory's to say
-(``inventory.service.claimed_services``); the source rows say volume, models and when.
+(``inventory.service.systems_for_services``); the source rows say volume, models and when.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class SourceView:
 def unregistered_sources(session: Session) -> list[SourceView]:
     """Unclaimed sources, most recently seen first."""
     rows = list(session.execute(select(SourceRow).order_by(SourceRow.last_seen.desc())).scalars())
-    claimed = inventory.claimed_services(session, [r.service_name for r in rows])
+    claimed = inventory.systems_for_services(session, [r.service_name for r in rows])
     return [
         SourceView(
             r.service_name,
