@@ -1,31 +1,25 @@
-"""Telemetry test data for the monitoring views, written straight into the telemetry tables.
+"""Telemetry test data for the monitoring views, sent through the real ingest.
 
-(Until the ingest lands: then these traces are sent through ``store_spans`` instead.) Each
-trace is described plainly (system, start, duration, LLM calls with tokens and cost); its spans,
-trace row, minute and hour rollups, user/session rollups and source rows are derived here the
-way the tables' docstrings define them, and the expectations the tests check are computed from
-the descriptions, not from the rows.
+Each trace is described plainly (system, start, duration, LLM calls with tokens and a carried
+cost, or none: unpriced), turned into decoded OTLP spans with GenAI/OpenInference attributes
+and stored by ``store_spans``, which maintains traces, rollups, user/session rollups and
+sources. The expectations the tests check are computed from the descriptions, never from rows.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aitower.core.db.engine import Database
-from aitower.telemetry import histogram
-from aitower.telemetry.tables import (
-    HourRollupRow,
-    KeyRollupRow,
-    MinuteRollupRow,
-    ScoreRow,
-    SourceRow,
-    SpanRow,
-    TraceRow,
-)
+from aitower.telemetry.ingest import store_spans
+from aitower.telemetry.records import DecodedSpan
+from aitower.telemetry.tables import ScoreRow
 
 
 @dataclass(frozen=True)
@@ -131,136 +125,65 @@ def spans_of(spec: TraceSpec) -> list[dict[str, Any]]:
     return found
 
 
-def _floor(moment: datetime, step: timedelta) -> datetime:
-    epoch = datetime(1970, 1, 1, tzinfo=UTC)
-    return epoch + ((moment - epoch) // step) * step
+def _nanos(moment: datetime) -> int:
+    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1000
 
 
-def _cell(cells: dict[tuple[datetime, str, str], dict[str, Any]], key: Any) -> dict[str, Any]:
-    if key not in cells:
-        cells[key] = {
-            "bucket_start": key[0],
-            "system_key": key[1],
-            "model": key[2],
-            "spans": 0,
-            "requests": 0,
-            "errors": 0,
-            "latency_sum_ms": 0.0,
-            "latency_hist": {},
-            "llm_calls": 0,
-            "llm_errors": 0,
-            "input_tokens": 0,
-            "output_tokens": 0,
-            "cache_read_tokens": 0,
-            "cache_write_tokens": 0,
-            "reasoning_tokens": 0,
-            "cost": 0.0,
-            "unpriced_calls": 0,
-            "unpriced_tokens": 0,
-        }
-    return cells[key]
+_KINDS = {"chain": "CHAIN", "agent": "AGENT", "llm": "LLM"}
 
 
-def rollups(specs: list[TraceSpec], step: timedelta) -> list[dict[str, Any]]:
-    cells: dict[tuple[datetime, str, str], dict[str, Any]] = {}
-    for spec in specs:
-        for span in spans_of(spec):
-            model = span.get("model") or ""
-            cell = _cell(cells, (_floor(span["start_time"], step), spec.key, model))
-            cell["spans"] += 1
-            if span["parent_span_id"] is None:
-                cell["requests"] += 1
-                cell["errors"] += int(spec.error)
-                cell["latency_sum_ms"] += span["duration_ms"]
-                histogram.add(cell["latency_hist"], span["duration_ms"])
-            if model:
-                cell["llm_calls"] += 1
-                cell["input_tokens"] += span["input_tokens"]
-                cell["output_tokens"] += span["output_tokens"]
-                if span["cost"] is None:
-                    cell["unpriced_calls"] += 1
-                    cell["unpriced_tokens"] += span["input_tokens"] + span["output_tokens"]
-                else:
-                    cell["cost"] += span["cost"]
-    return list(cells.values())
-
-
-def trace_row(spec: TraceSpec) -> dict[str, Any]:
-    return {
-        "trace_id": spec.trace_id,
-        "system_id": spec.system_id,
-        "service_name": spec.service,
-        "root_name": spec.name,
-        "start_time": spec.start,
-        "end_time": spec.start + timedelta(milliseconds=spec.duration_ms),
-        "duration_ms": spec.duration_ms,
-        "span_count": 2 + len(spec.calls),
-        "llm_calls": len(spec.calls),
-        "input_tokens": sum(c.input for c in spec.calls),
-        "output_tokens": sum(c.output for c in spec.calls),
-        "cost": sum(c.cost or 0.0 for c in spec.calls),
-        "unpriced_calls": sum(c.cost is None for c in spec.calls),
-        "error": spec.error,
-        "model": spec.calls[0].model if spec.calls else None,
-        "user_id": spec.user,
-        "session_id": spec.session,
-    }
-
-
-def key_rollups(specs: list[TraceSpec]) -> list[dict[str, Any]]:
-    found: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for spec in specs:
-        for kind, key in (("user", spec.user), ("session", spec.session)):
-            if key is None:
-                continue
-            ident = (spec.start.date(), spec.key, kind, key)
-            row = found.setdefault(
-                ident,
-                dict(zip(("day", "system_key", "key_kind", "key"), ident, strict=True))
-                | {"requests": 0, "llm_calls": 0, "tokens": 0, "cost": 0.0},
+def decoded(spec: TraceSpec) -> list[DecodedSpan]:
+    """The trace as OTLP would bring it: OpenInference kinds, GenAI usage, a carried cost."""
+    found = []
+    for row in spans_of(spec):
+        attrs: dict[str, Any] = {"openinference.span.kind": _KINDS[row["span_type"]]}
+        if spec.user:
+            attrs["user.id"] = spec.user
+        if spec.session:
+            attrs["session.id"] = spec.session
+        if row.get("model"):
+            attrs.update({
+                "gen_ai.operation.name": "chat",
+                "gen_ai.provider.name": "openai",
+                "gen_ai.request.model": row["model"],
+                "gen_ai.usage.input_tokens": row["input_tokens"],
+                "gen_ai.usage.output_tokens": row["output_tokens"],
+            })  # fmt: skip
+            if row["cost"] is not None:
+                attrs["gen_ai.usage.cost"] = row["cost"]
+            if row.get("content"):
+                attrs["gen_ai.input.messages"] = json.dumps(row["content"]["input"])
+                attrs["gen_ai.output.messages"] = json.dumps(row["content"]["output"])
+        start = _nanos(row["start_time"])
+        found.append(
+            DecodedSpan(
+                resource={"service.name": spec.service},
+                scope_name="test",
+                trace_id=row["trace_id"],
+                span_id=row["span_id"],
+                parent_span_id=row["parent_span_id"],
+                name=row["name"],
+                kind=1,
+                start_unix_nano=start,
+                end_unix_nano=start + round(row["duration_ms"] * 1_000_000),
+                status_code=row["status_code"],
+                status_message=row["status_message"],
+                attributes=attrs,
             )
-            row["requests"] += 1
-            row["llm_calls"] += len(spec.calls)
-            row["tokens"] += sum(c.input + c.output for c in spec.calls)
-            row["cost"] += sum(c.cost or 0.0 for c in spec.calls)
-    return list(found.values())
-
-
-def sources(specs: list[TraceSpec]) -> list[dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    for spec in specs:
-        row = found.setdefault(
-            spec.service,
-            {
-                "service_name": spec.service,
-                "first_seen": spec.start,
-                "last_seen": spec.start,
-                "spans": 0,
-                "llm_calls": 0,
-                "tokens": 0,
-                "models": [],
-            },
         )
-        row["first_seen"] = min(row["first_seen"], spec.start)
-        row["last_seen"] = max(row["last_seen"], spec.start)
-        row["spans"] += 2 + len(spec.calls)
-        row["llm_calls"] += len(spec.calls)
-        row["tokens"] += sum(c.input + c.output for c in spec.calls)
-        row["models"] = sorted(set(row["models"]) | {c.model for c in spec.calls})
-    return list(found.values())
+    return found
 
 
-def store(db: Database, specs: list[TraceSpec], scores: list[dict[str, Any]] = ()) -> None:  # type: ignore[assignment]
-    """Write the traces' rows, as the ingest would, in one transaction."""
-    with db.writing() as session:
-        for spec in specs:
-            session.add_all(SpanRow(**s) for s in spans_of(spec))
-            session.add(TraceRow(**trace_row(spec)))
-        session.add_all(MinuteRollupRow(**c) for c in rollups(specs, timedelta(minutes=1)))
-        session.add_all(HourRollupRow(**c) for c in rollups(specs, timedelta(hours=1)))
-        session.add_all(KeyRollupRow(**k) for k in key_rollups(specs))
-        session.add_all(SourceRow(**s) for s in sources(specs))
-        session.add_all(ScoreRow(**s) for s in scores)
+def store(db: Database, specs: list[TraceSpec], scores: Sequence[dict[str, Any]] = ()) -> None:
+    """Send the traces through the ingest (as the OTLP endpoint does), then add the scores."""
+    for part in range(0, len(specs), 200):
+        spans = [span for spec in specs[part : part + 200] for span in decoded(spec)]
+        outcome = store_spans(db, spans)
+        assert outcome.accepted == len(spans)
+    if scores:
+        with db.writing() as session:
+            session.add_all(ScoreRow(**s) for s in scores)
 
 
 def random_traces(
