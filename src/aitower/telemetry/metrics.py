@@ -1,4 +1,4 @@
-"""Figures of the monitoring views, summed from rollup cells in one pass (pure).
+"""Figures of the monitoring views, folded from grouped rollup cells (pure).
 
 A cell is one rollup row: one time bucket, one system (or unclaimed service) and one model. Sums
 are additive; latency percentiles come from merging the cells' log-bucket histograms
@@ -9,48 +9,33 @@ only at the end, from the sums, never averaged across cells.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import datetime
 
 from aitower.telemetry import histogram
-from aitower.telemetry.ranges import floor
 
-
-class RollupCell(Protocol):
-    @property
-    def bucket_start(self) -> datetime: ...
-    @property
-    def system_key(self) -> str: ...
-    @property
-    def model(self) -> str: ...
-    @property
-    def requests(self) -> int: ...
-    @property
-    def errors(self) -> int: ...
-    @property
-    def latency_sum_ms(self) -> float: ...
-    @property
-    def latency_hist(self) -> Mapping[str, int] | None: ...
-    @property
-    def llm_calls(self) -> int: ...
-    @property
-    def llm_errors(self) -> int: ...
-    @property
-    def input_tokens(self) -> int: ...
-    @property
-    def output_tokens(self) -> int: ...
-    @property
-    def cache_read_tokens(self) -> int: ...
-    @property
-    def reasoning_tokens(self) -> int: ...
-    @property
-    def cost(self) -> float: ...
-    @property
-    def unpriced_calls(self) -> int: ...
-    @property
-    def unpriced_tokens(self) -> int: ...
+# The summed columns of a rollup cell, in the order the queries select them.
+SCALARS = (
+    "requests",
+    "errors",
+    "latency_sum_ms",
+    "llm_calls",
+    "llm_errors",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "reasoning_tokens",
+    "cost",
+    "unpriced_calls",
+    "unpriced_tokens",
+)
+# A cell's sums grouped by (chart bucket, system): (bucket, system_key, values in SCALARS order).
+ScalarCell = tuple[datetime, str, Sequence[float]]
+# One root-span latency histogram of a (chart bucket, system).
+HistCell = tuple[datetime, str, Mapping[str, int] | None]
+# LLM sums of a (system, model): (system_key, model, values in SCALARS order).
+ModelCell = tuple[str, str, Sequence[float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,21 +81,25 @@ class Sums:
     unpriced_calls: int = 0
     unpriced_tokens: int = 0
 
-    def add(self, cell: RollupCell, *, with_latency: bool = True) -> None:
-        self.requests += cell.requests
-        self.errors += cell.errors
-        self.latency_sum_ms += cell.latency_sum_ms
-        if with_latency and cell.requests and cell.latency_hist:
-            histogram.merge_into(self.hist, cell.latency_hist)
-        self.llm_calls += cell.llm_calls
-        self.llm_errors += cell.llm_errors
-        self.input_tokens += cell.input_tokens
-        self.output_tokens += cell.output_tokens
-        self.cache_read_tokens += cell.cache_read_tokens
-        self.reasoning_tokens += cell.reasoning_tokens
-        self.cost += cell.cost
-        self.unpriced_calls += cell.unpriced_calls
-        self.unpriced_tokens += cell.unpriced_tokens
+    def add(self, values: Sequence[float]) -> None:
+        """Add sums given in ``SCALARS`` order (None counts as zero)."""
+        (r, e, lat, c, ce, i, o, cr, rs, cost, uc, ut) = (v or 0 for v in values)
+        self.requests += int(r)
+        self.errors += int(e)
+        self.latency_sum_ms += float(lat)
+        self.llm_calls += int(c)
+        self.llm_errors += int(ce)
+        self.input_tokens += int(i)
+        self.output_tokens += int(o)
+        self.cache_read_tokens += int(cr)
+        self.reasoning_tokens += int(rs)
+        self.cost += float(cost)
+        self.unpriced_calls += int(uc)
+        self.unpriced_tokens += int(ut)
+
+    def merge(self, other: Sums) -> None:
+        self.add([getattr(other, name) for name in SCALARS])
+        histogram.merge_into(self.hist, other.hist)
 
     def figures(self) -> Figures:
         p50, p95, p99 = histogram.quantiles(self.hist, (0.50, 0.95, 0.99))
@@ -194,27 +183,34 @@ class Summary:
         return found
 
 
-def summarize(cells: Iterable[RollupCell], buckets: list[datetime], step: timedelta) -> Summary:
-    """Sum the cells into totals, chart buckets (every bucket kept, empty ones as zeros),
-    systems and models. Cells outside the buckets count in the totals only."""
+def summarize(
+    scalars: Iterable[ScalarCell],
+    hists: Iterable[HistCell],
+    models: Iterable[ModelCell],
+    buckets: list[datetime],
+) -> Summary:
+    """Fold cells already grouped by (chart bucket, system) into totals, buckets (every bucket
+    kept, empty ones as zeros) and systems, and model cells into models. Each histogram is
+    merged once into its (bucket, system); buckets and systems merge those, totals the systems.
+    Cells outside the chart buckets count in the systems and totals only."""
+    cells: dict[tuple[datetime, str], Sums] = {}
+    for at, key, values in scalars:
+        cells.setdefault((at, key), Sums()).add(values)
+    for at, key, hist in hists:
+        if hist:
+            histogram.merge_into(cells.setdefault((at, key), Sums()).hist, hist)
     summary = Summary(Sums(), {at: Sums() for at in buckets}, {}, {}, {})
-    for cell in cells:
-        summary.totals.add(cell)
-        bucket = summary.by_bucket.get(floor(cell.bucket_start, step))
-        if bucket is not None:
-            bucket.add(cell)
-        system = summary.by_system.get(cell.system_key)
-        if system is None:
-            system = summary.by_system[cell.system_key] = Sums()
-            summary.cost_by_system_bucket[cell.system_key] = {}
-        system.add(cell)
-        if cell.cost:
-            costs = summary.cost_by_system_bucket[cell.system_key]
-            at = floor(cell.bucket_start, step)
-            costs[at] = costs.get(at, 0.0) + cell.cost
-        if cell.model:
-            model = summary.by_model.get(cell.model)
-            if model is None:
-                model = summary.by_model[cell.model] = Sums()
-            model.add(cell, with_latency=False)
+    for (at, key), sums in cells.items():
+        if at in summary.by_bucket:
+            summary.by_bucket[at].merge(sums)
+        summary.by_system.setdefault(key, Sums()).merge(sums)
+        if sums.cost:
+            costs = summary.cost_by_system_bucket.setdefault(key, {})
+            costs[at] = costs.get(at, 0.0) + sums.cost
+    # Totals from the few per-system sums: merging every cell's histogram again would double
+    # the histogram work for nothing.
+    for sums in summary.by_system.values():
+        summary.totals.merge(sums)
+    for _, model, values in models:
+        summary.by_model.setdefault(model, Sums()).add(values)
     return summary

@@ -1,9 +1,10 @@
 """The monitoring dashboards' figures, read from rollups only (never from raw spans).
 
-One overview is a handful of queries: the rollup cells of the range (minute or hour table as
-the range asks, a primary-key range scan), the previous period's sums per system for trends,
-the day-keyed user and session rollups, and score aggregates. Everything else is summed in
-Python from those cells (``telemetry.metrics``).
+One overview is a handful of queries over the range's rollups (minute or hour table as the
+range asks, a primary-key range scan): sums per chart bucket and system (grouped by the
+database), the root-span latency histograms, sums per model; then the previous period's sums per
+system for trends, the day-keyed user and session rollups, and score aggregates. Histograms are
+merged and percentiles derived in Python (``telemetry.metrics``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, Integer, cast, func, select
 from sqlalchemy.orm import Session
 
-from aitower.telemetry.metrics import Figures, ModelUsage, SeriesPoint, Summary, summarize
-from aitower.telemetry.ranges import Grain, TimeRange, choose_grain, floor
+from aitower.telemetry.metrics import (
+    SCALARS,
+    Figures,
+    ModelUsage,
+    SeriesPoint,
+    Summary,
+    summarize,
+)
+from aitower.telemetry.ranges import EPOCH, Grain, TimeRange, choose_grain, floor
 from aitower.telemetry.scope import Scope
 from aitower.telemetry.scores import ScoreSummary, score_summaries
 from aitower.telemetry.tables import HourRollupRow, KeyRollupRow, MinuteRollupRow
@@ -87,42 +95,50 @@ class Overview:
     cost_by_system: list[CostSeries]
 
 
-_CELL_COLUMNS = (
-    "bucket_start",
-    "system_key",
-    "model",
-    "requests",
-    "errors",
-    "latency_sum_ms",
-    "latency_hist",
-    "llm_calls",
-    "llm_errors",
-    "input_tokens",
-    "output_tokens",
-    "cache_read_tokens",
-    "reasoning_tokens",
-    "cost",
-    "unpriced_calls",
-    "unpriced_tokens",
-)
+def step_start(session: Session, column: Any, step: timedelta) -> Any:
+    """The chart bucket of a UTC timestamp column as Unix seconds, in SQL: rows are summed per
+    chart bucket by the database, not in Python. (SQLite keeps naive UTC text; PostgreSQL's
+    epoch of a ``timestamptz`` is zone-free.)"""
+    seconds = int(step.total_seconds())
+    if session.get_bind().dialect.name == "postgresql":
+        epoch: Any = cast(func.extract("epoch", column), BigInteger)
+    else:
+        epoch = cast(func.strftime("%s", column), Integer)
+    return (epoch // seconds) * seconds
 
 
-def load_cells(
-    session: Session, scope: Scope, grain: Grain, start: datetime, end: datetime
-) -> list[Any]:
-    """Rollup rows of the scope whose bucket starts in ``[floor(start), end)``."""
-    table = rollup_table(grain)
-    lower = floor(start, grain.size)
-    query = select(*(getattr(table, c) for c in _CELL_COLUMNS)).where(
-        table.bucket_start >= lower, table.bucket_start < end
-    )
-    rows = session.execute(scope.restrict(query, table.system_key)).all()
-    return scope.keep(rows, 1)
+def _moment(seconds: int) -> datetime:
+    return EPOCH + timedelta(seconds=int(seconds))
 
 
 def summary_of(session: Session, scope: Scope, trange: TimeRange) -> Summary:
-    cells = load_cells(session, scope, trange.grain, trange.start, trange.end)
-    return summarize(cells, trange.buckets(), trange.step)
+    """Rollup cells of the scope whose bucket starts in ``[floor(start), end)``, summed by the
+    database per (chart bucket, system), histograms of root spans, and sums per model."""
+    table = rollup_table(trange.grain)
+    in_range = [
+        table.bucket_start >= floor(trange.start, trange.grain.size),
+        table.bucket_start < trange.end,
+        *scope.key_condition(table.system_key),
+    ]
+    at = step_start(session, table.bucket_start, trange.step).label("at")
+    sums = [func.sum(getattr(table, name)) for name in SCALARS]
+    scalars = session.execute(
+        select(at, table.system_key, *sums).where(*in_range).group_by(at, table.system_key)
+    ).all()
+    hists = session.execute(
+        select(at, table.system_key, table.latency_hist).where(*in_range, table.requests > 0)
+    ).all()
+    models = session.execute(
+        select(table.system_key, table.model, *sums)
+        .where(*in_range, table.model != "")
+        .group_by(table.system_key, table.model)
+    ).all()
+    return summarize(
+        ((_moment(r[0]), r[1], r[2:]) for r in scope.keep(scalars, 1)),
+        ((_moment(r[0]), r[1], r[2]) for r in scope.keep(hists, 1)),
+        ((r[0], r[1], r[2:]) for r in scope.keep(models, 0)),
+        trange.buckets(),
+    )
 
 
 def previous_sums(

@@ -37,9 +37,9 @@ from aitower.inventory import pages as inventory_pages
 from aitower.risk import api as risk_api
 from aitower.risk import pages as risk_pages
 from aitower.telemetry import api as telemetry_api
-from aitower.telemetry import pages as telemetry_pages
 from aitower.telemetry import api_scores as telemetry_scores_api
 from aitower.telemetry import metrics_route, otlp_http
+from aitower.telemetry import pages as telemetry_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
 SWAGGER_DIR = Path(fastapi_offline.__file__).parent / "static"

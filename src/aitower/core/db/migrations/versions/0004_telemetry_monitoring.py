@@ -217,6 +217,12 @@ def upgrade() -> None:
         "ix_telemetry_traces_start_time", "telemetry_traces", ["start_time"], unique=False
     )
     op.create_index(
+        "ix_telemetry_traces_system_error_start",
+        "telemetry_traces",
+        ["system_id", "error", "start_time"],
+        unique=False,
+    )
+    op.create_index(
         "ix_telemetry_traces_system_start",
         "telemetry_traces",
         ["system_id", "start_time"],
@@ -228,6 +234,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_telemetry_traces_user", table_name="telemetry_traces")
     op.drop_index("ix_telemetry_traces_system_start", table_name="telemetry_traces")
+    op.drop_index("ix_telemetry_traces_system_error_start", table_name="telemetry_traces")
     op.drop_index("ix_telemetry_traces_start_time", table_name="telemetry_traces")
     op.drop_index("ix_telemetry_traces_session", table_name="telemetry_traces")
     op.drop_table("telemetry_traces")
