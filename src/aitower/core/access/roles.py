@@ -62,6 +62,7 @@ class Permission(StrEnum):
     evidence_write = "evidence.write"
     approvals_read = "approvals.read"
     approvals_decide = "approvals.decide"
+    telemetry_read = "telemetry.read"
     telemetry_ingest = "telemetry.ingest"
     metrics_read = "metrics.read"
     prices_read = "prices.read"
@@ -98,6 +99,9 @@ PERMISSION_TITLES: dict[Permission, str] = {
     Permission.evidence_write: "Attach and remove documents and evidence on a system",
     Permission.approvals_read: "See approval requests and decisions",
     Permission.approvals_decide: "Approve or reject requests that ask for one's role",
+    Permission.telemetry_read: (
+        "See monitoring dashboards, traces with their stored messages, and unregistered sources"
+    ),
     Permission.telemetry_ingest: "Send OpenTelemetry traces to the OTLP endpoint",
     Permission.metrics_read: "Scrape Prometheus metrics at /metrics",
     Permission.prices_read: "See the LLM price catalog, the organisation's prices and quotes",
@@ -142,6 +146,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.approvals_read: _ALL,
     # Who may decide a given request is narrower: the policy names the roles it needs.
     Permission.approvals_decide: _ALL - {Role.auditor},
+    # Traces hold prompts and answers: stakeholders get cost reports, not raw conversations.
+    Permission.telemetry_read: _ALL - {Role.stakeholder},
     # Telemetry is sent by applications with an engineer's (or admin's) API key.
     Permission.telemetry_ingest: frozenset({Role.admin, Role.engineer}),
     Permission.metrics_read: _ALL - {Role.stakeholder},

@@ -39,8 +39,10 @@ from aitower.monitoring import pages as monitoring_pages
 from aitower.monitoring import runner as alert_runner
 from aitower.risk import api as risk_api
 from aitower.risk import pages as risk_pages
+from aitower.telemetry import api as telemetry_api
 from aitower.telemetry import api_scores as telemetry_scores_api
 from aitower.telemetry import metrics_route, otlp_http
+from aitower.telemetry import pages as telemetry_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
 SWAGGER_DIR = Path(fastapi_offline.__file__).parent / "static"
@@ -86,6 +88,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     api.include_router(inventory_api.build_router())
     api.include_router(risk_api.build_router())
     api.include_router(governance_api.build_router())
+    api.include_router(telemetry_api.build_router())
     api.include_router(telemetry_scores_api.build_router())
     api.include_router(cost_api.build_router())
     api.include_router(monitoring_api.build_router())
@@ -99,6 +102,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(inventory_pages.build_router())
     app.include_router(risk_pages.build_router())
     app.include_router(governance_pages.build_router())
+    app.include_router(telemetry_pages.build_router())
     app.include_router(cost_pages.build_router())
     app.include_router(monitoring_pages.build_router())
     app.mount("/static/vendor/swagger", StaticFiles(directory=SWAGGER_DIR), name="swagger")

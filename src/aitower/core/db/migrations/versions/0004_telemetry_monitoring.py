@@ -229,6 +229,12 @@ def upgrade() -> None:
         "ix_telemetry_traces_start_time", "telemetry_traces", ["start_time"], unique=False
     )
     op.create_index(
+        "ix_telemetry_traces_system_error_start",
+        "telemetry_traces",
+        ["system_id", "error", "start_time"],
+        unique=False,
+    )
+    op.create_index(
         "ix_telemetry_traces_system_start",
         "telemetry_traces",
         ["system_id", "start_time"],
@@ -412,6 +418,7 @@ def downgrade() -> None:
     op.drop_table("alert_rules")
     op.drop_index("ix_telemetry_traces_user", table_name="telemetry_traces")
     op.drop_index("ix_telemetry_traces_system_start", table_name="telemetry_traces")
+    op.drop_index("ix_telemetry_traces_system_error_start", table_name="telemetry_traces")
     op.drop_index("ix_telemetry_traces_start_time", table_name="telemetry_traces")
     op.drop_index("ix_telemetry_traces_session", table_name="telemetry_traces")
     op.drop_table("telemetry_traces")
