@@ -63,10 +63,10 @@ def insert_new_spans(session: Session, rows: Sequence[dict[str, Any]]) -> set[tu
     for row in rows:
         unique.setdefault((row["trace_id"], row["span_id"]), row)
     if _is_postgres(session):
-        stmt = _insert(session, SPANS).on_conflict_do_nothing()
-        stmt = stmt.returning(SPANS.c.trace_id, SPANS.c.span_id)
-        result = session.execute(stmt, list(unique.values()))
-        return {(t, s) for t, s in result.all()}
+        returned = fast_sql.returning_many(
+            session, "spans.insert_returning", SPANS, _spans_insert_returning, list(unique.values())
+        )
+        return {(t, s) for t, s in returned}
     trace_ids = list({key[0] for key in unique})
     existing: set[tuple[str, str]] = set()
     for start in range(0, len(trace_ids), 500):
@@ -78,6 +78,11 @@ def insert_new_spans(session: Session, rows: Sequence[dict[str, Any]]) -> set[tu
     fresh = [row for key, row in unique.items() if key not in existing]
     fast_sql.execute_many(session, "spans.insert", SPANS, lambda _: SPANS.insert(), fresh)
     return {key for key in unique if key not in existing}
+
+
+def _spans_insert_returning(_: str) -> Any:
+    stmt = postgresql.insert(SPANS).on_conflict_do_nothing()
+    return stmt.returning(SPANS.c.trace_id, SPANS.c.span_id)
 
 
 def add_to_traces(session: Session, sums: Mapping[str, TraceSums]) -> None:

@@ -9,8 +9,9 @@ concurrent writers wait instead of failing, foreign keys on (off by default in S
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,11 @@ class Database:
         self._write = sessionmaker(
             self.engine.execution_options(write=True), expire_on_commit=False
         )
+        # SQLite has one writer at a time. Threads of this process queue on a lock, which hands
+        # over at once, instead of in SQLite's busy handler, which polls with growing sleeps
+        # (1 ms up to 100 ms) and made concurrent ingest requests wait far longer than the
+        # write itself. Other processes still meet at the busy timeout.
+        self._write_lock = threading.RLock() if self.dialect == "sqlite" else nullcontext()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -81,7 +87,7 @@ class Database:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """One transaction: commits when the block ends, rolls back everything on error."""
-        with self._write() as session, session.begin():
+        with self._write_lock, self._write() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
