@@ -1,6 +1,6 @@
 """Monitoring in a real browser: the portfolio overview, a system's dashboard, the trace explorer
 and a trace's waterfall with its stored messages; an unregistered source opens the register form
-prefilled. (Incidents join this journey when the alerting part lands.)"""
+prefilled; failing traces fire an alert rule, and the analyst works the incident."""
 
 from __future__ import annotations
 
@@ -16,11 +16,34 @@ from aitower.core.access import service as access
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
 from aitower.inventory import service as inventory
+from aitower.monitoring import rules
+from aitower.monitoring.alert_domain import Comparator, Notice, RuleSpec
+from aitower.monitoring.evaluator import evaluate_due_rules
+from aitower.telemetry.ingest import store_spans
 from browser_support import ADMIN, LiveServer, log_in, shoot
 from support import CTX
+from support_spans import agent_trace, ns
 from telemetry_views.data import Call, TraceSpec, random_traces, store
 
 pytestmark = pytest.mark.browser
+
+
+def _fire_error_alert(db: Database, system_id: uuid.UUID, service: str, tag: str) -> None:
+    """Failing traces in the last minutes, a rule on the error rate, one evaluation pass."""
+    now = utcnow()
+    failing = []
+    for i in range(12):
+        moment = now - timedelta(minutes=3) + timedelta(seconds=10 * i)
+        failing += agent_trace(service=service, start_ns=ns(moment), error=i % 2 == 0)
+    store_spans(db, failing)
+    spec = RuleSpec(
+        name=f"Errors {tag}", metric="error_rate", comparator=Comparator.gt, threshold=0.2,
+        window_minutes=10, min_samples=5, system_id=str(system_id),
+    )  # fmt: skip
+    with db.writing() as session:
+        rules.create_rule(session, CTX, spec)
+    fired = evaluate_due_rules(db, utcnow(), "browser-test")
+    assert [t.transition.notice for t in fired] == [Notice.fired]
 
 
 def test_overview_dashboard_explorer_and_trace(
@@ -44,6 +67,7 @@ def test_overview_dashboard_explorer_and_trace(
     )  # fmt: skip
     shadow = TraceSpec(None, f"shadow-{tag}", start, 300.0, [Call("llama-3", 40, 4, None)])
     store(db, [*specs, special, shadow])
+    _fire_error_alert(db, system_id, f"support-{tag}", tag)
     db.dispose()
 
     log_in(page, live_server, ADMIN)
@@ -57,10 +81,10 @@ def test_overview_dashboard_explorer_and_trace(
 
     page.get_by_test_id("system-table").get_by_role("link", name=f"Support bot {tag}").click()
     expect(page.get_by_test_id("system-name")).to_have_text(f"Support bot {tag}")
-    expect(page.get_by_test_id("tile-requests")).to_have_text("61")
+    expect(page.get_by_test_id("tile-requests")).to_have_text("73")  # 61 + 12 failing
     expect(page.get_by_test_id("top-users")).to_contain_text("carol")
     page.get_by_test_id("range-picker").get_by_role("link", name="7d").click()
-    expect(page.get_by_test_id("tile-requests")).to_have_text("61")
+    expect(page.get_by_test_id("tile-requests")).to_have_text("73")  # 61 + 12 failing
     shoot(page, screenshots, "monitoring-system")
 
     page.goto(f"{live_server.url}/monitoring/traces")
@@ -82,3 +106,15 @@ def test_overview_dashboard_explorer_and_trace(
     ).click()
     expect(page.locator("input[name='name']")).to_have_value(f"shadow-{tag}")
     expect(page.locator("textarea[name='services']")).to_have_value(f"shadow-{tag}")
+
+    page.goto(f"{live_server.url}/monitoring")
+    page.get_by_test_id("monitoring-links").get_by_role("link", name="Incidents").click()
+    page.get_by_test_id("incidents").get_by_role("link", name=f"Errors {tag}").first.click()
+    expect(page.get_by_test_id("incident-status")).to_have_text("open")
+    expect(page.get_by_test_id("timeline")).to_contain_text("fired")
+    page.get_by_role("button", name="Acknowledge").click()
+    expect(page.get_by_test_id("incident-status")).to_have_text("acknowledged")
+    page.get_by_label("Comment").fill(f"Looking at the failing traces {tag}")
+    page.get_by_role("button", name="Add comment").click()
+    expect(page.get_by_test_id("timeline")).to_contain_text(f"Looking at the failing traces {tag}")
+    shoot(page, screenshots, "monitoring-incident")
