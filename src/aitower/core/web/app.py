@@ -36,6 +36,7 @@ from aitower.inventory import api as inventory_api
 from aitower.inventory import pages as inventory_pages
 from aitower.monitoring import api as monitoring_api
 from aitower.monitoring import pages as monitoring_pages
+from aitower.monitoring import prometheus as monitoring_prometheus
 from aitower.monitoring import runner as alert_runner
 from aitower.risk import api as risk_api
 from aitower.risk import pages as risk_pages
@@ -81,6 +82,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.settings = settings
     app.state.db = db
     app.state.templates = build_templates()
+    # Lines other slices add to /metrics: (session) -> Prometheus text lines.
+    app.state.metrics_sources = (monitoring_prometheus.notification_lines,)
 
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(access_api.build_router())
