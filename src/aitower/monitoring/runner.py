@@ -1,4 +1,5 @@
-"""The background pass of a server: evaluate due alert rules, then send due notifications.
+"""The background pass of a server: evaluate due alert rules, then send due notifications;
+about once an hour also apply telemetry retention (``telemetry.retention.purge``).
 
 A daemon thread per server process, started by the app's lifespan only when
 ``AITOWER_ALERTS_INTERVAL_SECONDS`` is above zero. Several replicas may each run one: rule
@@ -12,6 +13,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -21,6 +23,7 @@ from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
 from aitower.monitoring.evaluator import evaluate_due_rules
 from aitower.monitoring.notify import deliver_due
+from aitower.telemetry.retention import purge
 
 log = logging.getLogger("aitower.monitoring.runner")
 
@@ -36,10 +39,14 @@ def run_once(db: Database, owner: str) -> None:
     deliver_due(db, utcnow())
 
 
+PURGE_EVERY_SECONDS = 3600.0
+
+
 class AlertRunner:
     def __init__(self, db: Database, interval_seconds: float) -> None:
         self.db = db
         self.interval = interval_seconds
+        self._last_purge = time.monotonic()
         self.owner = replica_name()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="aitower-alerts", daemon=True)
@@ -57,6 +64,12 @@ class AlertRunner:
                 run_once(self.db, self.owner)
             except Exception:  # a bad pass must not end the loop; the next one retries
                 log.exception("alert evaluation pass failed")
+            if time.monotonic() - self._last_purge >= PURGE_EVERY_SECONDS:
+                self._last_purge = time.monotonic()
+                try:  # deletes are idempotent: replicas purging at once only repeat work
+                    purge(self.db, utcnow())
+                except Exception:
+                    log.exception("telemetry retention pass failed")
 
 
 def lifespan(
