@@ -19,7 +19,9 @@ class IngestOutcome:
     duplicates: int  # spans already stored (same trace and span id): ignored, not counted again
 
 
-def store_spans(db: Database, spans: Sequence[DecodedSpan], *, received_at: datetime) -> IngestOutcome:
+def store_spans(
+    db: Database, spans: Sequence[DecodedSpan], *, received_at: datetime
+) -> IngestOutcome:
     """Store ``spans`` and update traces, rollups and sources in one write transaction.
 
     Returns only after the commit: the OTLP answer is sent after this, so an acknowledged span
