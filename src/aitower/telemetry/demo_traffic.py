@@ -229,7 +229,7 @@ def app_traffic(
     app: DemoApp, timeline: DemoTimeline, scale: float, seed: int, out: DemoTraffic
 ) -> None:
     """Every trace of ``app`` in the timeline, hour by hour, ending before ``now``."""
-    rng = random.Random(f"{seed}:{app.service_name}")
+    rng = random.Random(f"{seed}:{app.service_name}")  # noqa: S311 (simulation, not secrets)
     for hour in hours(timeline):
         count = poisson(rng, expected_traces(app, hour, scale))
         starts = sorted(hour + timedelta(seconds=rng.uniform(0, 3600)) for _ in range(count))
