@@ -8,7 +8,12 @@ import typer
 
 from aitower.core.access.cli_shared import local_url, read_password
 from aitower.core.cli.context import clean_errors, cli_context, console, database, settings
-from aitower.core.demo.loader import choose_password, load_demo, print_summary
+from aitower.core.demo.loader import (
+    choose_password,
+    load_demo,
+    load_history_with_progress,
+    print_summary,
+)
 from aitower.core.demo.organisation import DEMO_PASSWORD_ENV
 
 
@@ -36,5 +41,6 @@ def demo(
     password = choose_password(chosen, read_password(True) if password_stdin else None)
     with database() as db:
         result = load_demo(db, cli_context(), password)
-    assert result is not None  # only load_demo(only_if_empty=True) can skip
+        assert result is not None  # only load_demo(only_if_empty=True) can skip
+        load_history_with_progress(db, result, console, chosen.demo_traffic_scale)
     print_summary(console, result, local_url(chosen))
