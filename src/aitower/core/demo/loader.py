@@ -147,6 +147,30 @@ def add_api_keys(session: Session, ctx: ChangeContext, demo: DemoOrganisation) -
     demo.note("API keys", DEMO_KEY_NAME)
 
 
+# ``aitower demo --live`` makes this key afresh each time (its secret is never stored in clear),
+# revoking the previous one so they do not pile up.
+LIVE_KEY_NAME = "demo live traffic"
+
+
+def make_live_key(db: Database, ctx: ChangeContext) -> str:
+    """A new engineer key of the demo's support unit for ``demo --live``; returns its secret."""
+    with db.writing() as session:
+        try:
+            unit = service.get_unit(session, DEMO_KEY_UNIT)
+        except NotFound:
+            raise InvalidInput.on(
+                "api_key", "load the demo first (aitower demo), or give --api-key"
+            ) from None
+        keys, _ = apikeys.list_api_keys(session, ctx.principal, include_revoked=False, limit=1000)
+        for key in keys:
+            if key.name == LIVE_KEY_NAME:
+                apikeys.revoke_api_key(session, ctx, key.id)
+        created = apikeys.create_api_key(
+            session, ctx, name=LIVE_KEY_NAME, role=Role.engineer, unit_ref=unit.id
+        )
+    return created.secret
+
+
 # The foundation first; later capabilities append theirs (order matters: they use these).
 FOUNDATION_CONTRIBUTORS: list[DemoContributor] = [add_units, add_users, add_api_keys]
 DEMO_CONTRIBUTORS: list[DemoContributor] = [
