@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -122,7 +122,7 @@ def test_office_hours_and_working_days_carry_the_traffic(traffic: DemoTraffic) -
     workdays = [d for d in days if d.weekday() < 5]
     weekends = [d for d in days if d.weekday() >= 5]
 
-    def mean(ds: list[object], hrs: range) -> float:
+    def mean(ds: list[date], hrs: range) -> float:
         return sum(counts[(d, h)] for d in ds for h in hrs) / (len(ds) * len(hrs))
 
     assert mean(workdays, range(9, 17)) > 10 * mean(workdays, range(0, 5))
@@ -178,7 +178,8 @@ def request_cost(spans: list[DecodedSpan]) -> float:
 
 def test_marketing_changes_model_and_cost_per_request_jumps(traffic: DemoTraffic) -> None:
     traces = by_trace(traffic)
-    before, after = [], []
+    before: list[float] = []
+    after: list[float] = []
     models: dict[bool, set[object]] = defaultdict(set)
     for root in roots(traffic, "marketing-content"):
         late = at(root) >= TIMELINE.model_change
