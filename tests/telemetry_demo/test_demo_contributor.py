@@ -12,7 +12,6 @@ from aitower.core.access.principal import system_principal
 from aitower.core.audit.service import ChangeContext
 from aitower.core.db.engine import Database
 from aitower.core.demo.loader import (
-    DEMO_CONTRIBUTORS,
     DemoPassword,
     load_demo,
     load_demo_history,
