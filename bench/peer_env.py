@@ -29,6 +29,23 @@ def peer_python() -> Path:
     return python
 
 
+def peer_bin(name: str, packages: tuple[str, ...]) -> Path:
+    """The ``bin`` folder of ``bench/.peer-venv-NAME`` holding ``packages``, made on first use.
+
+    A peer that runs as a server (Phoenix, MLflow's tracking server) gets a venv of its own, as
+    their dependencies pin different versions of the same libraries.
+    """
+    folder = PEER_VENV.with_name(f".peer-venv-{name}")
+    stamp, wanted = folder / ".installed", " ".join(packages)
+    if not stamp.exists() or stamp.read_text() != wanted:
+        print(f"installing {wanted} into {folder} (first run only)", file=sys.stderr)
+        venv.create(folder, with_pip=True, clear=True)
+        pip = [str(folder / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+        subprocess.run([*pip, *packages], check=True)
+        stamp.write_text(wanted)
+    return folder / "bin"
+
+
 def run_peer(script: str, *args: str) -> dict[str, Any]:
     """Run ``bench/peers/SCRIPT`` in the peer environment; it prints one JSON object."""
     out = subprocess.run(

@@ -50,6 +50,35 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body accepted (413 above)."
     )
+    otlp_max_body_bytes: int = Field(
+        default=16 * 1_048_576,
+        ge=1024,
+        description="Largest OTLP request body accepted at /v1/traces, as sent (413 above).",
+    )
+    otlp_max_decompressed_bytes: int = Field(
+        default=64 * 1_048_576,
+        ge=1024,
+        description="Largest OTLP body after gzip/deflate decompression (413 above).",
+    )
+    otlp_max_in_flight: int = Field(
+        default=4, ge=1, le=256, description="OTLP requests processed at once per server process."
+    )
+    otlp_queue_wait_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=60,
+        description="How long an OTLP request waits for a free slot before a 503 with Retry-After.",
+    )
+    telemetry_store_content: bool = Field(
+        default=True,
+        description="Store LLM message content for systems without their own setting.",
+    )
+    telemetry_max_content_chars: int = Field(
+        default=4000,
+        ge=0,
+        le=1_000_000,
+        description="Message content kept per span and side (longer is truncated).",
+    )
     session_hours: int = Field(default=12, ge=1, le=24 * 30, description="Browser session life.")
     demo_password: SecretStr | None = Field(
         default=None,

@@ -305,3 +305,54 @@ def system_for_service(session: Session, service_name: str) -> uuid.UUID | None:
             TelemetryServiceRow.service_name == service_name
         )
     ).scalar()
+
+
+def systems_for_services(session: Session, service_names: Collection[str]) -> dict[str, uuid.UUID]:
+    """The systems that claimed these telemetry ``service.name``s (unclaimed names are absent)."""
+    found: dict[str, uuid.UUID] = {}
+    for part in chunks(sorted(set(service_names))):
+        found.update(
+            (name, system_id)
+            for name, system_id in session.execute(
+                select(TelemetryServiceRow.service_name, TelemetryServiceRow.system_id).where(
+                    TelemetryServiceRow.service_name.in_(part)
+                )
+            )
+        )
+    return found
+
+
+def systems_by_reference(session: Session, refs: Collection[str]) -> dict[str, uuid.UUID]:
+    """Resolve ``aitower.system`` resource values: a system's id or its exact name."""
+    ids: dict[str, uuid.UUID] = {}
+    for ref in refs:
+        try:
+            ids[ref] = uuid.UUID(ref)
+        except ValueError:
+            continue
+    known = set(
+        session.execute(select(SystemRow.id).where(SystemRow.id.in_(list(ids.values())))).scalars()
+    )
+    found = {ref: system_id for ref, system_id in ids.items() if system_id in known}
+    names = [ref for ref in refs if ref not in ids]
+    for part in chunks(sorted(set(names))):
+        found.update(
+            (name, system_id)
+            for name, system_id in session.execute(
+                select(SystemRow.name, SystemRow.id).where(SystemRow.name.in_(part))
+            )
+        )
+    return found
+
+
+def system_names(session: Session, system_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Names of the given systems (unknown ids are left out)."""
+    found: dict[uuid.UUID, str] = {}
+    for part in chunks(list(set(system_ids))):
+        found.update(
+            (system_id, name)
+            for system_id, name in session.execute(
+                select(SystemRow.id, SystemRow.name).where(SystemRow.id.in_(part))
+            )
+        )
+    return found

@@ -62,6 +62,10 @@ class Permission(StrEnum):
     evidence_write = "evidence.write"
     approvals_read = "approvals.read"
     approvals_decide = "approvals.decide"
+    telemetry_ingest = "telemetry.ingest"
+    metrics_read = "metrics.read"
+    prices_read = "prices.read"
+    prices_write = "prices.write"
 
 
 PERMISSION_TITLES: dict[Permission, str] = {
@@ -88,6 +92,10 @@ PERMISSION_TITLES: dict[Permission, str] = {
     Permission.evidence_write: "Attach and remove documents and evidence on a system",
     Permission.approvals_read: "See approval requests and decisions",
     Permission.approvals_decide: "Approve or reject requests that ask for one's role",
+    Permission.telemetry_ingest: "Send OpenTelemetry traces to the OTLP endpoint",
+    Permission.metrics_read: "Scrape Prometheus metrics at /metrics",
+    Permission.prices_read: "See the LLM price catalog, the organisation's prices and quotes",
+    Permission.prices_write: "Add, change and remove the organisation's negotiated LLM prices",
 }
 
 _ALL = frozenset(Role)
@@ -122,6 +130,13 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.approvals_read: _ALL,
     # Who may decide a given request is narrower: the policy names the roles it needs.
     Permission.approvals_decide: _ALL - {Role.auditor},
+    # Telemetry is sent by applications with an engineer's (or admin's) API key.
+    Permission.telemetry_ingest: frozenset({Role.admin, Role.engineer}),
+    Permission.metrics_read: _ALL - {Role.stakeholder},
+    # Prices explain every cost figure, so whoever sees cost sees them; negotiated prices are
+    # commercial terms, kept by who owns the portfolio's spend.
+    Permission.prices_read: _ALL,
+    Permission.prices_write: frozenset({Role.admin, Role.ops_manager}),
 }
 
 # The auditor reads everything and changes nothing: any permission not named ``*.read``,

@@ -19,9 +19,11 @@ def build_app() -> typer.Typer:
     from aitower.core.access import cli as access_cli
     from aitower.core.audit import cli as audit_cli
     from aitower.core.demo import cli as demo_cli
+    from aitower.cost import cli as cost_cli
     from aitower.governance import cli as governance_cli
     from aitower.inventory import cli as inventory_cli
     from aitower.risk import cli as risk_cli
+    from aitower.telemetry import cli as telemetry_cli
 
     app = typer.Typer(
         name="aitower",
@@ -33,7 +35,11 @@ def build_app() -> typer.Typer:
     app.command()(version)
     app.command()(serve)
     app.add_typer(db_app, name="db")
-    for module in (access_cli, audit_cli, inventory_cli, risk_cli, governance_cli, demo_cli):
+    slices = (
+        *(access_cli, audit_cli, inventory_cli, risk_cli, governance_cli),
+        *(telemetry_cli, cost_cli),
+    )
+    for module in (*slices, demo_cli):
         module.register(app)
     return app
 

@@ -6,6 +6,7 @@ Each slice adds its ``tables`` module here when it has one.
 from aitower.core.access import tables as access_tables
 from aitower.core.audit import tables as audit_tables
 from aitower.core.db.base import Base
+from aitower.cost import tables as cost_tables
 from aitower.governance import tables as governance_tables
 from aitower.inventory import tables as inventory_tables
 from aitower.risk import tables as risk_tables
@@ -18,5 +19,6 @@ TABLE_MODULES = (
     risk_tables,
     governance_tables,
     telemetry_tables,
+    cost_tables,
 )
 metadata = Base.metadata

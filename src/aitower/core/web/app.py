@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from threading import BoundedSemaphore
 
 import fastapi_offline
 from fastapi import APIRouter, FastAPI, Request
@@ -27,12 +28,16 @@ from aitower.core.web.middleware import (
 )
 from aitower.core.web.openapi import build_openapi
 from aitower.core.web.templating import build_templates, render
+from aitower.cost import api as cost_api
+from aitower.cost import pages as cost_pages
 from aitower.governance import api as governance_api
 from aitower.governance import pages as governance_pages
 from aitower.inventory import api as inventory_api
 from aitower.inventory import pages as inventory_pages
 from aitower.risk import api as risk_api
 from aitower.risk import pages as risk_pages
+from aitower.telemetry import api_scores as telemetry_scores_api
+from aitower.telemetry import metrics_route, otlp_http
 
 STATIC_DIR = Path(__file__).parent / "static"
 SWAGGER_DIR = Path(fastapi_offline.__file__).parent / "static"
@@ -77,7 +82,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     api.include_router(inventory_api.build_router())
     api.include_router(risk_api.build_router())
     api.include_router(governance_api.build_router())
+    api.include_router(telemetry_scores_api.build_router())
+    api.include_router(cost_api.build_router())
     app.include_router(api)
+    app.include_router(otlp_http.build_router(BoundedSemaphore(settings.otlp_max_in_flight)))
+    app.include_router(metrics_route.build_router())
     app.include_router(health.build_router())
     app.include_router(pages.build_router())
     app.include_router(access_pages.build_router())
@@ -85,6 +94,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(inventory_pages.build_router())
     app.include_router(risk_pages.build_router())
     app.include_router(governance_pages.build_router())
+    app.include_router(cost_pages.build_router())
     app.mount("/static/vendor/swagger", StaticFiles(directory=SWAGGER_DIR), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -95,7 +105,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     install_error_handlers(app)
     # Outermost first: ids for everything, then headers, then the body limit closest to the app.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        per_prefix={"/v1/": settings.otlp_max_body_bytes},
+    )
     app.add_middleware(SecurityHeadersMiddleware, secure_cookies=settings.secure_cookies)
     app.add_middleware(RequestIdMiddleware)
     return app

@@ -54,17 +54,29 @@ class RequestIdMiddleware:
 class BodySizeLimitMiddleware:
     """413 for bodies over the limit, by Content-Length up front or by counting while read."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, per_prefix: dict[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # Larger limits for paths built for bulk, such as OTLP ingest (``{"/v1/": 16 MiB}``).
+        self.per_prefix = per_prefix or {}
+
+    def _limit(self, scope: Scope) -> int:
+        path = str(scope.get("path", ""))
+        for prefix, limit in self.per_prefix.items():
+            if path.startswith(prefix):
+                return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope)
         declared = _header(scope, "content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _send_too_large(scope, send, self.max_bytes)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _send_too_large(scope, send, limit)
             return
         received = 0
         started = False
@@ -79,10 +91,10 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     refused = True
                     if not started:
-                        await _send_too_large(scope, send, self.max_bytes)
+                        await _send_too_large(scope, send, limit)
                     return {"type": "http.disconnect"}
             return message
 

@@ -24,6 +24,31 @@ JSON_DOC = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "post
 
 def upgrade() -> None:
     op.create_table(
+        "cost_price_overrides",
+        sa.Column("provider", sa.String(length=100), nullable=False),
+        sa.Column("model_pattern", sa.String(length=200), nullable=False),
+        sa.Column("input_price", sa.Float(), nullable=True),
+        sa.Column("output_price", sa.Float(), nullable=True),
+        sa.Column("cache_read_price", sa.Float(), nullable=True),
+        sa.Column("cache_write_price", sa.Float(), nullable=True),
+        sa.Column("reasoning_price", sa.Float(), nullable=True),
+        sa.Column("discount_percent", sa.Float(), nullable=True),
+        sa.Column("effective_from", sa.Date(), nullable=False),
+        sa.Column("effective_to", sa.Date(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("created_by", sa.String(length=200), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("updated_at", UTC_TIME, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_cost_price_overrides")),
+    )
+    op.create_index(
+        "ix_cost_price_overrides_provider",
+        "cost_price_overrides",
+        ["provider", "model_pattern"],
+        unique=False,
+    )
+    op.create_table(
         "telemetry_rollup_hour",
         sa.Column("bucket_start", UTC_TIME, nullable=False),
         sa.Column("system_key", sa.String(length=240), nullable=False),
@@ -217,3 +242,5 @@ def downgrade() -> None:
     op.drop_table("telemetry_rollup_minute")
     op.drop_table("telemetry_rollup_keys")
     op.drop_table("telemetry_rollup_hour")
+    op.drop_index("ix_cost_price_overrides_provider", table_name="cost_price_overrides")
+    op.drop_table("cost_price_overrides")

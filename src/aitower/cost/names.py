@@ -1,0 +1,125 @@
+"""Provider and model names as telemetry spells them, reduced to the catalog's spelling.
+
+Instrumentations name one provider many ways (``gen_ai.provider.name``: ``gcp.gemini``; the
+older ``gen_ai.system``: ``gemini``; OpenInference ``llm.provider``: ``google``; LiteLLM:
+``vertex_ai``), and one model many ways (``gpt-4o-2024-08-06``, ``openai/gpt-4o``,
+``us.anthropic.claude-3-5-sonnet-20241022-v2:0``, ``models/gemini-1.5-pro-002``,
+``claude-3-5-sonnet-v2@20241022``). Prices are keyed on one provider name and the model's base
+name; these functions get there without a regular expression per call site.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Provider names the catalog and organisation prices use (gen_ai.provider.name where it has one).
+OPENAI = "openai"
+ANTHROPIC = "anthropic"
+GEMINI = "gcp.gemini"
+VERTEX = "gcp.vertex_ai"
+BEDROCK = "aws.bedrock"
+AZURE_OPENAI = "azure.ai.openai"
+MISTRAL = "mistral_ai"
+COHERE = "cohere"
+GROQ = "groq"
+TOGETHER = "together_ai"
+XAI = "x_ai"
+DEEPSEEK = "deepseek"
+
+# Every spelling seen in gen_ai.provider.name, gen_ai.system, llm.provider / llm.system
+# (OpenInference) and LiteLLM, lower-cased, to the one name above.
+PROVIDER_ALIASES: dict[str, str] = {
+    **dict.fromkeys(("openai", "open_ai", "openai.com"), OPENAI),
+    **dict.fromkeys(("anthropic", "claude"), ANTHROPIC),
+    **dict.fromkeys(
+        ("gcp.gemini", "gemini", "google", "google_genai", "gcp.gen_ai", "google.genai"), GEMINI
+    ),
+    **dict.fromkeys(("gcp.vertex_ai", "vertex_ai", "vertexai", "vertex"), VERTEX),
+    **dict.fromkeys(("aws.bedrock", "bedrock", "aws", "amazon", "amazon_bedrock"), BEDROCK),
+    **dict.fromkeys(
+        ("azure.ai.openai", "az.ai.openai", "azure", "azure_openai", "azure-openai"), AZURE_OPENAI
+    ),
+    **dict.fromkeys(("mistral_ai", "mistralai", "mistral"), MISTRAL),
+    **dict.fromkeys(("cohere", "cohere_ai"), COHERE),
+    **dict.fromkeys(("groq",), GROQ),
+    **dict.fromkeys(("together_ai", "together", "togetherai", "together.ai"), TOGETHER),
+    **dict.fromkeys(("x_ai", "xai", "x.ai", "grok"), XAI),
+    **dict.fromkeys(("deepseek", "deepseek_ai"), DEEPSEEK),
+}
+
+# A host that has no own price for a model falls back to its maker's list price: Bedrock,
+# Vertex AI and Azure OpenAI (global standard deployments) charge the maker's on-demand price
+# for these models. The maker is read from the model's prefix (``anthropic.claude-…``) or name.
+RESELLS: dict[str, tuple[str, ...]] = {
+    BEDROCK: (ANTHROPIC,),
+    VERTEX: (GEMINI, ANTHROPIC),
+    AZURE_OPENAI: (OPENAI,),
+}
+
+# Makers whose prices may be used when a span names no (known) provider: their model names are
+# their own. Llama is deliberately absent: its price depends on the host.
+MAKERS: tuple[str, ...] = (OPENAI, ANTHROPIC, GEMINI, MISTRAL, COHERE, XAI, DEEPSEEK)
+
+# Bedrock model ids: optional cross-region inference prefix, then the maker.
+_BEDROCK_PREFIX = re.compile(
+    r"^(?:(?:us|eu|apac|ap|us-gov|global|ca|jp|au)\.)?"
+    r"(?:anthropic|meta|amazon|cohere|mistral|ai21|deepseek|qwen|openai|writer)\."
+)
+# Suffixes that name a version or snapshot of the same model (and price), stripped one at a
+# time from the end: dates (-2024-08-06, -20241022, @20241022, -08-2024), four-digit snapshots
+# (-0613, -2411), Gemini's -001, Bedrock's -v2:0 and :0, and -latest / -preview / -exp tags.
+_SNAPSHOT_SUFFIXES = (
+    re.compile(r"[-@]\d{4}-?\d{2}-?\d{2}$"),
+    re.compile(r"-\d{2}-\d{4}$"),
+    re.compile(r"-(?:preview|exp)-\d{2}-\d{2}$"),
+    re.compile(r"-(?:preview|exp)-\d{4}$"),
+    re.compile(r"-v\d+(?::\d+)?$"),
+    re.compile(r":[0-9a-z.]+$"),
+    re.compile(r"-\d{3,4}$"),
+    re.compile(r"-(?:latest|preview|exp)$"),
+)
+
+
+def normalise_provider(provider: str | None) -> str | None:
+    """The catalog's name of a provider; an unknown name is kept (lower-cased); None stays."""
+    if provider is None:
+        return None
+    key = provider.strip().lower()
+    if not key:
+        return None
+    return PROVIDER_ALIASES.get(key, key)
+
+
+def base_name(model: str) -> str:
+    """The model's name without host prefixes and in lower case (snapshot suffixes kept)."""
+    name = model.strip().lower()
+    name = name.rsplit("/", 1)[-1]
+    return _BEDROCK_PREFIX.sub("", name, count=1)
+
+
+def name_candidates(model: str) -> list[str]:
+    """The names to look up, most exact first: the base name, then one snapshot suffix fewer
+    at a time, so a price for ``gpt-4o-2024-05-13`` wins over the one for ``gpt-4o``."""
+    name = base_name(model)
+    found = [name] if name else []
+    while name:
+        for suffix in _SNAPSHOT_SUFFIXES:
+            shorter = suffix.sub("", name, count=1)
+            if shorter != name:
+                break
+        else:
+            break
+        name = shorter
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def maker_of(model: str) -> str | None:
+    """The maker named by a host's model id (``anthropic.claude-…`` → anthropic), else None."""
+    name = model.strip().lower().rsplit("/", 1)[-1]
+    match = _BEDROCK_PREFIX.match(name)
+    if match is None:
+        return None
+    vendor = match.group(0).rstrip(".").rsplit(".", 1)[-1]
+    return PROVIDER_ALIASES.get(vendor)

@@ -1,0 +1,245 @@
+"""Sums that ingest adds to traces, rollups, per-user/session counters and sources.
+
+Pure: given the spans of one request that were newly stored (already linked and priced), say
+what to add where. Each span adds to its trace and to exactly one rollup row per granularity,
+so nothing is counted twice, and an agent span repeating its children's usage adds no tokens
+(its ``usage`` is None, see ``semconv``).
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from aitower.telemetry import histogram
+from aitower.telemetry.records import DecodedSpan, LlmFacts
+
+ERROR_STATUS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class PricedSpan:
+    """A newly stored span with what ingest learnt about it."""
+
+    span: DecodedSpan
+    facts: LlmFacts
+    system_key: str  # system id, or "service:<service.name>"
+    cost: float | None  # None: not an LLM call, or an LLM call without a price
+    cost_source: str | None
+
+    @property
+    def start(self) -> datetime:
+        return nanos_to_datetime(self.span.start_unix_nano)
+
+    @property
+    def duration_ms(self) -> float:
+        return max(0, self.span.end_unix_nano - self.span.start_unix_nano) / 1e6
+
+    @property
+    def is_root(self) -> bool:
+        return self.span.parent_span_id is None
+
+    @property
+    def is_error(self) -> bool:
+        return self.span.status_code == ERROR_STATUS
+
+
+@functools.lru_cache(maxsize=4096)
+def system_id(system_key: str) -> uuid.UUID | None:
+    """The system id in a rollup key, or None for an unregistered ``service:`` source."""
+    return None if system_key.startswith("service:") else uuid.UUID(system_key)
+
+
+def nanos_to_datetime(nanos: int) -> datetime:
+    return datetime.fromtimestamp(nanos / 1e9, UTC)
+
+
+@dataclass(slots=True)
+class RollupSums:
+    spans: int = 0
+    requests: int = 0
+    errors: int = 0
+    latency_sum_ms: float = 0.0
+    latency_hist: histogram.Histogram = field(default_factory=dict)
+    llm_calls: int = 0
+    llm_errors: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    reasoning_tokens: int = 0
+    cost: float = 0.0
+    unpriced_calls: int = 0
+    unpriced_tokens: int = 0
+
+    def add(self, item: PricedSpan) -> None:
+        self.spans += 1
+        if item.is_root:
+            self.requests += 1
+            self.errors += int(item.is_error)
+            self.latency_sum_ms += item.duration_ms
+            histogram.add(self.latency_hist, item.duration_ms)
+        usage = item.facts.usage
+        if usage is None:
+            return
+        self.llm_calls += 1
+        self.llm_errors += int(item.is_error)
+        self.input_tokens += usage.input
+        self.output_tokens += usage.output
+        self.cache_read_tokens += usage.cache_read
+        self.cache_write_tokens += usage.cache_write
+        self.reasoning_tokens += usage.reasoning
+        if item.cost is None:
+            self.unpriced_calls += 1
+            self.unpriced_tokens += usage.total
+        else:
+            self.cost += item.cost
+
+
+RollupKey = tuple[datetime, str, str]  # bucket start, system key, model ("" when not an LLM call)
+
+
+def minute_bucket(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def hour_bucket(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def rollups(items: Iterable[PricedSpan], *, hourly: bool) -> dict[RollupKey, RollupSums]:
+    bucket = hour_bucket if hourly else minute_bucket
+    sums: dict[RollupKey, RollupSums] = {}
+    for item in items:
+        model = (item.facts.model or "") if item.facts.is_llm_call else ""
+        key = (bucket(item.start), item.system_key, model[:200])
+        found = sums.get(key)
+        if found is None:
+            found = sums[key] = RollupSums()
+        found.add(item)
+    return sums
+
+
+@dataclass(slots=True)
+class TraceSums:
+    """What one request adds to a trace row; the root span, when present, names the trace."""
+
+    system_key: str
+    service_name: str
+    start: datetime
+    end: datetime
+    root_name: str | None = None
+    root_duration_ms: float | None = None
+    span_count: int = 0
+    llm_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: float = 0.0
+    unpriced_calls: int = 0
+    error: bool = False
+    model: str | None = None
+    user_id: str | None = None
+    session_id: str | None = None
+
+    def add(self, item: PricedSpan) -> None:
+        self.span_count += 1
+        self.start = min(self.start, item.start)
+        self.end = max(self.end, nanos_to_datetime(item.span.end_unix_nano))
+        self.error = self.error or item.is_error
+        facts = item.facts
+        if item.is_root:
+            self.root_name = item.span.name[:500]
+            self.root_duration_ms = item.duration_ms
+        self.user_id = self.user_id or facts.user_id
+        self.session_id = self.session_id or facts.session_id
+        if facts.usage is None:
+            return
+        self.llm_calls += 1
+        self.input_tokens += facts.usage.input
+        self.output_tokens += facts.usage.output
+        self.model = self.model or facts.model
+        if item.cost is None:
+            self.unpriced_calls += 1
+        else:
+            self.cost += item.cost
+
+    @property
+    def duration_ms(self) -> float:
+        if self.root_duration_ms is not None:
+            return self.root_duration_ms
+        return (self.end - self.start).total_seconds() * 1000.0
+
+
+def traces(items: Iterable[PricedSpan]) -> dict[str, TraceSums]:
+    sums: dict[str, TraceSums] = {}
+    for item in items:
+        found = sums.get(item.span.trace_id)
+        if found is None:
+            start = item.start
+            found = sums[item.span.trace_id] = TraceSums(
+                item.system_key, item.span.service_name, start, start
+            )
+        found.add(item)
+    return sums
+
+
+@dataclass(slots=True)
+class KeySums:
+    requests: int = 0
+    llm_calls: int = 0
+    tokens: int = 0
+    cost: float = 0.0
+
+
+KeyKey = tuple[date, str, str, str]  # day, system key, "user" | "session", value
+
+
+def key_rollups(items: Iterable[PricedSpan]) -> dict[KeyKey, KeySums]:
+    """Per day: what each user and each session did (requests count root spans)."""
+    sums: dict[KeyKey, KeySums] = {}
+    for item in items:
+        facts = item.facts
+        for kind, value in (("user", facts.user_id), ("session", facts.session_id)):
+            if not value:
+                continue
+            key = (item.start.date(), item.system_key, kind, value[:200])
+            found = sums.get(key)
+            if found is None:
+                found = sums[key] = KeySums()
+            found.requests += int(item.is_root)
+            if facts.usage is not None:
+                found.llm_calls += 1
+                found.tokens += facts.usage.total
+                found.cost += item.cost or 0.0
+    return sums
+
+
+@dataclass(slots=True)
+class SourceSums:
+    first_seen: datetime
+    last_seen: datetime
+    spans: int = 0
+    llm_calls: int = 0
+    tokens: int = 0
+    models: set[str] = field(default_factory=set)
+
+
+def sources(items: Iterable[PricedSpan]) -> dict[str, SourceSums]:
+    sums: dict[str, SourceSums] = {}
+    for item in items:
+        name = item.span.service_name[:200]
+        found = sums.get(name)
+        if found is None:
+            found = sums[name] = SourceSums(item.start, item.start)
+        found.first_seen = min(found.first_seen, item.start)
+        found.last_seen = max(found.last_seen, item.start)
+        found.spans += 1
+        if item.facts.usage is not None:
+            found.llm_calls += 1
+            found.tokens += item.facts.usage.total
+            if item.facts.model:
+                found.models.add(item.facts.model[:200])
+    return sums

@@ -1,0 +1,32 @@
+"""The ``/metrics`` route (Prometheus text format, scraped with an API key as bearer token)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from aitower.core.access.principal import Principal
+from aitower.core.access.roles import Permission
+from aitower.core.web.deps import DbDep, guard
+from aitower.telemetry import prometheus
+from aitower.telemetry.meters import meters_of
+
+PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
+Scraper = Annotated[Principal, guard(Permission.metrics_read)]
+
+
+def build_router() -> APIRouter:
+    router = APIRouter(tags=["telemetry"])
+
+    @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+    def metrics(request: Request, db: DbDep, _: Scraper) -> Response:
+        # Other slices add lines (notification failures, say): callables (session) -> lines.
+        extra = getattr(request.app.state, "metrics_sources", ())
+        with db.reading() as session:
+            lines = [line for source in extra for line in source(session)]
+            text = prometheus.render(meters_of(request.app), session, lines)
+        return Response(text, media_type=PROMETHEUS_TEXT)
+
+    return router

@@ -1,0 +1,189 @@
+"""The OTLP/HTTP traces endpoint, answering the way OpenTelemetry exporters expect.
+
+``POST /v1/traces`` takes protobuf or JSON, identity/gzip/deflate, and an API key (the
+exporter's ``headers`` setting: ``Authorization=Bearer atk_…`` or ``x-api-key=atk_…``). The
+answer is sent only after the spans are committed. Per the OTLP specification, refused spans
+are reported as partial success in a 200, and errors carry a ``google.rpc.Status`` in the
+request's encoding; 429/503 carry ``Retry-After`` so the exporter backs off and retries.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
+from sqlalchemy.exc import OperationalError
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from aitower.core.access.principal import Principal
+from aitower.core.access.roles import Permission
+from aitower.core.errors import DomainError
+from aitower.core.web.deps import get_db, get_settings, guard
+from aitower.telemetry import otlp
+from aitower.telemetry.content import ContentPolicy
+from aitower.telemetry.ingest import store_spans
+from aitower.telemetry.meters import IngestMeters, meters_of
+from aitower.telemetry.records import DecodeResult
+
+log = logging.getLogger("aitower.telemetry")
+PROTOBUF = "application/x-protobuf"
+JSON = "application/json"
+RETRY_AFTER_SECONDS = 1
+# google.rpc.Code values for the Status body of errors.
+_GRPC_CODE = {400: 3, 401: 16, 403: 7, 404: 5, 413: 8, 415: 3, 422: 3, 429: 8, 503: 14}
+
+
+class OtlpRefusal(Exception):
+    def __init__(self, status: int, message: str, *, retry: bool = False) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.retry = retry
+
+
+def _encoding_of(request: Request) -> str:
+    """``protobuf`` or ``json`` by Content-Type (parameters such as charset ignored)."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == PROTOBUF:
+        return "protobuf"
+    if media == JSON:
+        return "json"
+    raise OtlpRefusal(
+        415, f"unsupported content type {media or '(none)'!r}; send {PROTOBUF} or {JSON}"
+    )
+
+
+def status_body(code: int, message: str, encoding: str) -> tuple[bytes, str]:
+    """A ``google.rpc.Status`` (code, message), hand-encoded: two fields, no dependency."""
+    if encoding == "json":
+        return json.dumps({"code": code, "message": message}).encode(), JSON
+    text = message.encode()
+    body = b"\x08" + _varint(code) + b"\x12" + _varint(len(text)) + text
+    return body, PROTOBUF
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _refusal_response(request: Request, status: int, message: str, retry: bool) -> Response:
+    try:
+        encoding = _encoding_of(request)
+    except OtlpRefusal:
+        encoding = "protobuf"
+    body, media = status_body(_GRPC_CODE.get(status, 2), message, encoding)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if retry else {}
+    meters_of(request.app).count_request(status)
+    return Response(body, status_code=status, media_type=media, headers=headers)
+
+
+class OtlpRoute(APIRoute):
+    """A route whose errors, authentication included, answer as OTLP Status messages."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def otlp_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except OtlpRefusal as exc:
+                return _refusal_response(request, exc.status, exc.message, exc.retry)
+            except DomainError as exc:
+                return _refusal_response(request, exc.status, exc.detail, exc.status == 429)
+            except RequestValidationError as exc:
+                return _refusal_response(request, 400, str(exc.errors())[:500], False)
+
+        return otlp_handler
+
+
+def _response(result: DecodeResult, encoding: str) -> Response:
+    message = ExportTraceServiceResponse()
+    if result.rejected:
+        message.partial_success.rejected_spans = len(result.rejected)
+        reasons = "; ".join(sorted({r.reason for r in result.rejected}))
+        message.partial_success.error_message = reasons[:1000]
+    if encoding == "json":
+        body: dict[str, Any] = {}
+        if result.rejected:
+            body["partialSuccess"] = {
+                "rejectedSpans": str(len(result.rejected)),
+                "errorMessage": message.partial_success.error_message,
+            }
+        return Response(json.dumps(body).encode(), media_type=JSON)
+    return Response(message.SerializeToString(), media_type=PROTOBUF)
+
+
+def _ingest(
+    request: Request, body: bytes, encoding: str, slots: threading.BoundedSemaphore
+) -> Response:
+    settings = get_settings(request)
+    meters = meters_of(request.app)
+    if not slots.acquire(timeout=settings.otlp_queue_wait_seconds):
+        meters.count_request(503)
+        raise OtlpRefusal(503, "ingest is at capacity; retry later", retry=True)
+    meters.inflight(+1)
+    try:
+        raw = otlp.decompress(
+            body,
+            request.headers.get("content-encoding"),
+            max_bytes=settings.otlp_max_decompressed_bytes,
+        )
+        result = otlp.decode_json(raw) if encoding == "json" else otlp.decode_protobuf(raw)
+        policy = ContentPolicy(
+            settings.telemetry_store_content, settings.telemetry_max_content_chars
+        )
+        try:
+            outcome = store_spans(get_db(request), result.spans, default_content=policy)
+        except OperationalError as exc:
+            log.warning("ingest deferred: %s", exc.orig)
+            raise OtlpRefusal(503, "the store is busy; retry later", retry=True) from exc
+    except otlp.BadPayload as exc:
+        raise OtlpRefusal(400, str(exc)) from exc
+    except otlp.PayloadTooLarge as exc:
+        raise OtlpRefusal(413, str(exc)) from exc
+    except otlp.UnsupportedEncoding as exc:
+        raise OtlpRefusal(415, str(exc)) from exc
+    finally:
+        meters.inflight(-1)
+        slots.release()
+    meters.count_ingest(outcome.accepted, outcome.duplicates, len(result.rejected))
+    meters.count_request(200)
+    return _response(result, encoding)
+
+
+def build_router(slots: threading.BoundedSemaphore) -> APIRouter:
+    router = APIRouter(route_class=OtlpRoute, tags=["telemetry"])
+
+    @router.post(
+        "/v1/traces",
+        summary="OTLP/HTTP trace export (protobuf or JSON; gzip or deflate)",
+        response_class=Response,
+    )
+    async def export_traces(
+        request: Request,
+        principal: Principal = guard(Permission.telemetry_ingest),  # noqa: ARG001
+    ) -> Response:
+        encoding = _encoding_of(request)
+        body = await request.body()
+        return await run_in_threadpool(_ingest, request, body, encoding, slots)
+
+    return router
+
+
+__all__ = ["IngestMeters", "OtlpRoute", "build_router", "status_body"]

@@ -1,0 +1,109 @@
+"""``/metrics`` in the Prometheus text format: aitower's own health and per-system counters.
+
+Ingest counters are this process's (each replica is scraped). Per-system counters are sums over
+the hour rollups, shared by all replicas; they only grow until rollups older than their
+retention are purged, which a scraper sees as a counter reset.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from aitower.inventory import service as inventory
+from aitower.telemetry import store
+from aitower.telemetry.meters import IngestMeters
+
+_SYSTEM_SERIES = (
+    ("aitower_system_requests_total", "requests", "Requests (root spans) per system"),
+    ("aitower_system_errors_total", "errors", "Failed requests per system"),
+    ("aitower_system_llm_calls_total", "llm_calls", "LLM calls per system"),
+    ("aitower_system_input_tokens_total", "input_tokens", "Input tokens per system"),
+    ("aitower_system_output_tokens_total", "output_tokens", "Output tokens per system"),
+    ("aitower_system_cost_usd_total", "cost", "Priced LLM cost per system, in USD"),
+    ("aitower_system_unpriced_tokens_total", "unpriced_tokens", "Tokens of unpriced models"),
+)
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+
+
+def _family(name: str, kind: str, help_text: str, samples: Iterable[str]) -> list[str]:
+    return [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}", *samples]
+
+
+def ingest_lines(meters: IngestMeters) -> list[str]:
+    lines = _family(
+        "aitower_otlp_spans_accepted_total",
+        "counter",
+        "Spans stored by this process",
+        [f"aitower_otlp_spans_accepted_total {meters.spans_accepted}"],
+    )
+    lines += _family(
+        "aitower_otlp_spans_duplicate_total",
+        "counter",
+        "Re-sent spans ignored",
+        [f"aitower_otlp_spans_duplicate_total {meters.spans_duplicate}"],
+    )
+    lines += _family(
+        "aitower_otlp_spans_rejected_total",
+        "counter",
+        "Spans refused (partial success)",
+        [f"aitower_otlp_spans_rejected_total {meters.spans_rejected}"],
+    )
+    lines += _family(
+        "aitower_otlp_requests_total",
+        "counter",
+        "OTLP export requests by HTTP status",
+        [
+            f'aitower_otlp_requests_total{{code="{code}"}} {count}'
+            for code, count in sorted(meters.requests_by_status.items())
+        ],
+    )
+    lines += _family(
+        "aitower_otlp_queue_depth",
+        "gauge",
+        "OTLP requests being processed or waiting",
+        [f"aitower_otlp_queue_depth {meters.in_flight}"],
+    )
+    return lines
+
+
+def system_lines(session: Session) -> list[str]:
+    table = store.HOUR_ROLLUPS
+    columns = [func.sum(table.c[column]) for _, column, _ in _SYSTEM_SERIES]
+    rows = session.execute(select(table.c.system_key, *columns).group_by(table.c.system_key)).all()
+    ids = {key: _as_uuid(key) for key, *_ in rows}
+    names = inventory.system_names(session, [i for i in ids.values() if i is not None])
+    lines: list[str] = []
+    for index, (metric, _, help_text) in enumerate(_SYSTEM_SERIES):
+        samples = []
+        for key, *sums in rows:
+            system_id = ids[key]
+            label = names.get(system_id, str(system_id)) if system_id else key
+            samples.append(
+                f'{metric}{{system="{_escape(label)}",system_key="{_escape(key)}"}} '
+                f"{_number(sums[index])}"
+            )
+        lines += _family(metric, "counter", help_text, samples)
+    return lines
+
+
+def _number(value: object) -> str:
+    number = float(value or 0)  # type: ignore[arg-type]
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def _as_uuid(key: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(key)
+    except ValueError:
+        return None
+
+
+def render(meters: IngestMeters, session: Session, extra: Iterable[str] = ()) -> str:
+    return "\n".join([*ingest_lines(meters), *system_lines(session), *extra]) + "\n"

@@ -1,0 +1,288 @@
+"""The SQL of ingest: insert new spans once, add to traces, rollups, counters and sources.
+
+Runs inside the caller's write transaction. A re-sent span must neither be stored nor counted
+twice: on SQLite the write transaction holds the database lock (``BEGIN IMMEDIATE``), so reading
+which ids exist and then inserting the rest is safe; on PostgreSQL several replicas may insert
+at once, so ``INSERT … ON CONFLICT DO NOTHING RETURNING`` says which rows this transaction
+stored. Rollup rows carry a histogram that SQL cannot add, so they are created if missing,
+locked (``FOR UPDATE`` on PostgreSQL), merged in Python and written back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
+from typing import Any
+
+from sqlalchemy import Table, bindparam, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from aitower.telemetry import histogram
+from aitower.telemetry.aggregate import (
+    KeyKey,
+    KeySums,
+    RollupKey,
+    RollupSums,
+    SourceSums,
+    TraceSums,
+    system_id,
+)
+from aitower.telemetry.tables import (
+    HourRollupRow,
+    KeyRollupRow,
+    MinuteRollupRow,
+    SourceRow,
+    SpanRow,
+    TraceRow,
+)
+
+SPANS: Table = SpanRow.__table__  # type: ignore[assignment]
+TRACES: Table = TraceRow.__table__  # type: ignore[assignment]
+KEYS: Table = KeyRollupRow.__table__  # type: ignore[assignment]
+SOURCES: Table = SourceRow.__table__  # type: ignore[assignment]
+MINUTE_ROLLUPS: Table = MinuteRollupRow.__table__  # type: ignore[assignment]
+HOUR_ROLLUPS: Table = HourRollupRow.__table__  # type: ignore[assignment]
+_ROLLUP_SUMS = tuple(f.name for f in fields(RollupSums) if f.name != "latency_hist")
+
+
+def _insert(session: Session, table: Table) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def insert_new_spans(session: Session, rows: Sequence[dict[str, Any]]) -> set[tuple[str, str]]:
+    """Insert the rows whose (trace id, span id) is new; return the keys that were inserted."""
+    if not rows:
+        return set()
+    unique: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        unique.setdefault((row["trace_id"], row["span_id"]), row)
+    if _is_postgres(session):
+        stmt = _insert(session, SPANS).on_conflict_do_nothing()
+        stmt = stmt.returning(SPANS.c.trace_id, SPANS.c.span_id)
+        result = session.execute(stmt, list(unique.values()))
+        return {(t, s) for t, s in result.all()}
+    trace_ids = list({key[0] for key in unique})
+    existing: set[tuple[str, str]] = set()
+    for start in range(0, len(trace_ids), 500):
+        part = trace_ids[start : start + 500]
+        found = session.execute(
+            select(SPANS.c.trace_id, SPANS.c.span_id).where(SPANS.c.trace_id.in_(part))
+        )
+        existing.update((t, s) for t, s in found.all())
+    fresh = [row for key, row in unique.items() if key not in existing]
+    if fresh:
+        session.execute(SPANS.insert(), fresh)
+    return {key for key in unique if key not in existing}
+
+
+def add_to_traces(session: Session, sums: Mapping[str, TraceSums]) -> None:
+    if not sums:
+        return
+    rows = [_trace_row(trace_id, s) for trace_id, s in sums.items()]
+    stmt = _insert(session, TRACES)
+    old, new = TRACES.c, stmt.excluded
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[old.trace_id],
+        set_={
+            "start_time": _least(session, old.start_time, new.start_time),
+            "end_time": _greatest(session, old.end_time, new.end_time),
+            # The root span's duration once it is seen; before that, the longest seen so far.
+            "duration_ms": _case_root(old, new),
+            "root_name": _coalesce(new.root_name, old.root_name),
+            "span_count": old.span_count + new.span_count,
+            "llm_calls": old.llm_calls + new.llm_calls,
+            "input_tokens": old.input_tokens + new.input_tokens,
+            "output_tokens": old.output_tokens + new.output_tokens,
+            "cost": old.cost + new.cost,
+            "unpriced_calls": old.unpriced_calls + new.unpriced_calls,
+            "error": old.error | new.error,
+            "model": _coalesce(old.model, new.model),
+            "user_id": _coalesce(old.user_id, new.user_id),
+            "session_id": _coalesce(old.session_id, new.session_id),
+        },
+    )
+    session.execute(stmt, rows)
+
+
+def _trace_row(trace_id: str, s: TraceSums) -> dict[str, Any]:
+    return {
+        "trace_id": trace_id,
+        "system_id": system_id(s.system_key),
+        "service_name": s.service_name[:200],
+        "root_name": s.root_name,
+        "start_time": s.start,
+        "end_time": s.end,
+        "duration_ms": s.duration_ms,
+        "span_count": s.span_count,
+        "llm_calls": s.llm_calls,
+        "input_tokens": s.input_tokens,
+        "output_tokens": s.output_tokens,
+        "cost": s.cost,
+        "unpriced_calls": s.unpriced_calls,
+        "error": s.error,
+        "model": s.model[:200] if s.model else None,
+        "user_id": s.user_id[:200] if s.user_id else None,
+        "session_id": s.session_id[:200] if s.session_id else None,
+    }
+
+
+def _least(session: Session, a: Any, b: Any) -> Any:
+    from sqlalchemy import func
+
+    return func.least(a, b) if _is_postgres(session) else func.min(a, b)
+
+
+def _greatest(session: Session, a: Any, b: Any) -> Any:
+    from sqlalchemy import func
+
+    return func.greatest(a, b) if _is_postgres(session) else func.max(a, b)
+
+
+def _coalesce(a: Any, b: Any) -> Any:
+    from sqlalchemy import func
+
+    return func.coalesce(a, b)
+
+
+def _case_root(old: Any, new: Any) -> Any:
+    from sqlalchemy import case
+
+    return case(
+        (new.root_name.is_not(None), new.duration_ms),
+        (old.root_name.is_not(None), old.duration_ms),
+        (new.duration_ms > old.duration_ms, new.duration_ms),
+        else_=old.duration_ms,
+    )
+
+
+def add_to_rollups(session: Session, table: Table, sums: Mapping[RollupKey, RollupSums]) -> None:
+    """Create missing rows, lock them, add ``sums`` (histograms merged) and write them back."""
+    if not sums:
+        return
+    c = table.c
+    blank = dict.fromkeys(_ROLLUP_SUMS, 0)
+    seed = [
+        {"bucket_start": b, "system_key": k, "model": m, **blank, "latency_hist": {}}
+        for (b, k, m) in sums
+    ]
+    session.execute(_insert(session, table).on_conflict_do_nothing(), seed)
+    wanted = tuple_(c.bucket_start, c.system_key, c.model).in_(list(sums))
+    query = select(table).where(wanted)
+    if _is_postgres(session):
+        query = query.with_for_update()
+    updates = []
+    for row in session.execute(query).mappings():
+        key = (row["bucket_start"], row["system_key"], row["model"])
+        add = sums.get(key)
+        if add is None:
+            continue
+        values = {name: row[name] + getattr(add, name) for name in _ROLLUP_SUMS}
+        hist = dict(row["latency_hist"] or {})
+        histogram.merge_into(hist, add.latency_hist)
+        updates.append(
+            {"k_b": key[0], "k_s": key[1], "k_m": key[2], **values, "latency_hist": hist}
+        )
+    stmt = (
+        update(table)
+        .where(c.bucket_start == _param(table, "bucket_start", "k_b"))
+        .where(c.system_key == bindparam("k_s"))
+        .where(c.model == bindparam("k_m"))
+        .values({name: _param(table, name) for name in (*_ROLLUP_SUMS, "latency_hist")})
+    )
+    session.connection().execute(stmt, updates)
+
+
+def add_to_key_rollups(session: Session, sums: Mapping[KeyKey, KeySums]) -> None:
+    if not sums:
+        return
+    rows = [
+        {"day": d, "system_key": s, "key_kind": kind, "key": value, **_key_values(v)}
+        for (d, s, kind, value), v in sums.items()
+    ]
+    stmt = _insert(session, KEYS)
+    old, new = KEYS.c, stmt.excluded
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[old.day, old.system_key, old.key_kind, old.key],
+        set_={
+            "requests": old.requests + new.requests,
+            "llm_calls": old.llm_calls + new.llm_calls,
+            "tokens": old.tokens + new.tokens,
+            "cost": old.cost + new.cost,
+        },
+    )
+    session.execute(stmt, rows)
+
+
+def _key_values(v: KeySums) -> dict[str, Any]:
+    return {"requests": v.requests, "llm_calls": v.llm_calls, "tokens": v.tokens, "cost": v.cost}
+
+
+def add_to_sources(session: Session, sums: Mapping[str, SourceSums]) -> None:
+    """Count each service's telemetry; models are few, so they are merged in Python."""
+    if not sums:
+        return
+    names = list(sums)
+    seed = [
+        {
+            "service_name": n,
+            "first_seen": s.first_seen,
+            "last_seen": s.last_seen,
+            "spans": 0,
+            "llm_calls": 0,
+            "tokens": 0,
+            "models": [],
+        }
+        for n, s in sums.items()
+    ]
+    session.execute(_insert(session, SOURCES).on_conflict_do_nothing(), seed)
+    query = select(SOURCES).where(SOURCES.c.service_name.in_(names))
+    if _is_postgres(session):
+        query = query.with_for_update()
+    updates = []
+    for row in session.execute(query).mappings():
+        add = sums[row["service_name"]]
+        models = sorted(set(row["models"] or []) | add.models)[:50]
+        updates.append(
+            {
+                "k_name": row["service_name"],
+                "first_seen": min(row["first_seen"], add.first_seen),
+                "last_seen": max(row["last_seen"], add.last_seen),
+                "spans": row["spans"] + add.spans,
+                "llm_calls": row["llm_calls"] + add.llm_calls,
+                "tokens": row["tokens"] + add.tokens,
+                "models": models,
+            }
+        )
+    stmt = (
+        update(SOURCES)
+        .where(SOURCES.c.service_name == bindparam("k_name"))
+        .values(
+            {
+                n: _param(SOURCES, n)
+                for n in ("first_seen", "last_seen", "spans", "llm_calls", "tokens", "models")
+            }
+        )
+    )
+    session.connection().execute(stmt, updates)
+
+
+def _param(table: Table, column: str, name: str | None = None) -> Any:
+    """A bound parameter with its column's type (UTC times and JSON need their conversion)."""
+    return bindparam(name or column, type_=table.c[column].type)
+
+
+def chunks(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

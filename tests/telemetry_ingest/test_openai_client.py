@@ -1,0 +1,100 @@
+"""The official openai client, instrumented by OpenTelemetry, against a loopback server."""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import openai
+import pytest
+from fastapi.testclient import TestClient
+from opentelemetry.instrumentation.openai_v2 import OpenAIInstrumentor
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from sqlalchemy import select
+
+from aitower.core.access.roles import Role
+from aitower.core.db.engine import Database
+from aitower.telemetry.tables import SpanRow
+from support import make_key, seed_units
+from support_telemetry import protobuf_body
+
+USAGE = {"prompt_tokens": 1234, "completion_tokens": 321, "total_tokens": 1555}
+
+
+class _ChatCompletions(BaseHTTPRequestHandler):
+    """Answers ``POST /v1/chat/completions`` like the OpenAI API, with fixed usage."""
+
+    def do_POST(self) -> None:
+        request = json.loads(self.rfile.read(int(self.headers["content-length"])))
+        body = json.dumps(
+            {
+                "id": "chatcmpl-test",
+                "object": "chat.completion",
+                "created": 1_780_000_000,
+                "model": f"{request['model']}-2024-08-06",
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": "Your order ships today."},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": USAGE,
+            }
+        ).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ChatCompletions)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+
+
+def test_instrumented_openai_calls_are_recorded_with_model_tokens_and_cost(
+    client: TestClient, db: Database, fake_openai: str
+) -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(resource=Resource.create({"service.name": "support-bot"}))
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    instrumentor = OpenAIInstrumentor()
+    instrumentor.instrument(tracer_provider=provider)
+    try:
+        llm = openai.OpenAI(base_url=fake_openai, api_key="sk-test", max_retries=0)
+        answer = llm.chat.completions.create(
+            model="gpt-4o", messages=[{"role": "user", "content": "Where is my order?"}]
+        )
+        assert answer.choices[0].message.content == "Your order ships today."
+    finally:
+        instrumentor.uninstrument()
+    spans = exporter.get_finished_spans()
+    assert spans, "the instrumentation produced no span"
+    seed_units(db)
+    headers = {"content-type": "application/x-protobuf", "x-api-key": make_key(db, Role.engineer)}
+    assert (
+        client.post("/v1/traces", content=protobuf_body(spans), headers=headers).status_code == 200
+    )
+    with db.reading() as session:
+        row = session.execute(select(SpanRow).where(SpanRow.input_tokens.is_not(None))).scalar_one()
+    assert row.model == "gpt-4o-2024-08-06"
+    assert (row.input_tokens, row.output_tokens) == (1234, 321)
+    # gpt-4o list price: $2.50 input, $10.00 output per million tokens.
+    assert row.cost is not None
+    assert math.isclose(row.cost, 1234 * 2.50e-6 + 321 * 10.00e-6, rel_tol=1e-9)
+    assert row.cost_source == "catalog"
