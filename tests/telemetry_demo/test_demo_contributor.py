@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import func, select
 
 from aitower.core.access.principal import system_principal
@@ -16,11 +15,9 @@ from aitower.core.demo.loader import (
     load_demo,
     load_demo_history,
 )
-from aitower.core.errors import InvalidInput
 from aitower.inventory import service as inventory
 from aitower.telemetry.demo import batches
 from aitower.telemetry.demo_traffic import DEMO_SERVICES, generate_traffic
-from aitower.telemetry.scores import NewScore, record_scores
 from aitower.telemetry.tables import ScoreRow, SpanRow, TraceRow
 
 SCALE = 0.01
@@ -78,15 +75,6 @@ def test_the_traffic_is_linked_to_the_demo_systems(db: Database) -> None:
     assert linked == dict.fromkeys(DEMO_SERVICES, 1)
     assert systems == set(ids.values())
     assert unlinked_scores == 0
-
-
-def test_a_bad_score_writes_nothing(db: Database) -> None:
-    good = NewScore("feedback", "a" * 32, "thumbs", datetime.now(UTC), score=1.0)
-    bad = NewScore("rating", "b" * 32, "thumbs", datetime.now(UTC), score=1.0)
-    with pytest.raises(InvalidInput) as caught, db.writing() as session:
-        record_scores(session, ctx(), [good, bad])
-    assert caught.value.issues[0].field == "kind"
-    assert counts(db)[2] == 0
 
 
 def test_batches_never_split_a_trace() -> None:

@@ -23,7 +23,7 @@ from aitower.core.demo.organisation import DemoHistory, DemoOrganisation, Report
 from aitower.telemetry.demo_traffic import DEMO_SERVICES, DemoTraffic, generate_traffic
 from aitower.telemetry.ingest import store_spans
 from aitower.telemetry.records import DecodedSpan
-from aitower.telemetry.scores import NewScore, record_scores
+from aitower.telemetry.service import ScoreIn, add_score
 from aitower.telemetry.tables import SourceRow
 
 BATCH_SPANS = 5_000  # spans per store_spans call: one write transaction each
@@ -38,11 +38,12 @@ def has_telemetry(session: Session, service_names: Sequence[str]) -> bool:
 
 def add_demo_traffic(session: Session, ctx: ChangeContext, demo: DemoOrganisation) -> None:
     """Ask for the traffic history unless the demo applications already sent telemetry."""
+    del ctx  # the spans and scores are data sent by applications, not audited changes
     if has_telemetry(session, DEMO_SERVICES):
         return
 
     def store(db: Database, scale: float, report: Report) -> str:
-        return store_demo_traffic(db, ctx, generate_traffic(utcnow(), scale=scale), report)
+        return store_demo_traffic(db, generate_traffic(utcnow(), scale=scale), report)
 
     demo.history.append(DemoHistory("30 days of LLM traffic", store))
     for service_name in DEMO_SERVICES:
@@ -60,37 +61,34 @@ def batches(spans: Sequence[DecodedSpan], size: int) -> Iterator[Sequence[Decode
         yield spans[start:]
 
 
-def feedback_scores(traffic: DemoTraffic) -> list[NewScore]:
-    return [
-        NewScore(
+def store_feedback(session: Session, traffic: DemoTraffic) -> int:
+    """The users' thumbs as feedback scores, through the same service as the feedback API."""
+    for rated in traffic.feedback:
+        item = ScoreIn(
             kind="feedback",
-            trace_id=f.trace_id,
-            span_id=f.span_id,
+            trace_id=rated.trace_id,
+            span_id=rated.span_id,
             name="thumbs",
-            score=f.score,
-            label=f.label,
-            comment=f.comment,
+            score=rated.score,
+            label=rated.label,
+            comment=rated.comment,
             source=FEEDBACK_SOURCE,
-            created_at=f.created_at,
         )
-        for f in traffic.feedback
-    ]
+        add_score(session, item, rated.created_at)
+    return len(traffic.feedback)
 
 
-def store_demo_traffic(
-    db: Database, ctx: ChangeContext, traffic: DemoTraffic, report: Report
-) -> str:
+def store_demo_traffic(db: Database, traffic: DemoTraffic, report: Report) -> str:
     """Store the spans in trace-aligned batches, then the feedback; says what it stored."""
     began = time.perf_counter()
     total, done = len(traffic.spans), 0
     report(0, total)
-    received_at = utcnow()
     for batch in batches(traffic.spans, BATCH_SPANS):
-        store_spans(db, batch, received_at=received_at)
+        store_spans(db, batch)
         done += len(batch)
         report(done, total)
     with db.writing() as session:
-        rated = record_scores(session, ctx, feedback_scores(traffic))
+        rated = store_feedback(session, traffic)
     seconds = time.perf_counter() - began
     return (
         f"Stored 30 days of LLM traffic: {total:,} spans in {traffic.traces:,} traces and "
