@@ -88,7 +88,7 @@ class Settings(BaseSettings):
         default=1.0,
         ge=0,
         le=10,
-        description="Volume of the demo's 30 days of LLM traffic (1: ~130,000 spans; 0: none).",
+        description="Volume of the demo's 30 days of LLM traffic (1: ~90,000 spans; 0: none).",
     )
     secure_cookies: bool | None = Field(
         default=None,

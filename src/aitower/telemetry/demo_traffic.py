@@ -85,9 +85,9 @@ class DemoApp:
 
 
 APPS: tuple[DemoApp, ...] = (
-    DemoApp(CHATBOT, 1000, 0.45, 900, "cust-", 0.06, build_chatbot),
-    DemoApp(KNOWLEDGE, 380, 0.08, 180, "emp-", 0.05, build_knowledge),
-    DemoApp(MARKETING, 90, 0.05, 12, "mkt-", 0.15, build_marketing),
+    DemoApp(CHATBOT, 640, 0.45, 900, "cust-", 0.06, build_chatbot),
+    DemoApp(KNOWLEDGE, 250, 0.08, 180, "emp-", 0.05, build_knowledge),
+    DemoApp(MARKETING, 70, 0.05, 12, "mkt-", 0.15, build_marketing),
 )
 APP_BY_SERVICE = {app.service_name: app for app in APPS}
 DEMO_SERVICES = tuple(app.service_name for app in APPS)
@@ -254,7 +254,7 @@ def generate_traffic(
     days: int = DEFAULT_DAYS,
 ) -> DemoTraffic:
     """``days`` of traffic of the demo's apps ending at ``now``; ``scale`` multiplies volume
-    (1.0 is about 170,000 spans in 36,000 traces; tests use 0.01)."""
+    (1.0 is about 90,000 spans in 23,500 traces; tests use 0.01)."""
     timeline = DemoTimeline.ending(now, days)
     traffic = DemoTraffic([], [])
     for app in APPS:
