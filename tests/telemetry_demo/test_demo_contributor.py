@@ -42,6 +42,7 @@ def test_the_demo_stores_its_traffic_once(db: Database) -> None:
     steps: list[tuple[int, int]] = []
     lines = load_demo_history(db, first, scale=SCALE, report=lambda d, t: steps.append((d, t)))
     assert len(lines) == 1 and "spans" in lines[0]
+    assert ("LLM traffic histories", "support-chatbot") in first.created
     spans, traces, scores = counts(db)
     assert 500 < spans < 3_000 and 100 < traces < spans and scores > 0
     assert steps[0] == (0, spans) and steps[-1] == (spans, spans)

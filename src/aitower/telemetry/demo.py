@@ -43,11 +43,12 @@ def add_demo_traffic(session: Session, ctx: ChangeContext, demo: DemoOrganisatio
         return
 
     def store(db: Database, scale: float, report: Report) -> str:
-        return store_demo_traffic(db, generate_traffic(utcnow(), scale=scale), report)
+        said = store_demo_traffic(db, generate_traffic(utcnow(), scale=scale), report)
+        for service_name in DEMO_SERVICES:
+            demo.note("LLM traffic histories", service_name)
+        return said
 
     demo.history.append(DemoHistory("30 days of LLM traffic", store))
-    for service_name in DEMO_SERVICES:
-        demo.note("LLM traffic histories", service_name)
 
 
 def batches(spans: Sequence[DecodedSpan], size: int) -> Iterator[Sequence[DecodedSpan]]:
