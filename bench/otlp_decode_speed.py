@@ -36,11 +36,12 @@ def main() -> None:
         print(f"{encoding}: {len(body) / 1024:.0f} KiB per request of {BATCH} spans")
         _report("  decode        ", lambda b=body, d=decode: d(b))
         _report("  decode + map  ", lambda b=body, d=decode: _map(d(b)))
+        _report("  ... no content", lambda b=body, d=decode: _map(d(b), with_messages=False))
 
 
-def _map(result: DecodeResult) -> None:
+def _map(result: DecodeResult, *, with_messages: bool = True) -> None:
     for span in result.spans:
-        llm_facts(span)
+        llm_facts(span, with_messages=with_messages)
 
 
 def _report(label: str, work: Callable[[], object]) -> None:

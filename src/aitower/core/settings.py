@@ -95,6 +95,13 @@ class Settings(BaseSettings):
         description="Force the Secure cookie flag; by default set when the request came over TLS.",
     )
 
+    alerts_interval_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="Seconds between alert evaluation and notification passes; 0 turns the "
+        "server's background runner off.",
+    )
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -187,7 +187,7 @@ async def remove_override(
 
 
 def build_router() -> APIRouter:
-    router = APIRouter()
+    router = APIRouter(include_in_schema=False)
     router.get("/cost/prices")(prices_page)
     router.post("/cost/prices/overrides")(add_override)
     router.post("/cost/prices/overrides/{override_id}/delete")(remove_override)

@@ -232,8 +232,17 @@ def _form_page(
     )
 
 
-def new_system_form(request: Request, db: DbDep, principal: SystemsWriter) -> Response:
-    return _form_page(request, db, principal, values={"stage": "planning"}, system=None)
+def new_system_form(
+    request: Request,
+    db: DbDep,
+    principal: SystemsWriter,
+    telemetry_service: Annotated[str, Query(alias="service", max_length=200)] = "",
+) -> Response:
+    """The empty form; ``?service=`` prefills it from an unregistered telemetry source."""
+    values = {"stage": "planning"}
+    if name := telemetry_service.strip():
+        values.update(name=name, services=name)
+    return _form_page(request, db, principal, values=values, system=None)
 
 
 def _values(form: FormData) -> dict[str, Any]:

@@ -60,6 +60,7 @@ __all__ = [
     "system_for_service",
     "system_ids_by_name",
     "update_system",
+    "visible_systems",
 ]
 
 
@@ -320,6 +321,19 @@ def systems_for_services(session: Session, service_names: Collection[str]) -> di
             )
         )
     return found
+
+
+def visible_systems(session: Session, principal: Principal) -> list[SystemRef]:
+    """Every system in the principal's units (all for org-wide actors), by name: the
+    portfolio other slices scope their figures to."""
+    query = (
+        select(SystemRow, BusinessUnitRow.name)
+        .join(BusinessUnitRow, BusinessUnitRow.id == SystemRow.unit_id)
+        .order_by(SystemRow.name)
+    )
+    if principal.unit_ids is not None:
+        query = query.where(SystemRow.unit_id.in_(principal.unit_ids))
+    return [_ref(row, unit) for row, unit in session.execute(query)]
 
 
 def systems_by_reference(session: Session, refs: Collection[str]) -> dict[str, uuid.UUID]:

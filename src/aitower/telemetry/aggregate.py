@@ -22,29 +22,40 @@ ERROR_STATUS = 2
 
 @dataclass(frozen=True, slots=True)
 class PricedSpan:
-    """A newly stored span with what ingest learnt about it."""
+    """A newly stored span with what ingest learnt about it (times computed once: hot path)."""
 
     span: DecodedSpan
     facts: LlmFacts
     system_key: str  # system id, or "service:<service.name>"
     cost: float | None  # None: not an LLM call, or an LLM call without a price
     cost_source: str | None
+    start: datetime
+    end: datetime
+    duration_ms: float
+    is_root: bool
+    is_error: bool
 
-    @property
-    def start(self) -> datetime:
-        return nanos_to_datetime(self.span.start_unix_nano)
-
-    @property
-    def duration_ms(self) -> float:
-        return max(0, self.span.end_unix_nano - self.span.start_unix_nano) / 1e6
-
-    @property
-    def is_root(self) -> bool:
-        return self.span.parent_span_id is None
-
-    @property
-    def is_error(self) -> bool:
-        return self.span.status_code == ERROR_STATUS
+    @classmethod
+    def of(
+        cls,
+        span: DecodedSpan,
+        facts: LlmFacts,
+        system_key: str,
+        cost: float | None,
+        cost_source: str | None,
+    ) -> PricedSpan:
+        return cls(
+            span,
+            facts,
+            system_key,
+            cost,
+            cost_source,
+            nanos_to_datetime(span.start_unix_nano),
+            nanos_to_datetime(span.end_unix_nano),
+            max(0, span.end_unix_nano - span.start_unix_nano) / 1e6,
+            span.parent_span_id is None,
+            span.status_code == ERROR_STATUS,
+        )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -147,7 +158,7 @@ class TraceSums:
     def add(self, item: PricedSpan) -> None:
         self.span_count += 1
         self.start = min(self.start, item.start)
-        self.end = max(self.end, nanos_to_datetime(item.span.end_unix_nano))
+        self.end = max(self.end, item.end)
         self.error = self.error or item.is_error
         facts = item.facts
         if item.is_root:

@@ -13,7 +13,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from aitower.telemetry.records import Attributes, AttrValue, LlmFacts, SpanEvent
+from aitower.telemetry import semconv_messages
+from aitower.telemetry.records import Attributes, AttrValue, DecodedSpan, SpanEvent
 
 # Attribute names (or prefixes, ending in ".") that carry prompts, completions or tool payloads.
 CONTENT_ATTRIBUTES = frozenset(
@@ -58,20 +59,37 @@ class ContentPolicy:
     max_chars: int
 
 
+# Attributes that carry a whole side of the conversation as one value: stored as sent, so the
+# hot path never parses and re-serialises message JSON.
+RAW_INPUT = ("gen_ai.input.messages", "input.value", "traceloop.entity.input")
+RAW_OUTPUT = ("gen_ai.output.messages", "output.value", "traceloop.entity.output")
+_PLAIN = (str, int, float, bool)
+_KEY_IS_CONTENT: dict[str, bool] = {}  # attribute names are few; classify each once
+
+
 def is_content_attribute(name: str) -> bool:
-    return (
-        name in CONTENT_ATTRIBUTES
-        or name.startswith(CONTENT_PREFIXES)
-        or name
-        in (
-            "gen_ai.prompt",
-            "gen_ai.completion",
+    known = _KEY_IS_CONTENT.get(name)
+    if known is None:
+        known = (
+            name in CONTENT_ATTRIBUTES
+            or name.startswith(CONTENT_PREFIXES)
+            or name in ("gen_ai.prompt", "gen_ai.completion")
         )
-    )
+        if len(_KEY_IS_CONTENT) < 100_000:
+            _KEY_IS_CONTENT[name] = known
+    return known
 
 
-def stored_attributes(attributes: Attributes) -> dict[str, Any]:
-    return {k: _jsonable(v) for k, v in attributes.items() if not is_content_attribute(k)}
+def stored_attributes(attributes: Attributes) -> tuple[dict[str, Any], bool]:
+    """The attributes to keep (content removed), and whether any content was removed."""
+    kept: dict[str, Any] = {}
+    had_content = False
+    for key, value in attributes.items():
+        if is_content_attribute(key):
+            had_content = True
+        else:
+            kept[key] = value if type(value) in _PLAIN else _jsonable(value)
+    return kept, had_content
 
 
 def _jsonable(value: AttrValue) -> Any:
@@ -85,33 +103,47 @@ def _jsonable(value: AttrValue) -> Any:
     return value
 
 
-def stored_events(events: list[SpanEvent]) -> list[dict[str, Any]] | None:
+def stored_events(events: list[SpanEvent]) -> tuple[list[dict[str, Any]] | None, bool]:
+    """The events to keep (message events removed), and whether any were removed."""
     kept = [
         {
             "name": e.name,
             "time_unix_nano": e.time_unix_nano,
-            "attributes": stored_attributes(e.attributes),
+            "attributes": stored_attributes(e.attributes)[0],
         }
         for e in events
         if e.name not in CONTENT_EVENTS
     ]
-    return kept or None
+    return kept or None, len(kept) < len(events)
 
 
-def stored_content(facts: LlmFacts, policy: ContentPolicy) -> dict[str, Any] | None:
-    """The messages to keep, each side cut to ``max_chars`` of JSON text when longer."""
-    if not policy.store or (facts.input_messages is None and facts.output_messages is None):
+def stored_content(
+    span: DecodedSpan, policy: ContentPolicy, *, has_content: bool
+) -> dict[str, Any] | None:
+    """The messages to keep, each side cut to ``max_chars`` when longer.
+
+    A side sent as one attribute (``gen_ai.input.messages``, ``input.value``) is kept as sent;
+    messages spread over events or flattened attributes are assembled by ``semconv_messages``.
+    """
+    if not policy.store or not has_content:
         return None
+    attrs = span.attributes
+    given_in = next((attrs[k] for k in RAW_INPUT if attrs.get(k) is not None), None)
+    given_out = next((attrs[k] for k in RAW_OUTPUT if attrs.get(k) is not None), None)
+    if given_in is None and given_out is None:
+        given_in, given_out = semconv_messages.messages(span)
+        if given_in is None and given_out is None:
+            return None
     return {
-        "input": _bounded(facts.input_messages, policy.max_chars),
-        "output": _bounded(facts.output_messages, policy.max_chars),
+        "input": _bounded(given_in, policy.max_chars),
+        "output": _bounded(given_out, policy.max_chars),
     }
 
 
 def _bounded(messages: Any, max_chars: int) -> Any:
     if messages is None:
         return None
-    text = json.dumps(messages, ensure_ascii=False, default=str)
+    text = messages if isinstance(messages, str) else json.dumps(messages, default=str)
     if len(text) <= max_chars:
-        return messages
+        return _jsonable(messages)
     return text[: max(0, max_chars - len(TRUNCATION_MARK))] + TRUNCATION_MARK

@@ -69,7 +69,8 @@ def store_spans(
     """
     if not spans:
         return IngestOutcome(0, 0)
-    facts = [llm_facts(span) for span in spans]
+    # Messages are stored as sent (``content``), never parsed on the hot path.
+    facts = [llm_facts(span, with_messages=False) for span in spans]
     with db.writing() as session:
         keys = _system_keys(session, spans, facts)
         policies = _content_policies(session, set(keys.values()))
@@ -140,14 +141,16 @@ def _pricer(session: Session) -> Pricer:
 
 def _priced(span: DecodedSpan, fact: LlmFacts, system_key: str, pricer: Pricer) -> PricedSpan:
     if fact.usage is None:
-        return PricedSpan(span, fact, system_key, None, None)
+        return PricedSpan.of(span, fact, system_key, None, None)
     at = nanos_to_datetime(span.start_unix_nano)
     call = pricer.price(fact.provider, fact.model, fact.usage, at, fact.carried_cost)
-    return PricedSpan(span, fact, system_key, call.cost, call.source)
+    return PricedSpan.of(span, fact, system_key, call.cost, call.source)
 
 
 def _span_row(item: PricedSpan, policy: ContentPolicy) -> dict[str, Any]:
     span, fact, usage = item.span, item.facts, item.facts.usage
+    attributes, attrs_content = stored_attributes(span.attributes)
+    events, events_content = stored_events(span.events)
     return {
         "trace_id": span.trace_id,
         "span_id": span.span_id,
@@ -172,9 +175,9 @@ def _span_row(item: PricedSpan, policy: ContentPolicy) -> dict[str, Any]:
         "cost_source": item.cost_source,
         "user_id": fact.user_id[:200] if fact.user_id else None,
         "session_id": fact.session_id[:200] if fact.session_id else None,
-        "content": stored_content(fact, policy),
-        "attributes": stored_attributes(span.attributes),
-        "events": stored_events(span.events),
+        "content": stored_content(span, policy, has_content=attrs_content or events_content),
+        "attributes": attributes,
+        "events": events,
     }
 
 

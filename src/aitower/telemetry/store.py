@@ -14,11 +14,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, tuple_, update
+from sqlalchemy import Table, bindparam, case, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from aitower.telemetry import histogram
+from aitower.telemetry import fast_sql, histogram
 from aitower.telemetry.aggregate import (
     KeyKey,
     KeySums,
@@ -76,25 +76,34 @@ def insert_new_spans(session: Session, rows: Sequence[dict[str, Any]]) -> set[tu
         )
         existing.update((t, s) for t, s in found.all())
     fresh = [row for key, row in unique.items() if key not in existing]
-    if fresh:
-        session.execute(SPANS.insert(), fresh)
+    fast_sql.execute_many(session, "spans.insert", SPANS, lambda _: SPANS.insert(), fresh)
     return {key for key in unique if key not in existing}
 
 
 def add_to_traces(session: Session, sums: Mapping[str, TraceSums]) -> None:
-    if not sums:
-        return
     rows = [_trace_row(trace_id, s) for trace_id, s in sums.items()]
-    stmt = _insert(session, TRACES)
+    fast_sql.execute_many(session, "traces.upsert", TRACES, _traces_upsert, rows)
+
+
+def _traces_upsert(dialect: str) -> Any:
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(TRACES)
     old, new = TRACES.c, stmt.excluded
-    stmt = stmt.on_conflict_do_update(
+    least, greatest = (
+        (func.least, func.greatest) if dialect == "postgresql" else (func.min, func.max)
+    )
+    return stmt.on_conflict_do_update(
         index_elements=[old.trace_id],
         set_={
-            "start_time": _least(session, old.start_time, new.start_time),
-            "end_time": _greatest(session, old.end_time, new.end_time),
+            "start_time": least(old.start_time, new.start_time),
+            "end_time": greatest(old.end_time, new.end_time),
             # The root span's duration once it is seen; before that, the longest seen so far.
-            "duration_ms": _case_root(old, new),
-            "root_name": _coalesce(new.root_name, old.root_name),
+            "duration_ms": case(
+                (new.root_name.is_not(None), new.duration_ms),
+                (old.root_name.is_not(None), old.duration_ms),
+                (new.duration_ms > old.duration_ms, new.duration_ms),
+                else_=old.duration_ms,
+            ),
+            "root_name": func.coalesce(new.root_name, old.root_name),
             "span_count": old.span_count + new.span_count,
             "llm_calls": old.llm_calls + new.llm_calls,
             "input_tokens": old.input_tokens + new.input_tokens,
@@ -102,12 +111,11 @@ def add_to_traces(session: Session, sums: Mapping[str, TraceSums]) -> None:
             "cost": old.cost + new.cost,
             "unpriced_calls": old.unpriced_calls + new.unpriced_calls,
             "error": old.error | new.error,
-            "model": _coalesce(old.model, new.model),
-            "user_id": _coalesce(old.user_id, new.user_id),
-            "session_id": _coalesce(old.session_id, new.session_id),
+            "model": func.coalesce(old.model, new.model),
+            "user_id": func.coalesce(old.user_id, new.user_id),
+            "session_id": func.coalesce(old.session_id, new.session_id),
         },
     )
-    session.execute(stmt, rows)
 
 
 def _trace_row(trace_id: str, s: TraceSums) -> dict[str, Any]:
@@ -130,35 +138,6 @@ def _trace_row(trace_id: str, s: TraceSums) -> dict[str, Any]:
         "user_id": s.user_id[:200] if s.user_id else None,
         "session_id": s.session_id[:200] if s.session_id else None,
     }
-
-
-def _least(session: Session, a: Any, b: Any) -> Any:
-    from sqlalchemy import func
-
-    return func.least(a, b) if _is_postgres(session) else func.min(a, b)
-
-
-def _greatest(session: Session, a: Any, b: Any) -> Any:
-    from sqlalchemy import func
-
-    return func.greatest(a, b) if _is_postgres(session) else func.max(a, b)
-
-
-def _coalesce(a: Any, b: Any) -> Any:
-    from sqlalchemy import func
-
-    return func.coalesce(a, b)
-
-
-def _case_root(old: Any, new: Any) -> Any:
-    from sqlalchemy import case
-
-    return case(
-        (new.root_name.is_not(None), new.duration_ms),
-        (old.root_name.is_not(None), old.duration_ms),
-        (new.duration_ms > old.duration_ms, new.duration_ms),
-        else_=old.duration_ms,
-    )
 
 
 def add_to_rollups(session: Session, table: Table, sums: Mapping[RollupKey, RollupSums]) -> None:
@@ -199,15 +178,17 @@ def add_to_rollups(session: Session, table: Table, sums: Mapping[RollupKey, Roll
 
 
 def add_to_key_rollups(session: Session, sums: Mapping[KeyKey, KeySums]) -> None:
-    if not sums:
-        return
     rows = [
         {"day": d, "system_key": s, "key_kind": kind, "key": value, **_key_values(v)}
         for (d, s, kind, value), v in sums.items()
     ]
-    stmt = _insert(session, KEYS)
+    fast_sql.execute_many(session, "keys.upsert", KEYS, _keys_upsert, rows)
+
+
+def _keys_upsert(dialect: str) -> Any:
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(KEYS)
     old, new = KEYS.c, stmt.excluded
-    stmt = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=[old.day, old.system_key, old.key_kind, old.key],
         set_={
             "requests": old.requests + new.requests,
@@ -216,7 +197,6 @@ def add_to_key_rollups(session: Session, sums: Mapping[KeyKey, KeySums]) -> None
             "cost": old.cost + new.cost,
         },
     )
-    session.execute(stmt, rows)
 
 
 def _key_values(v: KeySums) -> dict[str, Any]:

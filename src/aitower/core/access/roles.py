@@ -62,10 +62,17 @@ class Permission(StrEnum):
     evidence_write = "evidence.write"
     approvals_read = "approvals.read"
     approvals_decide = "approvals.decide"
+    telemetry_read = "telemetry.read"
     telemetry_ingest = "telemetry.ingest"
     metrics_read = "metrics.read"
     prices_read = "prices.read"
     prices_write = "prices.write"
+    alerts_read = "alerts.read"
+    alerts_write = "alerts.write"
+    incidents_read = "incidents.read"
+    incidents_write = "incidents.write"
+    channels_read = "channels.read"
+    channels_write = "channels.write"
 
 
 PERMISSION_TITLES: dict[Permission, str] = {
@@ -92,10 +99,19 @@ PERMISSION_TITLES: dict[Permission, str] = {
     Permission.evidence_write: "Attach and remove documents and evidence on a system",
     Permission.approvals_read: "See approval requests and decisions",
     Permission.approvals_decide: "Approve or reject requests that ask for one's role",
+    Permission.telemetry_read: (
+        "See monitoring dashboards, traces with their stored messages, and unregistered sources"
+    ),
     Permission.telemetry_ingest: "Send OpenTelemetry traces to the OTLP endpoint",
     Permission.metrics_read: "Scrape Prometheus metrics at /metrics",
     Permission.prices_read: "See the LLM price catalog, the organisation's prices and quotes",
     Permission.prices_write: "Add, change and remove the organisation's negotiated LLM prices",
+    Permission.alerts_read: "See alert rules and their current state",
+    Permission.alerts_write: "Create, change and delete alert rules",
+    Permission.incidents_read: "See incidents and their timelines (own units; org-wide: all)",
+    Permission.incidents_write: "Acknowledge, comment on, assign and resolve incidents",
+    Permission.channels_read: "See notification channels (never their secrets)",
+    Permission.channels_write: "Create, change, delete and test notification channels",
 }
 
 _ALL = frozenset(Role)
@@ -130,6 +146,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.approvals_read: _ALL,
     # Who may decide a given request is narrower: the policy names the roles it needs.
     Permission.approvals_decide: _ALL - {Role.auditor},
+    # Traces hold prompts and answers: stakeholders get cost reports, not raw conversations.
+    Permission.telemetry_read: _ALL - {Role.stakeholder},
     # Telemetry is sent by applications with an engineer's (or admin's) API key.
     Permission.telemetry_ingest: frozenset({Role.admin, Role.engineer}),
     Permission.metrics_read: _ALL - {Role.stakeholder},
@@ -137,6 +155,24 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     # commercial terms, kept by who owns the portfolio's spend.
     Permission.prices_read: _ALL,
     Permission.prices_write: frozenset({Role.admin, Role.ops_manager}),
+    Permission.alerts_read: _ALL,
+    Permission.alerts_write: frozenset({Role.admin, Role.ops_manager, Role.analyst}),
+    Permission.incidents_read: _ALL,
+    # Who works incidents: those who watch systems in production.
+    Permission.incidents_write: frozenset(
+        {
+            Role.admin,
+            Role.ops_manager,
+            Role.engineer,
+            Role.analyst,
+            Role.security,
+            Role.prompt_engineer,
+        }
+    ),
+    Permission.channels_read: frozenset(
+        {Role.admin, Role.ops_manager, Role.engineer, Role.analyst, Role.auditor}
+    ),
+    Permission.channels_write: frozenset({Role.admin, Role.ops_manager}),
 }
 
 # The auditor reads everything and changes nothing: any permission not named ``*.read``,

@@ -34,10 +34,15 @@ from aitower.governance import api as governance_api
 from aitower.governance import pages as governance_pages
 from aitower.inventory import api as inventory_api
 from aitower.inventory import pages as inventory_pages
+from aitower.monitoring import api as monitoring_api
+from aitower.monitoring import pages as monitoring_pages
+from aitower.monitoring import runner as alert_runner
 from aitower.risk import api as risk_api
 from aitower.risk import pages as risk_pages
+from aitower.telemetry import api as telemetry_api
 from aitower.telemetry import api_scores as telemetry_scores_api
 from aitower.telemetry import metrics_route, otlp_http
+from aitower.telemetry import pages as telemetry_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
 SWAGGER_DIR = Path(fastapi_offline.__file__).parent / "static"
@@ -71,6 +76,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=alert_runner.lifespan(db, settings.alerts_interval_seconds),
     )
     app.state.settings = settings
     app.state.db = db
@@ -82,8 +88,10 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     api.include_router(inventory_api.build_router())
     api.include_router(risk_api.build_router())
     api.include_router(governance_api.build_router())
+    api.include_router(telemetry_api.build_router())
     api.include_router(telemetry_scores_api.build_router())
     api.include_router(cost_api.build_router())
+    api.include_router(monitoring_api.build_router())
     app.include_router(api)
     app.include_router(otlp_http.build_router(BoundedSemaphore(settings.otlp_max_in_flight)))
     app.include_router(metrics_route.build_router())
@@ -94,7 +102,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(inventory_pages.build_router())
     app.include_router(risk_pages.build_router())
     app.include_router(governance_pages.build_router())
+    app.include_router(telemetry_pages.build_router())
     app.include_router(cost_pages.build_router())
+    app.include_router(monitoring_pages.build_router())
     app.mount("/static/vendor/swagger", StaticFiles(directory=SWAGGER_DIR), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -30,8 +30,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("inventory", "Inventory", "/systems", Permission.systems_read),
     NavItem("governance", "Governance", "/governance", Permission.policies_read),
     NavItem("risk", "Risk", "/risk", Permission.risk_read),
-    NavItem("monitoring", "Monitoring", None, None),
-    NavItem("cost", "Cost & Value", None, None),
+    NavItem("monitoring", "Monitoring", "/monitoring", Permission.telemetry_read),
+    NavItem("cost", "Cost & Value", "/cost/prices", Permission.prices_read),
     NavItem("discovery", "Discovery", None, None),
     NavItem("audit", "Audit", "/audit", Permission.audit_read),
     # /admin opens the first admin page the principal may read (users, API keys, units).

@@ -49,6 +49,18 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_table(
+        "notification_channels",
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("config", JSON_DOC, nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("updated_at", UTC_TIME, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_channels")),
+        sa.UniqueConstraint("name", name=op.f("uq_notification_channels_name")),
+    )
+    op.create_table(
         "telemetry_rollup_hour",
         sa.Column("bucket_start", UTC_TIME, nullable=False),
         sa.Column("system_key", sa.String(length=240), nullable=False),
@@ -217,17 +229,196 @@ def upgrade() -> None:
         "ix_telemetry_traces_start_time", "telemetry_traces", ["start_time"], unique=False
     )
     op.create_index(
+        "ix_telemetry_traces_system_error_start",
+        "telemetry_traces",
+        ["system_id", "error", "start_time"],
+        unique=False,
+    )
+    op.create_index(
         "ix_telemetry_traces_system_start",
         "telemetry_traces",
         ["system_id", "start_time"],
         unique=False,
     )
     op.create_index("ix_telemetry_traces_user", "telemetry_traces", ["user_id"], unique=False)
+    op.create_table(
+        "alert_rules",
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("metric", sa.String(length=40), nullable=False),
+        sa.Column("system_id", sa.Uuid(), nullable=True),
+        sa.Column("evaluation_name", sa.String(length=100), nullable=True),
+        sa.Column("comparator", sa.String(length=2), nullable=False),
+        sa.Column("threshold", sa.Float(), nullable=False),
+        sa.Column("window_minutes", sa.Integer(), nullable=False),
+        sa.Column("min_samples", sa.Integer(), nullable=False),
+        sa.Column("for_minutes", sa.Integer(), nullable=False),
+        sa.Column("severity", sa.String(length=16), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("updated_at", UTC_TIME, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["system_id"],
+            ["ai_systems.id"],
+            name=op.f("fk_alert_rules_system_id_ai_systems"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_rules")),
+    )
+    op.create_index(op.f("ix_alert_rules_system_id"), "alert_rules", ["system_id"], unique=False)
+    op.create_table(
+        "alert_rule_state",
+        sa.Column("rule_id", sa.Uuid(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("since", UTC_TIME, nullable=True),
+        sa.Column("last_value", sa.Float(), nullable=True),
+        sa.Column("last_samples", sa.Integer(), nullable=False),
+        sa.Column("last_evaluated_at", UTC_TIME, nullable=True),
+        sa.Column("lease_owner", sa.String(length=200), nullable=True),
+        sa.Column("lease_until", UTC_TIME, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["rule_id"],
+            ["alert_rules.id"],
+            name=op.f("fk_alert_rule_state_rule_id_alert_rules"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("rule_id", name=op.f("pk_alert_rule_state")),
+    )
+    op.create_table(
+        "incidents",
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("system_id", sa.Uuid(), nullable=True),
+        sa.Column("severity", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("owner_id", sa.Uuid(), nullable=True),
+        sa.Column("rule_id", sa.Uuid(), nullable=True),
+        sa.Column("opened_at", UTC_TIME, nullable=False),
+        sa.Column("acknowledged_at", UTC_TIME, nullable=True),
+        sa.Column("resolved_at", UTC_TIME, nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("updated_at", UTC_TIME, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["owner_id"],
+            ["users.id"],
+            name=op.f("fk_incidents_owner_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["rule_id"],
+            ["alert_rules.id"],
+            name=op.f("fk_incidents_rule_id_alert_rules"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["system_id"],
+            ["ai_systems.id"],
+            name=op.f("fk_incidents_system_id_ai_systems"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
+    )
+    op.create_index(op.f("ix_incidents_rule_id"), "incidents", ["rule_id"], unique=False)
+    op.create_index(
+        "ix_incidents_status_opened", "incidents", ["status", "opened_at"], unique=False
+    )
+    op.create_index(op.f("ix_incidents_system_id"), "incidents", ["system_id"], unique=False)
+    op.create_table(
+        "incident_events",
+        sa.Column("incident_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("actor", sa.String(length=200), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("data", JSON_DOC, nullable=False),
+        sa.Column("at", UTC_TIME, nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incidents.id"],
+            name=op.f("fk_incident_events_incident_id_incidents"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_incident_events")),
+    )
+    op.create_index(
+        "ix_incident_events_incident_at", "incident_events", ["incident_id", "at"], unique=False
+    )
+    op.create_table(
+        "notification_deliveries",
+        sa.Column("channel_id", sa.Uuid(), nullable=False),
+        sa.Column("incident_id", sa.Uuid(), nullable=False),
+        sa.Column("event_id", sa.Uuid(), nullable=True),
+        sa.Column("payload", JSON_DOC, nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", UTC_TIME, nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=False),
+        sa.Column("response_code", sa.Integer(), nullable=True),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.Column("sent_at", UTC_TIME, nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["channel_id"],
+            ["notification_channels.id"],
+            name=op.f("fk_notification_deliveries_channel_id_notification_channels"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["incident_events.id"],
+            name=op.f("fk_notification_deliveries_event_id_incident_events"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incidents.id"],
+            name=op.f("fk_notification_deliveries_incident_id_incidents"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_deliveries")),
+    )
+    op.create_index(
+        op.f("ix_notification_deliveries_channel_id"),
+        "notification_deliveries",
+        ["channel_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_notification_deliveries_incident_id"),
+        "notification_deliveries",
+        ["incident_id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_notification_deliveries_status_next",
+        "notification_deliveries",
+        ["status", "next_attempt_at"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_notification_deliveries_status_next", table_name="notification_deliveries")
+    op.drop_index(
+        op.f("ix_notification_deliveries_incident_id"), table_name="notification_deliveries"
+    )
+    op.drop_index(
+        op.f("ix_notification_deliveries_channel_id"), table_name="notification_deliveries"
+    )
+    op.drop_table("notification_deliveries")
+    op.drop_index("ix_incident_events_incident_at", table_name="incident_events")
+    op.drop_table("incident_events")
+    op.drop_index(op.f("ix_incidents_system_id"), table_name="incidents")
+    op.drop_index("ix_incidents_status_opened", table_name="incidents")
+    op.drop_index(op.f("ix_incidents_rule_id"), table_name="incidents")
+    op.drop_table("incidents")
+    op.drop_table("alert_rule_state")
+    op.drop_index(op.f("ix_alert_rules_system_id"), table_name="alert_rules")
+    op.drop_table("alert_rules")
     op.drop_index("ix_telemetry_traces_user", table_name="telemetry_traces")
     op.drop_index("ix_telemetry_traces_system_start", table_name="telemetry_traces")
+    op.drop_index("ix_telemetry_traces_system_error_start", table_name="telemetry_traces")
     op.drop_index("ix_telemetry_traces_start_time", table_name="telemetry_traces")
     op.drop_index("ix_telemetry_traces_session", table_name="telemetry_traces")
     op.drop_table("telemetry_traces")
@@ -242,5 +433,6 @@ def downgrade() -> None:
     op.drop_table("telemetry_rollup_minute")
     op.drop_table("telemetry_rollup_keys")
     op.drop_table("telemetry_rollup_hour")
+    op.drop_table("notification_channels")
     op.drop_index("ix_cost_price_overrides_provider", table_name="cost_price_overrides")
     op.drop_table("cost_price_overrides")

@@ -1,0 +1,113 @@
+"""Many-row statements without the ORM's per-value work, for the ingest hot path.
+
+SQLAlchemy's type processing costs more than the insert itself at thousands of spans per second.
+Here a Core statement is compiled once per dialect, each value is converted by one small
+function per column (UTC time, UUID, JSON, boolean, as the portable types store them), and the
+rows go to the driver's ``executemany``. Values read back through the models are identical.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, Table, Uuid
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ClauseElement
+
+from aitower.core.db.base import UTCDateTime
+
+Convert = Callable[[Any], Any]
+_COMPILED: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]] = {}
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _sqlite_time(value: datetime | None) -> str | None:
+    # SQLAlchemy's SQLite DATETIME text, for a time that is already UTC.
+    return None if value is None else value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _sqlite_uuid(value: uuid.UUID | None) -> str | None:
+    return None if value is None else value.hex
+
+
+def _sqlite_date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _json_text(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)
+
+
+def _sqlite_bool(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _postgres_json(value: Any) -> Any:
+    from psycopg.types.json import Jsonb
+
+    return None if value is None else Jsonb(value)
+
+
+def _converter(column_type: Any, dialect: str) -> Convert:
+    if dialect == "sqlite":
+        if isinstance(column_type, UTCDateTime):
+            return _sqlite_time
+        if isinstance(column_type, Uuid):
+            return _sqlite_uuid
+        if isinstance(column_type, JSON):
+            return _json_text
+        if isinstance(column_type, Boolean):
+            return _sqlite_bool
+        if isinstance(column_type, Date):
+            return _sqlite_date
+        return _same
+    if isinstance(column_type, JSON) or isinstance(getattr(column_type, "impl", None), JSON):
+        return _postgres_json
+    return _same
+
+
+def converters(table: Table, dialect: str) -> dict[str, Convert]:
+    return {c.name: _converter(c.type, dialect) for c in table.columns}
+
+
+def execute_many(
+    session: Session,
+    name: str,
+    table: Table,
+    statement: Callable[[str], ClauseElement],
+    rows: Sequence[Mapping[str, Any]],
+) -> None:
+    """Run the INSERT of ``table``'s columns (maybe with ON CONFLICT) that ``statement`` builds
+    for a dialect, for ``rows``. ``name`` identifies the statement: it is compiled once."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    key = (name, dialect.name)
+    found = _COMPILED.get(key)
+    if found is None:
+        compiled = statement(dialect.name).compile(dialect=dialect)
+        positions = getattr(compiled, "positiontup", None)  # qmark dialects (SQLite)
+        order = tuple(positions) if positions else None
+        found = _COMPILED[key] = (compiled.string, order)
+    sql, order = found
+    convert = converters(table, dialect.name)
+    names = order if order is not None else tuple(rows[0])
+    # Only the columns whose type needs it are converted: most values pass as they are.
+    changed = [(i, convert[n]) for i, n in enumerate(names) if convert[n] is not _same]
+    take = operator.itemgetter(*names)
+    params: list[Any] = []
+    for row in rows:
+        values = list(take(row)) if len(names) > 1 else [take(row)]
+        for index, function in changed:
+            values[index] = function(values[index])
+        params.append(tuple(values) if order is not None else dict(zip(names, values, strict=True)))
+    connection.exec_driver_sql(sql, params)

@@ -1,0 +1,46 @@
+"""Unregistered telemetry sources: services sending telemetry that no AI system claims.
+
+A first signal of shadow AI. Which service names are claimed is inventory's to say
+(``inventory.service.systems_for_services``); the source rows say volume, models and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from aitower.inventory import service as inventory
+from aitower.telemetry.tables import SourceRow
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    service_name: str
+    first_seen: datetime
+    last_seen: datetime
+    spans: int
+    llm_calls: int
+    tokens: int
+    models: list[str]
+
+
+def unregistered_sources(session: Session) -> list[SourceView]:
+    """Unclaimed sources, most recently seen first."""
+    rows = list(session.execute(select(SourceRow).order_by(SourceRow.last_seen.desc())).scalars())
+    claimed = inventory.systems_for_services(session, [r.service_name for r in rows])
+    return [
+        SourceView(
+            r.service_name,
+            r.first_seen,
+            r.last_seen,
+            r.spans,
+            r.llm_calls,
+            r.tokens,
+            sorted(r.models or []),
+        )
+        for r in rows
+        if r.service_name not in claimed
+    ]

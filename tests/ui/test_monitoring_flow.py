@@ -1,0 +1,84 @@
+"""Monitoring in a real browser: the portfolio overview, a system's dashboard, the trace explorer
+and a trace's waterfall with its stored messages; an unregistered source opens the register form
+prefilled. (Incidents join this journey when the alerting part lands.)"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from aitower.core.access import service as access
+from aitower.core.db.base import utcnow
+from aitower.core.db.engine import Database
+from aitower.inventory import service as inventory
+from browser_support import ADMIN, LiveServer, log_in, shoot
+from support import CTX
+from telemetry_views.data import Call, TraceSpec, random_traces, store
+
+pytestmark = pytest.mark.browser
+
+
+def test_overview_dashboard_explorer_and_trace(
+    page: Page, live_server: LiveServer, screenshots: Path
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    db = Database(live_server.db_url)
+    with db.writing() as session:
+        finance = access.get_unit(session, "finance").id
+        doc = {"name": f"Support bot {tag}", "kind": "llm_app", "unit": str(finance),
+               "services": [f"support-{tag}"]}  # fmt: skip
+        system_id = inventory.create_system(session, CTX, doc).id
+    start = utcnow().replace(minute=0, second=0, microsecond=0) - timedelta(hours=10)
+    specs = random_traces(
+        random.Random(3), system_id, f"support-{tag}", start, 60, timedelta(hours=8)
+    )
+    special = TraceSpec(
+        system_id, f"support-{tag}", start + timedelta(hours=2), 2400.0,
+        [Call("gpt-4o", 900, 120, 0.0042), Call(f"house-model-{tag}", 300, 80, None)],
+        user="carol", session="s-1", name=f"Where is my refund {tag}", messages=True,
+    )  # fmt: skip
+    shadow = TraceSpec(None, f"shadow-{tag}", start, 300.0, [Call("llama-3", 40, 4, None)])
+    store(db, [*specs, special, shadow])
+    db.dispose()
+
+    log_in(page, live_server, ADMIN)
+    page.get_by_role("link", name="Monitoring", exact=True).click()
+    expect(page.get_by_test_id("tile-requests")).not_to_have_text("0")
+    expect(page.get_by_test_id("unpriced-models")).to_contain_text(f"house-model-{tag}")
+    expect(page.get_by_test_id("monitoring-charts").locator("svg")).to_have_count(4)
+    sources = page.get_by_test_id("unregistered-sources")
+    expect(sources).to_contain_text(f"shadow-{tag}")
+    shoot(page, screenshots, "monitoring-overview")
+
+    page.get_by_test_id("system-table").get_by_role("link", name=f"Support bot {tag}").click()
+    expect(page.get_by_test_id("system-name")).to_have_text(f"Support bot {tag}")
+    expect(page.get_by_test_id("tile-requests")).to_have_text("61")
+    expect(page.get_by_test_id("top-users")).to_contain_text("carol")
+    page.get_by_test_id("range-picker").get_by_role("link", name="7d").click()
+    expect(page.get_by_test_id("tile-requests")).to_have_text("61")
+    shoot(page, screenshots, "monitoring-system")
+
+    page.goto(f"{live_server.url}/monitoring/traces")
+    page.get_by_label("Name contains").fill("refund")
+    page.get_by_role("button", name="Search").click()
+    rows = page.get_by_test_id("trace-table").get_by_test_id("trace-link")
+    expect(rows).to_have_count(1)
+    rows.first.click()
+    expect(page.get_by_test_id("trace-title")).to_have_text(f"Where is my refund {tag}")
+    expect(page.get_by_test_id("span")).to_have_count(4)
+    expect(page.get_by_test_id("waterfall").locator("rect.span-llm")).to_have_count(2)
+    expect(page.get_by_test_id("messages").first).to_contain_text("question 0 <b>bold</b>")
+    expect(page.get_by_test_id("trace-cost")).to_have_text("$0.0042")
+    shoot(page, screenshots, "monitoring-trace")
+
+    page.goto(f"{live_server.url}/monitoring")
+    page.get_by_test_id("unregistered-sources").locator(
+        f"a[href='/systems/new?service=shadow-{tag}']"
+    ).click()
+    expect(page.locator("input[name='name']")).to_have_value(f"shadow-{tag}")
+    expect(page.locator("textarea[name='services']")).to_have_value(f"shadow-{tag}")
