@@ -26,6 +26,10 @@ from aitower.core.settings import Settings
 from aitower.core.web.app import create_app
 from support import SECRET
 
+# Every test that loads the whole demo (CLI, `serve --demo`, subprocesses) stores a small slice of
+# its LLM traffic history, not the 90,000 spans a real `aitower demo` stores.
+os.environ.setdefault("AITOWER_DEMO_TRAFFIC_SCALE", "0.004")
+
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # One template per test run, so runs side by side never drop each other's template.
 TEMPLATE_DB = f"aitower_test_template_{os.getpid()}"

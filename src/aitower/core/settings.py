@@ -84,6 +84,12 @@ class Settings(BaseSettings):
         default=None,
         description="Password of the demo users; dev mode uses 'aitower-demo', else random.",
     )
+    demo_traffic_scale: float = Field(
+        default=1.0,
+        ge=0,
+        le=10,
+        description="Volume of the demo's 30 days of LLM traffic (1: ~90,000 spans; 0: none).",
+    )
     secure_cookies: bool | None = Field(
         default=None,
         description="Force the Secure cookie flag; by default set when the request came over TLS.",

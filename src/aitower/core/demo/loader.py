@@ -18,6 +18,14 @@ from dataclasses import dataclass
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy import text
@@ -34,6 +42,7 @@ from aitower.core.demo.organisation import (
     DemoContributor,
     DemoOrganisation,
     DemoPassword,
+    Report,
 )
 from aitower.core.errors import InvalidInput, NotFound
 from aitower.core.settings import Settings
@@ -41,6 +50,7 @@ from aitower.governance.demo_approvals import add_demo_approvals
 from aitower.governance.demo_policies import add_demo_policies
 from aitower.inventory.demo import add_demo_inventory
 from aitower.risk.demo import add_demo_risk
+from aitower.telemetry.demo import add_demo_traffic
 
 DEV_DEMO_PASSWORD = "aitower-demo"  # noqa: S105 (well known on purpose: dev mode only)
 DEMO_ADMIN = "admin"
@@ -137,6 +147,30 @@ def add_api_keys(session: Session, ctx: ChangeContext, demo: DemoOrganisation) -
     demo.note("API keys", DEMO_KEY_NAME)
 
 
+# ``aitower demo --live`` makes this key afresh each time (its secret is never stored in clear),
+# revoking the previous one so they do not pile up.
+LIVE_KEY_NAME = "demo live traffic"
+
+
+def make_live_key(db: Database, ctx: ChangeContext) -> str:
+    """A new engineer key of the demo's support unit for ``demo --live``; returns its secret."""
+    with db.writing() as session:
+        try:
+            unit = service.get_unit(session, DEMO_KEY_UNIT)
+        except NotFound:
+            raise InvalidInput.on(
+                "api_key", "load the demo first (aitower demo), or give --api-key"
+            ) from None
+        keys, _ = apikeys.list_api_keys(session, ctx.principal, include_revoked=False, limit=1000)
+        for key in keys:
+            if key.name == LIVE_KEY_NAME:
+                apikeys.revoke_api_key(session, ctx, key.id)
+        created = apikeys.create_api_key(
+            session, ctx, name=LIVE_KEY_NAME, role=Role.engineer, unit_ref=unit.id
+        )
+    return created.secret
+
+
 # The foundation first; later capabilities append theirs (order matters: they use these).
 FOUNDATION_CONTRIBUTORS: list[DemoContributor] = [add_units, add_users, add_api_keys]
 DEMO_CONTRIBUTORS: list[DemoContributor] = [
@@ -145,6 +179,7 @@ DEMO_CONTRIBUTORS: list[DemoContributor] = [
     add_demo_risk,
     add_demo_policies,
     add_demo_approvals,
+    add_demo_traffic,
 ]
 
 
@@ -192,6 +227,45 @@ def load_demo(
     return demo
 
 
+def load_demo_history(
+    db: Database, demo: DemoOrganisation, *, scale: float, report: Report | None = None
+) -> list[str]:
+    """Store the history the contributors asked for (after ``load_demo`` committed); one line
+    per step saying what it stored. ``scale`` 0 skips it."""
+    if scale <= 0:
+        return []
+    return [step.store(db, scale, report or _silent) for step in demo.history]
+
+
+def _silent(done: int, total: int) -> None:
+    del done, total
+
+
+def load_history_with_progress(
+    db: Database, demo: DemoOrganisation, console: Console, scale: float
+) -> None:
+    """``load_demo_history`` with a progress bar per step, and what each stored."""
+    if scale <= 0 or not demo.history:
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        lines = []
+        for step in demo.history:
+            task = progress.add_task(f"Storing {step.title}", total=None)
+
+            def report(done: int, total: int, task: TaskID = task) -> None:
+                progress.update(task, completed=done, total=total)
+
+            lines.append(step.store(db, scale, report))
+    for line in lines:
+        console.print(line, highlight=False)
+
+
 def load_demo_if_empty(
     db: Database,
     console: Console,
@@ -205,6 +279,8 @@ def load_demo_if_empty(
     chosen = settings or Settings()
     password = choose_password(chosen)
     demo = load_demo(db, ChangeContext(system_principal("demo")), password, only_if_empty=True)
+    if demo is not None:
+        load_history_with_progress(db, demo, console, chosen.demo_traffic_scale)
     if demo is None:
         hint = (
             f" (demo: {DEMO_ADMIN} with {password.describe()})"

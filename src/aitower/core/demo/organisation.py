@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from aitower.core.access.entities import ApiKey, BusinessUnit, User
 from aitower.core.access.roles import Role
 from aitower.core.audit.service import ChangeContext
+from aitower.core.db.engine import Database
 
 DEMO_PASSWORD_ENV = "AITOWER_DEMO_PASSWORD"  # noqa: S105 (a variable's name)
 
@@ -37,6 +38,24 @@ class DemoPassword:
         return "the password you gave"
 
 
+Report = Callable[[int, int], None]
+"""Progress of a long demo step: ``report(done, total)``."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoHistory:
+    """Generated history a contributor asks for, stored after the demo's transaction commits.
+
+    History (e.g. 30 days of telemetry) goes through writers that open their own write
+    transactions, such as ``telemetry.ingest.store_spans``; inside the demo's transaction they
+    would wait on its lock. ``store(db, scale, report)`` stores it (``scale`` multiplies the
+    volume) and returns one line saying what it stored.
+    """
+
+    title: str
+    store: Callable[[Database, float, Report], str]
+
+
 @dataclass
 class DemoOrganisation:
     """What the demo holds so far; contributors read what earlier ones made and add their own."""
@@ -48,6 +67,7 @@ class DemoOrganisation:
     new_secrets: dict[str, str] = field(default_factory=dict)  # key name -> secret, shown once
     extras: dict[str, Any] = field(default_factory=dict)  # for later contributors to share
     created: list[tuple[str, str]] = field(default_factory=list)  # (kind, name)
+    history: list[DemoHistory] = field(default_factory=list)  # to store after the commit
 
     def note(self, kind: str, name: str) -> None:
         """Record a created object; ``kind`` is plural, e.g. ``"business units"``."""
