@@ -54,6 +54,7 @@ class Pricer(Protocol):
 class IngestOutcome:
     accepted: int  # spans newly stored
     duplicates: int  # spans already stored (same trace and span id): ignored, not counted again
+    stored: frozenset[tuple[str, str]] = frozenset()  # (trace id, span id) of the new ones
 
 
 def store_spans(
@@ -87,7 +88,7 @@ def store_spans(
         fresh = [item for k, item in priced.items() if k in inserted]
         _add_sums(session, fresh)
         _add_evaluations(session, fresh)
-    return IngestOutcome(len(fresh), len(spans) - len(fresh))
+    return IngestOutcome(len(fresh), len(spans) - len(fresh), frozenset(inserted))
 
 
 def _add_sums(session: Session, fresh: list[PricedSpan]) -> None:

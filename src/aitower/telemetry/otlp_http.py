@@ -25,13 +25,15 @@ from starlette.responses import Response
 
 from aitower.core.access.principal import Principal
 from aitower.core.access.roles import Permission
+from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError
+from aitower.core.settings import Settings
 from aitower.core.web.deps import get_db, get_settings, guard
 from aitower.telemetry import otlp
 from aitower.telemetry.content import ContentPolicy
-from aitower.telemetry.ingest import store_spans
 from aitower.telemetry.meters import IngestMeters, meters_of
 from aitower.telemetry.records import DecodeResult
+from aitower.telemetry.writer import GroupWriter
 
 log = logging.getLogger("aitower.telemetry")
 PROTOBUF = "application/x-protobuf"
@@ -145,11 +147,8 @@ def _ingest(
             max_bytes=settings.otlp_max_decompressed_bytes,
         )
         result = otlp.decode_json(raw) if encoding == "json" else otlp.decode_protobuf(raw)
-        policy = ContentPolicy(
-            settings.telemetry_store_content, settings.telemetry_max_content_chars
-        )
         try:
-            outcome = store_spans(get_db(request), result.spans, default_content=policy)
+            outcome = writer_of(request.app, get_db(request), settings).store(result.spans)
         except OperationalError as exc:
             log.warning("ingest deferred: %s", exc.orig)
             raise OtlpRefusal(503, "the store is busy; retry later", retry=True) from exc
@@ -165,6 +164,21 @@ def _ingest(
     meters.count_ingest(outcome.accepted, outcome.duplicates, len(result.rejected))
     meters.count_request(200)
     return _response(result, encoding)
+
+
+def writer_of(app: Any, db: Database, settings: Settings) -> GroupWriter:
+    """The process's group-commit writer, started on first use."""
+    with _WRITER_LOCK:
+        found: GroupWriter | None = getattr(app.state, "ingest_writer", None)
+        if found is None:
+            policy = ContentPolicy(
+                settings.telemetry_store_content, settings.telemetry_max_content_chars
+            )
+            found = app.state.ingest_writer = GroupWriter(db, policy)
+        return found
+
+
+_WRITER_LOCK = threading.Lock()
 
 
 def build_router(slots: threading.BoundedSemaphore) -> APIRouter:

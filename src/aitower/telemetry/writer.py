@@ -1,0 +1,85 @@
+"""Group commit: concurrent export requests share one write transaction.
+
+Every transaction pays a commit (an fsync with ``synchronous=FULL``), the look-ups of systems and
+prices, and the read-merge-write of its rollup rows. When several exporters post at once, one
+writer thread takes every request waiting (up to ``max_spans``), stores their spans in one
+``store_spans`` call, and wakes each request only after that commit: an acknowledged span is
+still never lost, and a failed transaction fails every request in it (each retries).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from aitower.core.db.engine import Database
+from aitower.telemetry.content import ContentPolicy
+from aitower.telemetry.ingest import IngestOutcome, store_spans
+from aitower.telemetry.records import DecodedSpan
+
+
+@dataclass
+class _Job:
+    spans: Sequence[DecodedSpan]
+    done: threading.Event = field(default_factory=threading.Event)
+    outcome: IngestOutcome | None = None
+    error: BaseException | None = None
+
+
+class GroupWriter:
+    def __init__(self, db: Database, policy: ContentPolicy, max_spans: int = 8192) -> None:
+        self.db = db
+        self.policy = policy
+        self.max_spans = max_spans
+        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._loop, name="aitower-ingest", daemon=True)
+        self._thread.start()
+
+    def store(self, spans: Sequence[DecodedSpan]) -> IngestOutcome:
+        """Store ``spans``; returns after the transaction that holds them committed."""
+        job = _Job(spans)
+        self._jobs.put(job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        assert job.outcome is not None
+        return job.outcome
+
+    def _take(self) -> list[_Job]:
+        jobs = [self._jobs.get()]
+        size = len(jobs[0].spans)
+        while size < self.max_spans:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            jobs.append(job)
+            size += len(job.spans)
+        return jobs
+
+    def _loop(self) -> None:
+        while True:
+            jobs = self._take()
+            try:
+                together = [span for job in jobs for span in job.spans]
+                outcome = store_spans(self.db, together, default_content=self.policy)
+            except BaseException as exc:  # every request of the group answers with it
+                for job in jobs:
+                    job.error = exc
+                    job.done.set()
+                continue
+            _share(jobs, outcome.stored)
+
+
+def _share(jobs: list[_Job], stored: frozenset[tuple[str, str]]) -> None:
+    """Each request's own counts: a span new in this transaction counts for the first request
+    that carried it; the rest of its copies are duplicates."""
+    claimed: set[tuple[str, str]] = set()
+    for job in jobs:
+        keys = {(s.trace_id, s.span_id) for s in job.spans}
+        mine = (keys & stored) - claimed
+        claimed |= mine
+        job.outcome = IngestOutcome(len(mine), len(job.spans) - len(mine), frozenset(mine))
+        job.done.set()

@@ -1,0 +1,54 @@
+"""Group commit: requests that wait together share a transaction, each keeps its own counts."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import func, select
+
+from aitower.core.db.engine import Database
+from aitower.telemetry.content import ContentPolicy
+from aitower.telemetry.ingest import IngestOutcome
+from aitower.telemetry.tables import MinuteRollupRow, SpanRow
+from aitower.telemetry.writer import GroupWriter
+from support_spans import agent_trace
+
+
+def test_concurrent_requests_are_all_stored_once_with_their_own_counts(db: Database) -> None:
+    writer = GroupWriter(db, ContentPolicy(store=True, max_chars=100))
+    shared = agent_trace()
+    batches = [[*agent_trace(), *shared] for _ in range(8)]  # every request re-sends `shared`
+    outcomes: list[IngestOutcome] = []
+    lock = threading.Lock()
+
+    def send(spans: list) -> None:  # type: ignore[type-arg]
+        outcome = writer.store(spans)
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=send, args=(b,)) for b in batches]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # Each request's own trace is new; the shared one is new for exactly one of them.
+    assert sorted(o.accepted for o in outcomes) == [3] * 7 + [6]
+    assert sum(o.duplicates for o in outcomes) == 7 * 3
+    with db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(SpanRow)) == 27
+        assert session.scalar(select(func.sum(MinuteRollupRow.spans))) == 27
+
+
+def test_a_failed_transaction_fails_every_request_in_it(db: Database) -> None:
+    writer = GroupWriter(db, ContentPolicy(store=True, max_chars=100))
+    spans = agent_trace()
+    spans[1].name = None  # type: ignore[assignment]  # a span that cannot be stored
+    try:
+        writer.store(spans)
+    except Exception:
+        pass
+    else:
+        raise AssertionError("the bad batch was acknowledged")
+    assert writer.store(agent_trace()).accepted == 3  # the writer lives on
+    with db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(SpanRow)) == 3
