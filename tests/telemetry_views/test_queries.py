@@ -63,6 +63,22 @@ def test_hour_rollups_give_the_same_totals_over_a_week(db: Database, world: Worl
     assert sum(p.figures.requests for p in view.series) == 320
 
 
+def test_six_hour_rollups_serve_thirty_days_with_the_same_figures(
+    db: Database, world: World
+) -> None:
+    specs = world.recent[world.chatbot] + world.older
+    trange = resolve_range("30d", None, None, utcnow())
+    assert trange.grain is Grain.six_hours and trange.step == timedelta(hours=6)
+    with db.reading() as session:
+        scope = system_scope(session, world.org_wide, world.chatbot)
+        view = queries.overview(session, scope, trange, utcnow())
+    assert view.totals.requests == 320
+    _close(view.totals.latency_p95_ms, nearest_rank([s.duration_ms for s in specs], 0.95))
+    assert sum(p.figures.requests for p in view.series) == 320
+    calls = [c for s in specs for c in s.calls]
+    assert view.totals.cost == pytest.approx(sum(c.cost or 0.0 for c in calls))
+
+
 def test_series_fill_gaps_and_add_up(db: Database, world: World) -> None:
     trange = resolve_range(None, world.start, world.end, utcnow())
     with db.reading() as session:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -121,8 +121,14 @@ def hour_bucket(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def rollups(items: Iterable[PricedSpan], *, hourly: bool) -> dict[RollupKey, RollupSums]:
-    bucket = hour_bucket if hourly else minute_bucket
+def six_hour_bucket(moment: datetime) -> datetime:
+    return moment.replace(hour=moment.hour - moment.hour % 6, minute=0, second=0, microsecond=0)
+
+
+def rollups(
+    items: Iterable[PricedSpan], bucket: Callable[[datetime], datetime]
+) -> dict[RollupKey, RollupSums]:
+    """Sums per (``bucket`` of the span's start, system key, model)."""
     sums: dict[RollupKey, RollupSums] = {}
     for item in items:
         model = (item.facts.model or "") if item.facts.is_llm_call else ""

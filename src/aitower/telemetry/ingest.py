@@ -96,8 +96,12 @@ def _add_sums(session: Session, fresh: list[PricedSpan]) -> None:
     store.add_to_traces(session, traces)
     linked = {t: system_id(s.system_key) for t, s in traces.items()}
     service.link_waiting_scores(session, {t: s for t, s in linked.items() if s is not None})
-    store.add_to_rollups(session, store.MINUTE_ROLLUPS, aggregate.rollups(fresh, hourly=False))
-    store.add_to_rollups(session, store.HOUR_ROLLUPS, aggregate.rollups(fresh, hourly=True))
+    for table, bucket in (
+        (store.MINUTE_ROLLUPS, aggregate.minute_bucket),
+        (store.HOUR_ROLLUPS, aggregate.hour_bucket),
+        (store.SIX_HOUR_ROLLUPS, aggregate.six_hour_bucket),
+    ):
+        store.add_to_rollups(session, table, aggregate.rollups(fresh, bucket))
     store.add_to_key_rollups(session, aggregate.key_rollups(fresh))
     store.add_to_sources(session, aggregate.sources(fresh))
 

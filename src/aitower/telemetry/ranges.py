@@ -2,7 +2,8 @@
 
 A range is read from a preset (``24h``, ``7d``, ``30d``) or from ``start``/``end``. The rollup
 table follows the range: minute rollups for ranges up to two days that the minute table still
-holds, hour rollups otherwise. The chart step is the smallest multiple of that table's bucket
+holds, six-hour rollups when the chart's step is six hours or more (30 days and longer), hour
+rollups otherwise. The chart step is the smallest multiple of that table's bucket
 giving at most ``MAX_POINTS`` points, so a 30-day chart has 180 points, not 43,200.
 """
 
@@ -46,10 +47,18 @@ LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 class Grain(StrEnum):
     minute = "minute"
     hour = "hour"
+    six_hours = "six_hours"
 
     @property
     def size(self) -> timedelta:
-        return timedelta(minutes=1) if self is Grain.minute else timedelta(hours=1)
+        return _GRAIN_SIZES[self]
+
+
+_GRAIN_SIZES = {
+    Grain.minute: timedelta(minutes=1),
+    Grain.hour: timedelta(hours=1),
+    Grain.six_hours: timedelta(hours=6),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +112,8 @@ def choose_grain(start: datetime, end: datetime, now: datetime) -> tuple[Grain, 
     grain = Grain.minute if short else Grain.hour
     span = end - start
     step = next((s for s in STEPS if s >= grain.size and span / s <= MAX_POINTS), STEPS[-1])
+    if step >= Grain.six_hours.size:  # long ranges: the six-hour table holds the same buckets
+        grain = Grain.six_hours
     return grain, step
 
 

@@ -58,7 +58,8 @@ def purge(db: Database, now: datetime) -> PurgeResult:
     longest = max([rollup_days, *(r for _, r in own.values())])
     with db.writing() as session:
         rollups = _delete_before(session, store.MINUTE_ROLLUPS, now - timedelta(MINUTE_ROLLUP_DAYS))
-        rollups += _delete_before(session, store.HOUR_ROLLUPS, now - timedelta(days=longest))
+        for table in (store.HOUR_ROLLUPS, store.SIX_HOUR_ROLLUPS):
+            rollups += _delete_before(session, table, now - timedelta(days=longest))
         key_cutoff = (now - timedelta(days=longest)).date()
         deleted = session.execute(delete(KeyRollupRow).where(KeyRollupRow.day < key_cutoff))
         rollups += deleted.rowcount  # type: ignore[attr-defined]

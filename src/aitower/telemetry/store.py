@@ -32,6 +32,7 @@ from aitower.telemetry.tables import (
     HourRollupRow,
     KeyRollupRow,
     MinuteRollupRow,
+    SixHourRollupRow,
     SourceRow,
     SpanRow,
     TraceRow,
@@ -43,6 +44,7 @@ KEYS: Table = KeyRollupRow.__table__  # type: ignore[assignment]
 SOURCES: Table = SourceRow.__table__  # type: ignore[assignment]
 MINUTE_ROLLUPS: Table = MinuteRollupRow.__table__  # type: ignore[assignment]
 HOUR_ROLLUPS: Table = HourRollupRow.__table__  # type: ignore[assignment]
+SIX_HOUR_ROLLUPS: Table = SixHourRollupRow.__table__  # type: ignore[assignment]
 _ROLLUP_SUMS = tuple(f.name for f in fields(RollupSums) if f.name != "latency_hist")
 
 

@@ -61,6 +61,30 @@ def upgrade() -> None:
         sa.UniqueConstraint("name", name=op.f("uq_notification_channels_name")),
     )
     op.create_table(
+        "telemetry_rollup_6h",
+        sa.Column("bucket_start", UTC_TIME, nullable=False),
+        sa.Column("system_key", sa.String(length=240), nullable=False),
+        sa.Column("model", sa.String(length=200), nullable=False),
+        sa.Column("spans", sa.BigInteger(), nullable=False),
+        sa.Column("requests", sa.BigInteger(), nullable=False),
+        sa.Column("errors", sa.BigInteger(), nullable=False),
+        sa.Column("latency_sum_ms", sa.Float(), nullable=False),
+        sa.Column("latency_hist", JSON_DOC, nullable=False),
+        sa.Column("llm_calls", sa.BigInteger(), nullable=False),
+        sa.Column("llm_errors", sa.BigInteger(), nullable=False),
+        sa.Column("input_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("output_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("cache_read_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("cache_write_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("reasoning_tokens", sa.BigInteger(), nullable=False),
+        sa.Column("cost", sa.Float(), nullable=False),
+        sa.Column("unpriced_calls", sa.BigInteger(), nullable=False),
+        sa.Column("unpriced_tokens", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "bucket_start", "system_key", "model", name=op.f("pk_telemetry_rollup_6h")
+        ),
+    )
+    op.create_table(
         "telemetry_rollup_hour",
         sa.Column("bucket_start", UTC_TIME, nullable=False),
         sa.Column("system_key", sa.String(length=240), nullable=False),
@@ -97,6 +121,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(
             "day", "system_key", "key_kind", "key", name=op.f("pk_telemetry_rollup_keys")
         ),
+    )
+    op.create_index(
+        "ix_telemetry_rollup_keys_key",
+        "telemetry_rollup_keys",
+        ["key_kind", "key", "day"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_telemetry_rollup_keys_rank",
+        "telemetry_rollup_keys",
+        ["key_kind", "day", "requests"],
+        unique=False,
     )
     op.create_table(
         "telemetry_rollup_minute",
@@ -431,8 +467,11 @@ def downgrade() -> None:
     op.drop_index("ix_telemetry_scores_system_time", table_name="telemetry_scores")
     op.drop_table("telemetry_scores")
     op.drop_table("telemetry_rollup_minute")
+    op.drop_index("ix_telemetry_rollup_keys_rank", table_name="telemetry_rollup_keys")
+    op.drop_index("ix_telemetry_rollup_keys_key", table_name="telemetry_rollup_keys")
     op.drop_table("telemetry_rollup_keys")
     op.drop_table("telemetry_rollup_hour")
+    op.drop_table("telemetry_rollup_6h")
     op.drop_table("notification_channels")
     op.drop_index("ix_cost_price_overrides_provider", table_name="cost_price_overrides")
     op.drop_table("cost_price_overrides")
