@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, cast, func, select
+from sqlalchemy import BigInteger, Integer, cast, func, select, union_all
 from sqlalchemy.orm import Session
 
 from aitower.telemetry.metrics import (
@@ -214,15 +214,18 @@ def top_keys(
             return query.where(~KeyRollupRow.system_key.startswith("service:"))
         return scope.restrict(query, KeyRollupRow.system_key)
 
-    candidates: set[str] = set()
-    for day in _day_list(trange):
-        busiest = (
+    busiest_of_each_day = [
+        scoped(
             select(KeyRollupRow.key)
             .where(KeyRollupRow.key_kind == kind, KeyRollupRow.day == day)
             .order_by(KeyRollupRow.requests.desc())
             .limit(CANDIDATES_PER_DAY)
         )
-        candidates.update(session.execute(scoped(busiest)).scalars())
+        .subquery()
+        .select()
+        for day in _day_list(trange)
+    ]
+    candidates = set(session.execute(union_all(*busiest_of_each_day)).scalars())
     if not candidates:
         return []
     requests = func.sum(KeyRollupRow.requests)
