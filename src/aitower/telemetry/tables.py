@@ -177,6 +177,11 @@ class ScoreRow(Base):
     __table_args__ = (
         Index("ix_telemetry_scores_system_time", "system_id", "created_at"),
         Index("ix_telemetry_scores_trace", "trace_id"),
+        # Covers the dashboards' score summary of a time range (an index-only scan).
+        Index(
+            "ix_telemetry_scores_time_cover",
+            *("created_at", "system_id", "kind", "name", "label", "score"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

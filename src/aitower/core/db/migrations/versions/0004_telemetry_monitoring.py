@@ -179,6 +179,12 @@ def upgrade() -> None:
         ["system_id", "created_at"],
         unique=False,
     )
+    op.create_index(
+        "ix_telemetry_scores_time_cover",
+        "telemetry_scores",
+        ["created_at", "system_id", "kind", "name", "label", "score"],
+        unique=False,
+    )
     op.create_index("ix_telemetry_scores_trace", "telemetry_scores", ["trace_id"], unique=False)
     op.create_table(
         "telemetry_sources",
@@ -464,6 +470,7 @@ def downgrade() -> None:
     op.drop_table("telemetry_spans")
     op.drop_table("telemetry_sources")
     op.drop_index("ix_telemetry_scores_trace", table_name="telemetry_scores")
+    op.drop_index("ix_telemetry_scores_time_cover", table_name="telemetry_scores")
     op.drop_index("ix_telemetry_scores_system_time", table_name="telemetry_scores")
     op.drop_table("telemetry_scores")
     op.drop_table("telemetry_rollup_minute")
