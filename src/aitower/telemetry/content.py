@@ -128,8 +128,8 @@ def stored_content(
     if not policy.store or not has_content:
         return None
     attrs = span.attributes
-    given_in = next((attrs[k] for k in RAW_INPUT if attrs.get(k) is not None), None)
-    given_out = next((attrs[k] for k in RAW_OUTPUT if attrs.get(k) is not None), None)
+    given_in = _first_given(attrs, RAW_INPUT)
+    given_out = _first_given(attrs, RAW_OUTPUT)
     if given_in is None and given_out is None:
         given_in, given_out = semconv_messages.messages(span)
         if given_in is None and given_out is None:
@@ -138,6 +138,14 @@ def stored_content(
         "input": _bounded(given_in, policy.max_chars),
         "output": _bounded(given_out, policy.max_chars),
     }
+
+
+def _first_given(attrs: Attributes, names: tuple[str, ...]) -> AttrValue:
+    for name in names:
+        value = attrs.get(name)
+        if value is not None:
+            return value
+    return None
 
 
 def _bounded(messages: Any, max_chars: int) -> Any:

@@ -62,16 +62,17 @@ def store_spans(
     spans: Sequence[DecodedSpan],
     *,
     default_content: ContentPolicy = ContentPolicy(store=True, max_chars=4000),
+    facts: Sequence[LlmFacts] | None = None,
 ) -> IngestOutcome:
     """Store ``spans`` and update traces, rollups and sources in one write transaction.
 
     Returns only after the commit: the OTLP answer is sent after this, so an acknowledged span
-    is never lost.
+    is never lost. ``facts`` (``facts_of(spans)``) may be computed beforehand, outside the
+    writer's critical section.
     """
     if not spans:
         return IngestOutcome(0, 0)
-    # Messages are stored as sent (``content``), never parsed on the hot path.
-    facts = [llm_facts(span, with_messages=False) for span in spans]
+    facts = facts_of(spans) if facts is None else facts
     with db.writing() as session:
         keys = _system_keys(session, spans, facts)
         policies = _content_policies(session, set(keys.values()))
@@ -89,6 +90,12 @@ def store_spans(
         _add_sums(session, fresh)
         _add_evaluations(session, fresh)
     return IngestOutcome(len(fresh), len(spans) - len(fresh), frozenset(inserted))
+
+
+def facts_of(spans: Sequence[DecodedSpan]) -> list[LlmFacts]:
+    """What the conventions say of each span. Messages are stored as sent (``content``), never
+    parsed on the hot path."""
+    return [llm_facts(span, with_messages=False) for span in spans]
 
 
 def _add_sums(session: Session, fresh: list[PricedSpan]) -> None:

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 
 from aitower.core.db.engine import Database
 from aitower.telemetry.content import ContentPolicy
-from aitower.telemetry.ingest import IngestOutcome, store_spans
-from aitower.telemetry.records import DecodedSpan
+from aitower.telemetry.ingest import IngestOutcome, facts_of, store_spans
+from aitower.telemetry.records import DecodedSpan, LlmFacts
 
 
 @dataclass
 class _Job:
     spans: Sequence[DecodedSpan]
+    facts: list[LlmFacts]
     done: threading.Event = field(default_factory=threading.Event)
     outcome: IngestOutcome | None = None
     error: BaseException | None = None
@@ -39,7 +40,9 @@ class GroupWriter:
 
     def store(self, spans: Sequence[DecodedSpan]) -> IngestOutcome:
         """Store ``spans``; returns after the transaction that holds them committed."""
-        job = _Job(spans)
+        # Mapping the conventions is pure: done here, in the request's thread, while the writer
+        # thread waits on the database (which releases the GIL).
+        job = _Job(spans, facts_of(spans))
         self._jobs.put(job)
         job.done.wait()
         if job.error is not None:
@@ -64,7 +67,8 @@ class GroupWriter:
             jobs = self._take()
             try:
                 together = [span for job in jobs for span in job.spans]
-                outcome = store_spans(self.db, together, default_content=self.policy)
+                facts = [fact for job in jobs for fact in job.facts]
+                outcome = store_spans(self.db, together, default_content=self.policy, facts=facts)
             except BaseException as exc:  # every request of the group answers with it
                 for job in jobs:
                     job.error = exc
