@@ -286,17 +286,17 @@ def update_system(
 # --- look-ups for other slices --------------------------------------------------------------
 
 
+def _pairs(session: Session, key: Any, value: Any, wanted: Collection[Any]) -> dict[Any, Any]:
+    """``{key: value}`` of the rows whose ``key`` is wanted, in IN lists of bounded size."""
+    found: dict[Any, Any] = {}
+    for part in chunks(list(set(wanted))):
+        found.update((k, v) for k, v in session.execute(select(key, value).where(key.in_(part))))
+    return found
+
+
 def system_ids_by_name(session: Session, names: Collection[str]) -> dict[str, uuid.UUID]:
     """Ids of the named systems that exist (unknown names are left out)."""
-    found: dict[str, uuid.UUID] = {}
-    for part in chunks(sorted(set(names))):
-        found.update(
-            (k, v)
-            for k, v in session.execute(
-                select(SystemRow.name, SystemRow.id).where(SystemRow.name.in_(part))
-            )
-        )
-    return found
+    return _pairs(session, SystemRow.name, SystemRow.id, names)
 
 
 def system_for_service(session: Session, service_name: str) -> uuid.UUID | None:
@@ -310,17 +310,8 @@ def system_for_service(session: Session, service_name: str) -> uuid.UUID | None:
 
 def systems_for_services(session: Session, service_names: Collection[str]) -> dict[str, uuid.UUID]:
     """The systems that claimed these telemetry ``service.name``s (unclaimed names are absent)."""
-    found: dict[str, uuid.UUID] = {}
-    for part in chunks(sorted(set(service_names))):
-        found.update(
-            (name, system_id)
-            for name, system_id in session.execute(
-                select(TelemetryServiceRow.service_name, TelemetryServiceRow.system_id).where(
-                    TelemetryServiceRow.service_name.in_(part)
-                )
-            )
-        )
-    return found
+    key, value = TelemetryServiceRow.service_name, TelemetryServiceRow.system_id
+    return _pairs(session, key, value, service_names)
 
 
 def visible_systems(session: Session, principal: Principal) -> list[SystemRef]:
@@ -338,6 +329,8 @@ def visible_systems(session: Session, principal: Principal) -> list[SystemRef]:
 
 def systems_by_reference(session: Session, refs: Collection[str]) -> dict[str, uuid.UUID]:
     """Resolve ``aitower.system`` resource values: a system's id or its exact name."""
+    if not refs:
+        return {}
     ids: dict[str, uuid.UUID] = {}
     for ref in refs:
         try:
@@ -348,25 +341,10 @@ def systems_by_reference(session: Session, refs: Collection[str]) -> dict[str, u
         session.execute(select(SystemRow.id).where(SystemRow.id.in_(list(ids.values())))).scalars()
     )
     found = {ref: system_id for ref, system_id in ids.items() if system_id in known}
-    names = [ref for ref in refs if ref not in ids]
-    for part in chunks(sorted(set(names))):
-        found.update(
-            (name, system_id)
-            for name, system_id in session.execute(
-                select(SystemRow.name, SystemRow.id).where(SystemRow.name.in_(part))
-            )
-        )
+    found.update(system_ids_by_name(session, [ref for ref in refs if ref not in ids]))
     return found
 
 
 def system_names(session: Session, system_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
     """Names of the given systems (unknown ids are left out)."""
-    found: dict[uuid.UUID, str] = {}
-    for part in chunks(list(set(system_ids))):
-        found.update(
-            (system_id, name)
-            for system_id, name in session.execute(
-                select(SystemRow.id, SystemRow.name).where(SystemRow.id.in_(part))
-            )
-        )
-    return found
+    return _pairs(session, SystemRow.id, SystemRow.name, system_ids)
