@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from aitower.core.db.engine import Database
 from aitower.telemetry.content import ContentPolicy
-from aitower.telemetry.ingest import IngestOutcome
+from aitower.telemetry.ingest import IngestOutcome, facts_of
 from aitower.telemetry.tables import MinuteRollupRow, SpanRow
-from aitower.telemetry.writer import GroupWriter
+from aitower.telemetry.writer import GroupWriter, Job
 from support_spans import agent_trace
 
 
@@ -39,16 +39,16 @@ def test_concurrent_requests_are_all_stored_once_with_their_own_counts(db: Datab
         assert session.scalar(select(func.sum(MinuteRollupRow.spans))) == 27
 
 
-def test_a_failed_transaction_fails_every_request_in_it(db: Database) -> None:
+def test_a_refused_request_fails_alone_and_its_group_is_stored(db: Database) -> None:
     writer = GroupWriter(db, ContentPolicy(store=True, max_chars=100))
-    spans = agent_trace()
-    spans[1].name = None  # type: ignore[assignment]  # a span that cannot be stored
-    try:
-        writer.store(spans)
-    except Exception:
-        pass
-    else:
-        raise AssertionError("the bad batch was acknowledged")
+    bad = agent_trace()
+    bad[1].name = None  # type: ignore[assignment]  # a span that cannot be stored
+    good_one, good_two = agent_trace(), agent_trace()
+    jobs = [Job(s, facts_of(s)) for s in (good_one, bad, good_two)]
+    writer.store_group(jobs)
+    assert all(job.done.is_set() for job in jobs)
+    assert jobs[1].error is not None and jobs[1].outcome is None
+    assert [j.outcome.accepted for j in (jobs[0], jobs[2]) if j.outcome] == [3, 3]
     assert writer.store(agent_trace()).accepted == 3  # the writer lives on
     with db.reading() as session:
-        assert session.scalar(select(func.count()).select_from(SpanRow)) == 3
+        assert session.scalar(select(func.count()).select_from(SpanRow)) == 9

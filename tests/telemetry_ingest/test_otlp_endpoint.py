@@ -125,3 +125,41 @@ def test_invalid_spans_are_partial_success_and_valid_ones_are_kept(
     assert parsed.partial_success.rejected_spans == 2
     assert parsed.partial_success.error_message
     assert _spans(db) == 4
+
+
+def test_nul_characters_and_absurd_counts_are_stored_not_refused(
+    client: TestClient, db: Database
+) -> None:
+    """PostgreSQL cannot store NUL in text or jsonb; OTLP strings may carry it."""
+    request = ExportTraceServiceRequest.FromString(protobuf_body(sdk_traces(1)))
+    resource = request.resource_spans[0].resource
+    for attribute in resource.attributes:
+        if attribute.key == "service.name":
+            attribute.value.string_value = "bot\x00one"
+    spans = request.resource_spans[0].scope_spans[0].spans
+    chat = next(s for s in spans if s.name.startswith("chat"))
+    chat.name = "chat\x00gpt"
+    for attribute in chat.attributes:
+        if attribute.key == "gen_ai.response.model":
+            attribute.value.string_value = "gpt-4o-mini\x00x"
+        if attribute.key == "gen_ai.usage.input_tokens":
+            attribute.value.int_value = 10**15  # absurd: ignored, not an overflow
+    extra = chat.attributes.add()
+    extra.key, extra.value.string_value = "note", "a\x00b"
+    answer = client.post(
+        "/v1/traces", content=request.SerializeToString(), headers={**PROTOBUF, **_key(db)}
+    )
+    assert answer.status_code == 200, answer.content
+    with db.reading() as session:
+        row = session.execute(select(SpanRow).where(SpanRow.name.like("chat%"))).scalars().first()
+    assert row is not None
+    assert row.name.replace("\ufffd", "\x00") == "chat\x00gpt"  # kept, or NUL replaced
+    assert row.input_tokens == 0 and row.output_tokens is not None
+    assert row.attributes["note"] in ("a\x00b", "a\ufffdb")  # SQLite keeps it; PostgreSQL can't
+
+
+def test_feedback_with_a_nul_character_is_kept(client: TestClient, db: Database) -> None:
+    body = {"trace_id": "a" * 32, "thumbs": "down", "comment": "wrong\x00answer"}
+    answer = client.post("/api/v1/feedback", json=body, headers=_key(db))
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["comment"].replace("\ufffd", "\x00") == "wrong\x00answer"

@@ -64,6 +64,11 @@ def system_id(system_key: str) -> uuid.UUID | None:
     return None if system_key.startswith("service:") else uuid.UUID(system_key)
 
 
+def clean(text: str) -> str:
+    """Text without NUL characters (PostgreSQL cannot store them; OTLP strings may hold them)."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
 def nanos_to_datetime(nanos: int) -> datetime:
     return datetime.fromtimestamp(nanos / 1e9, UTC)
 
@@ -131,7 +136,7 @@ def rollups(
     """Sums per (``bucket`` of the span's start, system key, model)."""
     sums: dict[RollupKey, RollupSums] = {}
     for item in items:
-        model = (item.facts.model or "") if item.facts.is_llm_call else ""
+        model = clean(item.facts.model or "") if item.facts.is_llm_call else ""
         key = (bucket(item.start), item.system_key, model[:200])
         found = sums.get(key)
         if found is None:
@@ -247,7 +252,7 @@ class SourceSums:
 def sources(items: Iterable[PricedSpan]) -> dict[str, SourceSums]:
     sums: dict[str, SourceSums] = {}
     for item in items:
-        name = item.span.service_name[:200]
+        name = clean(item.span.service_name[:200])
         found = sums.get(name)
         if found is None:
             found = sums[name] = SourceSums(item.start, item.start)
@@ -258,5 +263,5 @@ def sources(items: Iterable[PricedSpan]) -> dict[str, SourceSums]:
             found.llm_calls += 1
             found.tokens += item.facts.usage.total
             if item.facts.model:
-                found.models.add(item.facts.model[:200])
+                found.models.add(clean(item.facts.model[:200]))
     return sums

@@ -9,13 +9,14 @@ rows go to the driver's ``executemany``. Values read back through the models are
 from __future__ import annotations
 
 import operator
+import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Boolean, Date, Table, Uuid
+from sqlalchemy import JSON, Boolean, Date, String, Table, Uuid
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ClauseElement
 
@@ -56,11 +57,25 @@ def _sqlite_bool(value: bool | None) -> int | None:
 def _postgres_json(value: Any) -> Any:
     from psycopg.types.json import Jsonb
 
-    return None if value is None else Jsonb(value, dumps=_orjson_text)
+    return None if value is None else Jsonb(value, dumps=_postgres_json_text)
 
 
-def _orjson_text(value: Any) -> str:
-    return orjson.dumps(value, option=_ORJSON).decode()
+# An escaped NUL (``\u0000``) not itself preceded by an escaping backslash.
+_JSON_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+
+
+def _postgres_json_text(value: Any) -> str:
+    """JSON text PostgreSQL accepts: ``jsonb`` refuses the NUL character, which OTLP strings
+    may carry; it becomes U+FFFD, as invalid UTF-8 does."""
+    text = orjson.dumps(value, option=_ORJSON).decode()
+    return _JSON_NUL.sub(r"\1\\ufffd", text) if "\\u0000" in text else text
+
+
+def _postgres_text(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL either."""
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
+    return value
 
 
 def _converter(column_type: Any, dialect: str) -> Convert:
@@ -78,6 +93,8 @@ def _converter(column_type: Any, dialect: str) -> Convert:
         return _same
     if isinstance(column_type, JSON) or isinstance(getattr(column_type, "impl", None), JSON):
         return _postgres_json
+    if isinstance(column_type, String):
+        return _postgres_text
     return _same
 
 

@@ -20,7 +20,7 @@ from aitower.core.db.engine import Database
 from aitower.cost import service as cost
 from aitower.inventory import service as inventory
 from aitower.telemetry import aggregate, service, store
-from aitower.telemetry.aggregate import PricedSpan, nanos_to_datetime, system_id
+from aitower.telemetry.aggregate import PricedSpan, clean, nanos_to_datetime, system_id
 from aitower.telemetry.content import (
     ContentPolicy,
     stored_attributes,
@@ -126,13 +126,13 @@ def _system_keys(
     system that registered the service name; otherwise the telemetry is an unregistered source.
     """
     pairs = {_link_key(s, f) for s, f in zip(spans, facts, strict=True)}
-    hinted = inventory.systems_by_reference(session, {h for h, _ in pairs if h})
-    claimed = inventory.systems_for_services(session, {name for _, name in pairs})
+    hinted = inventory.systems_by_reference(session, {clean(h) for h, _ in pairs if h})
+    claimed = inventory.systems_for_services(session, {clean(name) for _, name in pairs})
     keys: dict[tuple[str | None, str], str] = {}
     for hint, name in pairs:
-        system_id = hinted.get(hint) if hint else None
-        system_id = system_id or claimed.get(name)
-        keys[(hint, name)] = str(system_id) if system_id else f"service:{name[:200]}"
+        system_id = hinted.get(clean(hint)) if hint else None
+        system_id = system_id or claimed.get(clean(name))
+        keys[(hint, name)] = str(system_id) if system_id else f"service:{clean(name[:200])}"
     return keys
 
 
@@ -202,10 +202,10 @@ def _add_evaluations(session: Session, fresh: list[PricedSpan]) -> None:
             "trace_id": item.span.trace_id,
             "span_id": item.span.span_id,
             "system_id": system_id(item.system_key),
-            "name": evaluation.name[:100],
+            "name": clean(evaluation.name[:100]),
             "score": evaluation.score,
-            "label": evaluation.label[:100] if evaluation.label else None,
-            "comment": evaluation.explanation or "",
+            "label": clean(evaluation.label[:100]) if evaluation.label else None,
+            "comment": clean(evaluation.explanation or ""),
             "source": "span",
             "created_at": item.start,
         }

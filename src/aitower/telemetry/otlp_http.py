@@ -19,7 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -152,6 +152,9 @@ def _ingest(
         except OperationalError as exc:
             log.warning("ingest deferred: %s", exc.orig)
             raise OtlpRefusal(503, "the store is busy; retry later", retry=True) from exc
+        except DBAPIError as exc:  # the data itself was refused: retrying would not help
+            log.warning("ingest refused: %s", exc.orig)
+            raise OtlpRefusal(400, f"the store refused these spans: {exc.orig}"[:500]) from exc
     except otlp.BadPayload as exc:
         raise OtlpRefusal(400, str(exc)) from exc
     except otlp.PayloadTooLarge as exc:

@@ -262,18 +262,22 @@ def _text(attrs: Attributes, keys: tuple[str, ...]) -> str | None:
     return None
 
 
+# More tokens than any model takes in one call: an absurd count is ignored, not stored.
+MAX_TOKENS = 2**31 - 1
+
+
 def _count(attrs: Attributes, keys: tuple[str, ...]) -> int | None:
-    """The first of ``keys`` that holds a non-negative token count (ints, floats or strings)."""
+    """The first of ``keys`` that holds a plausible token count (ints, floats or strings)."""
     for key in keys:
         value = attrs.get(key)
         if type(value) is int:
-            if value >= 0:
+            if 0 <= value <= MAX_TOKENS:
                 return value
             continue
         if value is None or isinstance(value, bool):
             continue
         number = _number(value)
-        if number is not None and number >= 0:
+        if number is not None and 0 <= number <= MAX_TOKENS:
             return int(number)
     return None
 

@@ -17,6 +17,7 @@ from aitower.core.access.principal import Principal
 from aitower.core.audit.service import ChangeContext, record_change
 from aitower.core.errors import InvalidInput
 from aitower.inventory import service as inventory
+from aitower.telemetry.aggregate import clean
 from aitower.telemetry.tables import (
     ScoreRow,
     SystemTelemetrySettingsRow,
@@ -82,11 +83,11 @@ def add_score(session: Session, item: ScoreIn, now: datetime) -> Score:
         trace_id=item.trace_id,
         span_id=item.span_id,
         system_id=system_id,
-        name=item.name,
+        name=clean(item.name),
         score=item.score,
-        label=item.label,
-        comment=item.comment,
-        source=item.source,
+        label=None if item.label is None else clean(item.label),
+        comment=clean(item.comment),
+        source=clean(item.source),
         created_at=now,
     )
     session.add(row)

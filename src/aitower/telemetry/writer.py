@@ -4,11 +4,13 @@ Every transaction pays a commit (an fsync with ``synchronous=FULL``), the look-u
 prices, and the read-merge-write of its rollup rows. When several exporters post at once, one
 writer thread takes every request waiting (up to ``max_spans``), stores their spans in one
 ``store_spans`` call, and wakes each request only after that commit: an acknowledged span is
-still never lost, and a failed transaction fails every request in it (each retries).
+still never lost. If the store refuses a group, each request is tried alone, so only the one
+whose spans it refuses fails.
 """
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Sequence
@@ -21,7 +23,7 @@ from aitower.telemetry.records import DecodedSpan, LlmFacts
 
 
 @dataclass
-class _Job:
+class Job:
     spans: Sequence[DecodedSpan]
     facts: list[LlmFacts]
     done: threading.Event = field(default_factory=threading.Event)
@@ -34,7 +36,7 @@ class GroupWriter:
         self.db = db
         self.policy = policy
         self.max_spans = max_spans
-        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._loop, name="aitower-ingest", daemon=True)
         self._thread.start()
 
@@ -42,7 +44,7 @@ class GroupWriter:
         """Store ``spans``; returns after the transaction that holds them committed."""
         # Mapping the conventions is pure: done here, in the request's thread, while the writer
         # thread waits on the database (which releases the GIL).
-        job = _Job(spans, facts_of(spans))
+        job = Job(spans, facts_of(spans))
         self._jobs.put(job)
         job.done.wait()
         if job.error is not None:
@@ -50,7 +52,7 @@ class GroupWriter:
         assert job.outcome is not None
         return job.outcome
 
-    def _take(self) -> list[_Job]:
+    def _take(self) -> list[Job]:
         jobs = [self._jobs.get()]
         size = len(jobs[0].spans)
         while size < self.max_spans:
@@ -64,20 +66,36 @@ class GroupWriter:
 
     def _loop(self) -> None:
         while True:
-            jobs = self._take()
-            try:
-                together = [span for job in jobs for span in job.spans]
-                facts = [fact for job in jobs for fact in job.facts]
-                outcome = store_spans(self.db, together, default_content=self.policy, facts=facts)
-            except BaseException as exc:  # every request of the group answers with it
-                for job in jobs:
-                    job.error = exc
-                    job.done.set()
-                continue
-            _share(jobs, outcome.stored)
+            self.store_group(self._take())
+
+    def store_group(self, jobs: list[Job]) -> None:
+        """Store the jobs together; if that fails, each alone, so that only a request whose
+        spans the store refuses fails, and the others are stored and answered."""
+        try:
+            self._store(jobs)
+        except Exception:
+            if len(jobs) == 1:
+                return  # its request answers with the error
+            for job in jobs:
+                with contextlib.suppress(Exception):  # that request answers with its error
+                    self._store([job])
+
+    def _store(self, jobs: list[Job]) -> None:
+        """One transaction for the jobs' spans, then wake each job with its own counts; a
+        lone job that fails is woken with the error."""
+        try:
+            together = [span for job in jobs for span in job.spans]
+            facts = [fact for job in jobs for fact in job.facts]
+            outcome = store_spans(self.db, together, default_content=self.policy, facts=facts)
+        except Exception as exc:
+            if len(jobs) == 1:
+                jobs[0].error = exc
+                jobs[0].done.set()
+            raise
+        _share(jobs, outcome.stored)
 
 
-def _share(jobs: list[_Job], stored: frozenset[tuple[str, str]]) -> None:
+def _share(jobs: list[Job], stored: frozenset[tuple[str, str]]) -> None:
     """Each request's own counts: a span new in this transaction counts for the first request
     that carried it; the rest of its copies are duplicates."""
     claimed: set[tuple[str, str]] = set()
