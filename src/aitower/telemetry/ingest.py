@@ -10,14 +10,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from aitower.core.db.engine import Database
 from aitower.cost import service as cost
+from aitower.cost.pricing import PriceBook
 from aitower.inventory import service as inventory
 from aitower.telemetry import aggregate, service, store
 from aitower.telemetry.aggregate import PricedSpan, clean, nanos_to_datetime, system_id
@@ -27,27 +27,9 @@ from aitower.telemetry.content import (
     stored_content,
     stored_events,
 )
-from aitower.telemetry.records import DecodedSpan, LlmFacts, TokenUsage
+from aitower.telemetry.records import DecodedSpan, LlmFacts
 from aitower.telemetry.semconv import llm_facts
 from aitower.telemetry.tables import ScoreRow, SystemTelemetrySettingsRow
-
-
-class PricedCallLike(Protocol):
-    @property
-    def cost(self) -> float | None: ...
-    @property
-    def source(self) -> str: ...
-
-
-class Pricer(Protocol):
-    def price(
-        self,
-        provider: str | None,
-        model: str | None,
-        usage: TokenUsage,
-        at: datetime,
-        carried_cost: float | None,
-    ) -> PricedCallLike: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +129,11 @@ def _content_policies(session: Session, system_keys: set[str]) -> dict[str, Cont
     return {str(r.system_id): ContentPolicy(r.store_content, r.max_content_chars) for r in rows}
 
 
-def _pricer(session: Session) -> Pricer:
+def _pricer(session: Session) -> PriceBook:
     return cost.load_price_book(session)
 
 
-def _priced(span: DecodedSpan, fact: LlmFacts, system_key: str, pricer: Pricer) -> PricedSpan:
+def _priced(span: DecodedSpan, fact: LlmFacts, system_key: str, pricer: PriceBook) -> PricedSpan:
     if fact.usage is None:
         return PricedSpan.of(span, fact, system_key, None, None)
     at = nanos_to_datetime(span.start_unix_nano)
