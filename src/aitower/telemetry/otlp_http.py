@@ -137,7 +137,6 @@ def _ingest(
     settings = get_settings(request)
     meters = meters_of(request.app)
     if not slots.acquire(timeout=settings.otlp_queue_wait_seconds):
-        meters.count_request(503)
         raise OtlpRefusal(503, "ingest is at capacity; retry later", retry=True)
     meters.inflight(+1)
     try:
