@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
+
+from support_telemetry import record_spans
 
 
 def sdk_traces(
     count: int, *, service: str = "support-bot", model: str = "gpt-4o-mini", error_every: int = 0
 ) -> list[ReadableSpan]:
     """``count`` traces of an agent span over two GenAI chat spans, from a real tracer."""
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider(resource=Resource.create({"service.name": service}))
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    tracer = provider.get_tracer("tests.otlp")
+    return record_spans(
+        lambda tracer: _agent_traces(tracer, count, model, error_every), {"service.name": service}
+    )
+
+
+def _agent_traces(tracer: Tracer, count: int, model: str, error_every: int) -> None:
     for i in range(count):
         with tracer.start_as_current_span("invoke_agent support") as agent:
             agent.set_attribute("gen_ai.operation.name", "invoke_agent")
@@ -35,5 +36,3 @@ def sdk_traces(
                     )
             if error_every and i % error_every == 0:
                 agent.set_status(Status(StatusCode.ERROR, "tool failed"))
-    provider.shutdown()
-    return list(exporter.get_finished_spans())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request, status
@@ -49,20 +48,6 @@ class EvaluationIn(BaseModel):
     source: str = Field(default="", max_length=100, examples=["ragas"])
 
 
-class ScoreOut(BaseModel):
-    id: uuid.UUID
-    kind: str
-    trace_id: str
-    span_id: str | None
-    system_id: uuid.UUID | None
-    name: str
-    score: float | None
-    label: str | None
-    comment: str
-    source: str
-    created_at: datetime
-
-
 class TelemetrySettingsBody(BaseModel):
     model_config = STRICT
     store_content: bool = Field(description="Keep LLM prompts and completions of this system")
@@ -85,15 +70,14 @@ def build_router() -> APIRouter:
     router = APIRouter(tags=["telemetry"])
 
     @router.post("/feedback", status_code=status.HTTP_201_CREATED, summary="Record user feedback")
-    def add_feedback(body: FeedbackIn, db: DbDep, _: Sender) -> ScoreOut:
+    def add_feedback(body: FeedbackIn, db: DbDep, _: Sender) -> service.Score:
         with db.writing() as session:
-            saved = service.add_score(session, _feedback(body), utcnow())
-        return ScoreOut(**asdict(saved))
+            return service.add_score(session, _feedback(body), utcnow())
 
     @router.post(
         "/evaluations", status_code=status.HTTP_201_CREATED, summary="Record an evaluation result"
     )
-    def add_evaluation(body: EvaluationIn, db: DbDep, _: Sender) -> ScoreOut:
+    def add_evaluation(body: EvaluationIn, db: DbDep, _: Sender) -> service.Score:
         item = service.ScoreIn(
             "evaluation",
             body.trace_id,
@@ -105,8 +89,7 @@ def build_router() -> APIRouter:
             body.source,
         )
         with db.writing() as session:
-            saved = service.add_score(session, item, utcnow())
-        return ScoreOut(**asdict(saved))
+            return service.add_score(session, item, utcnow())
 
     @router.get("/systems/{system_id}/telemetry-settings", summary="A system's telemetry settings")
     def get_settings(

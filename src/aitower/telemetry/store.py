@@ -10,7 +10,7 @@ locked (``FOR UPDATE`` on PostgreSQL), merged in Python and written back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
@@ -48,9 +48,13 @@ SIX_HOUR_ROLLUPS: Table = SixHourRollupRow.__table__  # type: ignore[assignment]
 _ROLLUP_SUMS = tuple(f.name for f in fields(RollupSums) if f.name != "latency_hist")
 
 
-def _insert(session: Session, table: Table) -> Any:
-    dialect = session.get_bind().dialect.name
+def _dialect_insert(dialect: str, table: Table) -> Any:
+    """An INSERT that can take ON CONFLICT clauses, in the dialect's own construct."""
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def _insert(session: Session, table: Table) -> Any:
+    return _dialect_insert(session.get_bind().dialect.name, table)
 
 
 def _is_postgres(session: Session) -> bool:
@@ -93,7 +97,7 @@ def add_to_traces(session: Session, sums: Mapping[str, TraceSums]) -> None:
 
 
 def _traces_upsert(dialect: str) -> Any:
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(TRACES)
+    stmt = _dialect_insert(dialect, TRACES)
     old, new = TRACES.c, stmt.excluded
     least, greatest = (
         (func.least, func.greatest) if dialect == "postgresql" else (func.min, func.max)
@@ -193,7 +197,7 @@ def add_to_key_rollups(session: Session, sums: Mapping[KeyKey, KeySums]) -> None
 
 
 def _keys_upsert(dialect: str) -> Any:
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(KEYS)
+    stmt = _dialect_insert(dialect, KEYS)
     old, new = KEYS.c, stmt.excluded
     return stmt.on_conflict_do_update(
         index_elements=[old.day, old.system_key, old.key_kind, old.key],
@@ -262,14 +266,3 @@ def add_to_sources(session: Session, sums: Mapping[str, SourceSums]) -> None:
 def _param(table: Table, column: str, name: str | None = None) -> Any:
     """A bound parameter with its column's type (UTC times and JSON need their conversion)."""
     return bindparam(name or column, type_=table.c[column].type)
-
-
-def chunks(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
