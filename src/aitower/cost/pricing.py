@@ -198,6 +198,8 @@ class _Resolution:
 
 
 def utc_day(at: dt.datetime) -> dt.date:
+    if at.tzinfo is _UTC:  # the common case, on the ingest hot path
+        return at.date()
     offset = at.utcoffset()
     return at.date() if offset is None or offset == _ZERO else at.astimezone(_UTC).date()
 

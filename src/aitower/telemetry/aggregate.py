@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -43,6 +43,7 @@ class PricedSpan:
         system_key: str,
         cost: float | None,
         cost_source: str | None,
+        start: datetime | None = None,
     ) -> PricedSpan:
         return cls(
             span,
@@ -50,7 +51,7 @@ class PricedSpan:
             system_key,
             cost,
             cost_source,
-            nanos_to_datetime(span.start_unix_nano),
+            nanos_to_datetime(span.start_unix_nano) if start is None else start,
             nanos_to_datetime(span.end_unix_nano),
             max(0, span.end_unix_nano - span.start_unix_nano) / 1e6,
             span.parent_span_id is None,
@@ -114,6 +115,24 @@ class RollupSums:
         else:
             self.cost += item.cost
 
+    def merge(self, other: RollupSums) -> None:
+        """Add ``other``'s sums (histograms by bucket) to these."""
+        self.spans += other.spans
+        self.requests += other.requests
+        self.errors += other.errors
+        self.latency_sum_ms += other.latency_sum_ms
+        histogram.merge_into(self.latency_hist, other.latency_hist)
+        self.llm_calls += other.llm_calls
+        self.llm_errors += other.llm_errors
+        self.input_tokens += other.input_tokens
+        self.output_tokens += other.output_tokens
+        self.cache_read_tokens += other.cache_read_tokens
+        self.cache_write_tokens += other.cache_write_tokens
+        self.reasoning_tokens += other.reasoning_tokens
+        self.cost += other.cost
+        self.unpriced_calls += other.unpriced_calls
+        self.unpriced_tokens += other.unpriced_tokens
+
 
 RollupKey = tuple[datetime, str, str]  # bucket start, system key, model ("" when not an LLM call)
 
@@ -143,6 +162,25 @@ def rollups(
             found = sums[key] = RollupSums()
         found.add(item)
     return sums
+
+
+def coarser(
+    sums: Mapping[RollupKey, RollupSums], bucket: Callable[[datetime], datetime]
+) -> dict[RollupKey, RollupSums]:
+    """The same sums in coarser buckets (minutes into hours, hours into six hours).
+
+    Every finer bucket lies in exactly one coarser one, so this equals ``rollups`` of the spans
+    with the coarser ``bucket``, for the cost of one merge per finer row instead of one
+    addition per span.
+    """
+    out: dict[RollupKey, RollupSums] = {}
+    for (start, system_key, model), add in sums.items():
+        key = (bucket(start), system_key, model)
+        found = out.get(key)
+        if found is None:
+            found = out[key] = RollupSums()
+        found.merge(add)
+    return out
 
 
 @dataclass(slots=True)

@@ -84,8 +84,12 @@ def stored_attributes(attributes: Attributes) -> tuple[dict[str, Any], bool]:
     """The attributes to keep (content removed), and whether any content was removed."""
     kept: dict[str, Any] = {}
     had_content = False
+    known = _KEY_IS_CONTENT
     for key, value in attributes.items():
-        if is_content_attribute(key):
+        is_content = known.get(key)
+        if is_content is None:
+            is_content = is_content_attribute(key)
+        if is_content:
             had_content = True
         else:
             kept[key] = value if type(value) in _PLAIN else _jsonable(value)

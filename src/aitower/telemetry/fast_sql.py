@@ -33,8 +33,9 @@ def _same(value: Any) -> Any:
 
 
 def _sqlite_time(value: datetime | None) -> str | None:
-    # SQLAlchemy's SQLite DATETIME text, for a time that is already UTC.
-    return None if value is None else value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    # SQLAlchemy's SQLite DATETIME text, for a time that is already UTC: the first 26
+    # characters of the ISO form, without its "+00:00".
+    return None if value is None else value.isoformat(" ", "microseconds")[:26]
 
 
 def _sqlite_uuid(value: uuid.UUID | None) -> str | None:

@@ -85,12 +85,13 @@ def _add_sums(session: Session, fresh: list[PricedSpan]) -> None:
     store.add_to_traces(session, traces)
     linked = {t: system_id(s.system_key) for t, s in traces.items()}
     service.link_waiting_scores(session, {t: s for t, s in linked.items() if s is not None})
-    for table, bucket in (
-        (store.MINUTE_ROLLUPS, aggregate.minute_bucket),
-        (store.HOUR_ROLLUPS, aggregate.hour_bucket),
-        (store.SIX_HOUR_ROLLUPS, aggregate.six_hour_bucket),
-    ):
-        store.add_to_rollups(session, table, aggregate.rollups(fresh, bucket))
+    minutes = aggregate.rollups(fresh, aggregate.minute_bucket)
+    hours = aggregate.coarser(minutes, aggregate.hour_bucket)
+    store.add_to_rollups(session, store.MINUTE_ROLLUPS, minutes)
+    store.add_to_rollups(session, store.HOUR_ROLLUPS, hours)
+    store.add_to_rollups(
+        session, store.SIX_HOUR_ROLLUPS, aggregate.coarser(hours, aggregate.six_hour_bucket)
+    )
     store.add_to_key_rollups(session, aggregate.key_rollups(fresh))
     store.add_to_sources(session, aggregate.sources(fresh))
 
@@ -136,9 +137,9 @@ def _pricer(session: Session) -> PriceBook:
 def _priced(span: DecodedSpan, fact: LlmFacts, system_key: str, pricer: PriceBook) -> PricedSpan:
     if fact.usage is None:
         return PricedSpan.of(span, fact, system_key, None, None)
-    at = nanos_to_datetime(span.start_unix_nano)
-    call = pricer.price(fact.provider, fact.model, fact.usage, at, fact.carried_cost)
-    return PricedSpan.of(span, fact, system_key, call.cost, call.source)
+    start = nanos_to_datetime(span.start_unix_nano)
+    call = pricer.price(fact.provider, fact.model, fact.usage, start, fact.carried_cost)
+    return PricedSpan.of(span, fact, system_key, call.cost, call.source, start)
 
 
 def _span_row(item: PricedSpan, policy: ContentPolicy) -> dict[str, Any]:

@@ -121,36 +121,39 @@ _USER = ("user.id", "enduser.id", "gen_ai.user.id", "langfuse.user.id")
 _SESSION = ("gen_ai.conversation.id", "session.id", "langfuse.session.id")
 _COST = ("gen_ai.usage.cost", "llm.cost.total", "gen_ai.cost.total", "llm.usage.cost")
 _COST_PARTS = ("llm.cost.prompt", "llm.cost.completion")
+_OPERATION = ("gen_ai.operation.name", "llm.request.type")
+_SYSTEM_HINT = ("aitower.system",)
 
 
 def llm_facts(span: DecodedSpan, *, with_messages: bool = True) -> LlmFacts:
     """What ``span`` says about an LLM call, in the OpenTelemetry GenAI or OpenInference terms.
 
-    ``with_messages=False`` skips reading the messages (half the cost of this function on chat
-    spans, which parses their JSON), for systems that do not store content.
+    ``with_messages=False`` skips reading the messages and finish reasons (half the cost of
+    this function on chat spans, which parses their JSON): ingest stores both as sent, in the
+    span's content and attributes, and needs neither to count, link or price the call.
     """
     attrs = span.attributes
-    operation = _text(attrs, ("gen_ai.operation.name", "llm.request.type"))
+    operation = _text(attrs, _OPERATION)
     span_type = _span_type(attrs, operation)
     is_call = span_type in _CALL_TYPES
     input_messages, output_messages = (
         semconv_messages.messages(span) if with_messages else (None, None)
     )
     return LlmFacts(
-        span_type=span_type,
-        provider=_provider(attrs),
-        operation=operation,
-        request_model=_text(attrs, _REQUEST_MODEL),
-        response_model=_text(attrs, _RESPONSE_MODEL),
-        usage=_usage(attrs) if is_call else None,
-        finish_reasons=_finish_reasons(span),
-        input_messages=input_messages,
-        output_messages=output_messages,
-        user_id=_text(attrs, _USER),
-        session_id=_text(attrs, _SESSION),
-        carried_cost=_carried_cost(attrs) if is_call else None,
-        evaluations=_evaluations(span),
-        system_hint=_text(span.resource, ("aitower.system",)),
+        span_type,
+        _provider(attrs),
+        operation,
+        _text(attrs, _REQUEST_MODEL),
+        _text(attrs, _RESPONSE_MODEL),
+        _usage(attrs) if is_call else None,
+        _finish_reasons(span) if with_messages else (),
+        input_messages,
+        output_messages,
+        _text(attrs, _USER),
+        _text(attrs, _SESSION),
+        _carried_cost(attrs) if is_call else None,
+        _evaluations(span) if span.events else (),
+        _text(span.resource, _SYSTEM_HINT),
     )
 
 
