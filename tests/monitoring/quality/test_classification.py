@@ -202,6 +202,8 @@ def test_invalid_inputs_are_refused_naming_the_field() -> None:
         classification_metrics([0, 1], [0, 2], labels=[0, 1])
     with pytest.raises(InvalidInput, match="y_true"):
         classification_metrics([0, None], [0, 1])
+    with pytest.raises(InvalidInput, match="missing label"):
+        classification_metrics([0.0, float("nan")], [0.0, 1.0])
 
 
 @settings(max_examples=60, deadline=None)

@@ -112,16 +112,29 @@ def _group_codes(
     columns, names = [], list(sensitive)
     per_attribute: list[list[GroupValue]] = []
     for name in names:
-        values = np.asarray(sensitive[name], dtype=object)
+        values = np.asarray(sensitive[name])
         if values.ndim != 1 or len(values) != n:
             raise InvalidInput.on(name, f"expected {n} values, one per row")
-        codes, distinct = _factorize([_plain(v) for v in values.tolist()])
+        if values.dtype.kind in "biuUS":  # no missing value possible: numpy's fast path
+            uniques, codes = np.unique(values, return_inverse=True)
+            distinct: list[GroupValue] = [_plain(v) for v in uniques.tolist()]
+            codes = codes.reshape(-1).astype(np.int64)
+        else:
+            codes, distinct = _factorize([_plain(v) for v in values.tolist()])
         columns.append(codes)
         per_attribute.append(distinct)
-    stacked = np.stack(columns, axis=1) if n else np.empty((0, len(names)), dtype=np.int64)
-    combos, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    keys = [{name: per_attribute[a][int(row[a])] for a, name in enumerate(names)} for row in combos]
-    return inverse.reshape(-1).astype(np.int64), keys
+    # Combine attribute by attribute into one integer per combination, re-ranked after each
+    # step so it stays below n (no overflow); sorting integers is far cheaper than rows.
+    combined = np.zeros(n, dtype=np.int64)
+    for codes, distinct in zip(columns, per_attribute, strict=True):
+        _, combined = np.unique(combined * len(distinct) + codes, return_inverse=True)
+        combined = combined.reshape(-1).astype(np.int64)
+    _, first = np.unique(combined, return_index=True)
+    keys = [
+        {name: per_attribute[a][int(columns[a][row])] for a, name in enumerate(names)}
+        for row in first.tolist()
+    ]
+    return combined, keys
 
 
 def _plain(value: Any) -> GroupValue:

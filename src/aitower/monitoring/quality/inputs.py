@@ -30,8 +30,11 @@ def as_label_array(values: ArrayLike, field: str) -> npt.NDArray[Any]:
     array = np.asarray(values)
     if array.ndim != 1:
         raise InvalidInput.on(field, f"expected one dimension, got shape {array.shape}")
-    if array.dtype == object and any(value is None for value in array.tolist()):
-        raise InvalidInput.on(field, "contains a missing label (None); pass labelled rows only")
+    missing = array.dtype == object and any(
+        value is None or (isinstance(value, float) and np.isnan(value)) for value in array.tolist()
+    )
+    if missing or (array.dtype.kind == "f" and bool(np.isnan(array).any())):
+        raise InvalidInput.on(field, "contains a missing label (None or NaN); pass labelled rows")
     return array
 
 
