@@ -1,0 +1,153 @@
+"""Kolmogorov–Smirnov and Wasserstein distances between a stored reference and sorted current data.
+
+The reference is held as *atoms*: increasing values with integer counts. Up to
+``SKETCH_SIZE`` distinct values the atoms are the reference itself (every distinct value and
+how often it occurs), and both statistics equal scipy's on the full data. Beyond that the sorted
+reference is cut into ``SKETCH_SIZE`` blocks of equal size (±1 row) and each block is replaced
+by its median, weighted by the block's size. That sketch bounds its own error, computed once
+when the profile is built:
+
+* Wasserstein: the sketch is ``W1(reference, sketch) = Σ |x − median of x's block| / n`` away
+  from the reference (the block-by-block coupling is the monotone one, hence optimal), so by
+  the triangle inequality the reported distance is within that bound of the exact one;
+* Kolmogorov–Smirnov: the two CDFs differ by at most one block's share anywhere
+  (≤ ⌈n / SKETCH_SIZE⌉ / n), and so do the statistics.
+
+For the benchmark's normal reference of 1,000,000 rows the Wasserstein bound is about 1.3e-4
+reference standard deviations, three orders of magnitude below the 0.1 drift threshold.
+
+One pass over the merged order of atoms and current values gives both CDFs at every break point:
+``ks = max |F − G|`` over the points where the merged values increase, and
+``wasserstein = Σ |F − G| · gap`` — scipy's ``_cdf_distance`` without its two searches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import stats
+
+from aitower.monitoring.drift.statistics import (
+    KS_EXACT_MAX_N,
+    HypothesisResult,
+    ks_asymptotic_p_value,
+)
+
+SKETCH_SIZE = 10_000
+"""Most atoms a numeric profile keeps; a reference with at most this many distinct values is
+kept whole. It equals scipy's exact-KS limit, so a reference small enough for the exact p-value
+is always stored exactly. 10,000 atoms are ~160 kB in memory, ~350 kB as JSON."""
+
+
+@dataclass(frozen=True)
+class Atoms:
+    """A distribution as increasing distinct values and how many rows each stands for."""
+
+    values: NDArray[np.float64]
+    counts: NDArray[np.int64]
+
+    @property
+    def total(self) -> int:
+        return int(self.counts.sum())
+
+    def expanded(self) -> NDArray[np.float64]:
+        """The sorted sample the atoms stand for (exact when the atoms are not a sketch)."""
+        return np.repeat(self.values, self.counts)
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """Atoms of a sorted sample and how far they may move each statistic from the exact one."""
+
+    atoms: Atoms
+    exact: bool
+    ks_bound: float
+    wasserstein_bound: float
+
+
+def distinct_count(sorted_values: NDArray[np.float64]) -> int:
+    """Number of distinct values of a sorted, non-empty array."""
+    if sorted_values.size == 0:
+        return 0
+    return int(np.count_nonzero(sorted_values[1:] != sorted_values[:-1])) + 1
+
+
+def _run_starts(sorted_values: NDArray[np.float64]) -> NDArray[np.intp]:
+    change = np.flatnonzero(sorted_values[1:] != sorted_values[:-1]) + 1
+    return np.concatenate(([0], change)).astype(np.intp)
+
+
+def sketch_sorted(sorted_values: NDArray[np.float64], size: int = SKETCH_SIZE) -> Sketch:
+    """Atoms of a sorted finite sample: itself up to ``size`` distinct values, else a sketch."""
+    n = sorted_values.size
+    if n == 0:
+        empty = Atoms(np.empty(0), np.empty(0, dtype=np.int64))
+        return Sketch(empty, exact=True, ks_bound=0.0, wasserstein_bound=0.0)
+    starts = _run_starts(sorted_values)
+    if starts.size <= size:
+        counts = np.diff(np.append(starts, n)).astype(np.int64)
+        return Sketch(Atoms(sorted_values[starts], counts), True, 0.0, 0.0)
+    bounds = (np.arange(size + 1, dtype=np.int64) * n) // size
+    block_sizes = np.diff(bounds)
+    medians = sorted_values[bounds[:-1] + (block_sizes - 1) // 2]
+    error = float(np.sum(np.abs(sorted_values - np.repeat(medians, block_sizes)))) / n
+    # Equal medians (a value tied across blocks) merge into one atom.
+    runs = _run_starts(medians)
+    atoms = Atoms(medians[runs], np.add.reduceat(block_sizes, runs).astype(np.int64))
+    return Sketch(atoms, False, float(block_sizes.max()) / n, error)
+
+
+@dataclass(frozen=True, slots=True)
+class EcdfDistances:
+    """Sup and integral of |F_reference − F_current|, in the data's own units for the integral."""
+
+    ks_statistic: float
+    wasserstein: float
+
+
+def ecdf_distances(reference: Atoms, current_sorted: NDArray[np.float64]) -> EcdfDistances:
+    """KS statistic and Wasserstein-1 distance between atoms and a sorted non-empty sample.
+
+    Each atom is placed before the current values equal to it; in that merged order both CDFs
+    are step functions of the position (inside a run of ties the counts are partial, but the
+    gap to the next value is zero there, and the KS maximum is taken only where the merged
+    values increase). Every array here is built in one pass, with no search over the current
+    data: about 15 ms for a million rows.
+    """
+    k, n = reference.values.size, current_sorted.size
+    atom_at = np.searchsorted(current_sorted, reference.values, side="left") + np.arange(k)
+    merged = np.empty(n + k)
+    is_current = np.ones(n + k, dtype=bool)
+    is_current[atom_at] = False
+    merged[is_current] = current_sorted
+    merged[atom_at] = reference.values
+    # Rows from each atom to the next share the reference CDF and its count of atoms passed.
+    run_lengths = np.diff(np.concatenate(([0], atom_at, [n + k])))
+    ref_counts = np.concatenate(([0], np.cumsum(reference.counts)))
+    # Integer counts over sizes, as scipy computes its CDFs, so equal inputs give equal bits.
+    gap = np.repeat(ref_counts / reference.total, run_lengths)
+    current_cdf = np.arange(1, n + k + 1, dtype=np.float64)
+    current_cdf -= np.repeat(np.arange(k + 1, dtype=np.float64), run_lengths)
+    current_cdf /= n
+    gap -= current_cdf
+    np.abs(gap, out=gap)
+    widths = np.diff(merged)
+    ks = float(np.max(gap[:-1], where=widths > 0, initial=0.0))
+    return EcdfDistances(ks, float(np.dot(gap[:-1], widths)))
+
+
+def ks_test(reference: Sketch, current_sorted: NDArray[np.float64]) -> HypothesisResult:
+    """Two-sample KS test with ``scipy.stats.ks_2samp(method="auto")``'s statistic and p-value.
+
+    When both samples are within scipy's exact range the reference is stored whole and scipy
+    itself computes the exact p-value; above it the asymptotic p-value is computed here from
+    the statistic, the way scipy does.
+    """
+    n_ref, n_cur = reference.atoms.total, current_sorted.size
+    if max(n_ref, n_cur) <= KS_EXACT_MAX_N and reference.exact:
+        result = stats.ks_2samp(reference.atoms.expanded(), current_sorted)
+        return HypothesisResult(float(result.statistic), float(result.pvalue))
+    statistic = ecdf_distances(reference.atoms, current_sorted).ks_statistic
+    return HypothesisResult(statistic, ks_asymptotic_p_value(statistic, n_ref, n_cur))
