@@ -1,0 +1,1 @@
+"""Logged predictions of classic models, their late labels, and the windows monitors read."""
