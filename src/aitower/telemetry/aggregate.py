@@ -160,9 +160,10 @@ def rollups(
 ) -> dict[RollupKey, RollupSums]:
     """Sums per (``bucket`` of the span's start, system key, model)."""
     sums: dict[RollupKey, RollupSums] = {}
+    names = _Cleaned()
     for item in items:
-        model = clean(item.facts.model or "") if item.facts.is_llm_call else ""
-        key = (bucket(item.start), item.system_key, model[:200])
+        model = names.of(item.facts.model) if item.facts.is_llm_call else ""
+        key = (bucket(item.start), item.system_key, model)
         found = sums.get(key)
         if found is None:
             found = sums[key] = RollupSums()
@@ -260,25 +261,20 @@ class TraceSums:
         return (self.end - self.start).total_seconds() * 1000.0
 
 
-def traces(items: Iterable[PricedSpan]) -> dict[str, TraceSums]:
-    sums: dict[str, TraceSums] = {}
-    for item in items:
-        found = sums.get(item.span.trace_id)
-        if found is None:
-            start = item.start
-            found = sums[item.span.trace_id] = TraceSums(
-                item.system_key, item.span.service_name, start, start
-            )
-        found.add(item)
-    return sums
-
-
 @dataclass(slots=True)
 class KeySums:
     requests: int = 0
     llm_calls: int = 0
     tokens: int = 0
     cost: float = 0.0
+
+    def add(self, item: PricedSpan) -> None:
+        self.requests += int(item.is_root)
+        usage = item.facts.usage
+        if usage is not None:
+            self.llm_calls += 1
+            self.tokens += usage.total
+            self.cost += item.cost or 0.0
 
     def copy(self) -> KeySums:
         return replace(self)
@@ -293,26 +289,6 @@ class KeySums:
 KeyKey = tuple[date, str, str, str]  # day, system key, "user" | "session", value
 
 
-def key_rollups(items: Iterable[PricedSpan]) -> dict[KeyKey, KeySums]:
-    """Per day: what each user and each session did (requests count root spans)."""
-    sums: dict[KeyKey, KeySums] = {}
-    for item in items:
-        facts = item.facts
-        for kind, value in (("user", facts.user_id), ("session", facts.session_id)):
-            if not value:
-                continue
-            key = (item.start.date(), item.system_key, kind, value[:200])
-            found = sums.get(key)
-            if found is None:
-                found = sums[key] = KeySums()
-            found.requests += int(item.is_root)
-            if facts.usage is not None:
-                found.llm_calls += 1
-                found.tokens += facts.usage.total
-                found.cost += item.cost or 0.0
-    return sums
-
-
 @dataclass(slots=True)
 class SourceSums:
     first_seen: datetime
@@ -321,6 +297,20 @@ class SourceSums:
     llm_calls: int = 0
     tokens: int = 0
     models: set[str] = field(default_factory=set)
+
+    def add(self, item: PricedSpan, model: str) -> None:
+        """Count ``item``; ``model`` is its model, cleaned and cut ("" if not an LLM call)."""
+        if item.start < self.first_seen:
+            self.first_seen = item.start
+        elif item.start > self.last_seen:
+            self.last_seen = item.start
+        self.spans += 1
+        usage = item.facts.usage
+        if usage is not None:
+            self.llm_calls += 1
+            self.tokens += usage.total
+            if model:
+                self.models.add(model)
 
     def copy(self) -> SourceSums:
         return replace(self, models=set(self.models))
@@ -332,24 +322,6 @@ class SourceSums:
         self.llm_calls += other.llm_calls
         self.tokens += other.tokens
         self.models |= other.models
-
-
-def sources(items: Iterable[PricedSpan]) -> dict[str, SourceSums]:
-    sums: dict[str, SourceSums] = {}
-    for item in items:
-        name = clean(item.span.service_name[:200])
-        found = sums.get(name)
-        if found is None:
-            found = sums[name] = SourceSums(item.start, item.start)
-        found.first_seen = min(found.first_seen, item.start)
-        found.last_seen = max(found.last_seen, item.start)
-        found.spans += 1
-        if item.facts.usage is not None:
-            found.llm_calls += 1
-            found.tokens += item.facts.usage.total
-            if item.facts.model:
-                found.models.add(clean(item.facts.model[:200]))
-    return sums
 
 
 @dataclass(slots=True)
@@ -364,8 +336,43 @@ class BatchSums:
     sources: dict[str, SourceSums]
 
     @classmethod
-    def of(cls, items: Sequence[PricedSpan]) -> BatchSums:
-        return cls(traces(items), rollups(items, minute_bucket), key_rollups(items), sources(items))
+    def of(cls, items: Iterable[PricedSpan]) -> BatchSums:
+        """The sums of ``items``, in one pass (the ingest hot path: each span adds to its trace,
+        its minute, its user's and session's day and its source)."""
+        sums = cls({}, {}, {}, {})
+        names = _Cleaned()
+        for item in items:
+            span, facts = item.span, item.facts
+            trace = sums.traces.get(span.trace_id)
+            if trace is None:
+                trace = sums.traces[span.trace_id] = TraceSums(
+                    item.system_key, span.service_name, item.start, item.start
+                )
+            trace.add(item)
+            model = names.of(facts.model) if facts.usage is not None else ""
+            minute = (minute_bucket(item.start), item.system_key, model)
+            rollup = sums.minutes.get(minute)
+            if rollup is None:
+                rollup = sums.minutes[minute] = RollupSums()
+            rollup.add(item)
+            if facts.user_id or facts.session_id:
+                sums._add_keys(item)
+            name = names.of(span.service_name)
+            source = sums.sources.get(name)
+            if source is None:
+                source = sums.sources[name] = SourceSums(item.start, item.start)
+            source.add(item, model)
+        return sums
+
+    def _add_keys(self, item: PricedSpan) -> None:
+        facts, day = item.facts, item.start.date()
+        for kind, value in (("user", facts.user_id), ("session", facts.session_id)):
+            if value:
+                key = (day, item.system_key, kind, value[:200])
+                found = self.keys.get(key)
+                if found is None:
+                    found = self.keys[key] = KeySums()
+                found.add(item)
 
     @classmethod
     def merged(cls, batches: Sequence[BatchSums]) -> BatchSums:
@@ -399,3 +406,17 @@ def _merge_into(target: dict[Any, Any], other: Mapping[Any, _Mergeable]) -> None
             target[key] = value.copy()
         else:
             found.merge(value)
+
+
+class _Cleaned:
+    """Names (models, services) as stored: NUL-free and at most 200 characters, each worked
+    out once per batch (a batch names a few models and services thousands of times)."""
+
+    def __init__(self) -> None:
+        self._done: dict[str | None, str] = {}
+
+    def of(self, name: str | None) -> str:
+        found = self._done.get(name)
+        if found is None:
+            found = self._done[name] = clean((name or "")[:200])
+        return found
