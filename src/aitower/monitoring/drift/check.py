@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 
 from aitower.core.errors import InvalidInput
 from aitower.monitoring.drift.columns import Column, Dataset, as_categorical, finite_sorted
-from aitower.monitoring.drift.ecdf import Atoms, ecdf_distances, ks_test
+from aitower.monitoring.drift.ecdf import Atoms, ks_test, wasserstein_distance
 from aitower.monitoring.drift.profile import (
     CategoricalProfile,
     NumericProfile,
@@ -251,7 +251,7 @@ def _numeric_statistic(
         return ks_test(profile.sketch, current), profile.sketch.ks_bound
     if method is Method.wasserstein:
         norm = max(profile.std or 0.0, WASSERSTEIN_MIN_NORM)
-        distance = ecdf_distances(profile.sketch.atoms, current).wasserstein
+        distance = wasserstein_distance(profile.sketch.atoms, current)
         return distance / norm, profile.sketch.wasserstein_bound / norm
     assert counts is not None
     return _count_statistic(method, counts, name), 0.0
