@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from aitower.monitoring.drift.ecdf import (
@@ -116,3 +120,25 @@ def test_many_rows_of_few_values_are_kept_exactly() -> None:
     current = np.sort(RNG.integers(0, 210, size=100_000).astype(float))
     expected = stats.wasserstein_distance(reference, current)
     assert wasserstein_distance(sketch.atoms, current) == pytest.approx(expected, rel=1e-9)
+
+
+samples = st.lists(
+    st.integers(-20, 20).map(lambda v: v / 4), min_size=1, max_size=60
+)  # quarter steps: plenty of ties
+
+
+@settings(max_examples=200, deadline=None)
+@given(reference=samples, current=samples)
+def test_any_small_samples_give_scipys_values(reference: list[float], current: list[float]) -> None:
+    sketch = sketch_sorted(np.sort(np.array(reference)))
+    ordered = np.sort(np.array(current))
+    expected_w = stats.wasserstein_distance(reference, current)
+    assert wasserstein_distance(sketch.atoms, ordered) == pytest.approx(
+        expected_w, rel=1e-9, abs=1e-12
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # scipy's exact → asymptotic fallback
+        theirs = stats.ks_2samp(reference, current)
+    ours = ks_test(sketch, ordered)
+    assert ours.statistic == pytest.approx(theirs.statistic, abs=1e-12)
+    assert ours.p_value == pytest.approx(theirs.pvalue, rel=1e-9, abs=1e-300)

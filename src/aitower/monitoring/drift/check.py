@@ -160,12 +160,19 @@ class _Counts:
 
 
 def _validate_rule(name: str, rule: FeatureRule) -> None:
-    if rule.threshold is None:
-        return
-    if rule.method is not None and rule.method in P_VALUE_METHODS and not 0 < rule.threshold < 1:
-        raise InvalidInput.on(name, "a p-value threshold must lie between 0 and 1")
-    if not rule.threshold > 0:
+    if rule.threshold is not None and not rule.threshold > 0:
         raise InvalidInput.on(name, "a drift threshold must be positive")
+
+
+def _threshold(name: str, method: Method, rule: FeatureRule) -> float:
+    """The rule's threshold or the method's default; a p-value threshold must be in (0, 1)."""
+    if rule.threshold is None:
+        return DEFAULT_THRESHOLDS[method]
+    if method in P_VALUE_METHODS and not 0 < rule.threshold < 1:
+        raise InvalidInput.on(
+            name, f"{method.value} compares p-values: a threshold between 0 and 1"
+        )
+    return rule.threshold
 
 
 def _decide(threshold: float, value: float | HypothesisResult) -> tuple[float, float | None, bool]:
@@ -274,7 +281,7 @@ def check_numeric(
         method, counts = _numeric_method(profile, current, rule)
     else:
         method, counts = rule.method or Method.wasserstein, None
-    threshold = rule.threshold if rule.threshold is not None else DEFAULT_THRESHOLDS[method]
+    threshold = _threshold(name, method, rule)
     statistic, p_value, drifted, bound = None, None, False, 0.0
     if status is Status.ok:
         value, bound = _numeric_statistic(name, profile, current, method, counts)
@@ -329,7 +336,7 @@ def check_categorical(
         if status is Status.ok
         else Method.jensen_shannon
     )
-    threshold = rule.threshold if rule.threshold is not None else DEFAULT_THRESHOLDS[method]
+    threshold = _threshold(name, method, rule)
     statistic, p_value, drifted = None, None, False
     if status is Status.ok:
         value = _count_statistic(method, counts, name)
