@@ -212,6 +212,7 @@ def test_a_feature_without_data_is_not_judged(
     result = _one(reference, current)
     assert result.status is status
     assert (result.statistic, result.p_value, result.drifted) == (None, None, False)
+    assert result.method in (Method.ks, Method.chi_square)  # the small-reference defaults
 
 
 def test_a_check_with_nothing_to_judge_does_not_drift() -> None:

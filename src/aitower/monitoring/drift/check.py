@@ -280,7 +280,8 @@ def check_numeric(
     if status is Status.ok:
         method, counts = _numeric_method(profile, current, rule)
     else:
-        method, counts = rule.method or Method.wasserstein, None
+        continuous = Method.ks if profile.count <= SMALL_REFERENCE else Method.wasserstein
+        method, counts = rule.method or continuous, None
     threshold = _threshold(name, method, rule)
     statistic, p_value, drifted, bound = None, None, False, 0.0
     if status is Status.ok:
@@ -331,11 +332,7 @@ def check_categorical(
         (), counts.labels, tuple(counts.reference.tolist()), tuple(counts.current.tolist())
     )
     status = _status(profile.count, current_count)
-    method = rule.method or (
-        _default_count_method(counts, profile.count)
-        if status is Status.ok
-        else Method.jensen_shannon
-    )
+    method = rule.method or _default_count_method(counts, profile.count)
     threshold = _threshold(name, method, rule)
     statistic, p_value, drifted = None, None, False
     if status is Status.ok:
