@@ -151,6 +151,7 @@ def test_a_rule_can_raise_a_threshold_so_a_feature_no_longer_drifts() -> None:
         (_categories(50), FeatureRule(method=Method.z_test), "at most two values"),
         (RNG.normal(size=50), FeatureRule(method=Method.z_test), "at most two values"),
         (RNG.normal(size=50), FeatureRule(method=Method.ks, threshold=1.5), "between 0 and 1"),
+        (RNG.normal(size=50), FeatureRule(threshold=2.0), "between 0 and 1"),
         (RNG.normal(size=50), FeatureRule(threshold=-1.0), "positive"),
     ],
 )
@@ -211,6 +212,7 @@ def test_a_feature_without_data_is_not_judged(
     result = _one(reference, current)
     assert result.status is status
     assert (result.statistic, result.p_value, result.drifted) == (None, None, False)
+    assert result.method in (Method.ks, Method.chi_square)  # the small-reference defaults
 
 
 def test_a_check_with_nothing_to_judge_does_not_drift() -> None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from aitower.monitoring.drift.ecdf import (
     SKETCH_SIZE,
     distinct_count,
-    ecdf_distances,
+    ks_statistic,
     ks_test,
     sketch_sorted,
+    wasserstein_distance,
 )
 
 RNG = np.random.default_rng(7)
@@ -39,15 +44,16 @@ def test_exact_atoms_give_scipys_ks_and_wasserstein(name: str) -> None:
     sketch = sketch_sorted(np.sort(reference))
     assert sketch.exact
     assert sketch.atoms.total == reference.size
-    ours = ecdf_distances(sketch.atoms, np.sort(current))
-    assert ours.wasserstein == pytest.approx(
+    wasserstein = wasserstein_distance(sketch.atoms, np.sort(current))
+    ks = ks_statistic(sketch.atoms, np.sort(current))
+    assert wasserstein == pytest.approx(
         stats.wasserstein_distance(reference, current), rel=1e-9, abs=1e-12
     )
     test = ks_test(sketch, np.sort(current))
     theirs = stats.ks_2samp(reference, current)
     assert test.statistic == pytest.approx(theirs.statistic, abs=1e-12)
     assert test.p_value == pytest.approx(theirs.pvalue, rel=1e-9, abs=1e-300)
-    assert ours.ks_statistic == pytest.approx(theirs.statistic, abs=1e-12)
+    assert ks == pytest.approx(theirs.statistic, abs=1e-12)
 
 
 def test_atoms_of_a_sample_are_its_distinct_values_and_counts() -> None:
@@ -91,18 +97,19 @@ def test_sketched_statistics_are_within_their_bounds_of_scipy_on_the_full_data(
 ) -> None:
     sketch = sketch_sorted(large_reference)
     current = np.sort(RNG.normal(10.0 + shift, 2.0, size=120_000))
-    ours = ecdf_distances(sketch.atoms, current)
+    wasserstein = wasserstein_distance(sketch.atoms, current)
+    ks = ks_statistic(sketch.atoms, current)
     # Same method as scipy on the sketch itself: agreement to rounding.
     weighted = stats.wasserstein_distance(
         sketch.atoms.values, current, u_weights=sketch.atoms.counts
     )
-    assert ours.wasserstein == pytest.approx(weighted, rel=1e-9)
+    assert wasserstein == pytest.approx(weighted, rel=1e-9)
     # Against the full reference: within the stored bounds.
     full_w = stats.wasserstein_distance(large_reference, current)
-    assert abs(ours.wasserstein - full_w) <= sketch.wasserstein_bound + 1e-12
+    assert abs(wasserstein - full_w) <= sketch.wasserstein_bound + 1e-12
     full_ks = stats.ks_2samp(large_reference, current)
-    assert abs(ours.ks_statistic - full_ks.statistic) <= sketch.ks_bound
-    assert ks_test(sketch, current).statistic == ours.ks_statistic
+    assert abs(ks - full_ks.statistic) <= sketch.ks_bound
+    assert ks_test(sketch, current).statistic == ks
 
 
 def test_many_rows_of_few_values_are_kept_exactly() -> None:
@@ -112,4 +119,26 @@ def test_many_rows_of_few_values_are_kept_exactly() -> None:
     assert sketch.atoms.values.size == 200
     current = np.sort(RNG.integers(0, 210, size=100_000).astype(float))
     expected = stats.wasserstein_distance(reference, current)
-    assert ecdf_distances(sketch.atoms, current).wasserstein == pytest.approx(expected, rel=1e-9)
+    assert wasserstein_distance(sketch.atoms, current) == pytest.approx(expected, rel=1e-9)
+
+
+samples = st.lists(
+    st.integers(-20, 20).map(lambda v: v / 4), min_size=1, max_size=60
+)  # quarter steps: plenty of ties
+
+
+@settings(max_examples=200, deadline=None)
+@given(reference=samples, current=samples)
+def test_any_small_samples_give_scipys_values(reference: list[float], current: list[float]) -> None:
+    sketch = sketch_sorted(np.sort(np.array(reference)))
+    ordered = np.sort(np.array(current))
+    expected_w = stats.wasserstein_distance(reference, current)
+    assert wasserstein_distance(sketch.atoms, ordered) == pytest.approx(
+        expected_w, rel=1e-9, abs=1e-12
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # scipy's exact → asymptotic fallback
+        theirs = stats.ks_2samp(reference, current)
+    ours = ks_test(sketch, ordered)
+    assert ours.statistic == pytest.approx(theirs.statistic, abs=1e-12)
+    assert ours.p_value == pytest.approx(theirs.pvalue, rel=1e-9, abs=1e-300)

@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 
 from aitower.core.errors import InvalidInput
 from aitower.monitoring.drift.columns import Column, Dataset, as_categorical, finite_sorted
-from aitower.monitoring.drift.ecdf import Atoms, ecdf_distances, ks_test
+from aitower.monitoring.drift.ecdf import Atoms, ks_test, wasserstein_distance
 from aitower.monitoring.drift.profile import (
     CategoricalProfile,
     NumericProfile,
@@ -160,12 +160,19 @@ class _Counts:
 
 
 def _validate_rule(name: str, rule: FeatureRule) -> None:
-    if rule.threshold is None:
-        return
-    if rule.method is not None and rule.method in P_VALUE_METHODS and not 0 < rule.threshold < 1:
-        raise InvalidInput.on(name, "a p-value threshold must lie between 0 and 1")
-    if not rule.threshold > 0:
+    if rule.threshold is not None and not rule.threshold > 0:
         raise InvalidInput.on(name, "a drift threshold must be positive")
+
+
+def _threshold(name: str, method: Method, rule: FeatureRule) -> float:
+    """The rule's threshold or the method's default; a p-value threshold must be in (0, 1)."""
+    if rule.threshold is None:
+        return DEFAULT_THRESHOLDS[method]
+    if method in P_VALUE_METHODS and not 0 < rule.threshold < 1:
+        raise InvalidInput.on(
+            name, f"{method.value} compares p-values: a threshold between 0 and 1"
+        )
+    return rule.threshold
 
 
 def _decide(threshold: float, value: float | HypothesisResult) -> tuple[float, float | None, bool]:
@@ -251,7 +258,7 @@ def _numeric_statistic(
         return ks_test(profile.sketch, current), profile.sketch.ks_bound
     if method is Method.wasserstein:
         norm = max(profile.std or 0.0, WASSERSTEIN_MIN_NORM)
-        distance = ecdf_distances(profile.sketch.atoms, current).wasserstein
+        distance = wasserstein_distance(profile.sketch.atoms, current)
         return distance / norm, profile.sketch.wasserstein_bound / norm
     assert counts is not None
     return _count_statistic(method, counts, name), 0.0
@@ -273,8 +280,9 @@ def check_numeric(
     if status is Status.ok:
         method, counts = _numeric_method(profile, current, rule)
     else:
-        method, counts = rule.method or Method.wasserstein, None
-    threshold = rule.threshold if rule.threshold is not None else DEFAULT_THRESHOLDS[method]
+        continuous = Method.ks if profile.count <= SMALL_REFERENCE else Method.wasserstein
+        method, counts = rule.method or continuous, None
+    threshold = _threshold(name, method, rule)
     statistic, p_value, drifted, bound = None, None, False, 0.0
     if status is Status.ok:
         value, bound = _numeric_statistic(name, profile, current, method, counts)
@@ -324,12 +332,8 @@ def check_categorical(
         (), counts.labels, tuple(counts.reference.tolist()), tuple(counts.current.tolist())
     )
     status = _status(profile.count, current_count)
-    method = rule.method or (
-        _default_count_method(counts, profile.count)
-        if status is Status.ok
-        else Method.jensen_shannon
-    )
-    threshold = rule.threshold if rule.threshold is not None else DEFAULT_THRESHOLDS[method]
+    method = rule.method or _default_count_method(counts, profile.count)
+    threshold = _threshold(name, method, rule)
     statistic, p_value, drifted = None, None, False
     if status is Status.ok:
         value = _count_statistic(method, counts, name)

@@ -56,10 +56,17 @@ class Categorical:
 
     def counts(self) -> tuple[int, NDArray[np.int64]]:
         """Missing rows and the count of each category, in one pass over the codes."""
-        tallies = np.bincount(self.codes.astype(np.intp) + 1, minlength=len(self.categories) + 1)
-        if tallies.size > len(self.categories) + 1:
+        size = len(self.categories)
+        if (
+            self.codes.size and self.codes.min() >= 0
+        ):  # no missing rows: count the codes as they are
+            missing, tallies = 0, np.bincount(self.codes, minlength=size)
+        else:
+            shifted = np.bincount(self.codes.astype(np.intp) + 1, minlength=size + 1)
+            missing, tallies = int(shifted[0]), shifted[1:]
+        if tallies.size > size:
             raise InvalidInput.on("codes", "a code is past the last category")
-        return int(tallies[0]), tallies[1:].astype(np.int64)
+        return missing, tallies.astype(np.int64)
 
 
 def _is_missing(value: object) -> bool:
