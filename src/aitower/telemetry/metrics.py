@@ -207,12 +207,17 @@ def summarize(
         if cost:
             costs = summary.cost_by_system_bucket.setdefault(key, {})
             costs[at] = costs.get(at, 0.0) + cost
+    in_bucket: dict[datetime, list[Mapping[str, int]]] = {}
+    in_system: dict[str, list[Mapping[str, int]]] = {}
     for at, key, hist in hists:
-        if not hist:
-            continue
-        if at in by_bucket:
-            histogram.merge_counts(by_bucket[at].hist, hist)
-        histogram.merge_counts(by_system.setdefault(key, Sums()).hist, hist)
+        if hist:
+            if at in by_bucket:
+                in_bucket.setdefault(at, []).append(hist)
+            in_system.setdefault(key, []).append(hist)
+    for at, found in in_bucket.items():
+        by_bucket[at].hist = _merged(found)
+    for key, found in in_system.items():
+        by_system.setdefault(key, Sums()).hist = _merged(found)
     # Totals from the few per-system sums: merging every cell's histogram again would double
     # the histogram work for nothing.
     for sums in by_system.values():
@@ -223,3 +228,14 @@ def summarize(
 
 
 _COST = SCALARS.index("cost")
+
+
+def _merged(hists: list[Mapping[str, int]]) -> histogram.Histogram:
+    """One histogram of several; a lone one is used as it is (nothing merges into it later:
+    a one-system dashboard's chart buckets each hold one)."""
+    if len(hists) == 1:
+        return dict(hists[0]) if not isinstance(hists[0], dict) else hists[0]
+    total = dict(hists[0])
+    for hist in hists[1:]:
+        histogram.merge_counts(total, hist)
+    return total

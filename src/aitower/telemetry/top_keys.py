@@ -5,10 +5,10 @@ a million spans. Instead the candidates are each day's ``CANDIDATES_PER_DAY`` bu
 index walk per day), and only their rows are summed: exact unless a key is in the range's top
 list without ever being among the busiest 50 of any one of its days.
 
-Both steps are one statement, so the candidates never travel to Python and back, and both read
-covering indexes only (``ix_telemetry_rollup_keys_rank`` for the walks,
-``ix_telemetry_rollup_keys_key`` for the sums). The statement has one walk per day of the
-range; it is built once per number of days and scope kind and then only re-bound.
+Both steps read covering indexes only (``ix_telemetry_rollup_keys_rank`` for the walks,
+``ix_telemetry_rollup_keys_key`` for the sums), and their statements are built once (per number
+of days and kind of scope) and then only re-bound: building 31 walks and an IN list of 1,500
+keys as SQLAlchemy expressions on every request cost more than running them.
 """
 
 from __future__ import annotations
@@ -59,10 +59,13 @@ def top_keys(
         if not scope.systems:
             return []
         params["systems"] = list(scope.systems)
-    statement = _statement(len(days), scope.org_wide, limit)
+    candidates = set(session.execute(_candidates(len(days), scope.org_wide), params).scalars())
+    if not candidates:
+        return []
+    params["keys"] = sorted(candidates)
     return [
         KeyUsage(str(k), int(r), int(c), int(t), float(x))
-        for k, r, c, t, x in session.execute(statement, params)
+        for k, r, c, t, x in session.execute(_sums(scope.org_wide, limit), params)
     ]
 
 
@@ -74,24 +77,33 @@ def _in_scope(org_wide: bool) -> Any:
 
 
 @functools.lru_cache(maxsize=64)
-def _statement(days: int, org_wide: bool, limit: int) -> Any:
-    kind: Any = bindparam("kind")
-    busiest_of_each_day = [
-        select(K.key)
-        .where(K.key_kind == kind, K.day == bindparam(f"d{i}", type_=K.day.type))
-        .where(_in_scope(org_wide))
-        .order_by(K.requests.desc())
-        .limit(CANDIDATES_PER_DAY)
-        .subquery()
-        .select()
-        for i in range(days)
-    ]
+def _candidates(days: int, org_wide: bool) -> Any:
+    """Each day's busiest keys. A separate statement, not a subquery of ``_sums``: PostgreSQL
+    may plan ``IN (subquery)`` as a nested loop re-running the day walks for every row."""
+    return union_all(
+        *(
+            select(K.key)
+            .where(K.key_kind == bindparam("kind"), K.day == bindparam(f"d{i}", type_=K.day.type))
+            .where(_in_scope(org_wide))
+            .order_by(K.requests.desc())
+            .limit(CANDIDATES_PER_DAY)
+            .subquery()
+            .select()
+            for i in range(days)
+        )
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _sums(org_wide: bool, limit: int) -> Any:
+    """The candidates' rows over the range's days, summed; the key list is bound at execution
+    (an expanding parameter), not built into the statement each time."""
     requests = func.sum(K.requests)
     return (
         select(K.key, requests, func.sum(K.llm_calls), func.sum(K.tokens), func.sum(K.cost))
         .where(
-            K.key_kind == kind,
-            K.key.in_(union_all(*busiest_of_each_day)),
+            K.key_kind == bindparam("kind"),
+            K.key.in_(bindparam("keys", expanding=True)),
             K.day >= bindparam("first", type_=K.day.type),
             K.day <= bindparam("last", type_=K.day.type),
             _in_scope(org_wide),
