@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 
 from aitower.core.db.engine import Database
-from aitower.telemetry import histogram
+from aitower.telemetry import histogram, score_rollups
 from aitower.telemetry.tables import MinuteRollupRow, ScoreRow
 
 
@@ -62,18 +62,18 @@ def add_score(
     name: str = "thumbs",
 ) -> None:
     with db.writing() as session:
-        session.add(
-            ScoreRow(
-                id=uuid.uuid4(),
-                kind=kind,
-                trace_id="a" * 32,
-                span_id=None,
-                system_id=system_id,
-                name=name,
-                score=score,
-                label=None,
-                comment="",
-                source="test",
-                created_at=at,
-            )
+        row = ScoreRow(
+            id=uuid.uuid4(),
+            kind=kind,
+            trace_id="a" * 32,
+            span_id=None,
+            system_id=system_id,
+            name=name,
+            score=score,
+            label=None,
+            comment="",
+            source="test",
+            created_at=at,
         )
+        session.add(row)
+        score_rollups.add(session, [score_rollups.facts(row)])

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aitower.core.db.engine import Database
+from aitower.telemetry import score_rollups
 from aitower.telemetry.ingest import store_spans
 from aitower.telemetry.records import DecodedSpan
 from aitower.telemetry.tables import ScoreRow
@@ -183,7 +184,9 @@ def store(db: Database, specs: list[TraceSpec], scores: Sequence[dict[str, Any]]
         assert outcome.accepted == len(spans)
     if scores:
         with db.writing() as session:
-            session.add_all(ScoreRow(**s) for s in scores)
+            rows = [ScoreRow(**s) for s in scores]
+            session.add_all(rows)
+            score_rollups.add(session, [score_rollups.facts(r) for r in rows])
 
 
 def random_traces(

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
+from pydantic import TypeAdapter
 
 from aitower.core.access.principal import Principal
 from aitower.core.access.roles import Permission
@@ -81,6 +82,16 @@ def trace_filter(
     )
 
 
+_OVERVIEW = TypeAdapter(queries.Overview)
+
+
+def _overview_json(overview: queries.Overview) -> Response:
+    """The overview serialised once, by pydantic's JSON encoder, as the declared response model
+    would be: FastAPI's default path validates the answer again, converts it to Python objects
+    and then encodes those (4 ms of a 30-day dashboard's answer; this is 0.3 ms)."""
+    return Response(_OVERVIEW.dump_json(overview), media_type="application/json")
+
+
 @dataclass(frozen=True, slots=True)
 class Timeseries:
     range: queries.RangeInfo
@@ -88,25 +99,29 @@ class Timeseries:
 
 
 def _overview_routes(router: APIRouter) -> None:
-    @router.get("/telemetry/overview", tags=["telemetry"], summary="Portfolio monitoring overview")
-    def portfolio_overview(
-        db: DbDep, principal: TelemetryReader, trange: RangeDep
-    ) -> queries.Overview:
+    @router.get(
+        "/telemetry/overview",
+        tags=["telemetry"],
+        summary="Portfolio monitoring overview",
+        response_model=queries.Overview,
+    )
+    def portfolio_overview(db: DbDep, principal: TelemetryReader, trange: RangeDep) -> Response:
         with db.reading() as session:
             scope = portfolio_scope(session, principal)
-            return queries.overview(session, scope, trange, utcnow())
+            return _overview_json(queries.overview(session, scope, trange, utcnow()))
 
     @router.get(
         "/telemetry/systems/{system_id}/overview",
         tags=["telemetry"],
         summary="One AI system's monitoring overview",
+        response_model=queries.Overview,
     )
     def system_overview(
         system_id: uuid.UUID, db: DbDep, principal: TelemetryReader, trange: RangeDep
-    ) -> queries.Overview:
+    ) -> Response:
         with db.reading() as session:
             scope = system_scope(session, principal, system_id)
-            return queries.overview(session, scope, trange, utcnow())
+            return _overview_json(queries.overview(session, scope, trange, utcnow()))
 
     @router.get(
         "/telemetry/timeseries",

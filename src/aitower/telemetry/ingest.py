@@ -22,7 +22,7 @@ from aitower.core.db.engine import Database
 from aitower.cost import service as cost
 from aitower.cost.pricing import PriceBook
 from aitower.inventory import service as inventory
-from aitower.telemetry import aggregate, service, store
+from aitower.telemetry import aggregate, score_rollups, service, store
 from aitower.telemetry.aggregate import (
     BatchSums,
     PricedSpan,
@@ -255,3 +255,4 @@ def _add_evaluations(session: Session, fresh: list[PricedSpan]) -> None:
     ]
     if rows:
         session.execute(insert(ScoreRow), rows)
+        score_rollups.add_rows(session, rows)

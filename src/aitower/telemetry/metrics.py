@@ -30,6 +30,7 @@ SCALARS = (
     "unpriced_calls",
     "unpriced_tokens",
 )
+PERCENTILES = (0.50, 0.95, 0.99)
 # A cell's sums grouped by (chart bucket, system): (bucket, system_key, values in SCALARS order).
 ScalarCell = tuple[datetime, str, Sequence[float]]
 # One root-span latency histogram of a (chart bucket, system).
@@ -83,7 +84,7 @@ class Sums:
 
     def add(self, values: Sequence[float]) -> None:
         """Add sums given in ``SCALARS`` order (None counts as zero)."""
-        (r, e, lat, c, ce, i, o, cr, rs, cost, uc, ut) = (v or 0 for v in values)
+        (r, e, lat, c, ce, i, o, cr, rs, cost, uc, ut) = [v or 0 for v in values]
         self.requests += int(r)
         self.errors += int(e)
         self.latency_sum_ms += float(lat)
@@ -102,7 +103,7 @@ class Sums:
         histogram.merge_into(self.hist, other.hist)
 
     def figures(self) -> Figures:
-        p50, p95, p99 = histogram.quantiles(self.hist, (0.50, 0.95, 0.99))
+        p50, p95, p99 = histogram.quantiles_fast(self.hist, PERCENTILES)
         per = self.requests or None
         return Figures(
             requests=self.requests,
@@ -191,26 +192,50 @@ def summarize(
 ) -> Summary:
     """Fold cells already grouped by (chart bucket, system) into totals, buckets (every bucket
     kept, empty ones as zeros) and systems, and model cells into models. Each histogram is
-    merged once into its (bucket, system); buckets and systems merge those, totals the systems.
-    Cells outside the chart buckets count in the systems and totals only."""
-    cells: dict[tuple[datetime, str], Sums] = {}
+    merged once into its bucket and once into its system; totals merge the systems'. Cells
+    outside the chart buckets count in the systems and totals only."""
+    summary = Summary(Sums(), {at: Sums() for at in buckets}, {}, {}, {})
+    by_bucket, by_system = summary.by_bucket, summary.by_system
     for at, key, values in scalars:
-        cells.setdefault((at, key), Sums()).add(values)
+        if at in by_bucket:
+            by_bucket[at].add(values)
+        system = by_system.get(key)
+        if system is None:
+            system = by_system[key] = Sums()
+        system.add(values)
+        cost = float(values[_COST] or 0)
+        if cost:
+            costs = summary.cost_by_system_bucket.setdefault(key, {})
+            costs[at] = costs.get(at, 0.0) + cost
+    in_bucket: dict[datetime, list[Mapping[str, int]]] = {}
+    in_system: dict[str, list[Mapping[str, int]]] = {}
     for at, key, hist in hists:
         if hist:
-            histogram.merge_into(cells.setdefault((at, key), Sums()).hist, hist)
-    summary = Summary(Sums(), {at: Sums() for at in buckets}, {}, {}, {})
-    for (at, key), sums in cells.items():
-        if at in summary.by_bucket:
-            summary.by_bucket[at].merge(sums)
-        summary.by_system.setdefault(key, Sums()).merge(sums)
-        if sums.cost:
-            costs = summary.cost_by_system_bucket.setdefault(key, {})
-            costs[at] = costs.get(at, 0.0) + sums.cost
+            if at in by_bucket:
+                in_bucket.setdefault(at, []).append(hist)
+            in_system.setdefault(key, []).append(hist)
+    for at, found in in_bucket.items():
+        by_bucket[at].hist = _merged(found)
+    for key, found in in_system.items():
+        by_system.setdefault(key, Sums()).hist = _merged(found)
     # Totals from the few per-system sums: merging every cell's histogram again would double
     # the histogram work for nothing.
-    for sums in summary.by_system.values():
+    for sums in by_system.values():
         summary.totals.merge(sums)
     for _, model, values in models:
         summary.by_model.setdefault(model, Sums()).add(values)
     return summary
+
+
+_COST = SCALARS.index("cost")
+
+
+def _merged(hists: list[Mapping[str, int]]) -> histogram.Histogram:
+    """One histogram of several; a lone one is used as it is (nothing merges into it later:
+    a one-system dashboard's chart buckets each hold one)."""
+    if len(hists) == 1:
+        return dict(hists[0]) if not isinstance(hists[0], dict) else hists[0]
+    total = dict(hists[0])
+    for hist in hists[1:]:
+        histogram.merge_counts(total, hist)
+    return total

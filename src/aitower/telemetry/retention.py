@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Table, delete, select
 from sqlalchemy.orm import Session
 
 from aitower.core.db.engine import Database
-from aitower.telemetry import store
+from aitower.telemetry import score_rollups, store
 from aitower.telemetry.service import DEFAULT_SETTINGS
 from aitower.telemetry.tables import (
     KeyRollupRow,
@@ -63,7 +63,9 @@ def purge(db: Database, now: datetime) -> PurgeResult:
         key_cutoff = (now - timedelta(days=longest)).date()
         deleted = session.execute(delete(KeyRollupRow).where(KeyRollupRow.day < key_cutoff))
         rollups += deleted.rowcount  # type: ignore[attr-defined]
-        session.execute(delete(ScoreRow).where(ScoreRow.created_at < now - timedelta(days=longest)))
+        score_cutoff = now - timedelta(days=longest)
+        session.execute(delete(ScoreRow).where(ScoreRow.created_at < score_cutoff))
+        score_rollups.purge_before(session, score_cutoff)
     return PurgeResult(spans, traces, rollups)
 
 

@@ -17,6 +17,7 @@ from aitower.core.access.principal import Principal
 from aitower.core.audit.service import ChangeContext, record_change
 from aitower.core.errors import InvalidInput
 from aitower.inventory import service as inventory
+from aitower.telemetry import score_rollups
 from aitower.telemetry.aggregate import clean
 from aitower.telemetry.tables import (
     ScoreRow,
@@ -92,6 +93,7 @@ def add_score(session: Session, item: ScoreIn, now: datetime) -> Score:
     )
     session.add(row)
     session.flush()
+    score_rollups.add(session, [score_rollups.facts(row)])
     return _score(row)
 
 
@@ -116,18 +118,21 @@ def link_waiting_scores(session: Session, trace_systems: dict[str, uuid.UUID]) -
     only where feedback was waiting, which is rare)."""
     if not trace_systems:
         return
-    waiting = session.execute(
-        select(ScoreRow.trace_id)
-        .where(ScoreRow.trace_id.in_(list(trace_systems)), ScoreRow.system_id.is_(None))
-        .distinct()
-    ).scalars()
-    for trace_id in list(waiting):
+    waiting: dict[str, list[score_rollups.ScoreFacts]] = {}
+    for row in session.execute(
+        select(ScoreRow.trace_id, *score_rollups.FACT_COLUMNS).where(
+            ScoreRow.trace_id.in_(list(trace_systems)), ScoreRow.system_id.is_(None)
+        )
+    ):
+        waiting.setdefault(row.trace_id, []).append(score_rollups.facts(row))
+    for trace_id, scores in waiting.items():
         system_id = trace_systems[trace_id]
         session.execute(
             update(ScoreRow)
             .where(ScoreRow.trace_id == trace_id, ScoreRow.system_id.is_(None))
             .values(system_id=system_id)
         )
+        score_rollups.move(session, scores, system_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,9 +141,13 @@ class KeyRollupRow(Base):
 
     __tablename__ = "telemetry_rollup_keys"
     __table_args__ = (
-        # Each day's busiest keys (an index walk), then those keys' rows over a range.
-        Index("ix_telemetry_rollup_keys_rank", "key_kind", "day", "requests"),
-        Index("ix_telemetry_rollup_keys_key", "key_kind", "key", "day"),
+        # Each day's busiest keys (an index walk), then those keys' rows over a range; both
+        # covering, so the dashboards' top lists never read the table (``top_keys``).
+        Index("ix_telemetry_rollup_keys_rank", "key_kind", "day", "requests", "system_key", "key"),
+        Index(
+            "ix_telemetry_rollup_keys_key",
+            *("key_kind", "key", "day", "system_key", "requests", "llm_calls", "tokens", "cost"),
+        ),
     )
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
@@ -195,6 +199,24 @@ class ScoreRow(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column()
+
+
+class ScoreRollupRow(Base):
+    """Scores per six-hour bucket (00, 06, 12, 18 UTC), system, kind, name and label: the
+    dashboards' score summaries read these for a range's whole buckets and the raw scores only
+    for its partial ends (``score_rollups``). ``system_key`` is "" while a score waits for its
+    trace, ``label`` "" for a score without one."""
+
+    __tablename__ = "telemetry_rollup_scores"
+
+    bucket_start: Mapped[datetime] = mapped_column(primary_key=True)
+    system_key: Mapped[str] = mapped_column(String(240), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    label: Mapped[str] = mapped_column(String(100), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+    scored: Mapped[int] = mapped_column(BigInteger, default=0)  # scores with a value
+    score_sum: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class SystemTelemetrySettingsRow(Base):

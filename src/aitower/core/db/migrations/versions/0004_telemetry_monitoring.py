@@ -125,13 +125,13 @@ def upgrade() -> None:
     op.create_index(
         "ix_telemetry_rollup_keys_key",
         "telemetry_rollup_keys",
-        ["key_kind", "key", "day"],
+        ["key_kind", "key", "day", "system_key", "requests", "llm_calls", "tokens", "cost"],
         unique=False,
     )
     op.create_index(
         "ix_telemetry_rollup_keys_rank",
         "telemetry_rollup_keys",
-        ["key_kind", "day", "requests"],
+        ["key_kind", "day", "requests", "system_key", "key"],
         unique=False,
     )
     op.create_table(
@@ -156,6 +156,25 @@ def upgrade() -> None:
         sa.Column("unpriced_tokens", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint(
             "bucket_start", "system_key", "model", name=op.f("pk_telemetry_rollup_minute")
+        ),
+    )
+    op.create_table(
+        "telemetry_rollup_scores",
+        sa.Column("bucket_start", UTC_TIME, nullable=False),
+        sa.Column("system_key", sa.String(length=240), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("label", sa.String(length=100), nullable=False),
+        sa.Column("count", sa.BigInteger(), nullable=False),
+        sa.Column("scored", sa.BigInteger(), nullable=False),
+        sa.Column("score_sum", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "bucket_start",
+            "system_key",
+            "kind",
+            "name",
+            "label",
+            name=op.f("pk_telemetry_rollup_scores"),
         ),
     )
     op.create_table(
@@ -473,6 +492,7 @@ def downgrade() -> None:
     op.drop_index("ix_telemetry_scores_time_cover", table_name="telemetry_scores")
     op.drop_index("ix_telemetry_scores_system_time", table_name="telemetry_scores")
     op.drop_table("telemetry_scores")
+    op.drop_table("telemetry_rollup_scores")
     op.drop_table("telemetry_rollup_minute")
     op.drop_index("ix_telemetry_rollup_keys_rank", table_name="telemetry_rollup_keys")
     op.drop_index("ix_telemetry_rollup_keys_key", table_name="telemetry_rollup_keys")

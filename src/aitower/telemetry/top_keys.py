@@ -1,0 +1,140 @@
+"""The busiest users and sessions of a range, from the day-keyed key rollups.
+
+Summing every user's and session's day rows over 30 days reads hundreds of thousands of rows at
+a million spans. Instead the candidates are each day's ``CANDIDATES_PER_DAY`` busiest rows (an
+index walk per day), and only their rows are summed: exact unless a key is in the range's top
+list without ever being among the busiest 50 of any one of its days.
+
+Both steps read covering indexes only (``ix_telemetry_rollup_keys_rank`` for the walks,
+``ix_telemetry_rollup_keys_key`` for the sums), and their statements are built once (per number
+of days and kind of scope) and then only re-bound: building 31 walks and an IN list of 1,500
+keys as SQLAlchemy expressions on every request cost more than running them.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import String, any_, bindparam, func, select, union_all
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import Session
+
+from aitower.telemetry.ranges import TimeRange
+from aitower.telemetry.scope import Scope
+from aitower.telemetry.tables import KeyRollupRow
+
+# Each day's busiest users or sessions that compete for a range's top list.
+CANDIDATES_PER_DAY = 50
+K = KeyRollupRow
+
+
+@dataclass(frozen=True, slots=True)
+class KeyUsage:
+    key: str
+    requests: int
+    llm_calls: int
+    tokens: int
+    cost: float
+
+
+def day_list(trange: TimeRange) -> list[date]:
+    """The UTC days the range touches (the key rollups' grain)."""
+    first, last = trange.start.date(), (trange.end - timedelta(microseconds=1)).date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def top_keys(
+    session: Session, scope: Scope, trange: TimeRange, kind: str, limit: int
+) -> list[KeyUsage]:
+    """The busiest users (``kind="user"``) or sessions of the range's UTC days, by requests
+    (then key)."""
+    if not scope.filtered_in_sql() and not scope.org_wide:
+        return _top_keys_in_python(session, scope, trange, kind, limit)
+    days = day_list(trange)
+    params: dict[str, Any] = {f"d{i}": day for i, day in enumerate(days)}
+    params.update(kind=kind, first=days[0], last=days[-1])
+    if not scope.org_wide:
+        if not scope.systems:
+            return []
+        params["systems"] = list(scope.systems)
+    candidates = set(session.execute(_candidates(len(days), scope.org_wide), params).scalars())
+    if not candidates:
+        return []
+    params["keys"] = sorted(candidates)
+    return [
+        KeyUsage(str(k), int(r), int(c), int(t), float(x))
+        for k, r, c, t, x in session.execute(
+            _sums(session.get_bind().dialect.name, scope.org_wide, limit), params
+        )
+    ]
+
+
+def _in_scope(org_wide: bool) -> Any:
+    """Organisation-wide readers see every registered system, not unclaimed services."""
+    if org_wide:
+        return ~K.system_key.startswith("service:")
+    return K.system_key.in_(bindparam("systems", expanding=True))
+
+
+@functools.lru_cache(maxsize=64)
+def _candidates(days: int, org_wide: bool) -> Any:
+    """Each day's busiest keys. A separate statement, not a subquery of ``_sums``: PostgreSQL
+    may plan ``IN (subquery)`` as a nested loop re-running the day walks for every row."""
+    return union_all(
+        *(
+            select(K.key)
+            .where(K.key_kind == bindparam("kind"), K.day == bindparam(f"d{i}", type_=K.day.type))
+            .where(_in_scope(org_wide))
+            .order_by(K.requests.desc())
+            .limit(CANDIDATES_PER_DAY)
+            .subquery()
+            .select()
+            for i in range(days)
+        )
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _sums(dialect: str, org_wide: bool, limit: int) -> Any:
+    """The candidates' rows over the range's days, summed; the key list is bound at execution,
+    not built into the statement each time: on PostgreSQL as one array (``= ANY``), which it
+    parses and plans faster than an IN list of 1,500 parameters (65 ms instead of 95 ms for the
+    sessions of 30 days under load), elsewhere as an expanding IN list."""
+    if dialect == "postgresql":
+        among: Any = K.key == any_(bindparam("keys", type_=postgresql.ARRAY(String)))
+    else:
+        among = K.key.in_(bindparam("keys", expanding=True))
+    requests = func.sum(K.requests)
+    return (
+        select(K.key, requests, func.sum(K.llm_calls), func.sum(K.tokens), func.sum(K.cost))
+        .where(
+            K.key_kind == bindparam("kind"),
+            among,
+            K.day >= bindparam("first", type_=K.day.type),
+            K.day <= bindparam("last", type_=K.day.type),
+            _in_scope(org_wide),
+        )
+        .group_by(K.key)
+        .order_by(requests.desc(), K.key)
+        .limit(limit)
+    )
+
+
+def _top_keys_in_python(
+    session: Session, scope: Scope, trange: TimeRange, kind: str, limit: int
+) -> list[KeyUsage]:
+    """For scopes too large for an IN list: sum the scope's rows here."""
+    days = day_list(trange)
+    query = select(K.system_key, K.key, K.requests, K.llm_calls, K.tokens, K.cost).where(
+        K.key_kind == kind, K.day >= days[0], K.day <= days[-1]
+    )
+    sums: dict[str, list[float]] = {}
+    for _, key, *values in scope.keep(session.execute(query).all(), 0):
+        acc = sums.setdefault(key, [0, 0, 0, 0.0])
+        for i, v in enumerate(values):
+            acc[i] += v
+    ordered = sorted(sums.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
+    return [KeyUsage(k, int(a[0]), int(a[1]), int(a[2]), float(a[3])) for k, a in ordered]
