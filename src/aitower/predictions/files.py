@@ -130,21 +130,27 @@ def _times(column: pa.ChunkedArray, name: str, problems: Problems) -> NDArray[np
     """Unix ns; timestamps with a zone are converted, naive ones are UTC."""
     now = datetime.now(UTC)
     if pa.types.is_timestamp(column.type):
-        ns = column.cast(pa.timestamp("ns", tz=column.type.tz)).cast(pa.int64())
-    elif pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+        return check_times(*_timestamp_ns(column), name, problems, now)
+    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
         seconds = column.cast(pa.float64()).to_numpy(zero_copy_only=False)
         bad = ~np.isfinite(seconds)
-        return check_times(
-            np.where(bad, 0, seconds * 1e9).astype(np.int64), bad, name, problems, now
-        )
-    else:
-        parsed = [parse_time(v) for v in column.cast(pa.string()).to_pylist()]
-        bad = np.array([p is None for p in parsed], dtype=np.bool_)
-        values = np.array([0 if p is None else p for p in parsed], dtype=np.int64)
-        return check_times(values, bad, name, problems, now)
-    values = ns.to_numpy(zero_copy_only=False)
-    bad = np.isnan(values) if values.dtype.kind == "f" else np.zeros(values.size, np.bool_)
-    return check_times(np.where(bad, 0, values).astype(np.int64), bad, name, problems, now)
+        seconds = np.where(bad | (np.abs(seconds) > 9e9), 9e9, seconds)  # 9e9 s: absurd, 2255
+        return check_times((seconds * 1e9).astype(np.int64), bad, name, problems, now)
+    parsed = [parse_time(v) for v in column.cast(pa.string()).to_pylist()]
+    bad = np.array([p is None for p in parsed], dtype=np.bool_)
+    values = np.array([0 if p is None else p for p in parsed], dtype=np.int64)
+    return check_times(values, bad, name, problems, now)
+
+
+def _timestamp_ns(column: pa.ChunkedArray) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """Arrow timestamps (any unit; stored as UTC) as ns, and which are null. Values beyond
+    int64 nanoseconds (after 2262) become a far-future value, refused as absurd."""
+    per_unit = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[column.type.unit]
+    bad = np.asarray(column.is_null().to_numpy(zero_copy_only=False), dtype=np.bool_)
+    ticks = column.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    limit = np.iinfo(np.int64).max // per_unit // 2
+    ticks = np.where(np.abs(ticks) > limit, limit, ticks)
+    return ticks * per_unit, bad
 
 
 def _column(table: pa.Table, name: str, what: str) -> pa.ChunkedArray:
