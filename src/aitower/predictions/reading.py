@@ -56,8 +56,13 @@ def _select(column: codec.StoredColumn, keep: NDArray[np.bool_]) -> codec.Stored
 
 def _read(session: Session, table: str, model_id: uuid.UUID, start: int, end: int) -> _Pieces:
     # Straight from the driver: SQLAlchemy's binary result processing copied every payload.
-    sql = f"SELECT seq, payload FROM {table} WHERE model_id = ? AND min_ts < ? AND max_ts >= ? ORDER BY seq"  # noqa: S608, E501 (our table name)
-    found = driver.select_rows(session, sql, (driver.model_key(session, model_id), end, start))
+    sql = f"SELECT seq, payload FROM {table} WHERE model_id = ? AND min_ts < ? AND max_ts >= ?"  # noqa: S608 (our table name)
+    found = driver.select_rows(
+        session, sql, (driver.model_key(session, model_id), end, start), binary=True
+    )
+    # Sorted here, not by ORDER BY: SQLite sorted the rows with their payloads in a temporary
+    # B-tree, copying every megabyte once more (100 ms of a 100,000-row window).
+    found.sort(key=lambda row: int(row[0]))
     pieces = _Pieces()
     for seq, payload in found:
         columns = codec.decode(payload).columns
