@@ -280,7 +280,9 @@ def positions_to_rows(
     """Index of each ``wanted`` position in ``positions``, and whether it is there at all."""
     if not positions.size:
         return np.zeros(wanted.size, np.intp), np.zeros(wanted.size, np.bool_)
-    order = np.argsort(positions, kind="stable")
-    found = np.clip(np.searchsorted(positions, wanted, sorter=order), 0, positions.size - 1)
-    index = order[found]
+    if bool(np.all(positions[1:] > positions[:-1])):  # a window's are: batch order, then row
+        index = np.clip(np.searchsorted(positions, wanted), 0, positions.size - 1)
+    else:
+        order = np.argsort(positions, kind="stable")
+        index = order[np.clip(np.searchsorted(positions, wanted, sorter=order), 0, order.size - 1)]
     return index.astype(np.intp), positions[index] == wanted
