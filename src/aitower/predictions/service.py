@@ -32,6 +32,7 @@ from aitower.predictions.intake import (
     RawPredictions,
     build_labels,
     build_predictions,
+    check_classes,
     shape_for,
 )
 from aitower.predictions.tables import LabelRow, MonitoredModelRow, PredictionBatchRow
@@ -117,12 +118,8 @@ def register_model(
     system = resolve_system(session, ctx.principal, key.system)
     if _row(session, system.id, key) is not None:
         raise Conflict.on("version", f"{key.name} {key.version} is registered for {system.name}")
-    if task is not Task.regression and (len(classes) < 2 or len(set(classes)) != len(classes)):
-        raise InvalidInput.on(
-            "classes", "a classification model needs two or more distinct classes"
-        )
-    if task is Task.binary and len(classes) != 2:
-        raise InvalidInput.on("classes", "binary classification has exactly two (positive first)")
+    if task is not Task.regression:
+        check_classes(task, classes)
     shape = ModelShape(
         task,
         tuple(classes) if task is not Task.regression else (),
