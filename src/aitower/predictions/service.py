@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aitower.core.access.principal import Principal
@@ -96,8 +97,13 @@ def _create(
         features={name: kind.value for name, kind in shape.features.items()},
         sensitive=list(shape.sensitive),
     )
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():  # a concurrent first log of the same model may win
+            session.add(row)
+    except IntegrityError:
+        raise Conflict.on(
+            "version", f"{key.name} {key.version} was just registered by another request; retry"
+        ) from None
     model = store.to_model(row)
     record_change(
         session, ctx, "prediction_model.register", "monitored_model", row.id, after=_document(model)
