@@ -9,6 +9,7 @@ from aitower.core.db.base import Base
 from aitower.cost import tables as cost_tables
 from aitower.governance import tables as governance_tables
 from aitower.inventory import tables as inventory_tables
+from aitower.model_monitors import tables as model_monitors_tables
 from aitower.monitoring import tables as monitoring_tables
 from aitower.risk import tables as risk_tables
 from aitower.telemetry import tables as telemetry_tables
@@ -22,5 +23,6 @@ TABLE_MODULES = (
     telemetry_tables,
     cost_tables,
     monitoring_tables,
+    model_monitors_tables,
 )
 metadata = Base.metadata

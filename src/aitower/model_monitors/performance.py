@@ -1,0 +1,150 @@
+"""Performance and fairness of a window's predictions, measured or estimated, never mixed (pure).
+
+* Measured: the quality metrics (``monitoring.quality``) of the labelled rows only.
+  Classification uses the model's classes in order, the first being the positive class of a
+  binary model; regression compares the predicted value with the label.
+* Estimated: for binary models with scores, CBPE on the *unlabelled* rows only, with the
+  reference's calibration (``baseline``); without one the scores must be probabilities.
+  An estimate is kept in its own fields (``estimated_*``) so no chart or alert reads it as a
+  measurement.
+* Fairness: binary models, labelled rows, by each sensitive attribute and their intersection,
+  Fairlearn's definitions with small groups flagged (``monitoring.quality.fairness``).
+  Sensitive columns are passed as integer codes (the fast path), and the group keys are turned
+  back into category names afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from aitower.core.errors import InvalidInput
+from aitower.monitoring.quality.classification import ClassificationResult, classification_metrics
+from aitower.monitoring.quality.estimation import (
+    Calibration,
+    EstimatedClassification,
+    estimate_binary_performance,
+)
+from aitower.monitoring.quality.fairness import FairnessResult, fairness_report
+from aitower.monitoring.quality.regression import RegressionResult, regression_metrics
+from aitower.predictions.window import Task, WindowData
+
+BoolMask = NDArray[np.bool_]
+SUMMARY = ("accuracy", "precision", "recall", "f1", "roc_auc", "log_loss")
+REGRESSION_SUMMARY = ("mae", "rmse", "mape", "r2")
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """Measured metrics of the labelled rows: one of the two results is set."""
+
+    classification: ClassificationResult | None = None
+    regression: RegressionResult | None = None
+
+    def summary(self) -> dict[str, float | None]:
+        if self.classification is not None:
+            return {name: getattr(self.classification, name) for name in SUMMARY}
+        if self.regression is not None:
+            return {name: getattr(self.regression, name) for name in REGRESSION_SUMMARY}
+        return {}
+
+    def to_dict(self) -> dict[str, Any] | None:
+        if self.classification is not None:
+            return self.classification.to_dict()
+        return None if self.regression is None else self.regression.to_dict()
+
+
+def _class_labels(values: NDArray[Any]) -> NDArray[Any]:
+    return np.asarray(values).astype(str)
+
+
+def measure(window: WindowData, rows: BoolMask) -> Measured:
+    """Measured performance of ``rows`` (a mask of labelled rows)."""
+    model = window.model
+    if model.task is Task.regression:
+        truth = np.asarray(window.labels, dtype=np.float64)[rows]
+        pred = np.asarray(window.outputs, dtype=np.float64)[rows]
+        return Measured(regression=regression_metrics(truth, pred))
+    truth = _class_labels(window.labels[rows])
+    pred = _class_labels(window.outputs[rows])
+    classes = list(model.classes) or None
+    unknown = set(np.unique(np.concatenate([truth, pred])).tolist()) - set(classes or ())
+    if classes is not None and unknown:
+        classes = [*classes, *sorted(unknown)]
+    scores = None
+    if model.task is Task.binary and window.scores is not None:
+        scores = np.asarray(window.scores, dtype=np.float64)[rows]
+    positive = model.classes[0] if model.task is Task.binary and model.classes else None
+    if classes is not None and len(classes) > 2:
+        scores = None  # a binary model with a stray class: label metrics only
+        positive = None
+    return Measured(
+        classification=classification_metrics(
+            truth, pred, scores, labels=classes, positive_label=positive
+        )
+    )
+
+
+def estimate(
+    window: WindowData, rows: BoolMask, calibration: Calibration | None
+) -> tuple[EstimatedClassification | None, str]:
+    """CBPE on ``rows`` (unlabelled), or None and why it does not apply."""
+    model = window.model
+    if model.task is not Task.binary or not model.classes:
+        return None, "estimation applies to binary classification"
+    if window.scores is None:
+        return None, "no scores logged"
+    scores = np.asarray(window.scores, dtype=np.float64)[rows]
+    pred = _class_labels(window.outputs[rows])
+    try:
+        estimated = estimate_binary_performance(
+            scores, pred, calibration=calibration, positive_label=model.classes[0]
+        )
+    except InvalidInput as exc:
+        return None, exc.detail
+    return estimated, ""
+
+
+def _named_groups(
+    results: list[FairnessResult], categories: dict[str, tuple[str, ...]]
+) -> list[dict[str, Any]]:
+    """Each result as a dict, with group keys (codes) turned back into category names."""
+    named = []
+    for result in results:
+        data = result.to_dict()
+        for group in data["groups"]:
+            group["group"] = {
+                name: None if code is None or code < 0 else categories[name][int(code)]
+                for name, code in group["group"].items()
+            }
+        named.append(data)
+    return named
+
+
+def fairness(
+    window: WindowData, rows: BoolMask, attributes: tuple[str, ...], min_group_size: int
+) -> tuple[list[FairnessResult], list[dict[str, Any]], str]:
+    """Fairness results of ``rows`` (labelled) by ``attributes``; the same, JSON-ready; why not."""
+    model = window.model
+    if not attributes:
+        return [], [], "no sensitive attributes chosen"
+    if model.task is not Task.binary or not model.classes:
+        return [], [], "fairness applies to binary classification"
+    if not rows.any():
+        return [], [], "no labelled rows"
+    missing = [a for a in attributes if a not in window.sensitive]
+    if missing:
+        raise InvalidInput.on("sensitive", f"{missing[0]!r} is not logged for this model")
+    codes = {a: window.sensitive[a].codes[rows].astype(np.int64) for a in attributes}
+    results = fairness_report(
+        _class_labels(window.labels[rows]),
+        _class_labels(window.outputs[rows]),
+        codes,
+        positive_label=model.classes[0],
+        min_group_size=min_group_size,
+    )
+    categories = {a: window.sensitive[a].categories for a in attributes}
+    return results, _named_groups(results, categories), ""
