@@ -11,6 +11,7 @@ from aitower.governance import tables as governance_tables
 from aitower.inventory import tables as inventory_tables
 from aitower.model_monitors import tables as model_monitors_tables
 from aitower.monitoring import tables as monitoring_tables
+from aitower.predictions import tables as predictions_tables
 from aitower.risk import tables as risk_tables
 from aitower.telemetry import tables as telemetry_tables
 
@@ -23,6 +24,7 @@ TABLE_MODULES = (
     telemetry_tables,
     cost_tables,
     monitoring_tables,
+    predictions_tables,
     model_monitors_tables,
 )
 metadata = Base.metadata
