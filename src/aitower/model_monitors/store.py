@@ -12,6 +12,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from aitower.predictions import store
 from aitower.predictions.window import MonitoredModel, WindowData
 
 
@@ -31,12 +32,12 @@ class StoredPredictions:
     """The prediction store of ``aitower.predictions``."""
 
     def model(self, session: Session, model_id: uuid.UUID) -> MonitoredModel:
-        raise NotImplementedError  # wired to the prediction store once it lands
+        return store.get_model(session, model_id)
 
     def window(
         self, session: Session, model_id: uuid.UUID, start: datetime, end: datetime
     ) -> WindowData:
-        raise NotImplementedError
+        return store.load_window(session, model_id, start, end)
 
 
 def default_store() -> PredictionStore:

@@ -23,7 +23,9 @@ class ModelReferenceRow(HasId, Base):
     __tablename__ = "model_references"
     __table_args__ = (Index("ix_model_references_model_created", "model_id", "created_at"),)
 
-    model_id: Mapped[uuid.UUID] = mapped_column()
+    model_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("monitored_models.id", ondelete="CASCADE")
+    )
     system_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("ai_systems.id", ondelete="CASCADE"), index=True
     )
@@ -44,7 +46,9 @@ class ModelMonitorRow(HasId, HasTimestamps, Base):
     __tablename__ = "model_monitors"
     __table_args__ = (Index("ix_model_monitors_due", "enabled", "next_run_at"),)
 
-    model_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    model_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("monitored_models.id", ondelete="CASCADE"), index=True
+    )
     system_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("ai_systems.id", ondelete="CASCADE"), index=True
     )
@@ -82,7 +86,9 @@ class ModelMonitorResultRow(HasId, Base):
     monitor_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("model_monitors.id", ondelete="CASCADE")
     )
-    model_id: Mapped[uuid.UUID] = mapped_column()
+    model_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("monitored_models.id", ondelete="CASCADE")
+    )
     system_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ai_systems.id", ondelete="CASCADE"))
     run_at: Mapped[datetime] = mapped_column()
     window_start: Mapped[datetime] = mapped_column()

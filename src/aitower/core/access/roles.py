@@ -73,6 +73,8 @@ class Permission(StrEnum):
     incidents_write = "incidents.write"
     channels_read = "channels.read"
     channels_write = "channels.write"
+    monitors_read = "monitors.read"
+    monitors_write = "monitors.write"
 
 
 PERMISSION_TITLES: dict[Permission, str] = {
@@ -112,6 +114,9 @@ PERMISSION_TITLES: dict[Permission, str] = {
     Permission.incidents_write: "Acknowledge, comment on, assign and resolve incidents",
     Permission.channels_read: "See notification channels (never their secrets)",
     Permission.channels_write: "Create, change, delete and test notification channels",
+    Permission.monitors_read: "See model references, monitors and their drift, quality and "
+    "fairness results",
+    Permission.monitors_write: "Create references, create and change model monitors, run them now",
 }
 
 _ALL = frozenset(Role)
@@ -173,6 +178,11 @@ MATRIX: dict[Permission, frozenset[Role]] = {
         {Role.admin, Role.ops_manager, Role.engineer, Role.analyst, Role.auditor}
     ),
     Permission.channels_write: frozenset({Role.admin, Role.ops_manager}),
+    Permission.monitors_read: _ALL,
+    # Who watches models in production: the analyst's work, with engineers who ship models.
+    Permission.monitors_write: frozenset(
+        {Role.admin, Role.ops_manager, Role.engineer, Role.analyst}
+    ),
 }
 
 # The auditor reads everything and changes nothing: any permission not named ``*.read``,

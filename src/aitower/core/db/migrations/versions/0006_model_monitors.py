@@ -1,7 +1,7 @@
 """Model monitors: references profiled once, monitors with schedule and lease, results
 
 Revision ID: 0006
-Revises: 0004 (0005 once the prediction store lands)
+Revises: 0005
 Create Date: 2026-11-25
 
 Drafted by scripts/draft_migration.py; self-contained: types are spelled out, models not imported.
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -38,6 +38,12 @@ def upgrade() -> None:
         sa.Column("created_at", UTC_TIME, nullable=False),
         sa.Column("created_by", sa.String(length=200), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["model_id"],
+            ["monitored_models.id"],
+            name=op.f("fk_model_references_model_id_monitored_models"),
+            ondelete="CASCADE",
+        ),
         sa.ForeignKeyConstraint(
             ["system_id"],
             ["ai_systems.id"],
@@ -79,6 +85,12 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", UTC_TIME, nullable=False),
         sa.Column("updated_at", UTC_TIME, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["model_id"],
+            ["monitored_models.id"],
+            name=op.f("fk_model_monitors_model_id_monitored_models"),
+            ondelete="CASCADE",
+        ),
         sa.ForeignKeyConstraint(
             ["reference_id"],
             ["model_references.id"],
@@ -145,6 +157,12 @@ def upgrade() -> None:
         sa.Column("signals", JSON_DOC, nullable=False),
         sa.Column("detail", JSON_DOC, nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["model_id"],
+            ["monitored_models.id"],
+            name=op.f("fk_model_monitor_results_model_id_monitored_models"),
+            ondelete="CASCADE",
+        ),
         sa.ForeignKeyConstraint(
             ["monitor_id"],
             ["model_monitors.id"],
