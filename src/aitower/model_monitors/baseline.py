@@ -58,6 +58,8 @@ class Baseline:
             "classes": list(self.classes),
             "rows": self.rows,
             "labelled": self.labelled,
+            # PostgreSQL's JSONB does not keep key order: the features' order is kept apart.
+            "feature_order": list(self.drift.features),
             "drift": self.drift.to_dict(),
             "calibration": None if self.calibration is None else self.calibration.to_dict(),
             "performance": dict(self.performance),
@@ -68,12 +70,15 @@ class Baseline:
         if data.get("format") != BASELINE_FORMAT:
             raise InvalidInput.on("profile", f"unknown baseline format {data.get('format')!r}")
         calibration = data.get("calibration")
+        drift = ReferenceProfile.from_dict(data["drift"])
+        order = data.get("feature_order") or list(drift.features)
+        drift = ReferenceProfile(drift.rows, {name: drift.features[name] for name in order})
         return cls(
             task=Task(data["task"]),
             classes=tuple(str(c) for c in data["classes"]),
             rows=int(data["rows"]),
             labelled=int(data["labelled"]),
-            drift=ReferenceProfile.from_dict(data["drift"]),
+            drift=drift,
             calibration=None if calibration is None else Calibration.from_dict(calibration),
             performance=dict(data.get("performance") or {}),
         )
