@@ -184,7 +184,9 @@ def test_model_metrics_fire_alert_rules_and_open_incidents(db: Database, setup: 
     (row,) = _results(db)
     with db.reading() as session:
         drift = metric_value(session, "drift_share", str(setup.system), run_at - DAY, run_at + DAY)
-        nothing = metric_value(session, "roc_auc", str(setup.system), run_at + DAY, run_at + 2 * DAY)
+        nothing = metric_value(
+            session, "roc_auc", str(setup.system), run_at + DAY, run_at + 2 * DAY
+        )
         portfolio = metric_value(session, "roc_auc", None, run_at - DAY, run_at + DAY)
     assert drift.value == row.drift_share and drift.samples == 4000
     assert nothing.value is None and nothing.samples == 0
