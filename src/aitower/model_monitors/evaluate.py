@@ -20,7 +20,13 @@ from typing import Any
 import numpy as np
 
 from aitower.model_monitors.baseline import Baseline, drift_columns
-from aitower.model_monitors.performance import Measured, estimate, fairness, measure
+from aitower.model_monitors.performance import (
+    Measured,
+    estimate,
+    fairness,
+    measure,
+    with_names,
+)
 from aitower.model_monitors.spec import HIGHER_IS_BETTER, MonitorSpec
 from aitower.monitoring.drift import DriftReport, FeatureDrift, check_drift
 from aitower.monitoring.quality.estimation import EstimatedClassification
@@ -155,6 +161,7 @@ def evaluate(baseline: Baseline, window: WindowData, spec: MonitorSpec) -> Outco
     """Judge ``window`` against the stored ``baseline`` with ``spec``'s settings."""
     if len(window) == 0:
         return _empty(window)
+    window = with_names(window)
     drift = check_drift(baseline.drift, drift_columns(window), spec.drift_rules, spec.drift_share)
     labelled = np.asarray(window.labelled, dtype=np.bool_)
     measured = measure(window, labelled) if labelled.any() else Measured()

@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -59,6 +59,36 @@ class Measured:
 
 def _class_labels(values: NDArray[Any]) -> NDArray[Any]:
     return np.asarray(values).astype(str)
+
+
+def as_names(values: NDArray[Any], classes: tuple[str, ...]) -> NDArray[np.str_]:
+    """Class names as a numpy string array ("" where missing), built from one comparison per
+    class rather than a ``str()`` per row: the window's object arrays are read once, and
+    every metric after sees fixed-width strings (fast to sort, compare and encode)."""
+    array = np.asarray(values)
+    if array.dtype.kind == "U":
+        return array
+    codes = np.full(array.size, -1, dtype=np.intp)
+    for k, name in enumerate(classes):
+        codes[array == name] = k
+    names = np.array([*classes, ""], dtype=str)[codes]
+    others = codes < 0
+    if others.any():  # a class the model did not declare, or a missing label
+        rest = array[others]
+        names = names.astype(object)
+        names[others] = ["" if v is None else str(v) for v in rest.tolist()]
+        names = names.astype(str)
+    return names
+
+
+def with_names(window: WindowData) -> WindowData:
+    """The window with outputs and labels as string arrays (classification); else as it is."""
+    if window.model.task is Task.regression:
+        return window
+    classes = window.model.classes
+    return replace(
+        window, outputs=as_names(window.outputs, classes), labels=as_names(window.labels, classes)
+    )
 
 
 def measure(window: WindowData, rows: BoolMask) -> Measured:
