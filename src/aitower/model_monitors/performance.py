@@ -72,12 +72,14 @@ def as_names(values: NDArray[Any], classes: tuple[str, ...]) -> NDArray[np.str_]
     for k, name in enumerate(classes):
         codes[array == name] = k
     names = np.array([*classes, ""], dtype=str)[codes]
-    others = codes < 0
-    if others.any():  # a class the model did not declare, or a missing label
+    others = np.flatnonzero(codes < 0)
+    if others.size:  # missing labels stay "", undeclared classes get their own text
         rest = array[others]
-        names = names.astype(object)
-        names[others] = ["" if v is None else str(v) for v in rest.tolist()]
-        names = names.astype(str)
+        undeclared = others[np.not_equal(rest, None)]
+        if undeclared.size:
+            names = names.astype(object)
+            names[undeclared] = [str(v) for v in array[undeclared].tolist()]
+            names = names.astype(str)
     return names
 
 
