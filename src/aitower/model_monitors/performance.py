@@ -75,7 +75,7 @@ def as_names(values: NDArray[Any], classes: tuple[str, ...]) -> NDArray[np.str_]
     others = np.flatnonzero(codes < 0)
     if others.size:  # missing labels stay "", undeclared classes get their own text
         rest = array[others]
-        undeclared = others[np.not_equal(rest, None)]
+        undeclared = others[rest != None]  # noqa: E711 (elementwise, on an object array)
         if undeclared.size:
             names = names.astype(object)
             names[undeclared] = [str(v) for v in array[undeclared].tolist()]

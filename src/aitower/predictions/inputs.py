@@ -61,8 +61,16 @@ class Problems:
     issues: list[FieldIssue] = field(default_factory=list)
     rows: set[int] = field(default_factory=set)
     total: int = 0
+    # When a file's unreadable rows were left out of its table: the file's row number of each
+    # table row, so problems name the row the user sees.
+    row_numbers: NDArray[np.int64] | None = None
 
     def add(self, row: int, name: str, reason: str) -> None:
+        if self.row_numbers is not None and 0 < row <= self.row_numbers.size:
+            row = int(self.row_numbers[row - 1])
+        self.add_as_numbered(row, name, reason)
+
+    def add_as_numbered(self, row: int, name: str, reason: str) -> None:
         self.total += 1
         self.rows.add(row)
         if len(self.issues) < MAX_ISSUES:
@@ -75,7 +83,7 @@ class Problems:
     def raise_if_any(self, what: str, count: int) -> None:
         if not self.total:
             return
-        self.issues.sort(key=lambda issue: _row_of(issue.field))
+        self.issues.sort(key=lambda issue: (_row_of(issue.field), issue.field))
         first = self.issues[0]
         raise InvalidInput(
             f"nothing was stored: {len(self.rows)} of {count} {what} refused "
@@ -142,7 +150,10 @@ def kind_of(raw: Raw) -> FeatureKind | None:
     """The kind a first log gives a feature; None when it has no value to tell by."""
     if isinstance(raw, Numbers):
         return None if np.isnan(raw.values).all() else FeatureKind.numeric
-    return None if (raw.values.codes < 0).all() else FeatureKind.categorical
+    if (raw.values.codes < 0).all():
+        return None
+    numeric = all(_parse_number(name) is not None for name in raw.values.categories)
+    return FeatureKind.numeric if numeric else FeatureKind.categorical
 
 
 def check_ids(ids: Sequence[object], problems: Problems) -> list[str]:

@@ -147,6 +147,7 @@ def log_predictions(
     *,
     task: Task | None = None,
     classes: Sequence[str] | None = None,
+    on_progress: store.Progress | None = None,
 ) -> LogResult:
     """Check every row, then store them all (or, on any problem, nothing)."""
     if not len(raw):
@@ -178,7 +179,8 @@ def log_predictions(
     else:
         assert existing is not None
         model = existing
-    return LogResult(model, row is None, store.append_predictions(session, model, columns))
+    stored = store.append_predictions(session, model, columns, on_progress)
+    return LogResult(model, row is None, stored)
 
 
 def log_labels(

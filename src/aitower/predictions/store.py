@@ -10,7 +10,7 @@ windows read (``predictions.tables`` says why both).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -136,8 +136,14 @@ def _store_batch(session: Session, model_id: uuid.UUID, seq: int, batch: Predict
     )
 
 
+Progress = Callable[[int, int], None]  # (rows stored, rows to store)
+
+
 def append_predictions(
-    session: Session, model: MonitoredModel, batch: PredictionColumns
+    session: Session,
+    model: MonitoredModel,
+    batch: PredictionColumns,
+    on_progress: Progress | None = None,
 ) -> StoredPredictions:
     """Store the rows whose ids are new; ids stored before are skipped and reported."""
     _lock(session, model.id)
@@ -153,6 +159,8 @@ def append_predictions(
             part = batch if rows.size == len(batch) else batch.take(rows)
             _store_batch(session, model.id, seq, part)
             seq += 1
+            if on_progress is not None:
+                on_progress(int(rows[-1]) + 1, len(batch))
     joined = _join_waiting_labels(session, model.id, batch) if len(batch) else 0
     return StoredPredictions(len(batch), len(duplicate_ids), duplicate_ids[:REPORTED_IDS], joined)
 
