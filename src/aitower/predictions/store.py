@@ -80,14 +80,11 @@ def _lock(session: Session, model_id: uuid.UUID) -> None:
 
 def _keys(session: Session, model_id: uuid.UUID, ids: Sequence[str]) -> dict[str, tuple[int, int]]:
     """``{prediction id: (timestamp ns, position)}`` of the stored ones among ``ids``."""
-    found: dict[str, tuple[int, int]] = {}
-    key = driver.model_key(session, model_id)
-    for part in _chunks(ids):
-        marks = ", ".join("?" for _ in part)  # placeholders only, never values
-        sql = f"SELECT prediction_id, ts, position FROM prediction_keys WHERE model_id = ? AND prediction_id IN ({marks})"  # noqa: S608, E501
-        rows = driver.select_rows(session, sql, (key, *part))
-        found.update((pid, (ts, pos)) for pid, ts, pos in rows)
-    return found
+    sql = (
+        "SELECT prediction_id, ts, position FROM prediction_keys "
+        "WHERE model_id = ? AND prediction_id IN {ids}"
+    )
+    return {pid: (ts, pos) for pid, ts, pos in driver.rows_for_ids(session, sql, model_id, ids)}
 
 
 def _next_seq(session: Session, column: Any, model_id: uuid.UUID) -> int:
@@ -235,13 +232,10 @@ class StoredLabels:
 
 
 def _existing_labels(session: Session, model_id: uuid.UUID, ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for part in _chunks(ids):
-        query = select(LabelRow.prediction_id).where(
-            LabelRow.model_id == model_id, LabelRow.prediction_id.in_(part)
-        )
-        found.update(session.execute(query).scalars())
-    return found
+    sql = (
+        "SELECT prediction_id FROM prediction_labels WHERE model_id = ? AND prediction_id IN {ids}"
+    )
+    return {pid for (pid,) in driver.rows_for_ids(session, sql, model_id, ids)}
 
 
 def append_labels(session: Session, model: MonitoredModel, labels: LabelColumns) -> StoredLabels:
@@ -286,7 +280,9 @@ def positions_to_rows(
     """Index of each ``wanted`` position in ``positions``, and whether it is there at all."""
     if not positions.size:
         return np.zeros(wanted.size, np.intp), np.zeros(wanted.size, np.bool_)
-    order = np.argsort(positions, kind="stable")
-    found = np.clip(np.searchsorted(positions, wanted, sorter=order), 0, positions.size - 1)
-    index = order[found]
+    if bool(np.all(positions[1:] > positions[:-1])):  # a window's are: batch order, then row
+        index = np.clip(np.searchsorted(positions, wanted), 0, positions.size - 1)
+    else:
+        order = np.argsort(positions, kind="stable")
+        index = order[np.clip(np.searchsorted(positions, wanted, sorter=order), 0, order.size - 1)]
     return index.astype(np.intp), positions[index] == wanted
