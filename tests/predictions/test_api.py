@@ -199,3 +199,27 @@ def test_permissions_and_unit_scope(client: TestClient, db: Database) -> None:
     assert outside.status_code == 404
     auditor = auth(make_key(db, Role.auditor))
     assert client.post("/api/v1/predictions", json=body, headers=auditor).status_code == 403
+
+
+def test_absurd_values_get_422_never_500(client: TestClient, db: Database) -> None:
+    engineer = setup(db)
+    batch = rows(3)
+    batch[0]["timestamp"] = 1e300
+    batch[1]["timestamp"] = "9999-12-31T23:59:59"
+    batch[2]["score"] = {"fraud": 0.5, "elsewhere": 0.5}
+    body = REF | {"classes": ["fraud", "ok"], "rows": batch}
+    answer = client.post("/api/v1/predictions", json=body, headers=engineer)
+    assert answer.status_code == 422 and answer.headers["content-type"] == PROBLEM
+    long_class = REF | {"classes": ["x" * 201, "ok"], "rows": rows(1)}
+    answer = client.post("/api/v1/predictions", json=long_class, headers=engineer)
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "classes"
+    nested = REF | {"classes": ["fraud", "ok"], "rows": [dict(rows(1)[0], features={"a": [1]})]}
+    assert client.post("/api/v1/predictions", json=nested, headers=engineer).status_code == 422
+    register = REF | {"task": "binary_classification", "classes": ["a", "b", "c"]}
+    answer = client.post("/api/v1/predictions/models", json=register, headers=engineer)
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "classes"
+    register["classes"] = ["yes", "no"]
+    made = client.post("/api/v1/predictions/models", json=register, headers=engineer)
+    assert made.status_code == 201 and made.json()["predictions"] == 0
+    again = client.post("/api/v1/predictions/models", json=register, headers=engineer)
+    assert again.status_code == 409

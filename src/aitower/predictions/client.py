@@ -9,7 +9,7 @@
     logger.labels([("tx-1", "fraud")])
 
 Rows are buffered and sent ``batch_size`` at a time (and on ``flush`` / leaving the ``with``).
-A request that fails in transit or with a 5xx/429 is sent again (up to ``retries`` times):
+A request that fails in transit or with a 5xx/429/409 is sent again (up to ``retries`` times):
 the server skips prediction ids it stored already, so a retry never stores a row twice. A
 4xx answer raises ``LoggingRefused`` with the server's problem details (row-numbered).
 Non-finite floats (NaN, ±inf) are sent as the text ``"NaN"`` / ``"Infinity"``, which JSON
@@ -163,7 +163,8 @@ class PredictionLogger:
                     answer: Row = json.loads(response.read())
                     return answer
             except urllib.error.HTTPError as exc:
-                transient = exc.code >= 500 or exc.code == 429
+                # 409: the model was registered by a concurrent first log; sending again joins it.
+                transient = exc.code >= 500 or exc.code in (409, 429)
                 if not transient or attempt == self.retries:
                     raise LoggingRefused(exc.code, _problem(exc)) from None
             except (urllib.error.URLError, TimeoutError, ConnectionError):

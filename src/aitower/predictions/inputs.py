@@ -39,6 +39,9 @@ MAX_ID_LENGTH = 200
 MAX_ISSUES = 50  # problems listed in one answer; the count of refused rows is always given
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
+# Times are clamped here before becoming int64 nanoseconds (which end in 2262), so a year 9999
+# or 1e300 seconds is refused as absurd instead of overflowing.
+ABSURD_S = 9_000_000_000
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,9 @@ def parse_time(value: object) -> int | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        return None if not math.isfinite(value) else round(value * 1e9)
+        if not math.isfinite(value):
+            return None
+        return round(min(max(value, -ABSURD_S), ABSURD_S) * 1e9)
     if isinstance(value, datetime):
         moment = value
     else:
@@ -188,7 +193,8 @@ def parse_time(value: object) -> int | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1_000
+    seconds = min(max(delta.days * 86_400 + delta.seconds, -ABSURD_S), ABSURD_S)
+    return seconds * 1_000_000_000 + delta.microseconds * 1_000
 
 
 def check_times(

@@ -232,10 +232,13 @@ def label_coverage(
     which = (log.ts[keep] - first) // step
     delays = (log.labelled_at[keep] - log.ts[keep]) / 1e9
     labelled = np.bincount(which, minlength=count)
+    order = np.argsort(which, kind="stable")
+    by_bucket = delays[order]
+    bounds = np.searchsorted(which[order], np.arange(count + 1))
     origin = start - timedelta(microseconds=(start_ns - first) // 1000)
     points = []
     for b in range(count):
-        mine = delays[which == b]
+        mine = by_bucket[bounds[b] : bounds[b + 1]]
         n, m = int(predicted[b]), int(labelled[b])
         points.append(
             CoveragePoint(
