@@ -1,4 +1,5 @@
-"""The background pass of a server: evaluate due alert rules, then send due notifications;
+"""The background pass of a server: evaluate due alert rules, send due notifications, then run
+due model monitors (``model_monitors.running``; their results feed the next pass's rules);
 about once an hour also apply telemetry retention (``telemetry.retention.purge``).
 
 A daemon thread per server process, started by the app's lifespan only when
@@ -21,6 +22,7 @@ from typing import Any
 
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
+from aitower.model_monitors.running import run_due_monitors
 from aitower.monitoring.evaluator import evaluate_due_rules
 from aitower.monitoring.notify import deliver_due
 from aitower.telemetry.retention import purge
@@ -37,6 +39,8 @@ def run_once(db: Database, owner: str) -> None:
     now = utcnow()
     evaluate_due_rules(db, now, owner)
     deliver_due(db, utcnow())
+    # One indexed query when no monitor is due; each due one is leased to one replica.
+    run_due_monitors(db, utcnow(), owner)
 
 
 PURGE_EVERY_SECONDS = 3600.0

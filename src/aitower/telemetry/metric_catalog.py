@@ -15,6 +15,7 @@ class SampleKind(StrEnum):
     requests = "requests"  # root spans (one per trace)
     llm_calls = "llm_calls"
     scores = "scores"  # feedback or evaluation scores
+    predictions = "predictions"  # model predictions behind a monitor result (model_monitors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,18 @@ METRICS: tuple[MetricInfo, ...] = (
     ),
 )
 
+
+def _model_metrics() -> tuple[MetricInfo, ...]:
+    """The model monitors' metrics (``model_monitors.alert_metrics`` says how each is read)."""
+    from aitower.model_monitors.alert_metrics import MODEL_METRICS
+
+    return tuple(
+        MetricInfo(m.name, m.title, m.unit, SampleKind.predictions, m.description)
+        for m in MODEL_METRICS
+    )
+
+
+METRICS = METRICS + _model_metrics()
 BY_NAME: dict[str, MetricInfo] = {m.name: m for m in METRICS}
 METRIC_NAMES: tuple[str, ...] = tuple(BY_NAME)
 

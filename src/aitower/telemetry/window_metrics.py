@@ -6,8 +6,11 @@ reads N buckets. Sums add; ratios divide the sums (never average per-minute rati
 would weigh a quiet minute like a busy one); percentiles merge the latency histograms
 (``telemetry.histogram``, within 1 % of the exact nearest-rank percentile).
 
-``samples`` counts the data behind the value (requests, LLM calls or scores, per the
-catalogue), so an alert rule can refuse to judge a window with too little of it.
+Model metrics (drift share, ROC AUC, fairness ratios …) come from the latest monitor results
+of the system instead (``model_monitors.alert_metrics``).
+
+``samples`` counts the data behind the value (requests, LLM calls, scores or predictions, per
+the catalogue), so an alert rule can refuse to judge a window with too little of it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from aitower.model_monitors.alert_metrics import model_metric_value
 from aitower.telemetry import histogram
 from aitower.telemetry.metric_catalog import BY_NAME, SampleKind
 from aitower.telemetry.tables import MinuteRollupRow, ScoreRow
@@ -152,6 +156,9 @@ def metric_value(
     """
     if metric not in BY_NAME:
         raise KeyError(metric)
+    if BY_NAME[metric].samples is SampleKind.predictions:
+        value, samples = model_metric_value(session, metric, system_key, start, end)
+        return WindowValue(value, samples)
     if metric in _PERCENTILES:
         return _percentile(session, _PERCENTILES[metric], system_key, start, end)
     if metric == "feedback_score":

@@ -75,6 +75,8 @@ class Permission(StrEnum):
     channels_write = "channels.write"
     predictions_read = "predictions.read"
     predictions_write = "predictions.write"
+    monitors_read = "monitors.read"
+    monitors_write = "monitors.write"
 
 
 PERMISSION_TITLES: dict[Permission, str] = {
@@ -118,6 +120,9 @@ PERMISSION_TITLES: dict[Permission, str] = {
         "See monitored models, their logged volume and label coverage (own units; org-wide: all)"
     ),
     Permission.predictions_write: "Log predictions and labels, register monitored models",
+    Permission.monitors_read: "See model references, monitors and their drift, quality and "
+    "fairness results",
+    Permission.monitors_write: "Create references, create and change model monitors, run them now",
 }
 
 _ALL = frozenset(Role)
@@ -187,6 +192,11 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     # Predictions and labels are sent by applications and pipelines with an engineer's or an
     # analyst's API key; registering a model version comes with them.
     Permission.predictions_write: frozenset({Role.admin, Role.engineer, Role.analyst}),
+    Permission.monitors_read: _ALL,
+    # Who watches models in production: the analyst's work, with engineers who ship models.
+    Permission.monitors_write: frozenset(
+        {Role.admin, Role.ops_manager, Role.engineer, Role.analyst}
+    ),
 }
 
 # The auditor reads everything and changes nothing: any permission not named ``*.read``,

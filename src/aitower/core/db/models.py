@@ -9,6 +9,7 @@ from aitower.core.db.base import Base
 from aitower.cost import tables as cost_tables
 from aitower.governance import tables as governance_tables
 from aitower.inventory import tables as inventory_tables
+from aitower.model_monitors import tables as model_monitors_tables
 from aitower.monitoring import tables as monitoring_tables
 from aitower.predictions import tables as predictions_tables
 from aitower.risk import tables as risk_tables
@@ -24,5 +25,6 @@ TABLE_MODULES = (
     cost_tables,
     monitoring_tables,
     predictions_tables,
+    model_monitors_tables,
 )
 metadata = Base.metadata

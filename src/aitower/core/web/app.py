@@ -34,6 +34,7 @@ from aitower.governance import api as governance_api
 from aitower.governance import pages as governance_pages
 from aitower.inventory import api as inventory_api
 from aitower.inventory import pages as inventory_pages
+from aitower.model_monitors import api as model_monitors_api
 from aitower.monitoring import api as monitoring_api
 from aitower.monitoring import pages as monitoring_pages
 from aitower.monitoring import prometheus as monitoring_prometheus
@@ -97,6 +98,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     api.include_router(cost_api.build_router())
     api.include_router(monitoring_api.build_router())
     api.include_router(predictions_api.build_router())
+    api.include_router(model_monitors_api.build_router())
     app.include_router(api)
     app.include_router(otlp_http.build_router(BoundedSemaphore(settings.otlp_max_in_flight)))
     app.include_router(metrics_route.build_router())

@@ -1,0 +1,1 @@
+"""Model monitors: references profiled once, scheduled drift, performance and fairness checks."""
