@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from typing import Any, Protocol
 
 from aitower.telemetry import histogram
 from aitower.telemetry.records import DecodedSpan, LlmFacts
@@ -114,6 +115,11 @@ class RollupSums:
             self.unpriced_tokens += usage.total
         else:
             self.cost += item.cost
+
+    def copy(self) -> RollupSums:
+        twin = RollupSums()
+        twin.merge(self)
+        return twin
 
     def merge(self, other: RollupSums) -> None:
         """Add ``other``'s sums (histograms by bucket) to these."""
@@ -226,6 +232,27 @@ class TraceSums:
         else:
             self.cost += item.cost
 
+    def copy(self) -> TraceSums:
+        return replace(self)
+
+    def merge(self, other: TraceSums) -> None:
+        """Add what ``other`` (later spans of the same trace) adds, as ``add`` would have."""
+        self.span_count += other.span_count
+        self.start = min(self.start, other.start)
+        self.end = max(self.end, other.end)
+        self.error = self.error or other.error
+        if other.root_name is not None:
+            self.root_name = other.root_name
+            self.root_duration_ms = other.root_duration_ms
+        self.user_id = self.user_id or other.user_id
+        self.session_id = self.session_id or other.session_id
+        self.llm_calls += other.llm_calls
+        self.input_tokens += other.input_tokens
+        self.output_tokens += other.output_tokens
+        self.model = self.model or other.model
+        self.cost += other.cost
+        self.unpriced_calls += other.unpriced_calls
+
     @property
     def duration_ms(self) -> float:
         if self.root_duration_ms is not None:
@@ -252,6 +279,15 @@ class KeySums:
     llm_calls: int = 0
     tokens: int = 0
     cost: float = 0.0
+
+    def copy(self) -> KeySums:
+        return replace(self)
+
+    def merge(self, other: KeySums) -> None:
+        self.requests += other.requests
+        self.llm_calls += other.llm_calls
+        self.tokens += other.tokens
+        self.cost += other.cost
 
 
 KeyKey = tuple[date, str, str, str]  # day, system key, "user" | "session", value
@@ -286,6 +322,17 @@ class SourceSums:
     tokens: int = 0
     models: set[str] = field(default_factory=set)
 
+    def copy(self) -> SourceSums:
+        return replace(self, models=set(self.models))
+
+    def merge(self, other: SourceSums) -> None:
+        self.first_seen = min(self.first_seen, other.first_seen)
+        self.last_seen = max(self.last_seen, other.last_seen)
+        self.spans += other.spans
+        self.llm_calls += other.llm_calls
+        self.tokens += other.tokens
+        self.models |= other.models
+
 
 def sources(items: Iterable[PricedSpan]) -> dict[str, SourceSums]:
     sums: dict[str, SourceSums] = {}
@@ -303,3 +350,52 @@ def sources(items: Iterable[PricedSpan]) -> dict[str, SourceSums]:
             if item.facts.model:
                 found.models.add(clean(item.facts.model[:200]))
     return sums
+
+
+@dataclass(slots=True)
+class BatchSums:
+    """All that a batch of newly stored spans adds: to its traces, to the minute rollups (the
+    coarser ones are derived, ``coarser``), to the users' and sessions' day counters and to
+    the sources. Batches merge, so a group of requests writes one set of sums."""
+
+    traces: dict[str, TraceSums]
+    minutes: dict[RollupKey, RollupSums]
+    keys: dict[KeyKey, KeySums]
+    sources: dict[str, SourceSums]
+
+    @classmethod
+    def of(cls, items: Sequence[PricedSpan]) -> BatchSums:
+        return cls(traces(items), rollups(items, minute_bucket), key_rollups(items), sources(items))
+
+    @classmethod
+    def merged(cls, batches: Sequence[BatchSums]) -> BatchSums:
+        """The sums of all ``batches`` together; the batches themselves are left as they were
+        (a group that fails is retried request by request, with each one's own sums)."""
+        if len(batches) == 1:
+            return batches[0]
+        total = cls({}, {}, {}, {})
+        for batch in batches:
+            total.merge(batch)
+        return total
+
+    def merge(self, other: BatchSums) -> None:
+        _merge_into(self.traces, other.traces)
+        _merge_into(self.minutes, other.minutes)
+        _merge_into(self.keys, other.keys)
+        _merge_into(self.sources, other.sources)
+
+
+class _Mergeable(Protocol):
+    def copy(self) -> Any: ...
+
+    def merge(self, other: Any, /) -> None: ...
+
+
+def _merge_into(target: dict[Any, Any], other: Mapping[Any, _Mergeable]) -> None:
+    """Add ``other``'s sums into ``target``; never shares or changes ``other``'s objects."""
+    for key, value in other.items():
+        found = target.get(key)
+        if found is None:
+            target[key] = value.copy()
+        else:
+            found.merge(value)

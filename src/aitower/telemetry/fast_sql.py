@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Boolean, Date, String, Table, Uuid
+from sqlalchemy import JSON, Boolean, Date, Dialect, String, Table, Uuid
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ClauseElement
 
@@ -103,23 +103,33 @@ def converters(table: Table, dialect: str) -> dict[str, Convert]:
     return {c.name: _converter(c.type, dialect) for c in table.columns}
 
 
-def _prepared(
-    session: Session,
+def compiled(
+    dialect: Dialect, name: str, statement: Callable[[str], ClauseElement]
+) -> tuple[str, tuple[str, ...] | None]:
+    """The statement's SQL and, for qmark dialects (SQLite), its parameters' order; compiled
+    once per dialect."""
+    key = (name, dialect.name)
+    found = _COMPILED.get(key)
+    if found is None:
+        done = statement(dialect.name).compile(dialect=dialect)
+        positions = getattr(done, "positiontup", None)
+        found = _COMPILED[key] = (done.string, tuple(positions) if positions else None)
+    return found
+
+
+def driver_params(
+    dialect: Dialect,
     name: str,
     table: Table,
     statement: Callable[[str], ClauseElement],
     rows: Sequence[Mapping[str, Any]],
 ) -> tuple[str, list[Any]]:
-    """The statement's SQL (compiled once per dialect) and the rows as driver parameters."""
-    dialect = session.connection().dialect
-    key = (name, dialect.name)
-    found = _COMPILED.get(key)
-    if found is None:
-        compiled = statement(dialect.name).compile(dialect=dialect)
-        positions = getattr(compiled, "positiontup", None)  # qmark dialects (SQLite)
-        order = tuple(positions) if positions else None
-        found = _COMPILED[key] = (compiled.string, order)
-    sql, order = found
+    """The statement's SQL and ``rows`` as the driver's parameters (tuples in SQLite's order,
+    dicts for PostgreSQL), each value converted as its column's type stores it. Needs no
+    connection: ingest builds them before it takes the write lock."""
+    sql, order = compiled(dialect, name, statement)
+    if not rows:
+        return sql, []
     convert = converters(table, dialect.name)
     names = order if order is not None else tuple(rows[0])
     # Only the columns whose type needs it are converted: most values pass as they are.
@@ -134,18 +144,21 @@ def _prepared(
     return sql, params
 
 
-def returning_many(
+def _prepared(
     session: Session,
     name: str,
     table: Table,
     statement: Callable[[str], ClauseElement],
     rows: Sequence[Mapping[str, Any]],
-) -> list[tuple[Any, ...]]:
-    """PostgreSQL only: run an INSERT … RETURNING for every row, and collect what it returned
-    (psycopg's ``executemany(returning=True)``: one round trip, pipelined)."""
-    if not rows:
+) -> tuple[str, list[Any]]:
+    return driver_params(session.connection().dialect, name, table, statement, rows)
+
+
+def returning_many(session: Session, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """PostgreSQL only: run an INSERT … RETURNING for every parameter set, and collect what it
+    returned (psycopg's ``executemany(returning=True)``: one round trip, pipelined)."""
+    if not params:
         return []
-    sql, params = _prepared(session, name, table, statement, rows)
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(sql, params, returning=True)  # type: ignore[call-arg]
@@ -170,4 +183,10 @@ def execute_many(
     if not rows:
         return
     sql, params = _prepared(session, name, table, statement, rows)
-    session.connection().exec_driver_sql(sql, params)
+    execute_params(session, sql, params)
+
+
+def execute_params(session: Session, sql: str, params: Sequence[Any]) -> None:
+    """Run ``sql`` for each of ``params`` (from ``driver_params``) in one ``executemany``."""
+    if params:
+        session.connection().exec_driver_sql(sql, list(params))

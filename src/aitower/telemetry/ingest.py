@@ -1,8 +1,11 @@
 """Storing decoded spans: link to systems, map conventions, price, insert, roll up, in one commit.
 
-The OTLP endpoint answers only after ``store_spans`` returns, that is after the commit, so an
-acknowledged span is never lost. Spans already stored (same trace and span id, as an exporter
-re-sends after a timeout) are ignored and counted nowhere.
+Two steps, so that a server does the pure work of a request while another request's spans are
+being written: ``prepare_batch`` (no write lock; reads systems, content settings and prices)
+builds the rows and the sums the spans add; ``write_batches`` inserts the spans of one or more
+prepared batches and adds their sums, in one write transaction. The OTLP endpoint answers only
+after that commit, so an acknowledged span is never lost. Spans already stored (same trace and
+span id, as an exporter re-sends after a timeout) are ignored and counted nowhere.
 """
 
 from __future__ import annotations
@@ -20,7 +23,13 @@ from aitower.cost import service as cost
 from aitower.cost.pricing import PriceBook
 from aitower.inventory import service as inventory
 from aitower.telemetry import aggregate, service, store
-from aitower.telemetry.aggregate import PricedSpan, clean, nanos_to_datetime, system_id
+from aitower.telemetry.aggregate import (
+    BatchSums,
+    PricedSpan,
+    clean,
+    nanos_to_datetime,
+    system_id,
+)
 from aitower.telemetry.content import (
     ContentPolicy,
     stored_attributes,
@@ -31,47 +40,44 @@ from aitower.telemetry.records import DecodedSpan, LlmFacts
 from aitower.telemetry.semconv import llm_facts
 from aitower.telemetry.tables import ScoreRow, SystemTelemetrySettingsRow
 
+DEFAULT_CONTENT = ContentPolicy(store=True, max_chars=4000)
+SpanKey = tuple[str, str]  # (trace id, span id)
+
 
 @dataclass(frozen=True, slots=True)
 class IngestOutcome:
     accepted: int  # spans newly stored
     duplicates: int  # spans already stored (same trace and span id): ignored, not counted again
-    stored: frozenset[tuple[str, str]] = frozenset()  # (trace id, span id) of the new ones
+    stored: frozenset[SpanKey] = frozenset()  # (trace id, span id) of the new ones
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedBatch:
+    """One request's spans, ready to write: a row per distinct span and what they all add."""
+
+    received: int  # spans in the request, repeats included
+    items: list[PricedSpan]  # the distinct spans, first copy of each
+    keys: list[SpanKey]  # items' keys, in order
+    sql: str  # the span insert, and ``params[i]`` the driver's values of ``items[i]``
+    params: list[Any]
+    sums: BatchSums  # what the items add if all are new
 
 
 def store_spans(
     db: Database,
     spans: Sequence[DecodedSpan],
     *,
-    default_content: ContentPolicy = ContentPolicy(store=True, max_chars=4000),
+    default_content: ContentPolicy = DEFAULT_CONTENT,
     facts: Sequence[LlmFacts] | None = None,
 ) -> IngestOutcome:
     """Store ``spans`` and update traces, rollups and sources in one write transaction.
 
-    Returns only after the commit: the OTLP answer is sent after this, so an acknowledged span
-    is never lost. ``facts`` (``facts_of(spans)``) may be computed beforehand, outside the
-    writer's critical section.
+    Returns only after the commit. ``facts`` (``facts_of(spans)``) may be given when computed
+    beforehand.
     """
     if not spans:
         return IngestOutcome(0, 0)
-    facts = facts_of(spans) if facts is None else facts
-    with db.writing() as session:
-        keys = _system_keys(session, spans, facts)
-        policies = _content_policies(session, set(keys.values()))
-        pricer = _pricer(session)
-        rows: list[dict[str, Any]] = []
-        priced: dict[tuple[str, str], PricedSpan] = {}
-        for span, fact in zip(spans, facts, strict=True):
-            key = keys[_link_key(span, fact)]
-            item = _priced(span, fact, key, pricer)
-            policy = policies.get(key, default_content)
-            priced.setdefault((span.trace_id, span.span_id), item)
-            rows.append(_span_row(item, policy))
-        inserted = store.insert_new_spans(session, rows)
-        fresh = [item for k, item in priced.items() if k in inserted]
-        _add_sums(session, fresh)
-        _add_evaluations(session, fresh)
-    return IngestOutcome(len(fresh), len(spans) - len(fresh), frozenset(inserted))
+    return write_batches(db, [prepare_batch(db, spans, default_content, facts)])
 
 
 def facts_of(spans: Sequence[DecodedSpan]) -> list[LlmFacts]:
@@ -80,20 +86,72 @@ def facts_of(spans: Sequence[DecodedSpan]) -> list[LlmFacts]:
     return [llm_facts(span, with_messages=False) for span in spans]
 
 
-def _add_sums(session: Session, fresh: list[PricedSpan]) -> None:
-    traces = aggregate.traces(fresh)
-    store.add_to_traces(session, traces)
-    linked = {t: system_id(s.system_key) for t, s in traces.items()}
+def prepare_batch(
+    db: Database,
+    spans: Sequence[DecodedSpan],
+    default_content: ContentPolicy = DEFAULT_CONTENT,
+    facts: Sequence[LlmFacts] | None = None,
+) -> PreparedBatch:
+    """Link, price and turn ``spans`` into rows and sums, reading but never writing."""
+    facts = facts_of(spans) if facts is None else facts
+    with db.reading() as session:
+        links = _system_keys(session, spans, facts)
+        policies = _content_policies(session, set(links.values()))
+        pricer = _pricer(session)
+    items: dict[SpanKey, PricedSpan] = {}
+    rows: list[dict[str, Any]] = []
+    for span, fact in zip(spans, facts, strict=True):
+        key = (span.trace_id, span.span_id)
+        if key in items:
+            continue  # a span repeated within one request is the same span
+        system_key = links[_link_key(span, fact)]
+        item = items[key] = _priced(span, fact, system_key, pricer)
+        rows.append(_span_row(item, policies.get(system_key, default_content)))
+    sql, params = store.span_params(db.engine.dialect, rows)
+    fresh = list(items.values())
+    return PreparedBatch(len(spans), fresh, list(items), sql, params, BatchSums.of(fresh))
+
+
+def write_batches(db: Database, batches: Sequence[PreparedBatch]) -> IngestOutcome:
+    """Insert the batches' new spans and add what they add, in one write transaction."""
+    keys = [key for batch in batches for key in batch.keys]
+    params = [values for batch in batches for values in batch.params]
+    received = sum(batch.received for batch in batches)
+    with db.writing() as session:
+        inserted = store.insert_new_spans(session, keys, batches[0].sql, params)
+        if len(inserted) == len(keys):
+            sums = BatchSums.merged([batch.sums for batch in batches])
+            fresh = [item for batch in batches for item in batch.items]
+        else:  # some were stored before: add only what the new ones add
+            fresh = _first_copies(batches, inserted)
+            sums = BatchSums.of(fresh)
+        _add_sums(session, sums)
+        _add_evaluations(session, fresh)
+    return IngestOutcome(len(inserted), received - len(inserted), frozenset(inserted))
+
+
+def _first_copies(batches: Sequence[PreparedBatch], inserted: set[SpanKey]) -> list[PricedSpan]:
+    """The newly inserted spans, each once (the first request that carried it)."""
+    found: dict[SpanKey, PricedSpan] = {}
+    for batch in batches:
+        for key, item in zip(batch.keys, batch.items, strict=True):
+            if key in inserted:
+                found.setdefault(key, item)
+    return list(found.values())
+
+
+def _add_sums(session: Session, sums: BatchSums) -> None:
+    store.add_to_traces(session, sums.traces)
+    linked = {t: system_id(s.system_key) for t, s in sums.traces.items()}
     service.link_waiting_scores(session, {t: s for t, s in linked.items() if s is not None})
-    minutes = aggregate.rollups(fresh, aggregate.minute_bucket)
-    hours = aggregate.coarser(minutes, aggregate.hour_bucket)
-    store.add_to_rollups(session, store.MINUTE_ROLLUPS, minutes)
+    hours = aggregate.coarser(sums.minutes, aggregate.hour_bucket)
+    store.add_to_rollups(session, store.MINUTE_ROLLUPS, sums.minutes)
     store.add_to_rollups(session, store.HOUR_ROLLUPS, hours)
     store.add_to_rollups(
         session, store.SIX_HOUR_ROLLUPS, aggregate.coarser(hours, aggregate.six_hour_bucket)
     )
-    store.add_to_key_rollups(session, aggregate.key_rollups(fresh))
-    store.add_to_sources(session, aggregate.sources(fresh))
+    store.add_to_key_rollups(session, sums.keys)
+    store.add_to_sources(session, sums.sources)
 
 
 def _link_key(span: DecodedSpan, fact: LlmFacts) -> tuple[str | None, str]:

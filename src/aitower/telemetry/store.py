@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import Table, bindparam, case, func, select, tuple_, update
+from sqlalchemy import Dialect, Table, bindparam, case, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -61,34 +61,48 @@ def _is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def insert_new_spans(session: Session, rows: Sequence[dict[str, Any]]) -> set[tuple[str, str]]:
-    """Insert the rows whose (trace id, span id) is new; return the keys that were inserted."""
-    if not rows:
+def span_params(dialect: Dialect, rows: Sequence[Mapping[str, Any]]) -> tuple[str, list[Any]]:
+    """The span insert for ``dialect`` and ``rows`` as its driver parameters (built before the
+    write lock is taken; see ``insert_new_spans``)."""
+    return fast_sql.driver_params(dialect, "spans.insert", SPANS, _spans_insert, rows)
+
+
+def _spans_insert(dialect: str) -> Any:
+    if dialect != "postgresql":
+        return SPANS.insert()
+    stmt = postgresql.insert(SPANS).on_conflict_do_nothing()
+    return stmt.returning(SPANS.c.trace_id, SPANS.c.span_id)
+
+
+def insert_new_spans(
+    session: Session, keys: Sequence[tuple[str, str]], sql: str, params: Sequence[Any]
+) -> set[tuple[str, str]]:
+    """Insert the spans whose (trace id, span id) is new; return the keys that were inserted.
+
+    ``keys[i]`` is the key of ``params[i]`` (``span_params``); a key may repeat (the same span in
+    two requests of one group): only its first row can be new.
+    """
+    if not keys:
         return set()
-    unique: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in rows:
-        unique.setdefault((row["trace_id"], row["span_id"]), row)
     if _is_postgres(session):
-        returned = fast_sql.returning_many(
-            session, "spans.insert_returning", SPANS, _spans_insert_returning, list(unique.values())
-        )
-        return {(t, s) for t, s in returned}
-    trace_ids = list({key[0] for key in unique})
-    existing: set[tuple[str, str]] = set()
+        return {(t, s) for t, s in fast_sql.returning_many(session, sql, params)}
+    trace_ids = list({key[0] for key in keys})
+    seen: set[tuple[str, str]] = set()
     for start in range(0, len(trace_ids), 500):
         part = trace_ids[start : start + 500]
         found = session.execute(
             select(SPANS.c.trace_id, SPANS.c.span_id).where(SPANS.c.trace_id.in_(part))
         )
-        existing.update((t, s) for t, s in found.all())
-    fresh = [row for key, row in unique.items() if key not in existing]
-    fast_sql.execute_many(session, "spans.insert", SPANS, lambda _: SPANS.insert(), fresh)
-    return {key for key in unique if key not in existing}
-
-
-def _spans_insert_returning(_: str) -> Any:
-    stmt = postgresql.insert(SPANS).on_conflict_do_nothing()
-    return stmt.returning(SPANS.c.trace_id, SPANS.c.span_id)
+        seen.update((t, s) for t, s in found.all())
+    fresh: list[Any] = []
+    inserted: set[tuple[str, str]] = set()
+    for key, values in zip(keys, params, strict=True):
+        if key not in seen:
+            seen.add(key)
+            inserted.add(key)
+            fresh.append(values)
+    fast_sql.execute_params(session, sql, fresh)
+    return inserted
 
 
 def add_to_traces(session: Session, sums: Mapping[str, TraceSums]) -> None:

@@ -1,11 +1,12 @@
 """Group commit: concurrent export requests share one write transaction.
 
-Every transaction pays a commit (an fsync with ``synchronous=FULL``), the look-ups of systems and
-prices, and the read-merge-write of its rollup rows. When several exporters post at once, one
-writer thread takes every request waiting (up to ``max_spans``), stores their spans in one
-``store_spans`` call, and wakes each request only after that commit: an acknowledged span is
-still never lost. If the store refuses a group, each request is tried alone, so only the one
-whose spans it refuses fails.
+Every transaction pays a commit (an fsync with ``synchronous=FULL``) and the read-merge-write of
+its rollup rows. Each request prepares its own spans in its own thread (``prepare_batch``: the
+mapping, pricing, rows and sums, which hold the GIL), while one writer thread takes every
+prepared request waiting (up to ``max_spans``), writes them in one transaction
+(``write_batches``, mostly inside SQLite or the PostgreSQL driver, which release the GIL) and
+wakes each request only after that commit: an acknowledged span is still never lost. If the
+store refuses a group, each request is tried alone, so only the one whose spans it refuses fails.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ from dataclasses import dataclass, field
 
 from aitower.core.db.engine import Database
 from aitower.telemetry.content import ContentPolicy
-from aitower.telemetry.ingest import IngestOutcome, facts_of, store_spans
-from aitower.telemetry.records import DecodedSpan, LlmFacts
+from aitower.telemetry.ingest import IngestOutcome, PreparedBatch, prepare_batch, write_batches
+from aitower.telemetry.records import DecodedSpan
 
 
 @dataclass
 class Job:
     spans: Sequence[DecodedSpan]
-    facts: list[LlmFacts]
+    batch: PreparedBatch
     done: threading.Event = field(default_factory=threading.Event)
     outcome: IngestOutcome | None = None
     error: BaseException | None = None
@@ -42,9 +43,10 @@ class GroupWriter:
 
     def store(self, spans: Sequence[DecodedSpan]) -> IngestOutcome:
         """Store ``spans``; returns after the transaction that holds them committed."""
-        # Mapping the conventions is pure: done here, in the request's thread, while the writer
-        # thread waits on the database (which releases the GIL).
-        job = Job(spans, facts_of(spans))
+        if not spans:
+            return IngestOutcome(0, 0)
+        # Done here, in the request's thread, while the writer thread waits on the database.
+        job = Job(spans, prepare_batch(self.db, spans, self.policy))
         self._jobs.put(job)
         job.done.wait()
         if job.error is not None:
@@ -54,14 +56,14 @@ class GroupWriter:
 
     def _take(self) -> list[Job]:
         jobs = [self._jobs.get()]
-        size = len(jobs[0].spans)
+        size = len(jobs[0].batch.keys)
         while size < self.max_spans:
             try:
                 job = self._jobs.get_nowait()
             except queue.Empty:
                 break
             jobs.append(job)
-            size += len(job.spans)
+            size += len(job.batch.keys)
         return jobs
 
     def _loop(self) -> None:
@@ -84,9 +86,7 @@ class GroupWriter:
         """One transaction for the jobs' spans, then wake each job with its own counts; a
         lone job that fails is woken with the error."""
         try:
-            together = [span for job in jobs for span in job.spans]
-            facts = [fact for job in jobs for fact in job.facts]
-            outcome = store_spans(self.db, together, default_content=self.policy, facts=facts)
+            outcome = write_batches(self.db, [job.batch for job in jobs])
         except Exception as exc:
             if len(jobs) == 1:
                 jobs[0].error = exc
