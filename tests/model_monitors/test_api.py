@@ -62,7 +62,7 @@ def test_references_monitors_runs_and_results(client: TestClient, db: Database) 
             },
             422,
             "start",
-        ),  # noqa: E501
+        ),
     ]:
         _problem(client.post("/api/v1/model-references", json=bad, headers=analyst), status, field)
     assert audit_count(db) == before

@@ -10,11 +10,15 @@ Predictions are stored twice, each copy shaped for one reader:
   "was this id logged already?" (idempotent retries) and "where is the prediction this label
   belongs to?" (the label join).
 
-Labels are a row per prediction id. A label is *resolved* when its prediction is known: it
-then carries the prediction's timestamp, so a window's labels are one range read of an index.
-A label arriving before its prediction is kept unresolved and resolved when the prediction is
-logged. Timestamps used for ranges are Unix nanoseconds (BigInteger): the payloads hold the
-same integers, and comparing integers needs no timezone handling on either dialect.
+Labels are likewise stored twice: ``prediction_labels``, a row per prediction id (the truth:
+one label per id, the latest wins; unknown ids; coverage), and ``prediction_label_batches``, an
+append-only log of *joined* labels as columns (the prediction's position and timestamp, the
+value, when it was labelled), which a window reads with numpy instead of fetching a million
+label rows (2.7 s at a million labels on SQLite, measured). A label arriving before its
+prediction is kept in the table, unjoined, and enters the log when its prediction is logged.
+
+Timestamps used for ranges are Unix nanoseconds (BigInteger): the payloads hold the same
+integers, and comparing integers needs no timezone handling on either dialect.
 """
 
 from __future__ import annotations
@@ -68,6 +72,22 @@ class PredictionBatchRow(Base):
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     min_ts: Mapped[int] = mapped_column(BigInteger)  # Unix ns of the earliest prediction
+    max_ts: Mapped[int] = mapped_column(BigInteger)
+    rows: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class LabelBatchRow(Base):
+    __tablename__ = "prediction_label_batches"
+    __table_args__ = (Index("ix_prediction_label_batches_model_min", "model_id", "min_ts"),)
+
+    model_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("monitored_models.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The range of the labelled predictions' timestamps (Unix ns), as for prediction batches.
+    min_ts: Mapped[int] = mapped_column(BigInteger)
     max_ts: Mapped[int] = mapped_column(BigInteger)
     rows: Mapped[int] = mapped_column(Integer)
     payload: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,4 +1,4 @@
-"""Predictions: monitored models, columnar prediction batches, prediction keys and labels.
+"""Predictions: monitored models, columnar prediction and label batches, prediction keys, labels.
 
 Revision ID: 0005
 Revises: 0004
@@ -87,6 +87,29 @@ def upgrade() -> None:
         "ix_prediction_keys_model_ts", "prediction_keys", ["model_id", "ts"], unique=False
     )
     op.create_table(
+        "prediction_label_batches",
+        sa.Column("model_id", sa.Uuid(), nullable=False),
+        sa.Column("seq", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("received_at", UTC_TIME, nullable=False),
+        sa.Column("min_ts", sa.BigInteger(), nullable=False),
+        sa.Column("max_ts", sa.BigInteger(), nullable=False),
+        sa.Column("rows", sa.Integer(), nullable=False),
+        sa.Column("payload", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["model_id"],
+            ["monitored_models.id"],
+            name=op.f("fk_prediction_label_batches_model_id_monitored_models"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("model_id", "seq", name=op.f("pk_prediction_label_batches")),
+    )
+    op.create_index(
+        "ix_prediction_label_batches_model_min",
+        "prediction_label_batches",
+        ["model_id", "min_ts"],
+        unique=False,
+    )
+    op.create_table(
         "prediction_labels",
         sa.Column("model_id", sa.Uuid(), nullable=False),
         sa.Column("prediction_id", sa.String(length=200), nullable=False),
@@ -110,15 +133,19 @@ def upgrade() -> None:
         ["model_id", "prediction_ts"],
         unique=False,
     )
+
     if op.get_bind().dialect.name == "postgresql":
         # Payloads are mostly float64 arrays, which pglz barely shrinks: keep them out of line
         # and uncompressed, so neither the write nor every window read pays for trying.
-        op.execute("ALTER TABLE prediction_batches ALTER COLUMN payload SET STORAGE EXTERNAL")
+        for table in ("prediction_batches", "prediction_label_batches"):
+            op.execute(f"ALTER TABLE {table} ALTER COLUMN payload SET STORAGE EXTERNAL")
 
 
 def downgrade() -> None:
     op.drop_index("ix_prediction_labels_model_ts", table_name="prediction_labels")
     op.drop_table("prediction_labels")
+    op.drop_index("ix_prediction_label_batches_model_min", table_name="prediction_label_batches")
+    op.drop_table("prediction_label_batches")
     op.drop_index("ix_prediction_keys_model_ts", table_name="prediction_keys")
     op.drop_table("prediction_keys")
     op.drop_index("ix_prediction_batches_model_min", table_name="prediction_batches")
