@@ -3,37 +3,30 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 
 import numpy as np
 
 from aitower.core.db.engine import Database
 from aitower.monitoring.drift import Categorical
-from aitower.predictions import store
+from aitower.predictions import service, store
 from aitower.predictions.batch import LabelColumns, PredictionColumns
-from aitower.predictions.tables import MonitoredModelRow
 from aitower.predictions.window import MonitoredModel, WindowData
 from model_monitors.windows import MODEL
+from support import CTX
 
 
 def make_model(db: Database, system_id: uuid.UUID, name: str = "fraud") -> MonitoredModel:
-    """The fraud model of ``windows.MODEL`` registered on ``system_id`` (its row written as the
-    prediction store's registration would)."""
-    model = replace(MODEL, id=uuid.uuid4(), system_id=system_id, name=name)
+    """The fraud model of ``windows.MODEL`` registered on ``system_id`` by the prediction store."""
     with db.writing() as session:
-        session.add(
-            MonitoredModelRow(
-                id=model.id,
-                system_id=system_id,
-                name=model.name,
-                version=model.version,
-                task=model.task.value,
-                classes=list(model.classes),
-                features={k: v.value for k, v in model.features.items()},
-                sensitive=list(model.sensitive),
-            )
+        return service.register_model(
+            session,
+            CTX,
+            service.ModelKey(str(system_id), name, MODEL.version),
+            MODEL.task,
+            MODEL.classes,
+            dict(MODEL.features),
+            MODEL.sensitive,
         )
-    return model
 
 
 def log_window(db: Database, model: MonitoredModel, window: WindowData, prefix: str = "") -> None:

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from aitower.predictions import store
+from aitower.predictions import reading, store
 from aitower.predictions.window import MonitoredModel, WindowData
 
 
@@ -37,7 +37,7 @@ class StoredPredictions:
     def window(
         self, session: Session, model_id: uuid.UUID, start: datetime, end: datetime
     ) -> WindowData:
-        return store.load_window(session, model_id, start, end)
+        return reading.load_window(session, model_id, start, end)
 
 
 def default_store() -> PredictionStore:
