@@ -52,9 +52,12 @@ from aitower.predictions.demo_data import (
     DAYS,
     NS,
     SECONDS_PER_DAY,
+    demo_histories,
+    window_of_days,
+)
+from aitower.predictions.demo_data import (
     DemoHistory as ModelHistory,
 )
-from aitower.predictions.demo_data import demo_histories, window_of_days
 from aitower.predictions.inputs import Numbers, Raw, Texts
 from aitower.predictions.intake import RawLabels, RawPredictions
 from aitower.predictions.tables import MonitoredModelRow
