@@ -17,7 +17,14 @@ from typing import Any
 from markupsafe import Markup
 
 from aitower.core.web import charts
-from aitower.model_monitors.page_data import ModelPage, metric_title
+from aitower.model_monitors.page_data import (
+    MIN_ROWS,
+    ModelPage,
+    estimated_value,
+    fairness_value,
+    measured_value,
+    metric_title,
+)
 from aitower.model_monitors.results import FeatureTrend, ResultPoint
 from aitower.predictions.reading import CoveragePoint
 from aitower.predictions.window import Task
@@ -40,6 +47,12 @@ def _links(points: Sequence[ResultPoint]) -> dict[datetime, str]:
 
 
 def _value(point: ResultPoint, metric: str) -> float | None:
+    if metric.startswith("measured:"):
+        return measured_value(point, metric.removeprefix("measured:"))
+    if metric.startswith("estimated:"):
+        return estimated_value(point, metric.removeprefix("estimated:"))
+    if metric.startswith("fairness:"):
+        return fairness_value(point, metric.removeprefix("fairness:"))
     if metric == "rows":
         return float(point.rows)
     if metric == "labelled_rows":
@@ -70,19 +83,27 @@ def drift_history_chart(page: ModelPage) -> Markup:
 
 
 def performance_chart(page: ModelPage, metric: str) -> Markup:
-    """Measured ``metric`` (solid) and, where it applies, its CBPE estimate (dashed)."""
-    series = [_series(f"{metric_title(metric)} (measured)", page.history, metric)]
+    """Measured ``metric`` (solid) and, where it applies, its CBPE estimate (dashed); points
+    from fewer than ``MIN_ROWS`` rows are left out (the caption says so)."""
+    series = [_series(f"{metric_title(metric)} (measured)", page.history, f"measured:{metric}")]
     if page.task is Task.binary and metric in ESTIMATED:
         series.append(
-            _series(metric_title(f"estimated_{metric}"), page.history, f"estimated_{metric}",
+            _series(metric_title(f"estimated_{metric}"), page.history, f"estimated:{metric}",
                     dashed=True)
         )  # fmt: skip
     limits = []
     if page.monitor is not None and metric in page.monitor.spec.performance_limits:
         limits.append(charts.Limit("limit", page.monitor.spec.performance_limits[metric]))
+    title = metric_title(metric)
     return charts.time_series_svg(
-        series, title=f"{metric_title(metric).capitalize()} per run", limits=limits
+        series, title=f"{title[:1].upper()}{title[1:]} per run", limits=limits
     )
+
+
+PERFORMANCE_NOTE = (
+    f"Solid: measured on labelled predictions; dashed: estimated (CBPE) from the scores of "
+    f"unlabelled ones. A run's point needs at least {MIN_ROWS} rows behind it."
+)
 
 
 def performance_charts(page: ModelPage) -> list[Markup]:
@@ -104,8 +125,16 @@ def fairness_history_chart(page: ModelPage) -> Markup:
     floor = 0.8 if page.monitor is None else page.monitor.spec.fairness_floor
     return charts.time_series_svg(
         [
-            _series("demographic parity ratio (worst)", page.history, "demographic_parity_ratio"),
-            _series("equalized odds difference (worst)", page.history, "equalized_odds_difference"),
+            _series(
+                "demographic parity ratio (worst)",
+                page.history,
+                "fairness:demographic_parity_ratio",
+            ),
+            _series(
+                "equalized odds difference (worst)",
+                page.history,
+                "fairness:equalized_odds_difference",
+            ),
         ],
         title="Fairness per run",
         limits=[charts.Limit("four-fifths rule", floor)],
@@ -126,7 +155,7 @@ def coverage_charts(points: Sequence[CoveragePoint]) -> list[Markup]:
         ),
         charts.time_series_svg(
             [charts.Series("median delay", median), charts.Series("90th percentile", p90)],
-            title="Label delay by prediction day",
+            title="Label delay by prediction day (days)",
             unit="days",
         ),
     ]
@@ -139,11 +168,19 @@ def feature_sparkline(trend: FeatureTrend, threshold: float | None) -> Markup:
     )
 
 
+def _short(value: float) -> str:
+    """Three significant digits, thousands and millions as k and M (46.6k, not 4.66e+04)."""
+    for scale, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(value) >= scale:
+            return f"{value / scale:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
 def _bin_labels(edges: Sequence[float]) -> list[str]:
-    """Below the first edge, each [eᵢ, eᵢ₊₁), above the last (``drift.check.Distribution``)."""
-    fmt = charts.format_value
-    inner = [f"{fmt(a)}–{fmt(b)}" for a, b in pairwise(edges)]
-    return [f"< {fmt(edges[0])}", *inner, f"> {fmt(edges[-1])}"] if edges else []
+    """Below the first edge, each [eᵢ, eᵢ₊₁) named by its start (its end in the tooltip), above
+    the last (``drift.check.Distribution``)."""
+    inner = [f"{_short(a)}–{_short(b)}" for a, b in pairwise(edges)]
+    return [f"< {_short(edges[0])}", *inner, f"> {_short(edges[-1])}"] if edges else []
 
 
 def _shares(counts: Sequence[int]) -> list[float]:
@@ -170,6 +207,7 @@ def distribution_chart(feature: dict[str, Any]) -> Markup:
         width=420,
         height=230,
         percent=True,
+        thin_labels=not dist.get("categories"),
     )
 
 

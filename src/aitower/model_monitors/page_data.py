@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session
 
 from aitower.core.access.principal import Principal
 from aitower.core.errors import NotFound
-from aitower.model_monitors import monitors, results
+from aitower.model_monitors import monitors, page_queries, results
 from aitower.model_monitors.monitors import MonitorView
+from aitower.model_monitors.page_queries import KnownFairness
 from aitower.model_monitors.results import PortfolioEntry, ResultPoint, ResultView
 from aitower.predictions import reading
 from aitower.predictions import service as predictions
@@ -34,6 +35,10 @@ from aitower.predictions.service import ModelSummary
 from aitower.predictions.window import Task
 
 HISTORY_POINTS = 400
+# A measured or estimated value (or a fairness ratio) from fewer rows is left out of charts
+# and headlines: an ROC AUC of 5 labelled rows, an estimate from one unlabelled row, a ratio
+# where the smallest groups dropped out as too small to judge are noise, not a trend.
+MIN_ROWS = 100
 COVERAGE_DAYS = 90
 HEADLINE = {Task.binary: "roc_auc", Task.multiclass: "accuracy", Task.regression: "rmse"}
 TITLES = {
@@ -62,10 +67,11 @@ def metric_title(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """One headline number: which metric, its value, whether it is an estimate."""
+    """One headline number: which metric, its value, from how many rows, if an estimate."""
 
     metric: str
     value: float
+    rows: int
     estimated: bool = False
 
     @property
@@ -73,16 +79,39 @@ class Figure:
         return metric_title(self.metric)
 
 
+def measured_value(point: ResultPoint, metric: str) -> float | None:
+    """``metric`` measured in ``point`` if at least ``MIN_ROWS`` labelled rows are behind it."""
+    value = point.summary.get(metric)
+    return None if value is None or point.labelled_rows < MIN_ROWS else float(value)
+
+
+def fairness_value(point: ResultPoint, metric: str) -> float | None:
+    """A fairness figure of ``point`` if at least ``MIN_ROWS`` labelled rows, and at least half
+    of the window, are behind it (``page_queries.latest_fairness`` applies the same rule)."""
+    value = point.summary.get(metric)
+    rows = int(point.summary.get("fairness_rows") or 0)
+    enough = rows >= MIN_ROWS and rows * 2 >= point.rows
+    return None if value is None or not enough else float(value)
+
+
+def estimated_value(point: ResultPoint, metric: str) -> float | None:
+    """The CBPE estimate of ``metric`` if at least ``MIN_ROWS`` unlabelled rows are behind it."""
+    value = point.summary.get(f"estimated_{metric}")
+    rows = point.summary.get("estimated_rows") or 0
+    return None if value is None or rows < MIN_ROWS else float(value)
+
+
 def headline_metric(task: Task, point: ResultPoint) -> Figure | None:
     """The model's headline performance in ``point`` (see the module docstring for the rule)."""
     name = HEADLINE[task]
     measured = point.summary.get(name)
-    estimated = point.summary.get(f"estimated_{name}")
+    estimated = estimated_value(point, name)
     mostly_labelled = point.rows > 0 and point.labelled_rows * 2 >= point.rows
     if measured is not None and (mostly_labelled or estimated is None):
-        return Figure(name, float(measured))
+        return Figure(name, float(measured), point.labelled_rows)
     if estimated is not None:
-        return Figure(f"estimated_{name}", float(estimated), estimated=True)
+        rows = int(point.summary.get("estimated_rows") or 0)
+        return Figure(f"estimated_{name}", estimated, rows, estimated=True)
     return None
 
 
@@ -113,13 +142,20 @@ class Headline:
     window_rows: int
     window_labelled: int
     worst: str
+    # The newest demographic parity ratio known, when the newest result has none (no labels).
+    known_fairness: KnownFairness | None = None
 
     @property
     def window_coverage(self) -> float | None:
         return self.window_labelled / self.window_rows if self.window_rows else None
 
 
-def headline(task: Task, point: ResultPoint | None, worst: dict[str, Any] | None) -> Headline:
+def headline(
+    task: Task,
+    point: ResultPoint | None,
+    worst: dict[str, Any] | None,
+    known: KnownFairness | None = None,
+) -> Headline:
     if point is None:
         return Headline("none", None, None, None, None, None, None, None, 0, 0, "")
     s = point.summary
@@ -136,10 +172,11 @@ def headline(task: Task, point: ResultPoint | None, worst: dict[str, Any] | None
         drifted=whole("drifted_features"),
         judged=whole("judged_features"),
         performance=headline_metric(task, point),
-        fairness_ratio=s.get("demographic_parity_ratio"),
+        fairness_ratio=fairness_value(point, "demographic_parity_ratio"),
         window_rows=point.rows,
         window_labelled=point.labelled_rows,
         worst=describe_signal(worst),
+        known_fairness=known if fairness_value(point, "demographic_parity_ratio") is None else None,
     )
 
 
@@ -165,6 +202,8 @@ def models_overview(
     by_model: dict[uuid.UUID, list[PortfolioEntry]] = {}
     for entry in results.portfolio(session, principal):  # alerting first already
         by_model.setdefault(entry.model_id, []).append(entry)
+    firsts = [entries[0].monitor_id for entries in by_model.values()]
+    known = page_queries.latest_fairness(session, firsts, MIN_ROWS)
     rows = []
     for summary in models:
         entries = by_model.get(summary.model.id, [])
@@ -173,6 +212,7 @@ def models_overview(
             summary.model.task,
             None if first is None else first.latest,
             None if first is None else first.worst_signal,
+            None if first is None else known.get(first.monitor_id),
         )
         rows.append(ModelRow(summary, first, len(entries), line))
     rows.sort(key=lambda r: (STATUS_ORDER.get(r.headline.status, 5), r.model.system_name))
@@ -228,19 +268,20 @@ def model_page(
     history = _history(session, principal, monitor.id)
     point = None if latest is None else latest.point
     worst = None if point is None else results.worst_signal(point.signals)
-    return ModelPage(
-        summary, found, monitor, latest, history, headline(summary.model.task, point, worst)
-    )
+    known = page_queries.latest_fairness(session, [monitor.id], MIN_ROWS).get(monitor.id)
+    line = headline(summary.model.task, point, worst, known)
+    return ModelPage(summary, found, monitor, latest, history, line)
 
 
 def fairness_result(session: Session, principal: Principal, page: ModelPage) -> ResultView | None:
-    """The newest result of the page's monitor that judged fairness, if any."""
-    if page.latest is not None and page.latest.point.summary.get("fairness_rows") is not None:
+    """The newest result of the page's monitor that judged fairness on at least ``MIN_ROWS``
+    labelled rows, if any."""
+    if page.monitor is None:
+        return None
+    if page.latest is not None and page.headline.fairness_ratio is not None:
         return page.latest
-    for point in reversed(page.history):
-        if point.summary.get("fairness_rows") is not None:
-            return results.get_result(session, principal, point.id)
-    return None
+    known = page.headline.known_fairness
+    return None if known is None else results.get_result(session, principal, known.result_id)
 
 
 def label_coverage(

@@ -54,10 +54,13 @@ def grouped_bar_chart_svg(
     width: float = 640,
     height: float = 260,
     percent: bool = False,
+    thin_labels: bool = False,
 ) -> Markup:
     """Bars of each series for each category, from zero; ``percent`` writes 0.25 as 25 %.
 
     ``flagged`` holds category indexes drawn as flagged; ``limits`` are reference lines.
+    ``thin_labels`` (ordered bins of a number line, labelled "start–end"): instead of rotating
+    crowded labels, write the start of every k-th bin only; each bar's tooltip keeps its label.
     """
     labels = [clean_text(c) for c in categories]
     values = [v for _, vs in series for v in vs if _finite(v)]
@@ -68,7 +71,12 @@ def grouped_bar_chart_svg(
     left = tick_label_width(ticks) + 12
     band = (width - 16 - left) / len(labels)
     shown = [f"{label} ({flag_note})" if i in flagged else label for i, label in enumerate(labels)]
-    rotate = max(len(label) for label in shown) * CHAR_WIDTH > band
+    every = 1
+    if thin_labels:
+        shown = [label.split("–")[0] for label in shown]
+        widest = max(len(label) for label in shown) * CHAR_WIDTH + 8
+        every = max(1, math.ceil(widest / band))
+    rotate = every == 1 and max(len(label) for label in shown) * CHAR_WIDTH > band
     bottom = 24 + (rotated_label_height(shown) if rotate else 0) + LEGEND_ROW + 8
     box = Box(left, TITLE_HEIGHT + 6, width - 16, height - bottom)
     svg = svg_root(title, width, height, f"{len(labels)} categories, {len(series)} series")
@@ -97,8 +105,9 @@ def grouped_bar_chart_svg(
         add_line(line, "limit", box.left, pos, box.right, pos, data_value=repr(limit.value))
         add_text(line, box.right - 2, pos - 4, f"{limit.name} {format_value(limit.value)}", "end",
                  class_="limit-label")  # fmt: skip
-    centres = [box.left + i * band + band / 2 for i in range(len(labels))]
-    draw_category_labels(svg, shown, centres, box.bottom + 16, rotate)
+    kept = range(0, len(labels), every)
+    centres = [box.left + i * band + (band / 2 if every == 1 else 0) for i in kept]
+    draw_category_labels(svg, [shown[i] for i in kept], centres, box.bottom + 16, rotate)
     legend_top = height - LEGEND_ROW
     draw_legend(svg, [(s, name) for s, (name, _) in enumerate(series)], box.left, legend_top,
                  width - box.left)  # fmt: skip
