@@ -29,6 +29,7 @@ from aitower.model_monitors import monitors, page_queries, results
 from aitower.model_monitors.monitors import MonitorView
 from aitower.model_monitors.page_queries import KnownFairness
 from aitower.model_monitors.results import PortfolioEntry, ResultPoint, ResultView
+from aitower.monitoring.quality.fairness import FOUR_FIFTHS
 from aitower.predictions import reading
 from aitower.predictions import service as predictions
 from aitower.predictions.service import ModelSummary
@@ -291,3 +292,29 @@ def label_coverage(
     has already checked the principal sees the model: ``summary`` came from the service)."""
     start = (now - timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
     return reading.label_coverage(session, summary.model.id, start, now, "day")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelCounts:
+    """The Overview's model tiles: monitored models, alerting ones, and those whose newest
+    known demographic parity ratio fails the four-fifths rule."""
+
+    models: int
+    alerting: int
+    unfair: int
+
+
+def known_ratio(h: Headline) -> float | None:
+    if h.fairness_ratio is not None:
+        return h.fairness_ratio
+    return None if h.known_fairness is None else h.known_fairness.ratio
+
+
+def model_counts(session: Session, principal: Principal) -> ModelCounts:
+    rows = models_overview(session, principal)
+    ratios = [known_ratio(row.headline) for row in rows]
+    return ModelCounts(
+        models=len(rows),
+        alerting=sum(1 for row in rows if row.headline.status == "alert"),
+        unfair=sum(1 for r in ratios if r is not None and r < FOUR_FIFTHS),
+    )
