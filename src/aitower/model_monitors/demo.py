@@ -93,12 +93,14 @@ SYSTEMS = ("Fraud detection model", "Credit scoring model", "Sales forecasting m
 def _rule_specs(system_ids: dict[str, uuid.UUID], scale: float) -> list[tuple[RuleSpec, str]]:
     """The demo's model alert rules (a daily monitor: a window of a day and a bit).
 
-    The credit rule wants 500 labelled predictions (at scale 1, about two days of labels): in
-    the last weeks too few labels have come in to judge, which keeps the incident open instead
-    of reading a verdict from a handful of rows where the youngest group is too small to count.
+    The credit rule wants 1,000 labelled predictions in the window (at scale 1, four days of
+    applications; at least 200 at any scale): the youngest applicants, a fifth of them, are
+    then enough to count (30 rows). In the last weeks too few labels have come in, and the
+    rule waits with its incident open instead of reading a verdict from a window where the
+    youngest group is too small to be judged.
     """
     window = 24 * 60 + 60
-    enough = max(30, round(500 * scale))
+    enough = max(200, round(1000 * scale))
     return [
         (
             RuleSpec(
