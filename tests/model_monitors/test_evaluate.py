@@ -4,6 +4,7 @@ hand, empty windows, the schedule, the settings' validation and the worst signal
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -13,7 +14,8 @@ from sklearn.metrics import accuracy_score, roc_auc_score
 from aitower.core.errors import InvalidInput
 from aitower.model_monitors.baseline import Baseline, build_baseline, drift_columns
 from aitower.model_monitors.dataset import window_from_records
-from aitower.model_monitors.evaluate import evaluate
+from aitower.model_monitors.evaluate import evaluate, json_safe
+from aitower.model_monitors.performance import measure
 from aitower.model_monitors.results import worst_signal
 from aitower.model_monitors.spec import (
     MonitorSpec,
@@ -72,6 +74,7 @@ def test_a_run_equals_the_pure_modules_called_by_hand() -> None:
         roc_auc_score(truth == "fraud", current.scores[labelled]), abs=1e-12
     )
     assert outcome.labelled_rows == int(labelled.sum())
+    assert outcome.detail["performance"]["measured"] == json_safe(measured.to_dict())
     # Estimated: CBPE on the unlabelled rows only, with the reference's calibration.
     calibration = fit_isotonic(
         reference.scores, reference.labels.astype(str), positive_label="fraud"
@@ -182,3 +185,27 @@ def test_worst_signal_is_the_furthest_beyond_its_limit() -> None:
     ]
     assert worst_signal(signals) == signals[1]
     assert worst_signal([]) is None
+
+
+def test_measured_on_class_codes_equals_the_metrics_on_names_at_the_edges() -> None:
+    window = binary_window(400, seed=9)
+    # A stray class nobody declared, and a window where "fraud" is never predicted.
+    labels = window.labels.copy()
+    labels[:5] = "chargeback"
+    outputs = np.full(400, "legit", dtype=object)
+    for labels_, outputs_ in ((labels, window.outputs), (window.labels, outputs)):
+        odd = replace(window, labels=labels_, outputs=outputs_)
+        rows = odd.labelled
+        got = measure(odd, rows).classification
+        truth = odd.labels[rows].astype(str)
+        pred = odd.outputs[rows].astype(str)
+        order = ["fraud", "legit", *sorted(set(truth.tolist()) - {"fraud", "legit"})]
+        binary = len(order) == 2
+        expected = classification_metrics(
+            truth,
+            pred,
+            odd.scores[rows] if binary else None,
+            labels=order,
+            positive_label="fraud" if binary else None,
+        )
+        assert got == expected

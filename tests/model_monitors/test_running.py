@@ -200,3 +200,16 @@ def test_model_metrics_fire_alert_rules_and_open_incidents(db: Database, setup: 
         deliveries = session.execute(select(func.count(NotificationDeliveryRow.id))).scalar_one()
     assert len(incidents) == 3 and all(i.system_id == setup.system for i in incidents)
     assert deliveries == 0  # no channel configured: the outbox stays empty, nothing lost
+
+
+def test_the_servers_background_pass_runs_due_monitors(db: Database, setup: Setup) -> None:
+    from aitower.core.db.base import utcnow
+    from aitower.monitoring.runner import run_once
+
+    monitor_id = _monitor(db, setup, utcnow() - 2 * DAY)
+    run_once(db, "replica-a")
+    (row,) = _results(db)
+    # The last day holds no prediction (they were logged in March): an empty result, stored.
+    assert row.monitor_id == monitor_id and row.status == "empty" and row.trigger == "schedule"
+    run_once(db, "replica-a")  # not due again until the next boundary
+    assert len(_results(db)) == 1

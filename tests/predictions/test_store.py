@@ -227,3 +227,21 @@ def test_regression_labels_and_label_coverage(db: Database) -> None:
     assert points[0].median_delay_s == pytest.approx((3600 + 3 * 3600) / 2)
     assert points[0].p90_delay_s == pytest.approx(3600 + 0.9 * 2 * 3600)
     assert points[1].labelled_share == 0.5 and points[2].labelled_share is None
+
+
+@pytest.mark.usefixtures("system")
+def test_times_keep_microseconds_and_label_delays_are_exact(db: Database) -> None:
+    batch = rows(2)
+    batch[1]["timestamp"] = "2026-10-01T00:00:00.123456+02:00"  # 2026-09-30T22:00:00.123456Z
+    model = log(db, KEY, batch, classes=CLASSES).model
+    label(
+        db,
+        KEY,
+        [{"prediction_id": "p1", "label": "ok", "labelled_at": "2026-10-01T00:00:00.654321Z"}],
+    )
+    with db.reading() as session:
+        data = reading.load_window(
+            session, model.id, T0 - timedelta(hours=3), T0 + timedelta(hours=1)
+        )
+    assert data.timestamps.tolist()[1] == (int(T0.timestamp()) - 7200) * 10**9 + 123_456_000
+    assert data.label_delays_s[1] == pytest.approx(7200 + 0.530865, abs=1e-9)

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest OTLP request body accepted at /v1/traces, as sent (413 above).",
     )
+    predictions_max_body_bytes: int = Field(
+        default=64 * 1_048_576,
+        ge=1024,
+        description="Largest prediction or label batch or file accepted by the API (413 above).",
+    )
     otlp_max_decompressed_bytes: int = Field(
         default=64 * 1_048_576,
         ge=1024,

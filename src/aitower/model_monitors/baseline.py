@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from aitower.core.errors import InvalidInput
-from aitower.model_monitors.performance import measure
+from aitower.model_monitors.performance import measure, with_names
 from aitower.model_monitors.spec import PREDICTION, SCORE
 from aitower.monitoring.drift import Categorical, ReferenceProfile, build_profile
 from aitower.monitoring.drift.columns import Column
@@ -88,6 +88,12 @@ def encode_classes(values: np.ndarray[Any, Any], classes: tuple[str, ...]) -> Ca
     """Class names as a ``Categorical`` over the model's classes (others appended, sorted)."""
     if values.size == 0:
         return Categorical(np.empty(0, dtype=np.int64), classes)
+    if values.dtype.kind == "U" and values.size:
+        known = np.full(values.size, -1, dtype=np.int64)
+        for k, name in enumerate(classes):
+            known[values == name] = k
+        if (known >= 0).all():  # the usual case: one comparison per class, no sort
+            return Categorical(known, classes)
     names, codes = np.unique(values.astype(str), return_inverse=True)
     extra = sorted(set(names.tolist()) - set(classes))
     order = (*classes, *extra)
@@ -130,6 +136,7 @@ def build_baseline(window: WindowData) -> Baseline:
     """Profile a reference once: drift profile, CBPE calibration and measured performance."""
     if len(window) == 0:
         raise InvalidInput.on("reference", "has no rows")
+    window = with_names(window)
     performance = measure(window, window.labelled).summary() if window.labelled.any() else {}
     return Baseline(
         task=window.model.task,

@@ -20,7 +20,13 @@ from typing import Any
 import numpy as np
 
 from aitower.model_monitors.baseline import Baseline, drift_columns
-from aitower.model_monitors.performance import Measured, estimate, fairness, measure
+from aitower.model_monitors.performance import (
+    Measured,
+    estimate,
+    fairness,
+    measure,
+    with_names,
+)
 from aitower.model_monitors.spec import HIGHER_IS_BETTER, MonitorSpec
 from aitower.monitoring.drift import DriftReport, FeatureDrift, check_drift
 from aitower.monitoring.quality.estimation import EstimatedClassification
@@ -151,10 +157,20 @@ def _estimated_summary(estimated: EstimatedClassification | None) -> dict[str, f
     return {"estimated_rows": float(estimated.count), **values}
 
 
-def evaluate(baseline: Baseline, window: WindowData, spec: MonitorSpec) -> Outcome:
-    """Judge ``window`` against the stored ``baseline`` with ``spec``'s settings."""
-    if len(window) == 0:
-        return _empty(window)
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """What one run computed, before it is summarised."""
+
+    drift: DriftReport
+    measured: Measured
+    estimated: EstimatedClassification | None
+    why_not_estimated: str
+    fair: list[FairnessResult]
+    fair_detail: list[dict[str, Any]]
+    why_no_fairness: str
+
+
+def _compute(baseline: Baseline, window: WindowData, spec: MonitorSpec) -> _Parts:
     drift = check_drift(baseline.drift, drift_columns(window), spec.drift_rules, spec.drift_share)
     labelled = np.asarray(window.labelled, dtype=np.bool_)
     measured = measure(window, labelled) if labelled.any() else Measured()
@@ -166,31 +182,31 @@ def evaluate(baseline: Baseline, window: WindowData, spec: MonitorSpec) -> Outco
     fair, fair_detail, why_no_fairness = fairness(
         window, labelled, spec.sensitive, spec.min_group_size
     )
+    return _Parts(drift, measured, estimated, why_not, fair, fair_detail, why_no_fairness)
+
+
+def _summary(parts: _Parts, labelled_rows: int) -> dict[str, float | None]:
+    drift, fair = parts.drift, parts.fair
     summary: dict[str, float | None] = dict.fromkeys(SUMMARY_FIELDS)
     summary.update(
         drift_share=drift.share,
         drifted_features=float(drift.drifted),
         judged_features=float(drift.judged),
     )
-    summary.update(measured.summary())
-    summary.update(_estimated_summary(estimated))
+    summary.update(parts.measured.summary())
+    summary.update(_estimated_summary(parts.estimated))
     summary.update(
-        fairness_rows=float(labelled.sum()) if fair else None,
+        fairness_rows=float(labelled_rows) if fair else None,
         demographic_parity_ratio=_worst(fair, "demographic_parity_ratio", min),
         demographic_parity_difference=_worst(fair, "demographic_parity_difference", max),
         equalized_odds_difference=_worst(fair, "equalized_odds_difference", max),
     )
-    summary = {k: json_safe(v) for k, v in summary.items()}
-    signals = tuple(_signals(spec, drift, summary))
-    scores = {
-        f.name: {
-            "statistic": json_safe(f.statistic),
-            "drifted": f.drifted,
-            "method": f.method.value,
-        }
-        for f in drift.features
-    }
-    detail = {
+    return {k: json_safe(v) for k, v in summary.items()}
+
+
+def _detail(parts: _Parts, baseline: Baseline, signals: tuple[Signal, ...]) -> dict[str, Any]:
+    drift = parts.drift
+    return {
         "drift": {
             "share": drift.share,
             "threshold": drift.drift_share,
@@ -200,18 +216,36 @@ def evaluate(baseline: Baseline, window: WindowData, spec: MonitorSpec) -> Outco
             "features": [feature_detail(f) for f in drift.features],
         },
         "performance": {
-            "measured": measured.to_dict(),
-            "estimated": None if estimated is None else estimated.to_dict(),
-            "estimated_reason": "" if estimated is not None else why_not,
+            "measured": parts.measured.to_dict(),
+            "estimated": None if parts.estimated is None else parts.estimated.to_dict(),
+            "estimated_reason": "" if parts.estimated is not None else parts.why_not_estimated,
             "reference": baseline.performance,
         },
-        "fairness": {"results": fair_detail, "reason": why_no_fairness},
+        "fairness": {"results": parts.fair_detail, "reason": parts.why_no_fairness},
         "signals": [_signal(s) for s in signals],
     }
+
+
+def evaluate(baseline: Baseline, window: WindowData, spec: MonitorSpec) -> Outcome:
+    """Judge ``window`` against the stored ``baseline`` with ``spec``'s settings."""
+    if len(window) == 0:
+        return _empty(window)
+    window = with_names(window)
+    parts = _compute(baseline, window, spec)
+    labelled_rows = window.labelled_count
+    summary = _summary(parts, labelled_rows)
+    signals = tuple(_signals(spec, parts.drift, summary))
+    scores = {
+        f.name: {
+            "statistic": json_safe(f.statistic),
+            "drifted": f.drifted,
+            "method": f.method.value,
+        }
+        for f in parts.drift.features
+    }
+    detail = json_safe(_detail(parts, baseline, signals))
     status = "alert" if signals else "ok"
-    return Outcome(
-        status, len(window), int(labelled.sum()), summary, scores, signals, json_safe(detail)
-    )
+    return Outcome(status, len(window), labelled_rows, summary, scores, signals, detail)
 
 
 def _signal(s: Signal) -> dict[str, Any]:

@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -58,7 +58,92 @@ class Measured:
 
 
 def _class_labels(values: NDArray[Any]) -> NDArray[Any]:
-    return np.asarray(values).astype(str)
+    array = np.asarray(values)
+    return array if array.dtype.kind == "U" else array.astype(str)
+
+
+def as_names(values: NDArray[Any], classes: tuple[str, ...]) -> NDArray[np.str_]:
+    """Class names as a numpy string array ("" where missing), built from one comparison per
+    class rather than a ``str()`` per row: the window's object arrays are read once, and
+    every metric after sees fixed-width strings (fast to sort, compare and encode)."""
+    array = np.asarray(values)
+    if array.dtype.kind == "U":
+        return array
+    codes = np.full(array.size, -1, dtype=np.intp)
+    for k, name in enumerate(classes):
+        codes[array == name] = k
+    names = np.array([*classes, ""], dtype=str)[codes]
+    others = np.flatnonzero(codes < 0)
+    if others.size:  # missing labels stay "", undeclared classes get their own text
+        rest = array[others]
+        undeclared = others[rest != None]  # noqa: E711 (elementwise, on an object array)
+        if undeclared.size:
+            names = names.astype(object)
+            names[undeclared] = [str(v) for v in array[undeclared].tolist()]
+            names = names.astype(str)
+    return names
+
+
+def with_names(window: WindowData) -> WindowData:
+    """The window with outputs and labels as string arrays (classification); else as it is."""
+    if window.model.task is Task.regression:
+        return window
+    classes = window.model.classes
+    return replace(
+        window, outputs=as_names(window.outputs, classes), labels=as_names(window.labels, classes)
+    )
+
+
+def _codes(values: NDArray[Any], classes: list[str]) -> NDArray[np.int64]:
+    """Each value's index in ``classes`` (-1 if absent): one vectorised comparison per class."""
+    codes = np.full(values.size, -1, dtype=np.int64)
+    for k, name in enumerate(classes):
+        codes[values == name] = k
+    return codes
+
+
+def _as_codes(
+    truth: NDArray[Any], pred: NDArray[Any], declared: list[str]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], list[str]]:
+    """Both columns as codes into the declared classes, undeclared ones appended (sorted)."""
+    t, p = _codes(truth, declared), _codes(pred, declared)
+    stray = np.concatenate([truth[t < 0], pred[p < 0]])
+    order = [*declared, *sorted(set(stray.tolist()))]
+    if stray.size:
+        t, p = _codes(truth, order), _codes(pred, order)
+    return t, p, order
+
+
+LABEL_NOTES = frozenset({"precision", "recall", "f1", "roc_auc"})
+
+
+def _classification(
+    truth: NDArray[Any],
+    pred: NDArray[Any],
+    scores: NDArray[np.float64] | None,
+    model_classes: tuple[str, ...],
+    binary: bool,
+) -> ClassificationResult:
+    """``classification_metrics`` on class codes (sorting a million small integers, not a
+    million strings), the class names put back. Where a note names a class (zero division,
+    a class left out of ROC AUC), it is recomputed on the names so the note reads right."""
+    t, p, order = _as_codes(truth, pred, list(model_classes))
+    binary = binary and len(order) == 2
+    result = classification_metrics(
+        t, p, scores if binary else None, labels=list(range(len(order))),
+        positive_label=0 if binary else None,
+    )  # fmt: skip
+    if LABEL_NOTES & set(result.notes):
+        return classification_metrics(
+            truth, pred, scores if binary else None, labels=order,
+            positive_label=order[0] if binary else None,
+        )  # fmt: skip
+    return replace(
+        result,
+        labels=tuple(order),
+        positive_label=order[0] if binary else None,
+        per_class=tuple(replace(c, label=order[int(c.label)]) for c in result.per_class),
+    )
 
 
 def measure(window: WindowData, rows: BoolMask) -> Measured:
@@ -70,22 +155,13 @@ def measure(window: WindowData, rows: BoolMask) -> Measured:
         return Measured(regression=regression_metrics(truth, pred))
     truth = _class_labels(window.labels[rows])
     pred = _class_labels(window.outputs[rows])
-    classes = list(model.classes) or None
-    unknown = set(np.unique(np.concatenate([truth, pred])).tolist()) - set(classes or ())
-    if classes is not None and unknown:
-        classes = [*classes, *sorted(unknown)]
     scores = None
     if model.task is Task.binary and window.scores is not None:
         scores = np.asarray(window.scores, dtype=np.float64)[rows]
-    positive = model.classes[0] if model.task is Task.binary and model.classes else None
-    if classes is not None and len(classes) > 2:
-        scores = None  # a binary model with a stray class: label metrics only
-        positive = None
-    return Measured(
-        classification=classification_metrics(
-            truth, pred, scores, labels=classes, positive_label=positive
-        )
-    )
+    if not model.classes:  # no declared order: the metrics' own (sorted names)
+        return Measured(classification=classification_metrics(truth, pred))
+    binary = model.task is Task.binary
+    return Measured(classification=_classification(truth, pred, scores, model.classes, binary))
 
 
 def estimate(

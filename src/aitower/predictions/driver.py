@@ -8,8 +8,9 @@ Only the types these tables use need converting (UUIDs as SQLite stores them, UT
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -59,13 +60,38 @@ def insert_rows(
         cursor.close()
 
 
-def select_rows(session: Session, sql: str, params: Iterable[object]) -> list[tuple[Any, ...]]:
-    """Rows of ``sql`` (``?`` placeholders) as the driver returns them."""
-    if dialect_of(session) != "sqlite":
-        sql = sql.replace("?", "%s")
+ID_CHUNK = 50_000  # ids per look-up statement
+
+
+def rows_for_ids(
+    session: Session, sql: str, model_id: uuid.UUID, ids: Sequence[str]
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of ``sql`` (``... WHERE model_id = ? AND prediction_id IN {ids}``) for many ids in a
+    few statements: the ids travel as one parameter (a JSON array SQLite's ``json_each`` reads,
+    a PostgreSQL text array), not as one placeholder each. IN lists of 500 placeholders cost
+    PostgreSQL ~10 ms of planning per statement: 16.9 s to label 100,000 predictions."""
+    sqlite = dialect_of(session) == "sqlite"
+    wanted = "(SELECT value FROM json_each(?))" if sqlite else "(SELECT unnest(?::text[]))"
+    key = model_key(session, model_id)
+    for start in range(0, len(ids), ID_CHUNK):
+        part = list(ids[start : start + ID_CHUNK])
+        yield from select_rows(
+            session, sql.format(ids=wanted), (key, json.dumps(part) if sqlite else part)
+        )
+
+
+def select_rows(
+    session: Session, sql: str, params: Iterable[object], *, binary: bool = False
+) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` (``?`` placeholders) as the driver returns them. ``binary``: PostgreSQL
+    sends results in its binary format, so a ``bytea`` payload arrives as its bytes instead of
+    twice as many hex digits to decode (a 17 MB batch: 95 ms less)."""
     cursor = _cursor(session)
     try:
-        cursor.execute(sql, tuple(params))
+        if dialect_of(session) == "sqlite":
+            cursor.execute(sql, tuple(params))
+        else:
+            cursor.execute(sql.replace("?", "%s"), tuple(params), binary=binary)
         return list(cursor.fetchall())
     finally:
         cursor.close()

@@ -39,6 +39,9 @@ MAX_ID_LENGTH = 200
 MAX_ISSUES = 50  # problems listed in one answer; the count of refused rows is always given
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
+# Times are clamped here before becoming int64 nanoseconds (which end in 2262), so a year 9999
+# or 1e300 seconds is refused as absurd instead of overflowing.
+ABSURD_S = 9_000_000_000
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,16 @@ class Problems:
     issues: list[FieldIssue] = field(default_factory=list)
     rows: set[int] = field(default_factory=set)
     total: int = 0
+    # When a file's unreadable rows were left out of its table: the file's row number of each
+    # table row, so problems name the row the user sees.
+    row_numbers: NDArray[np.int64] | None = None
 
     def add(self, row: int, name: str, reason: str) -> None:
+        if self.row_numbers is not None and 0 < row <= self.row_numbers.size:
+            row = int(self.row_numbers[row - 1])
+        self.add_as_numbered(row, name, reason)
+
+    def add_as_numbered(self, row: int, name: str, reason: str) -> None:
         self.total += 1
         self.rows.add(row)
         if len(self.issues) < MAX_ISSUES:
@@ -75,7 +86,7 @@ class Problems:
     def raise_if_any(self, what: str, count: int) -> None:
         if not self.total:
             return
-        self.issues.sort(key=lambda issue: _row_of(issue.field))
+        self.issues.sort(key=lambda issue: (_row_of(issue.field), issue.field))
         first = self.issues[0]
         raise InvalidInput(
             f"nothing was stored: {len(self.rows)} of {count} {what} refused "
@@ -142,7 +153,10 @@ def kind_of(raw: Raw) -> FeatureKind | None:
     """The kind a first log gives a feature; None when it has no value to tell by."""
     if isinstance(raw, Numbers):
         return None if np.isnan(raw.values).all() else FeatureKind.numeric
-    return None if (raw.values.codes < 0).all() else FeatureKind.categorical
+    if (raw.values.codes < 0).all():
+        return None
+    numeric = all(_parse_number(name) is not None for name in raw.values.categories)
+    return FeatureKind.numeric if numeric else FeatureKind.categorical
 
 
 def check_ids(ids: Sequence[object], problems: Problems) -> list[str]:
@@ -166,7 +180,9 @@ def parse_time(value: object) -> int | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        return None if not math.isfinite(value) else round(value * 1e9)
+        if not math.isfinite(value):
+            return None
+        return round(min(max(value, -ABSURD_S), ABSURD_S) * 1e9)
     if isinstance(value, datetime):
         moment = value
     else:
@@ -177,7 +193,8 @@ def parse_time(value: object) -> int | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1_000
+    seconds = min(max(delta.days * 86_400 + delta.seconds, -ABSURD_S), ABSURD_S)
+    return seconds * 1_000_000_000 + delta.microseconds * 1_000
 
 
 def check_times(

@@ -31,6 +31,8 @@ from aitower.predictions.inputs import (
 )
 from aitower.predictions.window import FeatureKind, MonitoredModel, Task
 
+MAX_CLASS_LENGTH = 200
+
 
 @dataclass(frozen=True)
 class RawPredictions:
@@ -90,9 +92,23 @@ def shape_for(
         task, classes = task or inferred_task, classes or inferred
     if task is Task.regression:
         classes = ()
-    elif not classes or len(classes) < 2:
-        raise InvalidInput.on("classes", "a classification model needs its classes")
-    return ModelShape(task, tuple(classes), feature_kinds(raw.features, None), tuple(raw.sensitive))
+    else:
+        check_classes(task, classes)
+    return ModelShape(
+        task, tuple(classes or ()), feature_kinds(raw.features, None), tuple(raw.sensitive)
+    )
+
+
+def check_classes(task: Task, classes: Sequence[str] | None) -> None:
+    """Two or more distinct class names of 1 to 200 characters; exactly two for binary."""
+    if not classes or len(classes) < 2 or len(set(classes)) != len(classes):
+        raise InvalidInput.on(
+            "classes", "a classification model needs two or more distinct classes"
+        )
+    if any(not 0 < len(c) <= MAX_CLASS_LENGTH for c in classes):
+        raise InvalidInput.on("classes", f"class names are 1 to {MAX_CLASS_LENGTH} characters")
+    if task is Task.binary and len(classes) != 2:
+        raise InvalidInput.on("classes", "binary classification has exactly two (positive first)")
 
 
 def _same_sensitive(known: Sequence[str], sent: dict[str, Raw]) -> None:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aitower.core.access.principal import Principal
@@ -32,6 +33,7 @@ from aitower.predictions.intake import (
     RawPredictions,
     build_labels,
     build_predictions,
+    check_classes,
     shape_for,
 )
 from aitower.predictions.tables import LabelRow, MonitoredModelRow, PredictionBatchRow
@@ -95,8 +97,13 @@ def _create(
         features={name: kind.value for name, kind in shape.features.items()},
         sensitive=list(shape.sensitive),
     )
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():  # a concurrent first log of the same model may win
+            session.add(row)
+    except IntegrityError:
+        raise Conflict.on(
+            "version", f"{key.name} {key.version} was just registered by another request; retry"
+        ) from None
     model = store.to_model(row)
     record_change(
         session, ctx, "prediction_model.register", "monitored_model", row.id, after=_document(model)
@@ -117,12 +124,8 @@ def register_model(
     system = resolve_system(session, ctx.principal, key.system)
     if _row(session, system.id, key) is not None:
         raise Conflict.on("version", f"{key.name} {key.version} is registered for {system.name}")
-    if task is not Task.regression and (len(classes) < 2 or len(set(classes)) != len(classes)):
-        raise InvalidInput.on(
-            "classes", "a classification model needs two or more distinct classes"
-        )
-    if task is Task.binary and len(classes) != 2:
-        raise InvalidInput.on("classes", "binary classification has exactly two (positive first)")
+    if task is not Task.regression:
+        check_classes(task, classes)
     shape = ModelShape(
         task,
         tuple(classes) if task is not Task.regression else (),
@@ -147,6 +150,7 @@ def log_predictions(
     *,
     task: Task | None = None,
     classes: Sequence[str] | None = None,
+    on_progress: store.Progress | None = None,
 ) -> LogResult:
     """Check every row, then store them all (or, on any problem, nothing)."""
     if not len(raw):
@@ -178,7 +182,8 @@ def log_predictions(
     else:
         assert existing is not None
         model = existing
-    return LogResult(model, row is None, store.append_predictions(session, model, columns))
+    stored = store.append_predictions(session, model, columns, on_progress)
+    return LogResult(model, row is None, stored)
 
 
 def log_labels(

@@ -10,7 +10,7 @@ windows read (``predictions.tables`` says why both).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -80,14 +80,11 @@ def _lock(session: Session, model_id: uuid.UUID) -> None:
 
 def _keys(session: Session, model_id: uuid.UUID, ids: Sequence[str]) -> dict[str, tuple[int, int]]:
     """``{prediction id: (timestamp ns, position)}`` of the stored ones among ``ids``."""
-    found: dict[str, tuple[int, int]] = {}
-    key = driver.model_key(session, model_id)
-    for part in _chunks(ids):
-        marks = ", ".join("?" for _ in part)  # placeholders only, never values
-        sql = f"SELECT prediction_id, ts, position FROM prediction_keys WHERE model_id = ? AND prediction_id IN ({marks})"  # noqa: S608, E501
-        rows = driver.select_rows(session, sql, (key, *part))
-        found.update((pid, (ts, pos)) for pid, ts, pos in rows)
-    return found
+    sql = (
+        "SELECT prediction_id, ts, position FROM prediction_keys "
+        "WHERE model_id = ? AND prediction_id IN {ids}"
+    )
+    return {pid: (ts, pos) for pid, ts, pos in driver.rows_for_ids(session, sql, model_id, ids)}
 
 
 def _next_seq(session: Session, column: Any, model_id: uuid.UUID) -> int:
@@ -136,8 +133,14 @@ def _store_batch(session: Session, model_id: uuid.UUID, seq: int, batch: Predict
     )
 
 
+Progress = Callable[[int, int], None]  # (rows stored, rows to store)
+
+
 def append_predictions(
-    session: Session, model: MonitoredModel, batch: PredictionColumns
+    session: Session,
+    model: MonitoredModel,
+    batch: PredictionColumns,
+    on_progress: Progress | None = None,
 ) -> StoredPredictions:
     """Store the rows whose ids are new; ids stored before are skipped and reported."""
     _lock(session, model.id)
@@ -153,6 +156,8 @@ def append_predictions(
             part = batch if rows.size == len(batch) else batch.take(rows)
             _store_batch(session, model.id, seq, part)
             seq += 1
+            if on_progress is not None:
+                on_progress(int(rows[-1]) + 1, len(batch))
     joined = _join_waiting_labels(session, model.id, batch) if len(batch) else 0
     return StoredPredictions(len(batch), len(duplicate_ids), duplicate_ids[:REPORTED_IDS], joined)
 
@@ -227,13 +232,10 @@ class StoredLabels:
 
 
 def _existing_labels(session: Session, model_id: uuid.UUID, ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for part in _chunks(ids):
-        query = select(LabelRow.prediction_id).where(
-            LabelRow.model_id == model_id, LabelRow.prediction_id.in_(part)
-        )
-        found.update(session.execute(query).scalars())
-    return found
+    sql = (
+        "SELECT prediction_id FROM prediction_labels WHERE model_id = ? AND prediction_id IN {ids}"
+    )
+    return {pid for (pid,) in driver.rows_for_ids(session, sql, model_id, ids)}
 
 
 def append_labels(session: Session, model: MonitoredModel, labels: LabelColumns) -> StoredLabels:
@@ -278,7 +280,9 @@ def positions_to_rows(
     """Index of each ``wanted`` position in ``positions``, and whether it is there at all."""
     if not positions.size:
         return np.zeros(wanted.size, np.intp), np.zeros(wanted.size, np.bool_)
-    order = np.argsort(positions, kind="stable")
-    found = np.clip(np.searchsorted(positions, wanted, sorter=order), 0, positions.size - 1)
-    index = order[found]
+    if bool(np.all(positions[1:] > positions[:-1])):  # a window's are: batch order, then row
+        index = np.clip(np.searchsorted(positions, wanted), 0, positions.size - 1)
+    else:
+        order = np.argsort(positions, kind="stable")
+        index = order[np.clip(np.searchsorted(positions, wanted, sorter=order), 0, order.size - 1)]
     return index.astype(np.intp), positions[index] == wanted

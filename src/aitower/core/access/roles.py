@@ -73,6 +73,8 @@ class Permission(StrEnum):
     incidents_write = "incidents.write"
     channels_read = "channels.read"
     channels_write = "channels.write"
+    predictions_read = "predictions.read"
+    predictions_write = "predictions.write"
     monitors_read = "monitors.read"
     monitors_write = "monitors.write"
 
@@ -114,6 +116,10 @@ PERMISSION_TITLES: dict[Permission, str] = {
     Permission.incidents_write: "Acknowledge, comment on, assign and resolve incidents",
     Permission.channels_read: "See notification channels (never their secrets)",
     Permission.channels_write: "Create, change, delete and test notification channels",
+    Permission.predictions_read: (
+        "See monitored models, their logged volume and label coverage (own units; org-wide: all)"
+    ),
+    Permission.predictions_write: "Log predictions and labels, register monitored models",
     Permission.monitors_read: "See model references, monitors and their drift, quality and "
     "fairness results",
     Permission.monitors_write: "Create references, create and change model monitors, run them now",
@@ -178,6 +184,14 @@ MATRIX: dict[Permission, frozenset[Role]] = {
         {Role.admin, Role.ops_manager, Role.engineer, Role.analyst, Role.auditor}
     ),
     Permission.channels_write: frozenset({Role.admin, Role.ops_manager}),
+    # Who watches classic models: analysts and who owns or audits the portfolio, and the
+    # engineers whose applications log.
+    Permission.predictions_read: frozenset(
+        {Role.admin, Role.ops_manager, Role.governance, Role.engineer, Role.analyst, Role.auditor}
+    ),
+    # Predictions and labels are sent by applications and pipelines with an engineer's or an
+    # analyst's API key; registering a model version comes with them.
+    Permission.predictions_write: frozenset({Role.admin, Role.engineer, Role.analyst}),
     Permission.monitors_read: _ALL,
     # Who watches models in production: the analyst's work, with engineers who ship models.
     Permission.monitors_write: frozenset(

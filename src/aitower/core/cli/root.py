@@ -24,6 +24,7 @@ def build_app() -> typer.Typer:
     from aitower.inventory import cli as inventory_cli
     from aitower.model_monitors import cli as model_monitors_cli
     from aitower.monitoring import cli as monitoring_cli
+    from aitower.predictions import cli as predictions_cli
     from aitower.risk import cli as risk_cli
     from aitower.telemetry import cli as telemetry_cli
 
@@ -39,7 +40,7 @@ def build_app() -> typer.Typer:
     app.add_typer(db_app, name="db")
     slices = (
         *(access_cli, audit_cli, inventory_cli, risk_cli, governance_cli),
-        *(telemetry_cli, cost_cli, monitoring_cli, model_monitors_cli),
+        *(telemetry_cli, cost_cli, monitoring_cli, predictions_cli, model_monitors_cli),
     )
     for module in (*slices, demo_cli):
         module.register(app)

@@ -40,6 +40,7 @@ from aitower.monitoring import api as monitoring_api
 from aitower.monitoring import pages as monitoring_pages
 from aitower.monitoring import prometheus as monitoring_prometheus
 from aitower.monitoring import runner as alert_runner
+from aitower.predictions import api as predictions_api
 from aitower.risk import api as risk_api
 from aitower.risk import pages as risk_pages
 from aitower.telemetry import api as telemetry_api
@@ -97,6 +98,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     api.include_router(telemetry_scores_api.build_router())
     api.include_router(cost_api.build_router())
     api.include_router(monitoring_api.build_router())
+    api.include_router(predictions_api.build_router())
     api.include_router(model_monitors_api.build_router())
     app.include_router(api)
     app.include_router(otlp_http.build_router(BoundedSemaphore(settings.otlp_max_in_flight)))
@@ -125,7 +127,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,
-        per_prefix={"/v1/": settings.otlp_max_body_bytes},
+        per_prefix={
+            "/v1/": settings.otlp_max_body_bytes,
+            "/api/v1/predictions": settings.predictions_max_body_bytes,
+            "/api/v1/labels": settings.predictions_max_body_bytes,
+        },
     )
     app.add_middleware(SecurityHeadersMiddleware, secure_cookies=settings.secure_cookies)
     app.add_middleware(RequestIdMiddleware)
