@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -56,16 +57,18 @@ def _counts(db: Database) -> tuple[int, ...]:
         )
 
 
-def test_the_demo_models_end_to_end(client: TestClient, db: Database) -> None:
-    """One load per database (the backfill's 270 runs take a while), every check after it."""
+def test_the_demo_models_end_to_end(app: FastAPI, db: Database) -> None:
+    """One load per database (the backfill's 270 runs take a while), every check after it.
+    The server starts after the load, as with ``serve --demo``."""
     lines = _load(db)
     assert len(lines) == 1 and "270 monitor results" in lines[0]
     with db.reading() as session:
         models = {m.model.name: m.model.id for m in predictions.list_models(session, ADMIN)}
     _history_once(db, models)
     _stories_and_incidents(db, models)
-    _pages_show_the_stories(client, db, models)
-    _pages_keep_to_the_readers_units(client, db, models)
+    with TestClient(app) as client:
+        _pages_show_the_stories(client, db, models)
+        _pages_keep_to_the_readers_units(client, db, models)
 
 
 def _links(html: str, prefix: str) -> list[str]:
