@@ -213,3 +213,20 @@ def test_the_servers_background_pass_runs_due_monitors(db: Database, setup: Setu
     assert row.monitor_id == monitor_id and row.status == "empty" and row.trigger == "schedule"
     run_once(db, "replica-a")  # not due again until the next boundary
     assert len(_results(db)) == 1
+
+
+def test_removing_a_model_removes_its_references_monitors_and_results(
+    db: Database, setup: Setup
+) -> None:
+    from sqlalchemy import delete
+
+    from aitower.model_monitors.tables import ModelReferenceRow
+    from aitower.predictions.tables import MonitoredModelRow
+
+    monitor_id = _monitor(db, setup, T0 + DAY)
+    run_now(db, monitor_id, T0 + 2 * DAY, setup.store)
+    with db.writing() as session:
+        session.execute(delete(MonitoredModelRow).where(MonitoredModelRow.id == setup.model.id))
+    with db.reading() as session:
+        for table in (ModelReferenceRow, ModelMonitorRow, ModelMonitorResultRow):
+            assert session.execute(select(func.count()).select_from(table)).scalar_one() == 0
