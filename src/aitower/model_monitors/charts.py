@@ -115,7 +115,7 @@ def window_labels_chart(page: ModelPage) -> Markup:
     return charts.time_series_svg(
         [
             _series("predictions in the window", page.history, "rows"),
-            _series("labelled when it ran", page.history, "labelled_rows"),
+            _series("labelled when computed", page.history, "labelled_rows"),
         ],
         title="Predictions and labels per run window",
     )
