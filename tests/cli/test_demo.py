@@ -238,6 +238,7 @@ def test_aitower_demo_runs_from_the_installed_command(database_url: str, tmp_pat
     env.update({k: v for k, v in base_env(tmp_path).items() if v is not None})
     env["AITOWER_DATABASE_URL"] = database_url
     env["AITOWER_DEV_MODE"] = "1"
+    env["AITOWER_DEMO_TRAFFIC_SCALE"] = "0.004"  # the commands are the point, not the volume
     run = subprocess.run(
         [sys.executable, "-m", "aitower", "demo"],
         capture_output=True,

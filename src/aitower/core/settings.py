@@ -93,7 +93,8 @@ class Settings(BaseSettings):
         default=1.0,
         ge=0,
         le=10,
-        description="Volume of the demo's 30 days of LLM traffic (1: ~90,000 spans; 0: none).",
+        description="Volume of the demo's histories: 30 days of LLM traffic (1: ~90,000 spans) "
+        "and 90 days of model predictions (1: ~82,000; skipped below 0.05); 0: none.",
     )
     secure_cookies: bool | None = Field(
         default=None,

@@ -134,13 +134,14 @@ def _store(
     bounds: tuple[datetime, datetime],
     now: datetime,
     owner: str | None,
+    trigger: str | None = None,
 ) -> uuid.UUID | None:
     outcome, error, seconds = computed
     with db.writing() as session:
         row = session.get(ModelMonitorRow, monitor_id, with_for_update=True)
         if row is None or (owner is not None and row.lease_owner != owner):
             return None  # deleted meanwhile, or the lease expired and another replica took it
-        trigger = "manual" if owner is None else "schedule"
+        trigger = trigger or ("manual" if owner is None else "schedule")
         result = _result_row(row, outcome, error, bounds, now, trigger, seconds)
         session.add(result)
         row.last_run_at, row.last_status = now, result.status
@@ -180,10 +181,14 @@ def run_now(
     monitor_id: uuid.UUID,
     now: datetime,
     store: PredictionStore | None = None,
+    *,
+    trigger: str = "manual",
 ) -> RunSummary:
     """Run a monitor at once over ``[now − window, now)``; its schedule is left as it is.
 
-    Callers check the principal may run it (``monitors.get_monitor``) first.
+    Callers check the principal may run it (``monitors.get_monitor``) first. ``now`` may lie in
+    the past: a backfill (``trigger="backfill"``, the demo's history) runs a monitor as of past
+    schedule boundaries over the predictions and labels stored by now.
     """
     with db.reading() as session:
         row = session.get(ModelMonitorRow, monitor_id)
@@ -191,7 +196,8 @@ def run_now(
             raise NotFound(f"no monitor {monitor_id}")
         bounds = (now - timedelta(hours=row.window_hours), now)
     computed = _compute(db, store or default_store(), monitor_id, *bounds)
-    return _summary(monitor_id, _store(db, monitor_id, computed, bounds, now, None), computed)
+    result_id = _store(db, monitor_id, computed, bounds, now, None, trigger)
+    return _summary(monitor_id, result_id, computed)
 
 
 def due_monitor_ids(db: Database, now: datetime) -> list[uuid.UUID]:

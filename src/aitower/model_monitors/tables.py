@@ -93,7 +93,7 @@ class ModelMonitorResultRow(HasId, Base):
     run_at: Mapped[datetime] = mapped_column()
     window_start: Mapped[datetime] = mapped_column()
     window_end: Mapped[datetime] = mapped_column()
-    trigger: Mapped[str] = mapped_column(String(16))  # schedule | manual
+    trigger: Mapped[str] = mapped_column(String(16))  # schedule | manual | backfill
     status: Mapped[str] = mapped_column(String(16))  # ok | alert | empty | error
     rows: Mapped[int] = mapped_column(Integer)
     labelled_rows: Mapped[int] = mapped_column(Integer)

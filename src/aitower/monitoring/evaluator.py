@@ -226,9 +226,15 @@ def _evaluate_claimed(
 
 
 def evaluate_due_rules(
-    db: Database, now: datetime, owner: str, *, min_gap: timedelta = MIN_GAP
+    db: Database,
+    now: datetime,
+    owner: str,
+    *,
+    min_gap: timedelta = MIN_GAP,
+    only: set[uuid.UUID] | None = None,
 ) -> list[RuleTransition]:
-    """One pass: every enabled, due rule this replica (``owner``) could claim, evaluated once."""
+    """One pass: every enabled, due rule this replica (``owner``) could claim, evaluated once
+    (only the rules in ``only`` when given: the demo replays its own rules over its history)."""
     with db.reading() as session:
         rule_ids = list(
             session.execute(
@@ -239,6 +245,8 @@ def evaluate_due_rules(
         )
     done: list[RuleTransition] = []
     for rule_id in rule_ids:
+        if only is not None and rule_id not in only:
+            continue
         if not claim_rule(db, rule_id, owner, now, min_gap=min_gap):
             continue
         result = _evaluate_claimed(db, rule_id, owner, now)

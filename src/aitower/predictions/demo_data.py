@@ -199,7 +199,9 @@ def sales_history(now: datetime, seed: int = 13, per_day: int = 60) -> DemoHisto
     region = rng.choice(np.array(["north", "south", "east", "west"]), n)
     promo = np.where(rng.random(n) < 0.25, "yes", "no")
     price_index = rng.normal(1.0, 0.05, n) + np.where(repriced, 0.18, 0.0)
-    season = 1.0 + 0.15 * np.sin(2 * np.pi * day / 30.0)
+    # A weekly cycle: a monitor's 7-day window holds whole cycles, so the season alone does not
+    # read as drift (a 30-day cycle made every 7-day window "drift" from a 30-day reference).
+    season = 1.0 + 0.15 * np.sin(2 * np.pi * day / 7.0)
     last_week = rng.normal(1000.0, 150.0, n) * season
     base = last_week * (1.0 + 0.3 * (promo == "yes"))
     actual = base * np.exp(-2.0 * (price_index - 1.0)) + rng.normal(0.0, 40.0, n)

@@ -49,6 +49,7 @@ from aitower.core.settings import Settings
 from aitower.governance.demo_approvals import add_demo_approvals
 from aitower.governance.demo_policies import add_demo_policies
 from aitower.inventory.demo import add_demo_inventory
+from aitower.model_monitors.demo import add_demo_models
 from aitower.risk.demo import add_demo_risk
 from aitower.telemetry.demo import add_demo_traffic
 
@@ -180,6 +181,7 @@ DEMO_CONTRIBUTORS: list[DemoContributor] = [
     add_demo_policies,
     add_demo_approvals,
     add_demo_traffic,
+    add_demo_models,
 ]
 
 

@@ -35,6 +35,7 @@ from aitower.governance import pages as governance_pages
 from aitower.inventory import api as inventory_api
 from aitower.inventory import pages as inventory_pages
 from aitower.model_monitors import api as model_monitors_api
+from aitower.model_monitors import pages as model_monitors_pages
 from aitower.monitoring import api as monitoring_api
 from aitower.monitoring import pages as monitoring_pages
 from aitower.monitoring import prometheus as monitoring_prometheus
@@ -112,6 +113,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(telemetry_pages.build_router())
     app.include_router(cost_pages.build_router())
     app.include_router(monitoring_pages.build_router())
+    app.include_router(model_monitors_pages.build_router())
     app.mount("/static/vendor/swagger", StaticFiles(directory=SWAGGER_DIR), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

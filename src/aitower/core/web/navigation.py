@@ -31,6 +31,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("governance", "Governance", "/governance", Permission.policies_read),
     NavItem("risk", "Risk", "/risk", Permission.risk_read),
     NavItem("monitoring", "Monitoring", "/monitoring", Permission.telemetry_read),
+    NavItem("models", "Models", "/monitoring/models", Permission.monitors_read),
     NavItem("cost", "Cost & Value", "/cost/prices", Permission.prices_read),
     NavItem("discovery", "Discovery", None, None),
     NavItem("audit", "Audit", "/audit", Permission.audit_read),

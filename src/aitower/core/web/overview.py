@@ -21,6 +21,7 @@ from aitower.core.audit.tables import AuditEventRow
 from aitower.core.db.base import utcnow
 from aitower.core.web import charts
 from aitower.core.web.overview_portfolio import Portfolio, collect_portfolio
+from aitower.model_monitors.page_data import ModelCounts, model_counts
 
 ACTIVITY_DAYS = 30
 TOP_ACTIONS = 10
@@ -61,6 +62,7 @@ class Overview:
     active_keys: int
     activity: Activity | None = None
     portfolio: Portfolio | None = None
+    models: ModelCounts | None = None  # for principals who may read model monitors
 
 
 def _count(session: Session, query: Any) -> int:
@@ -84,6 +86,9 @@ def collect(session: Session, principal: Principal, *, now: datetime | None = No
         ),
         activity=activity,
         portfolio=collect_portfolio(session, principal, today),
+        models=model_counts(session, principal)
+        if principal.can(Permission.monitors_read)
+        else None,
     )
 
 

@@ -17,7 +17,8 @@ Three rules every chart keeps:
 The package is split by concern: ``scales`` (ticks, domains, number and time labels),
 ``colours`` (the heat-map colour scale), ``svg`` (element helpers, the root element,
 serialising), ``axes`` (axis drawing the charts share), and one module per chart kind:
-``time_series``, ``bars``, ``heat_map``. Import the names from here
+``time_series`` (with ``Limit`` lines, dashed series and linked points), ``bars``,
+``grouped_bars``, ``heat_map``, ``sparkline``. Import the names from here
 (``from aitower.core.web import charts``; ``charts.bar_chart_svg(...)``).
 """
 
@@ -34,6 +35,7 @@ from aitower.core.web.charts.colours import (
     heat_rgb,
     is_dark,
 )
+from aitower.core.web.charts.grouped_bars import grouped_bar_chart_svg
 from aitower.core.web.charts.heat_map import heat_map_svg
 from aitower.core.web.charts.scales import (
     TICK_TARGET,
@@ -49,6 +51,7 @@ from aitower.core.web.charts.scales import (
     time_ticks,
     value_domain,
 )
+from aitower.core.web.charts.sparkline import SparkPoint, sparkline_svg
 from aitower.core.web.charts.svg import (
     CHAR_WIDTH,
     SVG_NS,
@@ -63,6 +66,7 @@ from aitower.core.web.charts.time_series import (
     LEGEND_ROW,
     SERIES_CLASSES,
     Cleaned,
+    Limit,
     Series,
     time_series_svg,
 )
@@ -82,13 +86,16 @@ __all__ = [
     "TITLE_HEIGHT",
     "Box",
     "Cleaned",
+    "Limit",
     "LinearScale",
     "Series",
+    "SparkPoint",
     "all_whole",
     "bar_chart_svg",
     "clean_text",
     "format_tick",
     "format_value",
+    "grouped_bar_chart_svg",
     "heat_colour",
     "heat_map_svg",
     "heat_rgb",
@@ -97,6 +104,7 @@ __all__ = [
     "nice_ticks",
     "no_data_svg",
     "shorten",
+    "sparkline_svg",
     "step_decimals",
     "time_label",
     "time_series_svg",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from markupsafe import Markup
@@ -45,10 +45,24 @@ LEGEND_ROW = 18
 
 @dataclass(frozen=True, slots=True)
 class Series:
-    """One named line of a time series chart."""
+    """One named line of a time series chart.
+
+    ``dashed`` draws it dashed (and so in the legend): an estimate beside a measurement.
+    ``links`` maps a point's time to a page: the point becomes a link to it.
+    """
 
     name: str
     points: Sequence[tuple[datetime, float]]
+    dashed: bool = False
+    links: Mapping[datetime, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """A horizontal reference line across a chart: a threshold, a floor, a ceiling."""
+
+    name: str
+    value: float
 
 
 Cleaned = list[tuple[int, str, list[tuple[datetime, float]]]]
@@ -82,8 +96,13 @@ def _legend_rows(names: Sequence[str], width: float) -> list[list[tuple[int, str
     return rows
 
 
-def _draw_legend(
-    svg: ET.Element, entries: Sequence[tuple[int, str]], left: float, top: float, width: float
+def draw_legend(
+    svg: ET.Element,
+    entries: Sequence[tuple[int, str]],
+    left: float,
+    top: float,
+    width: float,
+    dashed: frozenset[int] = frozenset(),
 ) -> None:
     group = add_element(svg, "g", class_="legend")
     for row_number, row in enumerate(_legend_rows([name for _, name in entries], width)):
@@ -93,7 +112,10 @@ def _draw_legend(
             item = add_element(group, "g", class_="legend-item")
             add_tooltip(item, full)
             css = f"series-{index % SERIES_CLASSES}"
-            add_element(item, "rect", class_=css, x=left + x, y=y, width=10, height=10)
+            if index in dashed:
+                add_line(item, f"line dashed {css}", left + x, y + 5, left + x + 12, y + 5)
+            else:
+                add_element(item, "rect", class_=css, x=left + x, y=y, width=10, height=10)
             add_text(item, left + x + 15, y + 9, label)
 
 
@@ -113,17 +135,21 @@ def time_series_svg(
     height: float = 260,
     include_zero: bool = True,
     unit: str = "",
+    limits: Sequence[Limit] = (),
 ) -> Markup:
     """A line chart of one or more series over time (UTC), with gridlines, ticks and a legend.
 
     Non-finite values are dropped; a single point sits in the middle of a day-wide axis; a
-    constant series gets an axis around its value.
+    constant series gets an axis around its value. ``limits`` are drawn as labelled dashed
+    lines, inside the value axis.
     """
     cleaned = _clean_series(series)
     if not cleaned:
         return no_data_svg(title, width, height)
     values = [v for _, _, points in cleaned for _, v in points]
-    ticks = nice_ticks(*value_domain(values, include_zero=include_zero), integer=all_whole(values))
+    shown_limits = [limit for limit in limits if math.isfinite(limit.value)]
+    domain = values + [limit.value for limit in shown_limits]
+    ticks = nice_ticks(*value_domain(domain, include_zero=include_zero), integer=all_whole(domain))
     legend = [(index, name) for index, name, _ in cleaned]
     legend_height = len(_legend_rows([n for _, n in legend], width)) * LEGEND_ROW
     box = Box(
@@ -134,10 +160,22 @@ def time_series_svg(
     start, end = _time_domain(cleaned)
     x = LinearScale(start.timestamp(), end.timestamp(), box.left, box.right)
     _time_axis(svg, box, x, start, end)
+    for limit in shown_limits:
+        _draw_limit(svg, box, y, limit)
     for index, name, points in cleaned:
-        _draw_series(svg, (index, name), points, (x, y), unit)
-    _draw_legend(svg, legend, box.left, box.bottom + 26, width - box.left)
+        _draw_series(svg, series[index], (index, name), points, (x, y), unit)
+    dashed = frozenset(index for index, _, _ in cleaned if series[index].dashed)
+    draw_legend(svg, legend, box.left, box.bottom + 26, width - box.left, dashed)
     return to_markup(svg)
+
+
+def _draw_limit(svg: ET.Element, box: Box, y: LinearScale, limit: Limit) -> None:
+    pos = y(limit.value)
+    group = add_element(svg, "g", class_="limit", data_limit=limit.name)
+    add_tooltip(group, f"{limit.name}: {format_value(limit.value)}")
+    add_line(group, "limit", box.left, pos, box.right, pos, data_value=repr(limit.value))
+    add_text(group, box.right - 2, pos - 4, f"{limit.name} {format_value(limit.value)}", "end",
+             class_="limit-label")  # fmt: skip
 
 
 def _time_axis(svg: ET.Element, box: Box, x: LinearScale, start: datetime, end: datetime) -> None:
@@ -154,6 +192,7 @@ def _time_axis(svg: ET.Element, box: Box, x: LinearScale, start: datetime, end: 
 
 def _draw_series(
     svg: ET.Element,
+    one: Series,
     which: tuple[int, str],
     points: Sequence[tuple[datetime, float]],
     scales: tuple[LinearScale, LinearScale],
@@ -161,18 +200,28 @@ def _draw_series(
 ) -> None:
     (index, name), (x, y) = which, scales
     css = f"series-{index % SERIES_CLASSES}"
-    group = add_element(svg, "g", class_=f"series {css}", data_series=name)
+    extra = " dashed" if one.dashed else ""
+    group = add_element(svg, "g", class_=f"series {css}{extra}", data_series=name)
     coords = [(x(t.timestamp()), y(v)) for t, v in points]
     path = " ".join(
         f"{'M' if i == 0 else 'L'}{svg_number(px)},{svg_number(py)}"
         for i, (px, py) in enumerate(coords)
     )
-    add_element(group, "path", class_=f"line {css}", d=path)
-    # Smaller dots as points crowd together; each keeps its tooltip.
+    add_element(group, "path", class_=f"line {css}{extra}", d=path)
+    # Smaller dots as points crowd together; each keeps its tooltip. A linked point gets a
+    # larger dot: it is a target to click.
     radius = 3.0 if len(points) <= 20 else 2.0 if len(points) <= 60 else 1.5
     suffix = f" {unit}" if unit else ""
     for (t, v), (px, py) in zip(points, coords, strict=True):
+        link = one.links.get(t)
+        parent = group if link is None else add_element(group, "a", href=link, class_="point-link")
         dot = add_element(
-            group, "circle", class_=f"point {css}", cx=px, cy=py, r=radius, data_value=repr(v)
+            parent,
+            "circle",
+            class_=f"point {css}",
+            cx=px,
+            cy=py,
+            r=radius if link is None else max(radius, 3.0),
+            data_value=repr(v),
         )
         add_tooltip(dot, f"{name} · {t:%Y-%m-%d %H:%M} UTC · {format_value(v)}{suffix}")
