@@ -223,3 +223,27 @@ def test_absurd_values_get_422_never_500(client: TestClient, db: Database) -> No
     assert made.status_code == 201 and made.json()["predictions"] == 0
     again = client.post("/api/v1/predictions/models", json=register, headers=engineer)
     assert again.status_code == 409
+
+
+def test_a_parquet_file_with_bad_rows_is_refused_by_row(client: TestClient, db: Database) -> None:
+    engineer = setup(db)
+    table = pa.table(
+        {
+            "prediction_id": ["c1", "c2", "c3"],
+            "timestamp": pa.array([T0, None, T0], pa.timestamp("ms")),  # naive: UTC
+            "amount": [1.0, 2.0, 3.0],
+            "output": ["ok", "fraud", "ok"],
+            "score": [0.5, 0.5, 7.0],
+        }
+    )
+    sink = io.BytesIO()
+    pq.write_table(table, sink)
+    answer = client.post(
+        "/api/v1/predictions/upload",
+        params=REF | {"classes": "fraud,ok"},
+        headers=engineer,
+        files={"file": ("p.parquet", sink.getvalue(), "application/octet-stream")},
+    )
+    assert answer.status_code == 422, answer.text
+    assert [e["field"] for e in answer.json()["errors"]] == ["rows[2].timestamp", "rows[3].score"]
+    assert client.get("/api/v1/predictions/models", headers=engineer).json() == []
