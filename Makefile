@@ -28,7 +28,8 @@ run: $(RUN_STAMP)
 ## test: install the dev dependencies and run every test
 test: $(DEV_STAMP)
 	@# pytest exits 5 when it collects no test: report it, do not fail the build on it.
-	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	@# -n auto: one worker per core (pytest-xdist); each worker has its own database templates.
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
 
 ## lint: ruff and mypy --strict

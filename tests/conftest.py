@@ -29,6 +29,9 @@ from support import SECRET
 # Every test that loads the whole demo (CLI, `serve --demo`, subprocesses) stores a small slice of
 # its LLM traffic history, not the 90,000 spans a real `aitower demo` stores.
 os.environ.setdefault("AITOWER_DEMO_TRAFFIC_SCALE", "0.004")
+# Rich fixes a console's width when it is created (at import) if COLUMNS is set then, as it is in
+# pytest-xdist's workers: wide enough everywhere that no line a test reads is wrapped.
+os.environ["COLUMNS"] = "200"
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # One template per test run, so runs side by side never drop each other's template.
