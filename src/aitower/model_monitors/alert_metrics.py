@@ -75,8 +75,8 @@ MODEL_METRICS: tuple[ModelMetric, ...] = (
         "equalized_odds_difference",
         "Equalized odds difference",
         True,
-        "fairness_rows",
-        "Largest TPR or FPR gap between groups",
+        "labelled_rows",
+        "Largest TPR or FPR gap between groups (labelled rows)",
     ),
 )
 BY_NAME: dict[str, ModelMetric] = {m.name: m for m in MODEL_METRICS}

@@ -185,7 +185,7 @@ def _compute(baseline: Baseline, window: WindowData, spec: MonitorSpec) -> _Part
     return _Parts(drift, measured, estimated, why_not, fair, fair_detail, why_no_fairness)
 
 
-def _summary(parts: _Parts, labelled_rows: int) -> dict[str, float | None]:
+def _summary(parts: _Parts) -> dict[str, float | None]:
     drift, fair = parts.drift, parts.fair
     summary: dict[str, float | None] = dict.fromkeys(SUMMARY_FIELDS)
     summary.update(
@@ -196,7 +196,8 @@ def _summary(parts: _Parts, labelled_rows: int) -> dict[str, float | None]:
     summary.update(parts.measured.summary())
     summary.update(_estimated_summary(parts.estimated))
     summary.update(
-        fairness_rows=float(labelled_rows) if fair else None,
+        # Demographic parity (the fairness floor's figure) is computed on every row.
+        fairness_rows=float(fair[0].count) if fair else None,
         demographic_parity_ratio=_worst(fair, "demographic_parity_ratio", min),
         demographic_parity_difference=_worst(fair, "demographic_parity_difference", max),
         equalized_odds_difference=_worst(fair, "equalized_odds_difference", max),
@@ -233,7 +234,7 @@ def evaluate(baseline: Baseline, window: WindowData, spec: MonitorSpec) -> Outco
     window = with_names(window)
     parts = _compute(baseline, window, spec)
     labelled_rows = window.labelled_count
-    summary = _summary(parts, labelled_rows)
+    summary = _summary(parts)
     signals = tuple(_signals(spec, parts.drift, summary))
     scores = {
         f.name: {

@@ -87,10 +87,14 @@ def measured_value(point: ResultPoint, metric: str) -> float | None:
 
 
 def fairness_value(point: ResultPoint, metric: str) -> float | None:
-    """A fairness figure of ``point`` if at least ``MIN_ROWS`` labelled rows, and at least half
-    of the window, are behind it (``page_queries.latest_fairness`` applies the same rule)."""
+    """A fairness figure of ``point`` if at least ``MIN_ROWS`` rows, and at least half of the
+    window, are behind it (``page_queries.latest_fairness`` applies the same rule): every row
+    for demographic parity, the labelled ones for equalized odds."""
     value = point.summary.get(metric)
-    rows = int(point.summary.get("fairness_rows") or 0)
+    if metric == "equalized_odds_difference":
+        rows = point.labelled_rows
+    else:
+        rows = int(point.summary.get("fairness_rows") or 0)
     enough = rows >= MIN_ROWS and rows * 2 >= point.rows
     return None if value is None or not enough else float(value)
 

@@ -29,9 +29,9 @@ def latest_fairness(
     session: Session, monitor_ids: Collection[uuid.UUID], min_rows: int
 ) -> dict[uuid.UUID, KnownFairness]:
     """Per monitor, its newest result with a demographic parity ratio drawn from at least
-    ``min_rows`` labelled predictions that are at least half of its window (a window labelled
-    only in its oldest days judges few rows of few groups); callers pass monitors the
-    principal sees."""
+    ``min_rows`` predictions that are at least half of its window (demographic parity needs
+    no label, so ``fairness_rows`` counts every row); callers pass monitors the principal
+    sees."""
     if not monitor_ids:
         return {}
     judged = [

@@ -2,13 +2,17 @@
 
 * Measured: the quality metrics (``monitoring.quality``) of the labelled rows only.
   Classification uses the model's classes in order, the first being the positive class of a
-  binary model; regression compares the predicted value with the label.
+  binary model; a multiclass model's per-class scores give one-vs-rest macro ROC AUC and log
+  loss; regression compares the predicted value with the label.
 * Estimated: for binary models with scores, CBPE on the *unlabelled* rows only, with the
   reference's calibration (``baseline``); without one the scores must be probabilities.
   An estimate is kept in its own fields (``estimated_*``) so no chart or alert reads it as a
   measurement.
-* Fairness: binary models, labelled rows, by each sensitive attribute and their intersection,
-  Fairlearn's definitions with small groups flagged (``monitoring.quality.fairness``).
+* Fairness: binary models, by each sensitive attribute and their intersection, Fairlearn's
+  definitions with small groups flagged (``monitoring.quality.fairness``): selection rate and
+  demographic parity over every row of the window (they need no label, so late labels do not
+  leave recent windows without them), TPR, FPR, accuracy and equalized odds over the labelled
+  rows only.
   Sensitive columns are passed as integer codes (the fast path), and the group keys are turned
   back into category names afterwards.
 """
@@ -126,18 +130,22 @@ def _classification(
 ) -> ClassificationResult:
     """``classification_metrics`` on class codes (sorting a million small integers, not a
     million strings), the class names put back. Where a note names a class (zero division,
-    a class left out of ROC AUC), it is recomputed on the names so the note reads right."""
+    a class left out of ROC AUC), it is recomputed on the names so the note reads right.
+
+    ``scores``: the positive class's score (binary) or an (n, classes) matrix in the model's
+    class order (multiclass), dropped when a label or output falls outside the declared classes
+    (the matrix has no column for it)."""
     t, p, order = _as_codes(truth, pred, list(model_classes))
     binary = binary and len(order) == 2
+    fits = binary or (scores is not None and scores.ndim == 2 and scores.shape[1] == len(order))
+    used = scores if fits else None
     result = classification_metrics(
-        t, p, scores if binary else None, labels=list(range(len(order))),
-        positive_label=0 if binary else None,
-    )  # fmt: skip
+        t, p, used, labels=list(range(len(order))), positive_label=0 if binary else None
+    )
     if LABEL_NOTES & set(result.notes):
         return classification_metrics(
-            truth, pred, scores if binary else None, labels=order,
-            positive_label=order[0] if binary else None,
-        )  # fmt: skip
+            truth, pred, used, labels=order, positive_label=order[0] if binary else None
+        )
     return replace(
         result,
         labels=tuple(order),
@@ -158,6 +166,8 @@ def measure(window: WindowData, rows: BoolMask) -> Measured:
     scores = None
     if model.task is Task.binary and window.scores is not None:
         scores = np.asarray(window.scores, dtype=np.float64)[rows]
+    elif model.task is Task.multiclass and window.class_scores is not None:
+        scores = np.asarray(window.class_scores, dtype=np.float64)[rows]
     if not model.classes:  # no declared order: the metrics' own (sorted names)
         return Measured(classification=classification_metrics(truth, pred))
     binary = model.task is Task.binary
@@ -201,26 +211,29 @@ def _named_groups(
 
 
 def fairness(
-    window: WindowData, rows: BoolMask, attributes: tuple[str, ...], min_group_size: int
+    window: WindowData, labelled: BoolMask, attributes: tuple[str, ...], min_group_size: int
 ) -> tuple[list[FairnessResult], list[dict[str, Any]], str]:
-    """Fairness results of ``rows`` (labelled) by ``attributes``; the same, JSON-ready; why not."""
+    """Fairness results of every row of ``window`` by ``attributes`` (selection rate and
+    demographic parity from all rows, label-dependent rates from the ``labelled`` ones); the
+    same, JSON-ready; why not."""
     model = window.model
     if not attributes:
         return [], [], "no sensitive attributes chosen"
     if model.task is not Task.binary or not model.classes:
         return [], [], "fairness applies to binary classification"
-    if not rows.any():
-        return [], [], "no labelled rows"
+    if len(window) == 0:
+        return [], [], "no predictions"
     missing = [a for a in attributes if a not in window.sensitive]
     if missing:
         raise InvalidInput.on("sensitive", f"{missing[0]!r} is not logged for this model")
-    codes = {a: window.sensitive[a].codes[rows].astype(np.int64) for a in attributes}
+    codes = {a: window.sensitive[a].codes.astype(np.int64) for a in attributes}
     results = fairness_report(
-        _class_labels(window.labels[rows]),
-        _class_labels(window.outputs[rows]),
+        _class_labels(window.labels),
+        _class_labels(window.outputs),
         codes,
         positive_label=model.classes[0],
         min_group_size=min_group_size,
+        labelled=labelled,
     )
     categories = {a: window.sensitive[a].categories for a in attributes}
     return results, _named_groups(results, categories), ""

@@ -168,7 +168,20 @@ def load_window(
         labels=labels,
         labelled=labelled,
         label_delays_s=delays,
+        class_scores=_class_scores(model, pieces),
     )
+
+
+def _class_scores(model: MonitoredModel, pieces: _Pieces) -> NDArray[np.float64] | None:
+    """Per-class scores as one (rows, classes) matrix in ``model.classes`` order, NaN where a
+    batch lacks a class's column; None unless the model is multiclass and some batch has one."""
+    if model.task is not Task.multiclass or not model.classes:
+        return None
+    names = [f"score:{c}" for c in model.classes]
+    if not any(name in batch for batch in pieces.batches for name in names):
+        return None
+    columns = [_numeric(pieces.parts(name), pieces.lengths) for name in names]
+    return np.column_stack(columns) if pieces.total else np.empty((0, len(names)))
 
 
 def _outcomes(

@@ -59,7 +59,8 @@ class WindowData:
     Row ``i`` of every array is the same prediction. For classification ``outputs`` and
     ``labels`` hold class names (``labels[i]`` is None when unlabelled) and ``scores`` the
     probability of the positive class (binary) or NaN; for regression they are float64 with NaN
-    when unlabelled.
+    when unlabelled. ``class_scores`` (multiclass, when any batch logged per-class scores) has
+    one column per class in ``model.classes`` order, NaN where a row lacks that class's score.
     """
 
     model: MonitoredModel
@@ -74,6 +75,7 @@ class WindowData:
     labels: NDArray[Any]
     labelled: NDArray[np.bool_]
     label_delays_s: NDArray[np.float64]  # seconds from prediction to label; NaN if unlabelled
+    class_scores: NDArray[np.float64] | None = None  # (rows, len(model.classes)), multiclass
 
     def __len__(self) -> int:
         return int(self.prediction_ids.size)

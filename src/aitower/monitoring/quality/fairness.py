@@ -31,6 +31,11 @@ classes, the numbers are Fairlearn's exactly; the tests check both statements):
   there (scikit-learn's normalised confusion matrix turns 0/0 into 0), which can fake a gap.
 * **No answer from too little**: fewer than two groups to compare, or a ratio with a zero
   maximum, gives ``None`` with the reason in ``undefined`` where Fairlearn gives 0 or NaN.
+
+**Late labels** (``labelled``, optional): the selection rate and demographic parity need only
+predictions, so they use every row; TPR, FPR, accuracy and equalized odds need the label, so
+they use the labelled rows only (a group with fewer than ``min_group_size`` labelled rows is
+left out of those aggregates). Without the mask every row counts as labelled: Fairlearn's case.
 """
 
 from __future__ import annotations
@@ -66,8 +71,9 @@ class GroupMetrics:
     selection_rate: float
     true_positive_rate: float | None
     false_positive_rate: float | None
-    accuracy: float
+    accuracy: float | None  # None when the group has no labelled row
     too_small: bool
+    labelled_count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +93,7 @@ class FairnessResult:
     equalized_odds_ratio: float | None
     four_fifths_rule_met: bool | None
     undefined: dict[str, str] = field(default_factory=dict)
+    labelled_count: int = 0  # rows behind TPR, FPR, accuracy and equalized odds
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -158,16 +165,21 @@ def group_metrics(
     codes: IntArray,
     keys: list[dict[str, GroupValue]],
     min_group_size: int,
+    labelled: BoolArray | None = None,
 ) -> tuple[GroupMetrics, ...]:
-    """Counts and rates per group code (see the module docstring for the definitions)."""
+    """Counts and rates per group code (see the module docstring for the definitions):
+    selection rate over every row, the label-dependent rates over ``labelled`` rows only."""
     size = len(keys)
+    lab = np.ones(codes.size, dtype=np.bool_) if labelled is None else labelled
     count = np.bincount(codes, minlength=size)
-    positives = np.bincount(codes, weights=is_true, minlength=size).astype(np.int64)
+    known = np.bincount(codes, weights=lab, minlength=size).astype(np.int64)
+    positives = np.bincount(codes, weights=is_true & lab, minlength=size).astype(np.int64)
     selected = np.bincount(codes, weights=is_pred, minlength=size).astype(np.int64)
-    hits = np.bincount(codes, weights=is_true & is_pred, minlength=size).astype(np.int64)
-    false_alarms = np.bincount(codes, weights=~is_true & is_pred, minlength=size).astype(np.int64)
-    correct = np.bincount(codes, weights=is_true == is_pred, minlength=size).astype(np.int64)
-    tpr, fpr = _rate(hits, positives), _rate(false_alarms, count - positives)
+    hits = np.bincount(codes, weights=is_true & is_pred & lab, minlength=size).astype(np.int64)
+    alarms = np.bincount(codes, weights=~is_true & is_pred & lab, minlength=size).astype(np.int64)
+    correct = np.bincount(codes, weights=(is_true == is_pred) & lab, minlength=size)
+    tpr, fpr = _rate(hits, positives), _rate(alarms, known - positives)
+    accuracy = _rate(correct.astype(np.int64), known)
     return tuple(
         GroupMetrics(
             group=keys[g],
@@ -177,8 +189,9 @@ def group_metrics(
             selection_rate=float(selected[g] / count[g]),
             true_positive_rate=tpr[g],
             false_positive_rate=fpr[g],
-            accuracy=float(correct[g] / count[g]),
+            accuracy=accuracy[g],
             too_small=bool(count[g] < min_group_size),
+            labelled_count=int(known[g]),
         )
         for g in range(size)
     )
@@ -215,25 +228,32 @@ def fairness_by_group(
     *,
     positive_label: LabelValue = 1,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    labelled: ArrayLike | None = None,
 ) -> FairnessResult:
     """Per-group rates and between-group gaps for the intersection of ``sensitive``'s attributes.
 
     ``sensitive`` maps an attribute name to one value per row; one attribute gives its groups,
-    several give every combination that occurs. See the module docstring for the definitions
-    and the deliberate differences from Fairlearn.
+    several give every combination that occurs. ``labelled`` (a boolean per row, default all)
+    marks the rows whose ``y_true`` is known: the others count for the selection rate and
+    demographic parity only. See the module docstring for the definitions and the deliberate
+    differences from Fairlearn.
     """
     if min_group_size < 0:
         raise InvalidInput.on("min_group_size", "must not be negative")
     truth, pred = as_label_array(y_true, "y_true"), as_label_array(y_pred, "y_pred")
     n = check_same_length(y_true=truth, y_pred=pred)
+    lab = None if labelled is None else np.asarray(labelled, dtype=np.bool_)
+    if lab is not None and lab.shape != (n,):
+        raise InvalidInput.on("labelled", f"expected {n} booleans, one per row")
     codes, keys = _group_codes(sensitive, n)
     is_true, is_pred = np.asarray(truth == positive_label), np.asarray(pred == positive_label)
-    groups = group_metrics(is_true, is_pred, codes, keys, min_group_size)
+    groups = group_metrics(is_true, is_pred, codes, keys, min_group_size, lab)
     judged = [g for g in groups if not g.too_small]
+    by_label = [g for g in groups if g.labelled_count >= min_group_size and g.labelled_count]
     undefined: dict[str, str] = {}
     selection = _spread([g.selection_rate for g in judged], "demographic_parity", undefined)
-    tpr = _spread([g.true_positive_rate for g in judged], "true_positive_rate", undefined)
-    fpr = _spread([g.false_positive_rate for g in judged], "false_positive_rate", undefined)
+    tpr = _spread([g.true_positive_rate for g in by_label], "true_positive_rate", undefined)
+    fpr = _spread([g.false_positive_rate for g in by_label], "false_positive_rate", undefined)
     dp_ratio = _ratio(selection, "demographic_parity_ratio", undefined)
     tpr_diff, fpr_diff = _difference(tpr), _difference(fpr)
     eo_ratio = _worst(
@@ -255,6 +275,7 @@ def fairness_by_group(
         equalized_odds_ratio=eo_ratio,
         four_fifths_rule_met=None if dp_ratio is None else dp_ratio >= FOUR_FIFTHS,
         undefined=undefined,
+        labelled_count=n if lab is None else int(lab.sum()),
     )
 
 
@@ -265,6 +286,7 @@ def fairness_report(
     *,
     positive_label: LabelValue = 1,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    labelled: ArrayLike | None = None,
 ) -> list[FairnessResult]:
     """One result per attribute and, with two or more attributes, one for their intersection."""
     names = list(sensitive)
@@ -276,6 +298,7 @@ def fairness_report(
             {name: sensitive[name] for name in chosen},
             positive_label=positive_label,
             min_group_size=min_group_size,
+            labelled=labelled,
         )
         for chosen in selections
     ]
