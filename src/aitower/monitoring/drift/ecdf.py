@@ -29,12 +29,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
 from aitower.monitoring.drift.statistics import (
     KS_EXACT_MAX_N,
     HypothesisResult,
     ks_asymptotic_p_value,
+    scipy_stats,
 )
 
 SKETCH_SIZE = 10_000
@@ -156,7 +156,7 @@ def ks_test(reference: Sketch, current_sorted: NDArray[np.float64]) -> Hypothesi
             # scipy warns when its exact computation fails and it falls back to the asymptotic
             # p-value; that fallback is part of what ``method="auto"`` means.
             warnings.simplefilter("ignore", RuntimeWarning)
-            result = stats.ks_2samp(reference.atoms.expanded(), current_sorted)
+            result = scipy_stats().ks_2samp(reference.atoms.expanded(), current_sorted)
         return HypothesisResult(float(result.statistic), float(result.pvalue))
     statistic = ks_statistic(reference.atoms, current_sorted)
     return HypothesisResult(statistic, ks_asymptotic_p_value(statistic, n_ref, n_cur))
