@@ -155,28 +155,12 @@ def six_hour_bucket(moment: datetime) -> datetime:
     return moment.replace(hour=moment.hour - moment.hour % 6, minute=0, second=0, microsecond=0)
 
 
-def rollups(
-    items: Iterable[PricedSpan], bucket: Callable[[datetime], datetime]
-) -> dict[RollupKey, RollupSums]:
-    """Sums per (``bucket`` of the span's start, system key, model)."""
-    sums: dict[RollupKey, RollupSums] = {}
-    names = _Cleaned()
-    for item in items:
-        model = names.of(item.facts.model) if item.facts.is_llm_call else ""
-        key = (bucket(item.start), item.system_key, model)
-        found = sums.get(key)
-        if found is None:
-            found = sums[key] = RollupSums()
-        found.add(item)
-    return sums
-
-
 def coarser(
     sums: Mapping[RollupKey, RollupSums], bucket: Callable[[datetime], datetime]
 ) -> dict[RollupKey, RollupSums]:
     """The same sums in coarser buckets (minutes into hours, hours into six hours).
 
-    Every finer bucket lies in exactly one coarser one, so this equals ``rollups`` of the spans
+    Every finer bucket lies in exactly one coarser one, so this equals summing the spans
     with the coarser ``bucket``, for the cost of one merge per finer row instead of one
     addition per span.
     """

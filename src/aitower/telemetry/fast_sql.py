@@ -144,16 +144,6 @@ def driver_params(
     return sql, params
 
 
-def _prepared(
-    session: Session,
-    name: str,
-    table: Table,
-    statement: Callable[[str], ClauseElement],
-    rows: Sequence[Mapping[str, Any]],
-) -> tuple[str, list[Any]]:
-    return driver_params(session.connection().dialect, name, table, statement, rows)
-
-
 def returning_many(session: Session, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """PostgreSQL only: run an INSERT … RETURNING for every parameter set, and collect what it
     returned (psycopg's ``executemany(returning=True)``: one round trip, pipelined)."""
@@ -182,7 +172,7 @@ def execute_many(
     for a dialect, for ``rows``. ``name`` identifies the statement: it is compiled once."""
     if not rows:
         return
-    sql, params = _prepared(session, name, table, statement, rows)
+    sql, params = driver_params(session.connection().dialect, name, table, statement, rows)
     execute_params(session, sql, params)
 
 
