@@ -275,6 +275,33 @@ def fresh_postgres(server_url: str, name: str) -> tuple[str, Callable[[], None]]
     return url, drop
 
 
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (uvicorn/gunicorn workers included)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            continue
+        found.append(current)
+    return found
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and its descendants."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for current in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def process_tree_rss(pid: int) -> int:
     """Resident bytes of ``pid`` and all its descendants (uvicorn/gunicorn workers included)."""
     total, todo = 0, [pid]

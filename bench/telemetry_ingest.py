@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import ingest_servers as servers
-from ingest_servers import Server, process_tree_rss
+from ingest_servers import Server, process_tree_cpu, process_tree_rss
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from otlp_ceiling import ceiling
 from otlp_load import IngestRefused, LoadState, start_load
@@ -89,6 +89,7 @@ def _ingest(
     assert server.proc is not None
     label = f"{server.name} ({server.store})" + (", kill test" if kill else "")
     peak = process_tree_rss(server.proc.pid)
+    cpu_before = process_tree_cpu(server.proc.pid)
     with _progress() as progress:
         acked = progress.add_task(f"{label}: acknowledged", total=workload.spans)
         stored = progress.add_task(f"{label}: stored", total=workload.spans)
@@ -101,7 +102,7 @@ def _ingest(
             concurrency=concurrency,
             path=server.ingest_path,
         )
-        count, last_change, all_stored = 0, started, 0.0
+        count, last_change, all_stored, cpu = 0, started, 0.0, 0.0
         while True:
             time.sleep(POLL_S)
             if kill and load.done:
@@ -119,10 +120,11 @@ def _ingest(
                 raise load.error
             if load.done and count >= workload.spans:
                 all_stored = max(now, load.last_ack)
+                cpu = process_tree_cpu(server.proc.pid) - cpu_before
                 break
             if load.done and now - last_change > STALL_S:
                 break
-    return _result(server, workload, load, started, all_stored, count, peak)
+    return _result(server, workload, load, started, all_stored, count, peak, cpu)
 
 
 def _result(
@@ -133,6 +135,7 @@ def _result(
     all_stored: float,
     count: int,
     peak: int,
+    cpu: float,
 ) -> dict[str, Any]:
     acked_s = load.last_ack - started
     result: dict[str, Any] = {
@@ -149,6 +152,9 @@ def _result(
     if all_stored:
         result["stored_s"] = all_stored - started
         result["spans_per_s"] = workload.spans / (all_stored - started)
+        # CPU time of the server's processes per span: steadier than wall time on a shared VM,
+        # and it counts work done on every core.
+        result["cpu_us_per_span"] = cpu / workload.spans * 1e6
     return result
 
 
@@ -302,7 +308,16 @@ def _machine() -> str:
 def _print_report(report: dict[str, Any]) -> None:
     console.print(f"\n{report['machine']}; {report['date'][:10]}")
     table = Table(title=f"OTLP ingest of {report['spans']:,} spans (until stored and queryable)")
-    for column in ("server", "store", "spans/s", "time", "acked after", "peak RSS", "aitower ÷"):
+    for column in (
+        "server",
+        "store",
+        "spans/s",
+        "time",
+        "acked after",
+        "peak RSS",
+        "server CPU per span",
+        "aitower ÷",
+    ):
         table.add_column(column, justify="left" if column in ("server", "store") else "right")
     runs = [r for r in report["runs"] if "error" not in r]
     best = {
@@ -320,10 +335,11 @@ def _print_report(report: dict[str, Any]) -> None:
             "",
             "",
             "",
+            "",
         )
     for run in report["runs"]:
         if "error" in run:
-            table.add_row(run["server"], run["store"], "[red]failed[/]", "", "", "", "")
+            table.add_row(run["server"], run["store"], "[red]failed[/]", "", "", "", "", "")
             continue
         rate = run.get("spans_per_s")
         ratio = ""
@@ -336,6 +352,7 @@ def _print_report(report: dict[str, Any]) -> None:
             f"{run['stored_s']:.1f} s" if rate else "",
             f"{run['acknowledged_s']:.1f} s",
             f"{run['peak_rss_mb']:,.0f} MB",
+            f"{run['cpu_us_per_span']:,.0f} µs" if rate else "",
             ratio or ("pending" if not best else ""),
         )
     console.print(table)

@@ -124,7 +124,14 @@ def db(database_url: str) -> Iterator[Database]:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, data_dir=tmp_path, secret_key=SECRET, dev_mode=False)
+    # OTLP requests are stored in the test's process; test_ingest_workers covers the workers.
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path,
+        secret_key=SECRET,
+        dev_mode=False,
+        ingest_workers=0,
+    )
 
 
 @pytest.fixture

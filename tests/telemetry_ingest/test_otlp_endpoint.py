@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import zlib
 
+import pytest
 from fastapi.testclient import TestClient
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
@@ -14,12 +15,19 @@ from sqlalchemy import func, select
 
 from aitower.core.access.roles import Role
 from aitower.core.db.engine import Database
+from aitower.core.settings import Settings
 from aitower.telemetry.tables import SpanRow, TraceRow
 from support import make_key, seed_units
 from support_otlp import sdk_traces
 from support_telemetry import json_body, protobuf_body
 
 PROTOBUF = {"content-type": "application/x-protobuf"}
+
+
+@pytest.fixture(params=[0, 2], ids=["in-process", "2-workers"])
+def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    """Every answer the same whether the server stores requests itself or its workers do."""
+    return settings.model_copy(update={"ingest_workers": request.param})
 
 
 def _key(db: Database, role: Role = Role.engineer) -> dict[str, str]:

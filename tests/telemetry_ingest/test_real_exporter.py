@@ -94,7 +94,10 @@ def _post_until_killed(
                 acked.append(index)
 
 
-def test_every_acknowledged_span_survives_a_kill(database_url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["0", "2"], ids=["in-process", "2-workers"])
+def test_every_acknowledged_span_survives_a_kill(
+    database_url: str, tmp_path: Path, workers: str
+) -> None:
     db = Database(database_url)
     seed_units(db)
     key = make_key(db, Role.engineer)
@@ -105,7 +108,12 @@ def test_every_acknowledged_span_survives_a_kill(database_url: str, tmp_path: Pa
         bodies.append((protobuf_body(spans), len(spans)))
         keys.append({(f"{s.context.trace_id:032x}", f"{s.context.span_id:016x}") for s in spans})
     port = free_port()
-    env = {**os.environ, "AITOWER_DATABASE_URL": database_url, "AITOWER_SECRET_KEY": SECRET}
+    settings = {
+        "AITOWER_DATABASE_URL": database_url,
+        "AITOWER_SECRET_KEY": SECRET,
+        "AITOWER_INGEST_WORKERS": workers,
+    }
+    env = {**os.environ, **settings}
     log = (tmp_path / "server.log").open("wb")
     proc = subprocess.Popen(
         [*AITOWER, "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -133,7 +141,7 @@ def test_every_acknowledged_span_survives_a_kill(database_url: str, tmp_path: Pa
     # The exporter re-sends what was not acknowledged, and some of what was: stored once.
     with running(
         serve_command(port),
-        {"AITOWER_DATABASE_URL": database_url, "AITOWER_SECRET_KEY": SECRET},
+        settings,
         port,
         cwd=tmp_path,
     ) as base2:

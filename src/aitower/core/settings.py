@@ -6,6 +6,7 @@ nothing is read at import time, so tests and several processes can differ freely
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -68,6 +69,15 @@ class Settings(BaseSettings):
     otlp_max_in_flight: int = Field(
         default=4, ge=1, le=256, description="OTLP requests processed at once per server process."
     )
+    ingest_workers: int = Field(
+        default=-1,
+        ge=-1,
+        le=64,
+        description=(
+            "Processes that decode and store OTLP requests: -1 one per CPU core (none on one "
+            "core), 0 none (the server process does it)."
+        ),
+    )
     otlp_queue_wait_seconds: float = Field(
         default=5.0,
         ge=0,
@@ -107,6 +117,12 @@ class Settings(BaseSettings):
         description="Seconds between alert evaluation and notification passes; 0 turns the "
         "server's background runner off.",
     )
+
+    def ingest_worker_count(self) -> int:
+        if self.ingest_workers >= 0:
+            return self.ingest_workers
+        cores = os.cpu_count() or 1
+        return min(cores, 8) if cores > 1 else 0
 
     @property
     def resolved_database_url(self) -> str:

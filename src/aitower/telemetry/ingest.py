@@ -118,6 +118,7 @@ def write_batches(db: Database, batches: Sequence[PreparedBatch]) -> IngestOutco
     params = [values for batch in batches for values in batch.params]
     received = sum(batch.received for batch in batches)
     with db.writing() as session:
+        store.lock_for_ingest(session)
         inserted = store.insert_new_spans(session, keys, batches[0].sql, params)
         if len(inserted) == len(keys):
             sums = BatchSums.merged([batch.sums for batch in batches])

@@ -19,7 +19,6 @@ from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -29,10 +28,10 @@ from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError
 from aitower.core.settings import Settings
 from aitower.core.web.deps import get_db, get_settings, guard
-from aitower.telemetry import otlp
 from aitower.telemetry.content import ContentPolicy
+from aitower.telemetry.ingest_pool import IngestPool, WorkerConfig
 from aitower.telemetry.meters import IngestMeters, meters_of
-from aitower.telemetry.records import DecodeResult
+from aitower.telemetry.otlp_export import ExportOutcome, OtlpRefusal, export
 from aitower.telemetry.writer import GroupWriter
 
 log = logging.getLogger("aitower.telemetry")
@@ -41,14 +40,6 @@ JSON = "application/json"
 RETRY_AFTER_SECONDS = 1
 # google.rpc.Code values for the Status body of errors.
 _GRPC_CODE = {400: 3, 401: 16, 403: 7, 404: 5, 413: 8, 415: 3, 422: 3, 429: 8, 503: 14}
-
-
-class OtlpRefusal(Exception):
-    def __init__(self, status: int, message: str, *, retry: bool = False) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.retry = retry
 
 
 def _encoding_of(request: Request) -> str:
@@ -114,18 +105,17 @@ class OtlpRoute(APIRoute):
         return otlp_handler
 
 
-def _response(result: DecodeResult, encoding: str) -> Response:
+def _response(outcome: ExportOutcome, encoding: str) -> Response:
     message = ExportTraceServiceResponse()
-    if result.rejected:
-        message.partial_success.rejected_spans = len(result.rejected)
-        reasons = "; ".join(sorted({r.reason for r in result.rejected}))
-        message.partial_success.error_message = reasons[:1000]
+    if outcome.rejected:
+        message.partial_success.rejected_spans = outcome.rejected
+        message.partial_success.error_message = outcome.rejected_reasons
     if encoding == "json":
         body: dict[str, Any] = {}
-        if result.rejected:
+        if outcome.rejected:
             body["partialSuccess"] = {
-                "rejectedSpans": str(len(result.rejected)),
-                "errorMessage": message.partial_success.error_message,
+                "rejectedSpans": str(outcome.rejected),
+                "errorMessage": outcome.rejected_reasons,
             }
         return Response(json.dumps(body).encode(), media_type=JSON)
     return Response(message.SerializeToString(), media_type=PROTOBUF)
@@ -139,33 +129,31 @@ def _ingest(
     if not slots.acquire(timeout=settings.otlp_queue_wait_seconds):
         raise OtlpRefusal(503, "ingest is at capacity; retry later", retry=True)
     meters.inflight(+1)
+    content_encoding = request.headers.get("content-encoding")
     try:
-        raw = otlp.decompress(
-            body,
-            request.headers.get("content-encoding"),
-            max_bytes=settings.otlp_max_decompressed_bytes,
-        )
-        result = otlp.decode_json(raw) if encoding == "json" else otlp.decode_protobuf(raw)
-        try:
-            outcome = writer_of(request.app, get_db(request), settings).store(result.spans)
-        except OperationalError as exc:
-            log.warning("ingest deferred: %s", exc.orig)
-            raise OtlpRefusal(503, "the store is busy; retry later", retry=True) from exc
-        except DBAPIError as exc:  # the data itself was refused: retrying would not help
-            log.warning("ingest refused: %s", exc.orig)
-            raise OtlpRefusal(400, f"the store refused these spans: {exc.orig}"[:500]) from exc
-    except otlp.BadPayload as exc:
-        raise OtlpRefusal(400, str(exc)) from exc
-    except otlp.PayloadTooLarge as exc:
-        raise OtlpRefusal(413, str(exc)) from exc
-    except otlp.UnsupportedEncoding as exc:
-        raise OtlpRefusal(415, str(exc)) from exc
+        pool = ingest_pool_of(request.app, get_db(request), settings)
+        if pool is not None:
+            outcome = pool.export(
+                body, encoding, content_encoding, settings.otlp_queue_wait_seconds
+            )
+        else:
+            outcome = export(
+                body,
+                encoding,
+                content_encoding,
+                writer_of(request.app, get_db(request), settings).store,
+                max_decompressed_bytes=settings.otlp_max_decompressed_bytes,
+            )
     finally:
         meters.inflight(-1)
         slots.release()
-    meters.count_ingest(outcome.accepted, outcome.duplicates, len(result.rejected))
+    meters.count_ingest(outcome.accepted, outcome.duplicates, outcome.rejected)
     meters.count_request(200)
-    return _response(result, encoding)
+    return _response(outcome, encoding)
+
+
+def _content_policy(settings: Settings) -> ContentPolicy:
+    return ContentPolicy(settings.telemetry_store_content, settings.telemetry_max_content_chars)
 
 
 def writer_of(app: Any, db: Database, settings: Settings) -> GroupWriter:
@@ -173,11 +161,39 @@ def writer_of(app: Any, db: Database, settings: Settings) -> GroupWriter:
     with _WRITER_LOCK:
         found: GroupWriter | None = getattr(app.state, "ingest_writer", None)
         if found is None:
-            policy = ContentPolicy(
-                settings.telemetry_store_content, settings.telemetry_max_content_chars
-            )
-            found = app.state.ingest_writer = GroupWriter(db, policy)
+            found = app.state.ingest_writer = GroupWriter(db, _content_policy(settings))
         return found
+
+
+def ingest_pool_of(app: Any, db: Database, settings: Settings) -> IngestPool | None:
+    """The process's ingest workers, started on first use; None where requests are stored in
+    this process (``ingest_workers`` 0, or an in-memory SQLite that no other process sees)."""
+    with _WRITER_LOCK:
+        if not hasattr(app.state, "ingest_pool"):
+            size = settings.ingest_worker_count()
+            if size and not db.shared_with_other_processes:
+                size = 0
+            app.state.ingest_pool = (
+                IngestPool(
+                    size,
+                    WorkerConfig(
+                        db.url, _content_policy(settings), settings.otlp_max_decompressed_bytes
+                    ),
+                )
+                if size
+                else None
+            )
+        pool: IngestPool | None = app.state.ingest_pool
+        return pool
+
+
+def stop_ingest(app: Any) -> None:
+    """Stop the ingest workers, if any were started (the app's shutdown)."""
+    with _WRITER_LOCK:
+        pool: IngestPool | None = getattr(app.state, "ingest_pool", None)
+        if pool is not None:
+            pool.close()
+            del app.state.ingest_pool
 
 
 _WRITER_LOCK = threading.Lock()

@@ -74,6 +74,21 @@ def _spans_insert(dialect: str) -> Any:
     return stmt.returning(SPANS.c.trace_id, SPANS.c.span_id)
 
 
+# Any constant: the key of the advisory lock that lets one ingest transaction write at a time.
+INGEST_LOCK_KEY = 0x61697477_0001  # "aitw", 1
+
+
+def lock_for_ingest(session: Session) -> None:
+    """Let one ingest transaction at a time write on PostgreSQL, as SQLite does by itself.
+
+    Ingest workers and server replicas prepare their spans in parallel, and only their writes
+    take turns: two transactions that add to the same traces and rollup rows in different orders
+    could otherwise deadlock. Held until the transaction ends.
+    """
+    if _is_postgres(session):
+        session.execute(select(func.pg_advisory_xact_lock(INGEST_LOCK_KEY)))
+
+
 def insert_new_spans(
     session: Session, keys: Sequence[tuple[str, str]], sql: str, params: Sequence[Any]
 ) -> set[tuple[str, str]]:

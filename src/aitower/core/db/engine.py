@@ -9,15 +9,16 @@ concurrent writers wait instead of failing, foreign keys on (off by default in S
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from aitower.core.db.write_lock import WriteLock, sqlite_lock_file
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -87,11 +88,18 @@ class Database:
         self._write = sessionmaker(
             self.engine.execution_options(write=True), expire_on_commit=False
         )
-        # SQLite has one writer at a time. Threads of this process queue on a lock, which hands
-        # over at once, instead of in SQLite's busy handler, which polls with growing sleeps
-        # (1 ms up to 100 ms) and made concurrent ingest requests wait far longer than the
-        # write itself. Other processes still meet at the busy timeout.
-        self._write_lock = threading.RLock() if self.dialect == "sqlite" else nullcontext()
+        # SQLite has one writer at a time: writers of every thread and process of this server
+        # queue on a lock that hands over at once (see ``write_lock``).
+        self._write_lock: AbstractContextManager[Any] = (
+            WriteLock(sqlite_lock_file(make_url(url).database))
+            if self.dialect == "sqlite"
+            else nullcontext()
+        )
+
+    @property
+    def shared_with_other_processes(self) -> bool:
+        """Whether another process can open this same database (not an in-memory SQLite)."""
+        return self.dialect != "sqlite" or sqlite_lock_file(make_url(self.url).database) is not None
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from threading import BoundedSemaphore
+from typing import Any
 
 import fastapi_offline
 from fastapi import APIRouter, FastAPI, Request
@@ -64,6 +67,23 @@ class SchemaNotCurrentError(RuntimeError):
     pass
 
 
+def _lifespan(
+    db: Database, settings: Settings
+) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """While the server is up: the alert runner; when it stops, the ingest workers too."""
+    alerts = alert_runner.lifespan(db, settings.alerts_interval_seconds)
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        try:
+            async with alerts(app):
+                yield
+        finally:
+            otlp_http.stop_ingest(app)
+
+    return lifespan
+
+
 def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
     """Build the app. Refuses insecure settings and a database whose schema is not current."""
     settings.check_secure()
@@ -80,7 +100,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,
-        lifespan=alert_runner.lifespan(db, settings.alerts_interval_seconds),
+        lifespan=_lifespan(db, settings),
     )
     app.state.settings = settings
     app.state.db = db

@@ -1,0 +1,61 @@
+"""An ingest worker process (see ``ingest_pool``): stores the OTLP bodies its server sends.
+
+Run as ``python -m aitower.telemetry.ingest_worker FD``, FD being its end of a socket pair. The
+first message is its ``WorkerConfig``; then each message is one export request (body, encoding,
+content encoding) and each answer an ``ExportOutcome`` or an ``OtlpRefusal``, sent after the
+commit. It imports the ingest path only, and exits when the server's end closes.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from multiprocessing.connection import Connection
+from typing import Any
+
+from aitower.core.db.engine import Database
+from aitower.telemetry.ingest import IngestOutcome, store_spans
+from aitower.telemetry.ingest_pool import WorkerConfig
+from aitower.telemetry.otlp_export import OtlpRefusal, export
+from aitower.telemetry.records import DecodedSpan
+
+log = logging.getLogger("aitower.telemetry")
+
+
+def serve(conn: Connection) -> None:
+    """A worker's life: store each body it is sent, answer, and exit when the pipe closes."""
+    try:
+        config: WorkerConfig = conn.recv()
+    except (EOFError, OSError):
+        return
+    logging.basicConfig(level=config.log_level, format="%(levelname)s [ingest worker] %(message)s")
+    db = Database(config.database_url)
+
+    def store(spans: Sequence[DecodedSpan]) -> IngestOutcome:
+        return store_spans(db, spans, default_content=config.content)
+
+    while True:
+        try:
+            body, encoding, content_encoding = conn.recv()
+        except (EOFError, OSError):
+            db.dispose()
+            return
+        try:
+            reply: Any = export(
+                body,
+                encoding,
+                content_encoding,
+                store,
+                max_decompressed_bytes=config.max_decompressed_bytes,
+            )
+        except OtlpRefusal as refusal:
+            reply = refusal
+        except Exception as exc:  # answer, so the server's request does not hang
+            log.exception("ingest failed")
+            reply = OtlpRefusal(503, f"ingest failed: {type(exc).__name__}; retry", retry=True)
+        conn.send(reply)
+
+
+if __name__ == "__main__":
+    serve(Connection(int(sys.argv[1])))
