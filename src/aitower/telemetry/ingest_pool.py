@@ -88,7 +88,8 @@ class IngestPool:
         except queue.Empty:
             raise OtlpRefusal(503, "ingest is at capacity; retry later", retry=True) from None
         try:
-            worker.conn.send((body, encoding, content_encoding))
+            worker.conn.send((encoding, content_encoding))
+            worker.conn.send_bytes(body)  # as it is: no pickled copy of a body of megabytes
             reply = worker.conn.recv()
         except (EOFError, OSError) as exc:
             log.error("ingest worker %s stopped: %s; starting another", worker.process.pid, exc)

@@ -1,13 +1,14 @@
 """An ingest worker process (see ``ingest_pool``): stores the OTLP bodies its server sends.
 
 Run as ``python -m aitower.telemetry.ingest_worker FD``, FD being its end of a socket pair. The
-first message is its ``WorkerConfig``; then each message is one export request (body, encoding,
-content encoding) and each answer an ``ExportOutcome`` or an ``OtlpRefusal``, sent after the
+first message is its ``WorkerConfig``; then each export request comes as two messages, (encoding,
+content encoding) and the body's bytes, and each answer is an ``ExportOutcome`` or an ``OtlpRefusal``, sent after the
 commit. It imports the ingest path only, and exits when the server's end closes.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import sys
 from collections.abc import Sequence
@@ -37,7 +38,8 @@ def serve(conn: Connection) -> None:
 
     while True:
         try:
-            body, encoding, content_encoding = conn.recv()
+            encoding, content_encoding = conn.recv()
+            body = conn.recv_bytes()
         except (EOFError, OSError):
             db.dispose()
             return
@@ -55,6 +57,23 @@ def serve(conn: Connection) -> None:
             log.exception("ingest failed")
             reply = OtlpRefusal(503, f"ingest failed: {type(exc).__name__}; retry", retry=True)
         conn.send(reply)
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Return the freed heap of the request just stored to the system (glibc keeps it)."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _libc() -> Any:
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc
+        return None
+
+
+_LIBC = _libc()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ request's encoding; 429/503 carry ``Retry-After`` so the exporter backs off and 
 from __future__ import annotations
 
 import json
-import logging
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -34,7 +33,6 @@ from aitower.telemetry.meters import IngestMeters, meters_of
 from aitower.telemetry.otlp_export import ExportOutcome, OtlpRefusal, export
 from aitower.telemetry.writer import GroupWriter
 
-log = logging.getLogger("aitower.telemetry")
 PROTOBUF = "application/x-protobuf"
 JSON = "application/json"
 RETRY_AFTER_SECONDS = 1
@@ -158,7 +156,7 @@ def _content_policy(settings: Settings) -> ContentPolicy:
 
 def writer_of(app: Any, db: Database, settings: Settings) -> GroupWriter:
     """The process's group-commit writer, started on first use."""
-    with _WRITER_LOCK:
+    with _STARTING:
         found: GroupWriter | None = getattr(app.state, "ingest_writer", None)
         if found is None:
             found = app.state.ingest_writer = GroupWriter(db, _content_policy(settings))
@@ -168,7 +166,7 @@ def writer_of(app: Any, db: Database, settings: Settings) -> GroupWriter:
 def ingest_pool_of(app: Any, db: Database, settings: Settings) -> IngestPool | None:
     """The process's ingest workers, started on first use; None where requests are stored in
     this process (``ingest_workers`` 0, or an in-memory SQLite that no other process sees)."""
-    with _WRITER_LOCK:
+    with _STARTING:
         if not hasattr(app.state, "ingest_pool"):
             size = settings.ingest_worker_count()
             if size and not db.shared_with_other_processes:
@@ -189,14 +187,14 @@ def ingest_pool_of(app: Any, db: Database, settings: Settings) -> IngestPool | N
 
 def stop_ingest(app: Any) -> None:
     """Stop the ingest workers, if any were started (the app's shutdown)."""
-    with _WRITER_LOCK:
+    with _STARTING:
         pool: IngestPool | None = getattr(app.state, "ingest_pool", None)
         if pool is not None:
             pool.close()
             del app.state.ingest_pool
 
 
-_WRITER_LOCK = threading.Lock()
+_STARTING = threading.Lock()
 
 
 def build_router(slots: threading.BoundedSemaphore) -> APIRouter:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +15,13 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from aitower.core.db.engine import Database
-from aitower.core.db.migrate import downgrade, head_revision, schema_state, upgrade
+from aitower.core.db.migrate import (
+    HEAD_REVISION,
+    downgrade,
+    head_revision,
+    schema_state,
+    upgrade,
+)
 from aitower.core.db.models import metadata
 
 
@@ -86,3 +94,26 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(tmp_path: Path) -
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
     database.dispose()
+
+
+def test_the_recorded_head_is_alembics_head() -> None:
+    # A new migration must move HEAD_REVISION too, or servers would refuse a current database.
+    assert head_revision() == HEAD_REVISION
+
+
+def test_a_current_database_is_served_without_loading_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'current.db'}"
+    database = Database(url)
+    upgrade(database.engine)
+    database.dispose()
+    program = (
+        "import sys\n"
+        "from aitower.core.db.engine import Database\n"
+        "from aitower.core.db.migrate import schema_state\n"
+        f"assert schema_state(Database({url!r}).engine).up_to_date\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "False"

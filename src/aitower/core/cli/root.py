@@ -76,7 +76,8 @@ def serve(
     state = migrate.schema_state(db.engine)
     if not state.known:
         raise fail(state.explain())
-    migrate.upgrade(db.engine)
+    if not state.up_to_date:
+        migrate.upgrade(db.engine)
     bind_host, bind_port = host or chosen.host, port or chosen.port
     if demo:
         served = chosen.model_copy(update={"host": bind_host, "port": bind_port})
