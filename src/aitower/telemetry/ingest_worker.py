@@ -2,8 +2,9 @@
 
 Run as ``python -m aitower.telemetry.ingest_worker FD``, FD being its end of a socket pair. The
 first message is its ``WorkerConfig``; then each export request comes as two messages, (encoding,
-content encoding) and the body's bytes, and each answer is an ``ExportOutcome`` or an ``OtlpRefusal``, sent after the
-commit. It imports the ingest path only, and exits when the server's end closes.
+content encoding) and the body's bytes, and each answer is an ``ExportOutcome`` or an
+``OtlpRefusal``, sent after the commit. It imports the ingest path only, and exits when the
+server's end closes.
 """
 
 from __future__ import annotations
