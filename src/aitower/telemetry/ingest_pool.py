@@ -8,9 +8,9 @@ only after its commit: an acknowledged span is still never lost. Writers queue o
 write lock (``core.db.write_lock`` for SQLite; PostgreSQL serialises them on an advisory lock,
 see ``ingest.write_batches``), while the other workers go on decoding.
 
-A worker imports only the ingest path (about 55 MB, not the web app), and exits when the
-server's end of its pipe closes, the server having stopped or died. A worker that dies is
-replaced, and the request it held answers 503 so the exporter retries it.
+A worker imports only the ingest path (about 70 MB resident, not the web app's 140 MB), and
+exits when the server's end of its pipe closes, the server having stopped or died. A worker that
+dies is replaced, and the request it held answers 503 so the exporter retries it.
 """
 
 from __future__ import annotations

@@ -57,7 +57,11 @@ def serve(conn: Connection) -> None:
         except Exception as exc:  # answer, so the server's request does not hang
             log.exception("ingest failed")
             reply = OtlpRefusal(503, f"ingest failed: {type(exc).__name__}; retry", retry=True)
-        conn.send(reply)
+        try:
+            conn.send(reply)
+        except OSError:  # the server stopped while this request was being stored
+            db.dispose()
+            return
         _give_back_memory()
 
 

@@ -10,6 +10,7 @@ request's encoding; 429/503 carry ``Retry-After`` so the exporter backs off and 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -175,7 +176,10 @@ def ingest_pool_of(app: Any, db: Database, settings: Settings) -> IngestPool | N
                 IngestPool(
                     size,
                     WorkerConfig(
-                        db.url, _content_policy(settings), settings.otlp_max_decompressed_bytes
+                        db.url,
+                        _content_policy(settings),
+                        settings.otlp_max_decompressed_bytes,
+                        logging.getLevelName(settings.log_level.upper()),
                     ),
                 )
                 if size
