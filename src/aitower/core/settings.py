@@ -74,8 +74,8 @@ class Settings(BaseSettings):
         ge=-1,
         le=64,
         description=(
-            "Processes that decode and store OTLP requests: -1 one per CPU core (none on one "
-            "core), 0 none (the server process does it)."
+            "Processes that decode and store OTLP requests, per server process: -1 one per CPU "
+            "core (at most 8; none on one core), 0 none (the server process does it)."
         ),
     )
     otlp_queue_wait_seconds: float = Field(
