@@ -9,7 +9,6 @@ server's end closes.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import sys
 from collections.abc import Sequence
@@ -62,23 +61,6 @@ def serve(conn: Connection) -> None:
         except OSError:  # the server stopped while this request was being stored
             db.dispose()
             return
-        _give_back_memory()
-
-
-def _give_back_memory() -> None:
-    """Return the freed heap of the request just stored to the system (glibc keeps it)."""
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
-def _libc() -> Any:
-    try:
-        return ctypes.CDLL("libc.so.6")
-    except OSError:  # not glibc
-        return None
-
-
-_LIBC = _libc()
 
 
 if __name__ == "__main__":
