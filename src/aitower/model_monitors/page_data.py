@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from aitower.core.access.principal import Principal
 from aitower.core.errors import NotFound
 from aitower.model_monitors import monitors, page_queries, results
+from aitower.model_monitors.alert_metrics import BY_NAME
 from aitower.model_monitors.monitors import MonitorView
 from aitower.model_monitors.page_queries import KnownFairness
 from aitower.model_monitors.results import PortfolioEntry, ResultPoint, ResultView
@@ -88,13 +89,14 @@ def measured_value(point: ResultPoint, metric: str) -> float | None:
 
 def fairness_value(point: ResultPoint, metric: str) -> float | None:
     """A fairness figure of ``point`` if at least ``MIN_ROWS`` rows, and at least half of the
-    window, are behind it (``page_queries.latest_fairness`` applies the same rule): every row
-    for demographic parity, the labelled ones for equalized odds."""
+    window, are behind it (``page_queries.latest_fairness`` applies the same rule): the rows
+    ``alert_metrics`` declares behind it (every row for demographic parity, the labelled ones
+    for equalized odds)."""
     value = point.summary.get(metric)
-    if metric == "equalized_odds_difference":
+    if BY_NAME[metric].samples == "labelled_rows":
         rows = point.labelled_rows
     else:
-        rows = int(point.summary.get("fairness_rows") or 0)
+        rows = int(point.summary.get(BY_NAME[metric].samples) or 0)
     enough = rows >= MIN_ROWS and rows * 2 >= point.rows
     return None if value is None or not enough else float(value)
 

@@ -90,16 +90,12 @@ class Database:
         )
         # SQLite has one writer at a time: writers of every thread and process of this server
         # queue on a lock that hands over at once (see ``write_lock``).
+        lock_file = sqlite_lock_file(make_url(url).database) if self.dialect == "sqlite" else None
         self._write_lock: AbstractContextManager[Any] = (
-            WriteLock(sqlite_lock_file(make_url(url).database))
-            if self.dialect == "sqlite"
-            else nullcontext()
+            WriteLock(lock_file) if self.dialect == "sqlite" else nullcontext()
         )
-
-    @property
-    def shared_with_other_processes(self) -> bool:
-        """Whether another process can open this same database (not an in-memory SQLite)."""
-        return self.dialect != "sqlite" or sqlite_lock_file(make_url(self.url).database) is not None
+        # Whether another process can open this same database (not an in-memory SQLite).
+        self.shared_with_other_processes = self.dialect != "sqlite" or lock_file is not None
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
