@@ -32,11 +32,12 @@ test: $(DEV_STAMP)
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
 
-## lint: ruff and mypy --strict
+## lint: ruff, mypy --strict and the layers (import-linter's contracts in pyproject.toml)
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests docs bench
 	$(BIN)/ruff format --check src tests docs bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## check: every gate CI applies
 check: lint test

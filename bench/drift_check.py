@@ -52,7 +52,7 @@ CONTENDERS = {
 
 
 def _aitower_data(folder: Path, side: str) -> dict[str, Any]:
-    from aitower.monitoring.drift import Categorical
+    from aitower.statistics.drift import Categorical
 
     numeric, categorical = load(folder, side)
     levels = tuple(LEVELS)
@@ -74,7 +74,7 @@ def _verdicts(report: Any) -> dict[str, Any]:
 
 
 def worker_aitower(folder: Path, stored: bool) -> dict[str, Any]:
-    from aitower.monitoring.drift import ReferenceProfile, build_profile, check_drift
+    from aitower.statistics.drift import ReferenceProfile, build_profile, check_drift
 
     current = _aitower_data(folder, "current")
     if stored:
@@ -90,7 +90,7 @@ def worker_aitower(folder: Path, stored: bool) -> dict[str, Any]:
 
 def worker_profile(folder: Path) -> dict[str, Any]:
     """Build and store the reference profile once, for the stored-profile runs."""
-    from aitower.monitoring.drift import build_profile
+    from aitower.statistics.drift import build_profile
 
     reference = _aitower_data(folder, "reference")
     profile, figures = measure(lambda: build_profile(reference))

@@ -52,11 +52,11 @@ from aitower.model_monitors.references import load_baseline
 from aitower.model_monitors.running import claim_monitor, run_claimed, run_due_monitors
 from aitower.model_monitors.spec import MonitorSpec, Schedule
 from aitower.model_monitors.store import StoredPredictions
-from aitower.monitoring.drift import Categorical
 from aitower.predictions import service as predictions
 from aitower.predictions import store
 from aitower.predictions.batch import LabelColumns, PredictionColumns
 from aitower.predictions.window import FeatureKind, MonitoredModel, Task
+from aitower.statistics.drift import Categorical
 from telemetry_ingest import _machine
 
 CTX = ChangeContext(cli_principal("bench"))

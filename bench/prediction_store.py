@@ -36,10 +36,10 @@ from aitower.core.audit.service import ChangeContext
 from aitower.core.db.engine import Database
 from aitower.core.db.migrate import upgrade
 from aitower.inventory import service as inventory
-from aitower.monitoring.drift.columns import Categorical
 from aitower.predictions import codec, reading, store
 from aitower.predictions.batch import LabelColumns, PredictionColumns
 from aitower.predictions.tables import MonitoredModelRow
+from aitower.statistics.drift.columns import Categorical
 
 CTX = ChangeContext(cli_principal("bench"))
 T0 = datetime(2026, 10, 1, tzinfo=UTC)

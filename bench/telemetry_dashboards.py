@@ -41,8 +41,8 @@ from aitower.core.audit.service import ChangeContext
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
 from aitower.core.db.migrate import upgrade
-from aitower.core.demo.loader import load_demo
 from aitower.core.demo.organisation import DemoPassword
+from aitower.demo import load_demo
 from aitower.inventory import service as inventory
 from aitower.telemetry.demo import store_demo_traffic
 from aitower.telemetry.demo_traffic import generate_traffic

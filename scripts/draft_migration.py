@@ -19,7 +19,7 @@ from alembic.autogenerate import produce_migrations, render_python_code
 from alembic.migration import MigrationContext
 
 from aitower.core.db import migrate
-from aitower.core.db.models import metadata
+from aitower.app import metadata
 
 HEADER = '''"""{title}
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner, Result
 
-from aitower.core.cli.root import build_app
+from aitower.cli import build_app
 
 
 def build_cli() -> typer.Typer:

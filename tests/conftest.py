@@ -20,10 +20,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from aitower.app import create_app
 from aitower.core.db.engine import Database
 from aitower.core.db.migrate import upgrade
 from aitower.core.settings import Settings
-from aitower.core.web.app import create_app
 from support import SECRET
 
 # Every test that loads the whole demo (CLI, `serve --demo`, subprocesses) stores a small slice of

@@ -35,7 +35,7 @@ def test_docs_links_resolve() -> None:
 
 
 def test_every_command_is_in_the_readme() -> None:
-    from aitower.core.cli.root import build_app
+    from aitower.cli import build_app
 
     app = build_app()
     names = [g.name for g in app.registered_groups]

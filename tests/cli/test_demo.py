@@ -25,15 +25,13 @@ from aitower.core.audit.service import ChangeContext
 from aitower.core.audit.tables import AuditEventRow
 from aitower.core.db.engine import Database
 from aitower.core.demo.loader import (
-    DEMO_CONTRIBUTORS,
     DEMO_USERS,
     DEV_DEMO_PASSWORD,
     DemoOrganisation,
     DemoPassword,
-    load_demo,
-    load_demo_if_empty,
 )
 from aitower.core.settings import Settings
+from aitower.demo import DEMO_CONTRIBUTORS, load_demo, load_demo_if_empty
 from cli_support import Cli, base_env, one_error_line
 
 UNITS = ["Customer Support", "Finance", "IT", "Marketing", "Operations", "Risk"]

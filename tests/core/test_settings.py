@@ -2,9 +2,10 @@ from pathlib import Path
 
 import pytest
 
+from aitower.app import create_app
 from aitower.core.db.engine import Database
 from aitower.core.settings import InsecureSettingsError, Settings, load_settings
-from aitower.core.web.app import SchemaNotCurrentError, create_app
+from aitower.core.web.app import SchemaNotCurrentError
 
 
 @pytest.mark.parametrize("secret", ["", "changeme", "secret", "short-but-real"])

@@ -12,7 +12,7 @@ from aitower.core.errors import InvalidInput
 from aitower.cost.catalog import builtin_catalog
 from aitower.cost.overrides import OverrideSpec, check_override
 from aitower.cost.pricing import PriceBook, PriceOverride
-from aitower.telemetry.records import TokenUsage
+from aitower.cost.usage import TokenUsage
 
 M = 1_000_000
 ONE_K = TokenUsage(input=1_000, output=1_000)

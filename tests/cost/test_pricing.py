@@ -14,7 +14,7 @@ import pytest
 from aitower.cost.catalog import builtin_catalog
 from aitower.cost.pricing import PriceBook, cost_of
 from aitower.cost.quotes import quote
-from aitower.telemetry.records import TokenUsage
+from aitower.cost.usage import TokenUsage
 
 AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 M = 1_000_000

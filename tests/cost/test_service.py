@@ -14,7 +14,7 @@ from aitower.core.errors import InvalidInput, NotFound
 from aitower.cost import service
 from aitower.cost.overrides import OverrideSpec
 from aitower.cost.tables import PriceOverrideRow
-from aitower.telemetry.records import TokenUsage
+from aitower.cost.usage import TokenUsage
 from support import CTX
 
 JAN = dt.date(2026, 1, 1)

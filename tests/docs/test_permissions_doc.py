@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aitower.core.access.cli import permissions_markdown
+from aitower.app import create_app
+from aitower.cli import permissions_markdown
 from aitower.core.access.permissions_doc import LOGGED_IN, PUBLIC, access_text
 from aitower.core.access.roles import MATRIX, Role
 from aitower.core.db.engine import Database
 from aitower.core.settings import Settings
-from aitower.core.web.app import create_app
 from aitower.core.web.routes import route_access
 
 DOC = Path(__file__).parents[2] / "docs" / "permissions.md"

@@ -7,10 +7,10 @@ import uuid
 import numpy as np
 
 from aitower.core.db.engine import Database
-from aitower.monitoring.drift import Categorical
 from aitower.predictions import service, store
 from aitower.predictions.batch import LabelColumns, PredictionColumns
 from aitower.predictions.window import MonitoredModel, WindowData
+from aitower.statistics.drift import Categorical
 from model_monitors.windows import MODEL
 from support import CTX
 

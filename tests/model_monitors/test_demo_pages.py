@@ -12,6 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from aitower.alerts import incidents
+from aitower.alerts.demo import replay_model_rules
 from aitower.core.access.principal import system_principal
 from aitower.core.audit.service import ChangeContext
 from aitower.core.audit.tables import AuditEventRow
@@ -24,9 +26,8 @@ from aitower.core.demo.loader import (
 )
 from aitower.inventory.demo import add_demo_inventory
 from aitower.model_monitors import monitors, results
-from aitower.model_monitors.demo import PLANS, add_demo_models
+from aitower.model_monitors.demo import PLANS, demo_models_contributor
 from aitower.model_monitors.tables import ModelMonitorResultRow
-from aitower.monitoring import incidents
 from aitower.predictions import service as predictions
 from aitower.predictions.tables import PredictionBatchRow
 from support import login
@@ -35,7 +36,11 @@ from support import login
 # labelled rows in a 7-day window to count); the volume does not change the number of runs.
 SCALE = 0.2
 PASSWORD = DemoPassword("demo-password-for-tests", "stdin")
-CONTRIBUTORS = [*FOUNDATION_CONTRIBUTORS, add_demo_inventory, add_demo_models]
+CONTRIBUTORS = [
+    *FOUNDATION_CONTRIBUTORS,
+    add_demo_inventory,
+    demo_models_contributor(replay_model_rules),
+]
 ADMIN = system_principal("test")
 
 

@@ -25,10 +25,10 @@ from aitower.model_monitors.spec import (
     next_run,
     scheduled_window,
 )
-from aitower.monitoring.drift import FeatureRule, Method, build_profile, check_drift
-from aitower.monitoring.quality.classification import classification_metrics
-from aitower.monitoring.quality.estimation import estimate_binary_performance, fit_isotonic
-from aitower.monitoring.quality.fairness import fairness_report
+from aitower.statistics.drift import FeatureRule, Method, build_profile, check_drift
+from aitower.statistics.quality.classification import classification_metrics
+from aitower.statistics.quality.estimation import estimate_binary_performance, fit_isotonic
+from aitower.statistics.quality.fairness import fairness_report
 from model_monitors.windows import MODEL, binary_window, empty_window
 
 SPEC = MonitorSpec("fraud", sensitive=("gender", "age_band"), performance_limits={"roc_auc": 0.9})

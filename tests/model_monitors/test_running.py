@@ -11,6 +11,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from aitower.alerts import rules
+from aitower.alerts.alert_domain import Comparator, Notice, RuleSpec
+from aitower.alerts.evaluator import evaluate_due_rules
+from aitower.alerts.metric_values import metric_value
+from aitower.alerts.tables import IncidentRow, NotificationDeliveryRow
 from aitower.core.audit.tables import AuditEventRow
 from aitower.core.db.engine import Database
 from aitower.model_monitors import monitors, references, results
@@ -20,12 +25,7 @@ from aitower.model_monitors.running import claim_monitor, run_due_monitors, run_
 from aitower.model_monitors.spec import MonitorSpec, Schedule
 from aitower.model_monitors.store import StoredPredictions
 from aitower.model_monitors.tables import ModelMonitorResultRow, ModelMonitorRow
-from aitower.monitoring import rules
-from aitower.monitoring.alert_domain import Comparator, Notice, RuleSpec
-from aitower.monitoring.evaluator import evaluate_due_rules
-from aitower.monitoring.tables import IncidentRow, NotificationDeliveryRow
 from aitower.predictions.window import MonitoredModel, WindowData
-from aitower.telemetry.window_metrics import metric_value
 from model_monitors.support import log_window, make_model
 from model_monitors.windows import T0, binary_window
 from support import CTX, seed_units
@@ -203,15 +203,15 @@ def test_model_metrics_fire_alert_rules_and_open_incidents(db: Database, setup: 
 
 
 def test_the_servers_background_pass_runs_due_monitors(db: Database, setup: Setup) -> None:
+    from aitower.app import run_background_pass
     from aitower.core.db.base import utcnow
-    from aitower.monitoring.runner import run_once
 
     monitor_id = _monitor(db, setup, utcnow() - 2 * DAY)
-    run_once(db, "replica-a")
+    run_background_pass(db, "replica-a")
     (row,) = _results(db)
     # The last day holds no prediction (they were logged in March): an empty result, stored.
     assert row.monitor_id == monitor_id and row.status == "empty" and row.trigger == "schedule"
-    run_once(db, "replica-a")  # not due again until the next boundary
+    run_background_pass(db, "replica-a")  # not due again until the next boundary
     assert len(_results(db)) == 1
 
 

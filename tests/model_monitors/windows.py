@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from aitower.monitoring.drift import Categorical
 from aitower.predictions.window import FeatureKind, MonitoredModel, Task, WindowData
+from aitower.statistics.drift import Categorical
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 MODEL = MonitoredModel(

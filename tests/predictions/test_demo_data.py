@@ -6,18 +6,18 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from aitower.monitoring.drift.check import check_drift
-from aitower.monitoring.drift.columns import Categorical
-from aitower.monitoring.drift.profile import build_profile
-from aitower.monitoring.quality.classification import classification_metrics
-from aitower.monitoring.quality.fairness import fairness_by_group
-from aitower.monitoring.quality.regression import regression_metrics
 from aitower.predictions.demo_data import (
     DemoHistory,
     credit_history,
     fraud_history,
     sales_history,
 )
+from aitower.statistics.drift.check import check_drift
+from aitower.statistics.drift.columns import Categorical
+from aitower.statistics.drift.profile import build_profile
+from aitower.statistics.quality.classification import classification_metrics
+from aitower.statistics.quality.fairness import fairness_by_group
+from aitower.statistics.quality.regression import regression_metrics
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 DAY_NS = 86_400 * 10**9

@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from aitower.cost.usage import TokenUsage
 from aitower.telemetry.otlp import decode_protobuf
 from aitower.telemetry.records import (
     Attributes,
@@ -14,7 +15,6 @@ from aitower.telemetry.records import (
     Evaluation,
     SpanEvent,
     SpanType,
-    TokenUsage,
 )
 from aitower.telemetry.semconv import llm_facts
 from support_telemetry import genai_trace, protobuf_body, record_spans

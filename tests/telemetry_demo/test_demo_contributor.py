@@ -10,12 +10,8 @@ from sqlalchemy import func, select
 from aitower.core.access.principal import system_principal
 from aitower.core.audit.service import ChangeContext
 from aitower.core.db.engine import Database
-from aitower.core.demo.loader import (
-    DEMO_CONTRIBUTORS,
-    DemoPassword,
-    load_demo,
-    load_demo_history,
-)
+from aitower.core.demo.loader import DemoPassword, load_demo, load_demo_history
+from aitower.demo import DEMO_CONTRIBUTORS
 from aitower.inventory import service as inventory
 from aitower.telemetry.demo import batches
 from aitower.telemetry.demo_traffic import DEMO_SERVICES, generate_traffic

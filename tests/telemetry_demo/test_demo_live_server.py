@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from aitower.core.access.principal import system_principal
 from aitower.core.audit.service import ChangeContext
 from aitower.core.db.engine import Database
-from aitower.core.demo.loader import DemoPassword, load_demo
+from aitower.core.demo.loader import DemoPassword
+from aitower.demo import load_demo
 from aitower.telemetry.tables import SpanRow
 from servers import AITOWER, free_port, running, serve_command
 from support import SECRET

@@ -11,10 +11,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from aitower.app import create_app
 from aitower.core.access.roles import Role
 from aitower.core.db.engine import Database
 from aitower.core.settings import Settings
-from aitower.core.web.app import create_app
 from aitower.telemetry.ingest_pool import IngestPool
 from aitower.telemetry.otlp_http import ingest_pool_of
 from aitower.telemetry.tables import SpanRow, TraceRow

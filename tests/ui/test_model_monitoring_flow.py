@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from aitower.alerts.demo import replay_model_rules
 from aitower.core.access.principal import system_principal
 from aitower.core.audit.service import ChangeContext
 from aitower.core.db.engine import Database
@@ -24,7 +25,7 @@ from aitower.core.demo.loader import (
     load_demo_history,
 )
 from aitower.inventory.demo import add_demo_inventory
-from aitower.model_monitors.demo import add_demo_models
+from aitower.model_monitors.demo import demo_models_contributor
 from browser_support import LiveServer, log_in, shoot
 from servers import free_port, running
 from support import PASSWORD, SECRET
@@ -41,7 +42,11 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     db_url = f"sqlite:///{home / 'aitower.db'}"
     db = Database(db_url)
     upgrade(db.engine)
-    contributors = [*FOUNDATION_CONTRIBUTORS, add_demo_inventory, add_demo_models]
+    contributors = [
+        *FOUNDATION_CONTRIBUTORS,
+        add_demo_inventory,
+        demo_models_contributor(replay_model_rules),
+    ]
     ctx = ChangeContext(system_principal("demo"))
     demo = load_demo(db, ctx, DemoPassword(PASSWORD, "stdin"), contributors=contributors)
     assert demo is not None

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from aitower.alerts import rules
+from aitower.alerts.alert_domain import Comparator, Notice, RuleSpec
+from aitower.alerts.evaluator import evaluate_due_rules
 from aitower.core.access import service as access
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
 from aitower.inventory import service as inventory
-from aitower.monitoring import rules
-from aitower.monitoring.alert_domain import Comparator, Notice, RuleSpec
-from aitower.monitoring.evaluator import evaluate_due_rules
 from aitower.telemetry.ingest import store_spans
 from browser_support import ADMIN, LiveServer, log_in, shoot
 from support import CTX

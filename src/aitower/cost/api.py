@@ -9,20 +9,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.base import utcnow
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.pagination import Page, PageDep
 from aitower.cost import service
 from aitower.cost.catalog import builtin_catalog
 from aitower.cost.names import normalise_provider
+from aitower.cost.permissions import CostPermission
 from aitower.cost.quotes import quote
 from aitower.cost.schemas import CatalogEntryOut, OverrideIn, OverrideOut, OverridePatch, QuoteOut
-from aitower.telemetry.records import TokenUsage
+from aitower.cost.usage import TokenUsage
 
 TAG = "prices"
-Reader = Annotated[Principal, guard(Permission.prices_read)]
-Writer = Annotated[Principal, guard(Permission.prices_write)]
+Reader = Annotated[Principal, guard(CostPermission.prices_read)]
+Writer = Annotated[Principal, guard(CostPermission.prices_write)]
 Tokens = Annotated[int, Query(ge=0, le=1_000_000_000)]
 ProviderQuery = Annotated[str | None, Query(max_length=100, description="Any spelling")]
 

@@ -21,7 +21,7 @@ from aitower.cost.catalog import builtin_catalog
 from aitower.cost.names import normalise_provider
 from aitower.cost.overrides import OverrideSpec
 from aitower.cost.quotes import quote
-from aitower.telemetry.records import TokenUsage
+from aitower.cost.usage import TokenUsage
 
 PAGE_SIZE = 200
 prices_app = typer.Typer(

@@ -16,7 +16,6 @@ from starlette.responses import RedirectResponse, Response
 
 from aitower.core.access.pages_shared import FormProblem
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.base import utcnow
 from aitower.core.errors import DomainError, InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
@@ -25,11 +24,12 @@ from aitower.cost import service
 from aitower.cost.catalog import builtin_catalog
 from aitower.cost.names import normalise_provider
 from aitower.cost.overrides import PRICE_FIELDS, OverrideSpec
+from aitower.cost.permissions import CostPermission
 from aitower.cost.quotes import Quote, quote
-from aitower.telemetry.records import TokenUsage
+from aitower.cost.usage import TokenUsage
 
-Reader = Annotated[Principal, guard(Permission.prices_read)]
-Writer = Annotated[Principal, guard(Permission.prices_write)]
+Reader = Annotated[Principal, guard(CostPermission.prices_read)]
+Writer = Annotated[Principal, guard(CostPermission.prices_write)]
 OVERRIDES_SHOWN = 200
 FORM_FIELDS = (
     "provider",
@@ -121,7 +121,7 @@ def _page(
         values=values or {"effective_from": utcnow().date().isoformat()},
         problem=problem,
         quote=found,
-        can_write=principal.can(Permission.prices_write),
+        can_write=principal.can(CostPermission.prices_write),
         notice=None if notice is None else NOTICES.get(notice),
     )
 

@@ -45,7 +45,7 @@ from typing import Literal
 
 from aitower.cost.catalog import Catalog, CatalogEntry, ModelPattern, Prices, best_match
 from aitower.cost.names import MAKERS, RESELLS, maker_of, name_candidates, normalise_provider
-from aitower.telemetry.records import TokenUsage
+from aitower.cost.usage import TokenUsage
 
 PriceSource = Literal["span", "override", "catalog", "unpriced"]
 PER_MILLION = 1_000_000.0

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from aitower.cost.names import normalise_provider
 from aitower.cost.pricing import PER_MILLION, PriceBook, PricedCall, Tariff
-from aitower.telemetry.records import TokenUsage
+from aitower.cost.usage import TokenUsage
 
 
 @dataclass(frozen=True, slots=True)

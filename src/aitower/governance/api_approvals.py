@@ -15,13 +15,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.pagination import Page, PageDep
 from aitower.governance import approvals, evidence, history, moves
 from aitower.governance.approval_rules import MAX_EXPIRY_DAYS, MIN_EXPIRY_DAYS, Status
 from aitower.governance.evaluation import GateResult
 from aitower.governance.history import DecisionView, EventView, HistoryEntry, RequestView
+from aitower.governance.permissions import GovernancePermission
+from aitower.inventory.permissions import InventoryPermission
 
 STRICT = ConfigDict(extra="forbid")
 TAG = "approvals"
@@ -236,7 +237,7 @@ def _evidence_routes(router: APIRouter) -> None:
         system_id: uuid.UUID,
         db: DbDep,
         page: PageDep,
-        principal: Annotated[Principal, guard(Permission.systems_read)],
+        principal: Annotated[Principal, guard(InventoryPermission.systems_read)],
     ) -> Page[EvidenceOut]:
         with db.reading() as session:
             items = evidence.list_evidence(session, principal, system_id)
@@ -254,7 +255,7 @@ def _evidence_routes(router: APIRouter) -> None:
         body: EvidenceIn,
         request: Request,
         db: DbDep,
-        principal: Annotated[Principal, guard(Permission.evidence_write)],
+        principal: Annotated[Principal, guard(GovernancePermission.evidence_write)],
     ) -> EvidenceOut:
         with db.writing() as session:
             done = evidence.attach(
@@ -273,7 +274,7 @@ def _evidence_routes(router: APIRouter) -> None:
         evidence_id: uuid.UUID,
         request: Request,
         db: DbDep,
-        principal: Annotated[Principal, guard(Permission.evidence_write)],
+        principal: Annotated[Principal, guard(GovernancePermission.evidence_write)],
     ) -> None:
         with db.writing() as session:
             evidence.remove(session, change_context(request, principal), system_id, evidence_id)
@@ -293,7 +294,7 @@ def _move_routes(router: APIRouter) -> None:
         body: MoveIn,
         request: Request,
         db: DbDep,
-        principal: Annotated[Principal, guard(Permission.lifecycle_move)],
+        principal: Annotated[Principal, guard(GovernancePermission.lifecycle_move)],
     ) -> JSONResponse:
         with db.writing() as session:
             outcome = moves.request_move(
@@ -319,7 +320,7 @@ def _move_routes(router: APIRouter) -> None:
         body: IntakeIn,
         request: Request,
         db: DbDep,
-        principal: Annotated[Principal, guard(Permission.lifecycle_move)],
+        principal: Annotated[Principal, guard(GovernancePermission.lifecycle_move)],
     ) -> JSONResponse:
         with db.writing() as session:
             outcome = moves.request_intake(
@@ -336,7 +337,7 @@ def _move_routes(router: APIRouter) -> None:
         system_id: uuid.UUID,
         db: DbDep,
         page: PageDep,
-        principal: Annotated[Principal, guard(Permission.systems_read)],
+        principal: Annotated[Principal, guard(InventoryPermission.systems_read)],
     ) -> Page[HistoryOut]:
         with db.reading() as session:
             entries = history.system_history(session, principal, system_id)
@@ -349,7 +350,7 @@ def _request_reads(router: APIRouter) -> None:
     def list_requests(
         db: DbDep,
         page: PageDep,
-        principal: Annotated[Principal, guard(Permission.approvals_read)],
+        principal: Annotated[Principal, guard(GovernancePermission.approvals_read)],
         status_: Annotated[Status | None, Query(alias="status")] = None,
         system: uuid.UUID | None = None,
         mine: bool = False,
@@ -372,7 +373,7 @@ def _request_reads(router: APIRouter) -> None:
     def get_request(
         request_id: uuid.UUID,
         db: DbDep,
-        principal: Annotated[Principal, guard(Permission.approvals_read)],
+        principal: Annotated[Principal, guard(GovernancePermission.approvals_read)],
     ) -> RequestOut:
         with db.reading() as session:
             return RequestOut.of(approvals.get_request(session, principal, request_id))
@@ -390,7 +391,7 @@ def _request_writes(router: APIRouter) -> None:
         body: DecisionIn,
         request: Request,
         db: DbDep,
-        principal: Annotated[Principal, guard(Permission.approvals_decide)],
+        principal: Annotated[Principal, guard(GovernancePermission.approvals_decide)],
     ) -> DecisionResultOut:
         with db.writing() as session:
             done = approvals.decide(
@@ -413,7 +414,7 @@ def _request_writes(router: APIRouter) -> None:
         request_id: uuid.UUID,
         request: Request,
         db: DbDep,
-        principal: Annotated[Principal, guard(Permission.lifecycle_move)],
+        principal: Annotated[Principal, guard(GovernancePermission.lifecycle_move)],
         body: WithdrawIn | None = None,
     ) -> RequestOut:
         reason = "" if body is None else body.reason
@@ -432,7 +433,7 @@ def _request_writes(router: APIRouter) -> None:
         request_id: uuid.UUID,
         request: Request,
         db: DbDep,
-        principal: Annotated[Principal, guard(Permission.lifecycle_move)],
+        principal: Annotated[Principal, guard(GovernancePermission.lifecycle_move)],
     ) -> MoveOut:
         with db.writing() as session:
             outcome = moves.complete(session, change_context(request, principal), request_id)

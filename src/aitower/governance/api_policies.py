@@ -8,13 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, status
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.base import utcnow
 from aitower.core.errors import DomainError
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.pagination import Page, PageDep
 from aitower.governance import compliance
 from aitower.governance import policy_service as service
+from aitower.governance.permissions import GovernancePermission
 from aitower.governance.policy import parse_policy, policy_schema
 from aitower.governance.schemas_policies import (
     ComplianceOut,
@@ -32,8 +32,8 @@ from aitower.governance.schemas_policies import (
 )
 
 TAGS: list[str | Any] = ["governance"]
-Reader = Annotated[Principal, guard(Permission.policies_read)]
-Writer = Annotated[Principal, guard(Permission.policies_write)]
+Reader = Annotated[Principal, guard(GovernancePermission.policies_read)]
+Writer = Annotated[Principal, guard(GovernancePermission.policies_write)]
 
 
 def _policy_routes(router: APIRouter) -> None:

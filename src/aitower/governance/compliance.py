@@ -25,10 +25,10 @@ from aitower.governance.evaluation import (
     evaluate_policy,
     worst,
 )
-from aitower.governance.facts import SystemFacts
 from aitower.governance.facts_loader import load_facts
 from aitower.governance.policy import GATES, parse_policy
 from aitower.governance.policy_service import active_policies
+from aitower.inventory.system_facts import SystemFacts
 
 OUTCOMES: tuple[str, ...] = ("pass", "warn", "block")
 

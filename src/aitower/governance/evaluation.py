@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, cast
 
-from aitower.governance.facts import ApprovalState, SystemFacts
+from aitower.governance.facts import ApprovalState
 from aitower.governance.matching import assign_approvers
 from aitower.governance.messages import failure_detail, pass_detail
 from aitower.governance.policy import Policy, Requirement
 from aitower.inventory.lifecycle import Stage
+from aitower.inventory.system_facts import SystemFacts
 
 Outcome = Literal["pass", "warn", "block"]
 Severity = Literal["block", "warn"]

@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aitower.core.access.principal import Principal
-from aitower.governance.facts import SystemFacts
 from aitower.governance.tables import EvidenceRow
 from aitower.inventory import service as inventory_service
+from aitower.inventory.system_facts import SystemFacts
 from aitower.risk import service as risk_service
 
 # Beyond this many ids an IN list costs more than reading all rows and filtering in Python.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from aitower.governance.facts import SystemFacts, VendorFacts
 from aitower.governance.policy import (
     DOCUMENT_TITLES,
     FIELD_TITLES,
@@ -17,6 +16,7 @@ from aitower.governance.policy import (
     Policy,
     Requirement,
 )
+from aitower.inventory.system_facts import SystemFacts, VendorFacts
 from aitower.inventory.vocabulary import KIND_TITLES, SystemKind
 
 _TIER_NOUNS = {

@@ -17,7 +17,6 @@ from starlette.responses import RedirectResponse, Response
 
 from aitower.core.access.pages_shared import FormProblem
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError
@@ -25,15 +24,17 @@ from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.templating import render
 from aitower.governance import approvals, evidence, history, moves
 from aitower.governance.approval_rules import Status, may_withdraw
+from aitower.governance.permissions import GovernancePermission
 from aitower.governance.policy import DOCUMENT_KINDS, DOCUMENT_TITLES
 from aitower.inventory.lifecycle import allowed_targets
+from aitower.inventory.permissions import InventoryPermission
 from aitower.inventory.service import get_system_ref
 
-SystemReader = Annotated[Principal, guard(Permission.systems_read)]
-ApprovalReader = Annotated[Principal, guard(Permission.approvals_read)]
-Mover = Annotated[Principal, guard(Permission.lifecycle_move)]
-EvidenceWriter = Annotated[Principal, guard(Permission.evidence_write)]
-Decider = Annotated[Principal, guard(Permission.approvals_decide)]
+SystemReader = Annotated[Principal, guard(InventoryPermission.systems_read)]
+ApprovalReader = Annotated[Principal, guard(GovernancePermission.approvals_read)]
+Mover = Annotated[Principal, guard(GovernancePermission.lifecycle_move)]
+EvidenceWriter = Annotated[Principal, guard(GovernancePermission.evidence_write)]
+Decider = Annotated[Principal, guard(GovernancePermission.approvals_decide)]
 Notice = Annotated[str | None, Query(max_length=64)]
 Text = Annotated[str, Form(max_length=6000)]
 SYSTEM_REQUESTS_SHOWN = 100
@@ -115,8 +116,8 @@ def _governance_tab(
         evidence=items,
         kinds=DOCUMENT_KINDS,
         kind_titles=DOCUMENT_TITLES,
-        can_move=principal.can(Permission.lifecycle_move),
-        can_attach=principal.can(Permission.evidence_write),
+        can_move=principal.can(GovernancePermission.lifecycle_move),
+        can_attach=principal.can(GovernancePermission.evidence_write),
     )
 
 
@@ -256,12 +257,12 @@ def _request_page(
         view=view,
         notice=view.notice,
         can_decide=pending
-        and principal.can(Permission.approvals_decide)
+        and principal.can(GovernancePermission.approvals_decide)
         and approvals.could_decide(principal, item),
         can_withdraw=pending
-        and principal.can(Permission.lifecycle_move)
+        and principal.can(GovernancePermission.lifecycle_move)
         and may_withdraw(item.requested_by_id, principal.user_id, principal.role.value),
-        can_retry=pending and principal.can(Permission.lifecycle_move),
+        can_retry=pending and principal.can(GovernancePermission.lifecycle_move),
         is_requester=is_requester,
     )
 

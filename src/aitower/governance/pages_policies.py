@@ -15,7 +15,6 @@ from starlette.responses import RedirectResponse, Response
 
 from aitower.core.access.pages_shared import FormProblem
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.base import utcnow
 from aitower.core.errors import DomainError
 from aitower.core.web.charts import bar_chart_svg
@@ -24,9 +23,10 @@ from aitower.core.web.templating import render
 from aitower.governance import compliance
 from aitower.governance import policy_service as service
 from aitower.governance.compliance import PolicyPreview, PortfolioCompliance
+from aitower.governance.permissions import GovernancePermission
 
-Reader = Annotated[Principal, guard(Permission.policies_read)]
-Writer = Annotated[Principal, guard(Permission.policies_write)]
+Reader = Annotated[Principal, guard(GovernancePermission.policies_read)]
+Writer = Annotated[Principal, guard(GovernancePermission.policies_write)]
 SourceField = Annotated[str, Form(max_length=100_000)]
 ShortField = Annotated[str, Form(max_length=600)]
 TABLE_ROWS = 100  # the compliance page lists the worst systems; the API pages through all
@@ -89,7 +89,7 @@ def _compliance_page(request: Request, db: DbDep, principal: Reader) -> Response
         data=found,
         rows=found.systems[:TABLE_ROWS],
         chart=_outcome_chart(found),
-        can_approve=principal.can(Permission.approvals_read),
+        can_approve=principal.can(GovernancePermission.approvals_read),
     )
 
 
@@ -110,7 +110,7 @@ def _list_page(
         section="governance",
         policies=policies,
         blocked=blocked,
-        can_write=principal.can(Permission.policies_write),
+        can_write=principal.can(GovernancePermission.policies_write),
         notice=_notice(notice),
     )
 
@@ -134,7 +134,7 @@ def _detail_page(
         policy=detail.summary,
         versions=detail.versions,
         shown=shown,
-        can_write=principal.can(Permission.policies_write),
+        can_write=principal.can(GovernancePermission.policies_write),
         notice=_notice(notice),
     )
 

@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 
 from aitower.core.errors import InvalidInput
-from aitower.governance.facts import SystemFacts, VendorFacts
 from aitower.inventory.lifecycle import Stage
+from aitower.inventory.system_facts import SystemFacts, VendorFacts
 from aitower.inventory.vocabulary import Classification, RiskTier, SystemKind, VendorType
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")

@@ -11,13 +11,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.base import utcnow
 from aitower.core.errors import InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.pagination import Page, PageDep
 from aitower.inventory import importing, queries, service, vendors
 from aitower.inventory.lifecycle import Stage
+from aitower.inventory.permissions import InventoryPermission
 from aitower.inventory.schemas import (
     ImportReportOut,
     SystemIn,
@@ -34,11 +34,11 @@ from aitower.inventory.transfer import Format, render_systems, render_vendors
 from aitower.inventory.vendor_domain import vendor_document
 from aitower.inventory.vocabulary import Classification, SystemKind
 
-SystemsReader = Annotated[Principal, guard(Permission.systems_read)]
-SystemsWriter = Annotated[Principal, guard(Permission.systems_write)]
-SystemsExporter = Annotated[Principal, guard(Permission.systems_export)]
-VendorsReader = Annotated[Principal, guard(Permission.vendors_read)]
-VendorsWriter = Annotated[Principal, guard(Permission.vendors_write)]
+SystemsReader = Annotated[Principal, guard(InventoryPermission.systems_read)]
+SystemsWriter = Annotated[Principal, guard(InventoryPermission.systems_write)]
+SystemsExporter = Annotated[Principal, guard(InventoryPermission.systems_export)]
+VendorsReader = Annotated[Principal, guard(InventoryPermission.vendors_read)]
+VendorsWriter = Annotated[Principal, guard(InventoryPermission.vendors_write)]
 
 MEDIA_TYPES = {Format.csv: "text/csv", Format.yaml: "application/yaml"}
 IMPORT_BODY: dict[str, Any] = {

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from aitower.core.access.principal import Principal
 from aitower.core.access.tables import BusinessUnitRow
-from aitower.governance.facts import SystemFacts, VendorFacts
 from aitower.inventory.records import chunks
+from aitower.inventory.system_facts import SystemFacts, VendorFacts
 from aitower.inventory.tables import (
     SystemRow,
     SystemTagRow,

@@ -14,7 +14,6 @@ from starlette.responses import RedirectResponse, Response
 from aitower.core.access import service as access
 from aitower.core.access.pages_shared import FormProblem
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError
 from aitower.core.web.deps import DbDep, change_context, guard
@@ -31,6 +30,7 @@ from aitower.inventory.pages_shared import (
     notice_text,
     record_from_form,
 )
+from aitower.inventory.permissions import InventoryPermission
 from aitower.inventory.schemas import TierFilter
 from aitower.inventory.vocabulary import (
     KIND_TITLES,
@@ -40,8 +40,8 @@ from aitower.inventory.vocabulary import (
     SystemKind,
 )
 
-SystemsReader = Annotated[Principal, guard(Permission.systems_read)]
-SystemsWriter = Annotated[Principal, guard(Permission.systems_write)]
+SystemsReader = Annotated[Principal, guard(InventoryPermission.systems_read)]
+SystemsWriter = Annotated[Principal, guard(InventoryPermission.systems_write)]
 Filter = Annotated[str, Query(max_length=200)]
 
 FILTER_CHOICES: dict[str, list[str]] = {
@@ -174,8 +174,8 @@ def systems_page(
         units=units,
         choices=FILTER_CHOICES,
         kind_titles=KIND_TITLES,
-        can_write=principal.can(Permission.systems_write),
-        can_export=principal.can(Permission.systems_export),
+        can_write=principal.can(InventoryPermission.systems_write),
+        can_export=principal.can(InventoryPermission.systems_export),
         notice=notice_text(notice),
     )
 
@@ -198,7 +198,7 @@ def overview_page(
         system=system,
         vendor_ids=vendor_ids,
         kind_titles=KIND_TITLES,
-        can_write=principal.can(Permission.systems_write),
+        can_write=principal.can(InventoryPermission.systems_write),
         notice=notice_text(notice),
     )
 

@@ -12,17 +12,17 @@ from starlette.responses import Response
 
 from aitower.core.access.pages_shared import FormProblem
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.audit.service import ChangeContext
 from aitower.core.errors import DomainError, InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.templating import render
 from aitower.inventory import importing
 from aitower.inventory.pages_shared import inventory_tabs
+from aitower.inventory.permissions import InventoryPermission
 from aitower.inventory.transfer import Format
 
-SystemsWriter = Annotated[Principal, guard(Permission.systems_write)]
-VendorsWriter = Annotated[Principal, guard(Permission.vendors_write)]
+SystemsWriter = Annotated[Principal, guard(InventoryPermission.systems_write)]
+VendorsWriter = Annotated[Principal, guard(InventoryPermission.vendors_write)]
 MAX_UPLOAD = 20 * 1024 * 1024
 
 Importer = Callable[..., importing.ImportReport]
@@ -53,8 +53,8 @@ def _page(
         report=report,
         problem=problem,
         modes=list(importing.ImportMode),
-        can_vendors=principal.can(Permission.vendors_write),
-        can_systems=principal.can(Permission.systems_write),
+        can_vendors=principal.can(InventoryPermission.vendors_write),
+        can_systems=principal.can(InventoryPermission.systems_write),
     )
 
 

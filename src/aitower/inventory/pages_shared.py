@@ -16,6 +16,7 @@ from aitower.core.access.principal import Principal
 from aitower.core.access.roles import Permission
 from aitower.core.errors import DomainError, FieldIssue, InvalidInput
 from aitower.inventory.domain import check_system
+from aitower.inventory.permissions import InventoryPermission
 from aitower.inventory.transfer import system_from_cells, system_to_cells
 
 NOTICES: dict[str, str] = {
@@ -51,9 +52,9 @@ class InventoryTab:
 
 
 TABS = (
-    InventoryTab("systems", "Systems", "/systems", Permission.systems_read),
-    InventoryTab("vendors", "Vendors", "/vendors", Permission.vendors_read),
-    InventoryTab("import", "Import", "/systems/import", Permission.systems_write),
+    InventoryTab("systems", "Systems", "/systems", InventoryPermission.systems_read),
+    InventoryTab("vendors", "Vendors", "/vendors", InventoryPermission.vendors_read),
+    InventoryTab("import", "Import", "/systems/import", InventoryPermission.systems_write),
 )
 
 

@@ -11,7 +11,6 @@ from starlette.responses import RedirectResponse, Response
 
 from aitower.core.access.pages_shared import FormProblem
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.base import utcnow
 from aitower.core.errors import DomainError
 from aitower.core.web.deps import DbDep, change_context, guard
@@ -19,11 +18,12 @@ from aitower.core.web.pagination import PageDep
 from aitower.core.web.templating import render
 from aitower.inventory import vendors
 from aitower.inventory.pages_shared import inventory_tabs, notice_text
+from aitower.inventory.permissions import InventoryPermission
 from aitower.inventory.vendor_domain import VENDOR_FIELDS, vendor_document
 from aitower.inventory.vocabulary import VendorType
 
-VendorsReader = Annotated[Principal, guard(Permission.vendors_read)]
-VendorsWriter = Annotated[Principal, guard(Permission.vendors_write)]
+VendorsReader = Annotated[Principal, guard(InventoryPermission.vendors_read)]
+VendorsWriter = Annotated[Principal, guard(InventoryPermission.vendors_write)]
 RENEWAL_WINDOW = 90
 
 
@@ -61,7 +61,7 @@ def vendors_page(
         due=due,
         params=params,
         window=RENEWAL_WINDOW,
-        can_write=principal.can(Permission.vendors_write),
+        can_write=principal.can(InventoryPermission.vendors_write),
         notice=notice_text(notice),
     )
 
@@ -83,7 +83,7 @@ def vendor_page(
         tabs=inventory_tabs(principal),
         tab="vendors",
         vendor=vendor,
-        can_write=principal.can(Permission.vendors_write),
+        can_write=principal.can(InventoryPermission.vendors_write),
         notice=notice_text(notice),
     )
 

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Query, Request, status
 from pydantic import AwareDatetime
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.base import utcnow
 from aitower.core.errors import InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.pagination import Page, PageDep, PageParams
 from aitower.model_monitors import monitors, references, results
+from aitower.model_monitors.permissions import MonitorPermission
 from aitower.model_monitors.running import run_now
 from aitower.model_monitors.schemas import (
     MonitorIn,
@@ -28,8 +28,8 @@ from aitower.model_monitors.schemas import (
 )
 from aitower.model_monitors.store import default_store
 
-Reader = Annotated[Principal, guard(Permission.monitors_read)]
-Writer = Annotated[Principal, guard(Permission.monitors_write)]
+Reader = Annotated[Principal, guard(MonitorPermission.monitors_read)]
+Writer = Annotated[Principal, guard(MonitorPermission.monitors_write)]
 TAG = "model monitors"
 SERIES_LIMIT = 2000
 

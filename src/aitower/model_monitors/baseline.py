@@ -28,10 +28,10 @@ import numpy as np
 from aitower.core.errors import InvalidInput
 from aitower.model_monitors.performance import measure, with_names
 from aitower.model_monitors.spec import PREDICTION, SCORE
-from aitower.monitoring.drift import Categorical, ReferenceProfile, build_profile
-from aitower.monitoring.drift.columns import Column
-from aitower.monitoring.quality.estimation import Calibration, fit_histogram, fit_isotonic
 from aitower.predictions.window import Task, WindowData
+from aitower.statistics.drift import Categorical, ReferenceProfile, build_profile
+from aitower.statistics.drift.columns import Column
+from aitower.statistics.quality.estimation import Calibration, fit_histogram, fit_isotonic
 
 BASELINE_FORMAT = 1
 ISOTONIC_MAX_POINTS = 5_000

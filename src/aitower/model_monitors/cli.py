@@ -14,6 +14,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from aitower.core.access.cli_shared import add_row, new_table
+from aitower.core.background import replica_name
 from aitower.core.cli.context import (
     clean_errors,
     cli_context,
@@ -27,7 +28,6 @@ from aitower.core.db.engine import Database
 from aitower.model_monitors import monitors, references
 from aitower.model_monitors.running import RunSummary, due_monitor_ids, run_due_monitors, run_now
 from aitower.model_monitors.store import default_store
-from aitower.monitoring.runner import replica_name
 from aitower.predictions.window import MonitoredModel
 
 monitors_app = typer.Typer(help="Model monitors: run them, list them.", no_args_is_help=True)

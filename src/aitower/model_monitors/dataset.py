@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from aitower.core.errors import InvalidInput
-from aitower.monitoring.drift import Categorical
 from aitower.predictions.window import Column, FeatureKind, MonitoredModel, Task, WindowData
+from aitower.statistics.drift import Categorical
 
 MAX_RECORDS = 2_000_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

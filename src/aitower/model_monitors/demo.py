@@ -14,9 +14,10 @@ the history, stored after that transaction commits (``DemoHistory``):
    first time someone opens it. Like any backfill run today, each run sees the labels stored
    by now, which is why older windows have measured performance and recent ones only the
    estimate;
-4. two alert rules (fraud drift share above 0.5, credit demographic parity ratio under 0.8)
-   are replayed over the same boundaries, so the fraud drift episode left a resolved incident
-   and the credit model's age gap an open one.
+4. the composition root's ``replay`` (``alerts.demo.replay_model_rules``) adds two alert rules
+   (fraud drift share above 0.5, credit demographic parity ratio under 0.8) and replays them
+   over the same boundaries, so the fraud drift episode left a resolved incident and the
+   credit model's age gap an open one.
 
 Loading twice adds nothing: the second run finds the models and asks for nothing.
 """
@@ -37,16 +38,17 @@ from sqlalchemy.orm import Session
 from aitower.core.audit.service import ChangeContext
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
-from aitower.core.demo.organisation import DemoHistory, DemoOrganisation, Report
+from aitower.core.demo.organisation import (
+    DemoContributor,
+    DemoHistory,
+    DemoOrganisation,
+    Report,
+)
 from aitower.inventory.service import system_ids_by_name
 from aitower.model_monitors import monitors, references
 from aitower.model_monitors.running import run_now
 from aitower.model_monitors.spec import MonitorSpec, Schedule, floor_time
 from aitower.model_monitors.store import default_store
-from aitower.monitoring import rules
-from aitower.monitoring.alert_domain import Comparator, RuleSpec, Severity
-from aitower.monitoring.drift.columns import Categorical
-from aitower.monitoring.evaluator import evaluate_due_rules
 from aitower.predictions import service as predictions
 from aitower.predictions.demo_data import (
     DAYS,
@@ -62,6 +64,7 @@ from aitower.predictions.inputs import Numbers, Raw, Texts
 from aitower.predictions.intake import RawLabels, RawPredictions
 from aitower.predictions.tables import MonitoredModelRow
 from aitower.predictions.window import Task
+from aitower.statistics.drift.columns import Categorical
 
 REFERENCE_DAYS = (0, 30)
 # Below this volume the stories cannot be told (the credit model's youngest applicants would be
@@ -70,13 +73,6 @@ REFERENCE_DAYS = (0, 30)
 # Tests load the whole demo at a tiny scale; they check the stories at 0.2.
 MIN_BACKFILL_SCALE = 0.05
 WINDOW_HOURS = 7 * 24
-# The rules are evaluated this long after each daily run, as the background pass would be.
-RULE_DELAY = timedelta(minutes=5)
-RULE_OWNER = "demo-backfill"
-# A running server's background pass may evaluate the new rules at the real "now" while the
-# replay walks the past; a negative gap lets the replay go on (a rule is "due" whenever it was
-# last evaluated, even later than the replayed moment).
-REPLAY_GAP = -timedelta(days=DAYS + 1)
 DAYS_PER_COMMIT = 15
 
 
@@ -99,60 +95,43 @@ PLANS: dict[str, ModelPlan] = {
 SYSTEMS = ("Fraud detection model", "Credit scoring model", "Sales forecasting model")
 
 
-def _rule_specs(system_ids: dict[str, uuid.UUID], scale: float) -> list[tuple[RuleSpec, str]]:
-    """The demo's model alert rules (a daily monitor: a window of a day and a bit).
-
-    The credit rule wants 1,000 labelled predictions in the window (at scale 1, four days of
-    applications; at least 200 at any scale): the youngest applicants, a fifth of them, are
-    then enough to count (30 rows). In the last weeks too few labels have come in, and the
-    rule waits with its incident open instead of reading a verdict from a window where the
-    youngest group is too small to be judged.
-    """
-    window = 24 * 60 + 60
-    enough = max(200, round(1000 * scale))
-    return [
-        (
-            RuleSpec(
-                name="Fraud model: features drifting",
-                metric="drift_share",
-                comparator=Comparator.gt,
-                threshold=0.5,
-                window_minutes=window,
-                min_samples=100,
-                severity=Severity.high,
-                system_id=str(system_ids["Fraud detection model"]),
-            ),
-            "More than half of the fraud model's features drifted from the reference.",
-        ),
-        (
-            RuleSpec(
-                name="Credit model: four-fifths rule",
-                metric="demographic_parity_ratio",
-                comparator=Comparator.lt,
-                threshold=0.8,
-                window_minutes=window,
-                min_samples=enough,
-                severity=Severity.high,
-                system_id=str(system_ids["Credit scoring model"]),
-            ),
-            "A group's approval rate fell under 4/5 of the most approved group's.",
-        ),
-    ]
-
-
 def has_models(session: Session, system_ids: list[uuid.UUID]) -> bool:
     query = select(MonitoredModelRow.id).where(MonitoredModelRow.system_id.in_(system_ids))
     return session.execute(query.limit(1)).first() is not None
 
 
-def add_demo_models(session: Session, ctx: ChangeContext, demo: DemoOrganisation) -> None:
+RuleReplay = Callable[[Database, ChangeContext, float, list[datetime]], object]
+"""Adds the demo's alert rules on the models and replays them over the backfill's daily
+boundaries (``alerts.demo.replay_model_rules``), so the history has its incidents too."""
+
+
+def demo_models_contributor(replay: RuleReplay | None = None) -> DemoContributor:
+    """The demo contributor of the classic models; ``replay`` (given by the composition root,
+    as the alert rules live above this slice) replays the demo's rules over their history."""
+
+    def contribute(session: Session, ctx: ChangeContext, demo: DemoOrganisation) -> None:
+        add_demo_models(session, ctx, demo, replay=replay)
+
+    contribute.__name__ = add_demo_models.__name__
+    return contribute
+
+
+def add_demo_models(
+    session: Session,
+    ctx: ChangeContext,
+    demo: DemoOrganisation,
+    *,
+    replay: RuleReplay | None = None,
+) -> None:
     """Ask for the models' history unless one of the demo's ml_model systems has a model."""
     found = system_ids_by_name(session, SYSTEMS)
     if len(found) < len(SYSTEMS) or has_models(session, list(found.values())):
         return
 
     def store(db: Database, scale: float, report: Report) -> str:
-        said = store_demo_models(db, ctx, scale, report, backfill=scale >= MIN_BACKFILL_SCALE)
+        said = store_demo_models(
+            db, ctx, scale, report, backfill=scale >= MIN_BACKFILL_SCALE, replay=replay
+        )
         for name in PLANS:
             demo.note("model monitoring histories", name)
         return said
@@ -268,18 +247,6 @@ def _watch(
     return view.id
 
 
-def _add_rules(db: Database, ctx: ChangeContext, scale: float) -> set[uuid.UUID]:
-    """The demo's rules that do not exist yet (by name); their ids."""
-    made: set[uuid.UUID] = set()
-    with db.writing() as session:
-        found = system_ids_by_name(session, SYSTEMS)
-        existing = {r.spec.name for r in rules.list_rules(session, ctx.principal, limit=1000)[0]}
-        for spec, description in _rule_specs(found, scale):
-            if spec.name not in existing:
-                made.add(rules.create_rule(session, ctx, spec, description=description).id)
-    return made
-
-
 def backfill_boundaries(now: datetime, days: int = DAYS) -> list[datetime]:
     """The last ``days`` daily boundaries up to ``now``, oldest first."""
     last = floor_time(now, Schedule.daily)
@@ -294,9 +261,10 @@ def store_demo_models(
     *,
     backfill: bool = True,
     now: datetime | None = None,
+    replay: RuleReplay | None = None,
 ) -> str:
-    """Log, watch and (``backfill``) backfill the three models, then replay the rules; says
-    what it did."""
+    """Log, watch and (``backfill``) backfill the three models, then let ``replay`` add the
+    demo's alert rules and replay them over the same boundaries; says what it did."""
     began = time.perf_counter()
     moment = now or utcnow()
     histories = demo_histories(moment, scale=scale)
@@ -315,16 +283,13 @@ def store_demo_models(
         model_id = _log(db, ctx, h)
         monitor_ids.append(_watch(db, ctx, model_id, h.model_name, moment))
         advance()
-    rule_ids = _add_rules(db, ctx, scale)
     store = default_store()
     for boundary in boundaries:
         for monitor_id in monitor_ids:
             run_now(db, monitor_id, boundary, store, trigger="backfill")
-        if rule_ids:
-            evaluate_due_rules(
-                db, boundary + RULE_DELAY, RULE_OWNER, min_gap=REPLAY_GAP, only=rule_ids
-            )
         advance()
+    if replay is not None:
+        replay(db, ctx, scale, boundaries)
     rows = sum(len(h) for h in histories)
     labels = sum(int((h.labelled_at_ns >= 0).sum()) for h in histories)
     seconds = time.perf_counter() - began

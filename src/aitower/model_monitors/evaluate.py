@@ -28,10 +28,10 @@ from aitower.model_monitors.performance import (
     with_names,
 )
 from aitower.model_monitors.spec import HIGHER_IS_BETTER, MonitorSpec
-from aitower.monitoring.drift import DriftReport, FeatureDrift, check_drift
-from aitower.monitoring.quality.estimation import EstimatedClassification
-from aitower.monitoring.quality.fairness import FairnessResult
 from aitower.predictions.window import WindowData
+from aitower.statistics.drift import DriftReport, FeatureDrift, check_drift
+from aitower.statistics.quality.estimation import EstimatedClassification
+from aitower.statistics.quality.fairness import FairnessResult
 
 SUMMARY_FIELDS = (
     "drift_share",

@@ -20,6 +20,7 @@ from aitower.core.access.principal import Principal
 from aitower.core.audit.service import ChangeContext, record_change
 from aitower.core.db.base import utcnow
 from aitower.core.errors import InvalidInput, NotFound
+from aitower.inventory import system_scope as scope
 from aitower.inventory.tables import SystemRow
 from aitower.model_monitors import references
 from aitower.model_monitors.spec import (
@@ -32,7 +33,6 @@ from aitower.model_monitors.spec import (
 )
 from aitower.model_monitors.store import PredictionStore
 from aitower.model_monitors.tables import ModelMonitorRow
-from aitower.monitoring import scope
 
 EDITABLE = frozenset(
     {

@@ -26,15 +26,15 @@ from sqlalchemy.orm import Session
 from aitower.core.access.principal import Principal
 from aitower.core.errors import NotFound
 from aitower.model_monitors import monitors, page_queries, results
-from aitower.model_monitors.alert_metrics import BY_NAME
+from aitower.model_monitors.model_metrics import BY_NAME
 from aitower.model_monitors.monitors import MonitorView
 from aitower.model_monitors.page_queries import KnownFairness
 from aitower.model_monitors.results import PortfolioEntry, ResultPoint, ResultView
-from aitower.monitoring.quality.fairness import FOUR_FIFTHS
 from aitower.predictions import reading
 from aitower.predictions import service as predictions
 from aitower.predictions.service import ModelSummary
 from aitower.predictions.window import Task
+from aitower.statistics.quality.fairness import FOUR_FIFTHS
 
 HISTORY_POINTS = 400
 # A measured or estimated value (or a fairness ratio) from fewer rows is left out of charts

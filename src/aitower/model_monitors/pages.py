@@ -14,16 +14,16 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.base import utcnow
 from aitower.core.web.deps import DbDep, guard
 from aitower.core.web.templating import render
 from aitower.inventory.service import get_system_ref
 from aitower.model_monitors import charts, page_data, results
 from aitower.model_monitors.monitors import get_monitor
+from aitower.model_monitors.permissions import MonitorPermission
 from aitower.predictions import service as predictions
 
-Reader = Annotated[Principal, guard(Permission.monitors_read)]
+Reader = Annotated[Principal, guard(MonitorPermission.monitors_read)]
 MonitorChoice = Annotated[uuid.UUID | None, Query()]
 TABS = (
     ("overview", "Overview", ""),

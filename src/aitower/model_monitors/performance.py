@@ -26,15 +26,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aitower.core.errors import InvalidInput
-from aitower.monitoring.quality.classification import ClassificationResult, classification_metrics
-from aitower.monitoring.quality.estimation import (
+from aitower.predictions.window import Task, WindowData
+from aitower.statistics.quality.classification import ClassificationResult, classification_metrics
+from aitower.statistics.quality.estimation import (
     Calibration,
     EstimatedClassification,
     estimate_binary_performance,
 )
-from aitower.monitoring.quality.fairness import FairnessResult, fairness_report
-from aitower.monitoring.quality.regression import RegressionResult, regression_metrics
-from aitower.predictions.window import Task, WindowData
+from aitower.statistics.quality.fairness import FairnessResult, fairness_report
+from aitower.statistics.quality.regression import RegressionResult, regression_metrics
 
 BoolMask = NDArray[np.bool_]
 SUMMARY = ("accuracy", "precision", "recall", "f1", "roc_auc", "log_loss")

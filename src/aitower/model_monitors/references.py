@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, defer
 from aitower.core.access.principal import Principal
 from aitower.core.audit.service import ChangeContext, record_change
 from aitower.core.errors import InvalidInput, NotFound
+from aitower.inventory import system_scope as scope
 from aitower.inventory.service import get_system_ref
 from aitower.inventory.tables import SystemRow
 from aitower.model_monitors.baseline import Baseline, build_baseline
@@ -26,7 +27,6 @@ from aitower.model_monitors.dataset import window_from_records
 from aitower.model_monitors.evaluate import json_safe
 from aitower.model_monitors.store import PredictionStore
 from aitower.model_monitors.tables import ModelReferenceRow
-from aitower.monitoring import scope
 from aitower.predictions.window import MonitoredModel, WindowData
 
 

@@ -12,7 +12,7 @@ from aitower.model_monitors.monitors import MonitorView
 from aitower.model_monitors.references import ReferenceView
 from aitower.model_monitors.results import PortfolioEntry, ResultPoint, ResultView
 from aitower.model_monitors.spec import MonitorSpec, Schedule, rule_from_dict, rule_to_dict
-from aitower.monitoring.quality.fairness import DEFAULT_MIN_GROUP_SIZE, FOUR_FIFTHS
+from aitower.statistics.quality.fairness import DEFAULT_MIN_GROUP_SIZE, FOUR_FIFTHS
 
 MODEL_ID = "3f2c7a1e-0000-4000-8000-00000000000a"
 

@@ -30,8 +30,8 @@ from enum import StrEnum
 from typing import Any
 
 from aitower.core.errors import InvalidInput
-from aitower.monitoring.drift import DEFAULT_THRESHOLDS, FeatureRule, Method
-from aitower.monitoring.quality.fairness import DEFAULT_MIN_GROUP_SIZE, FOUR_FIFTHS
+from aitower.statistics.drift import DEFAULT_THRESHOLDS, FeatureRule, Method
+from aitower.statistics.quality.fairness import DEFAULT_MIN_GROUP_SIZE, FOUR_FIFTHS
 
 MAX_WINDOW_HOURS = 90 * 24
 PREDICTION = "_prediction"

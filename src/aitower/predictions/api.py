@@ -10,10 +10,10 @@ from fastapi import APIRouter, Query, Request, status
 from starlette.concurrency import run_in_threadpool
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.errors import InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.predictions import files, json_rows, reading, service
+from aitower.predictions.permissions import PredictionPermission
 from aitower.predictions.schemas import (
     CoveragePointOut,
     LabelBatchIn,
@@ -26,8 +26,8 @@ from aitower.predictions.schemas import (
 )
 from aitower.predictions.window import Task
 
-Reader = Annotated[Principal, guard(Permission.predictions_read)]
-Writer = Annotated[Principal, guard(Permission.predictions_write)]
+Reader = Annotated[Principal, guard(PredictionPermission.predictions_read)]
+Writer = Annotated[Principal, guard(PredictionPermission.predictions_write)]
 TAGS: list[str | Any] = ["predictions"]
 MAX_COVERAGE_DAYS = 400
 

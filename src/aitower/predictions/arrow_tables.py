@@ -19,11 +19,11 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from aitower.core.errors import InvalidInput
-from aitower.monitoring.drift.columns import Categorical
 from aitower.predictions.files import FileFormat, LabelFileColumns, PredictionFileColumns
 from aitower.predictions.inputs import Numbers, Problems, Raw, Texts, check_times, parse_time
 from aitower.predictions.intake import RawLabels, RawPredictions
 from aitower.predictions.store import to_ns
+from aitower.statistics.drift.columns import Categorical
 
 
 def read_table(data: bytes, fmt: FileFormat) -> tuple[pa.Table, Problems]:

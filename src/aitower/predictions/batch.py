@@ -12,7 +12,7 @@ from typing import Any, TypeAlias
 import numpy as np
 from numpy.typing import NDArray
 
-from aitower.monitoring.drift.columns import Categorical
+from aitower.statistics.drift.columns import Categorical
 
 FeatureColumn: TypeAlias = NDArray[np.float64] | Categorical
 

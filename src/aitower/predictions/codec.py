@@ -28,7 +28,7 @@ from typing import Any, TypeAlias
 import numpy as np
 from numpy.typing import NDArray
 
-from aitower.monitoring.drift.columns import Categorical
+from aitower.statistics.drift.columns import Categorical
 
 MAGIC = b"ATPB"
 VERSION = 1

@@ -32,8 +32,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aitower.core.errors import FieldIssue, InvalidInput
-from aitower.monitoring.drift.columns import Categorical
 from aitower.predictions.window import FeatureKind, Task
+from aitower.statistics.drift.columns import Categorical
 
 MAX_ID_LENGTH = 200
 MAX_ISSUES = 50  # problems listed in one answer; the count of refused rows is always given

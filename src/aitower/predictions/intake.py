@@ -15,7 +15,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aitower.core.errors import InvalidInput
-from aitower.monitoring.drift.columns import Categorical
 from aitower.predictions.batch import LabelColumns, PredictionColumns
 from aitower.predictions.inputs import (
     Problems,
@@ -30,6 +29,7 @@ from aitower.predictions.inputs import (
     infer_task,
 )
 from aitower.predictions.window import FeatureKind, MonitoredModel, Task
+from aitower.statistics.drift.columns import Categorical
 
 MAX_CLASS_LENGTH = 200
 

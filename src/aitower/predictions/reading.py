@@ -18,12 +18,12 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
-from aitower.monitoring.drift.columns import Categorical
 from aitower.predictions import codec, driver
 from aitower.predictions.batch import merge_categoricals
 from aitower.predictions.store import ROW_BITS, get_model, positions_to_rows, to_ns
 from aitower.predictions.tables import LabelBatchRow, PredictionBatchRow
 from aitower.predictions.window import FeatureKind, MonitoredModel, Task, WindowData
+from aitower.statistics.drift.columns import Categorical
 
 PREDICTION_BATCHES = PredictionBatchRow.__tablename__
 LABEL_BATCHES = LabelBatchRow.__tablename__

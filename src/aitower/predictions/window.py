@@ -18,7 +18,7 @@ from typing import Any, TypeAlias
 import numpy as np
 from numpy.typing import NDArray
 
-from aitower.monitoring.drift.columns import Categorical
+from aitower.statistics.drift.columns import Categorical
 
 Column: TypeAlias = NDArray[np.float64] | Categorical
 Dataset: TypeAlias = dict[str, Column]

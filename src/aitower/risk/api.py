@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.base import utcnow
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.pagination import Page, PageDep
 from aitower.risk import eu_ai_act, service
+from aitower.risk.permissions import RiskPermission
 from aitower.risk.register import RiskCategory, RiskFields, RiskStatus
 from aitower.risk.schemas import (
     AnswersIn,
@@ -26,9 +26,9 @@ from aitower.risk.schemas import (
     questionnaire,
 )
 
-Reader = Annotated[Principal, guard(Permission.risk_read)]
-Writer = Annotated[Principal, guard(Permission.risk_write)]
-Classifier = Annotated[Principal, guard(Permission.risk_classify)]
+Reader = Annotated[Principal, guard(RiskPermission.risk_read)]
+Writer = Annotated[Principal, guard(RiskPermission.risk_write)]
+Classifier = Annotated[Principal, guard(RiskPermission.risk_classify)]
 
 
 def _assessment_routes(router: APIRouter) -> None:

@@ -19,7 +19,6 @@ from starlette.responses import RedirectResponse, Response
 
 from aitower.core.access.pages_shared import FormProblem
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError
@@ -28,11 +27,12 @@ from aitower.core.web.templating import render
 from aitower.inventory.service import get_system_ref
 from aitower.risk import eu_ai_act, pages_portfolio, service
 from aitower.risk.forms import RiskForm, form_answers, rating_choices
+from aitower.risk.permissions import RiskPermission
 from aitower.risk.register import RiskStatus
 
-Reader = Annotated[Principal, guard(Permission.risk_read)]
-Writer = Annotated[Principal, guard(Permission.risk_write)]
-Classifier = Annotated[Principal, guard(Permission.risk_classify)]
+Reader = Annotated[Principal, guard(RiskPermission.risk_read)]
+Writer = Annotated[Principal, guard(RiskPermission.risk_write)]
+Classifier = Annotated[Principal, guard(RiskPermission.risk_classify)]
 Text = Annotated[str, Form(max_length=6000)]
 SYSTEM_RISKS_SHOWN = 200
 
@@ -98,8 +98,8 @@ def _tab(
         "risks": risks,
         "risk_total": total,
         "today": utcnow().date(),
-        "can_classify": principal.can(Permission.risk_classify),
-        "can_write": principal.can(Permission.risk_write),
+        "can_classify": principal.can(RiskPermission.risk_classify),
+        "can_write": principal.can(RiskPermission.risk_write),
         "view": view,
         "notice": view.notice,
         **rating_choices(),

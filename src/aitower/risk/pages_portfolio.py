@@ -13,7 +13,6 @@ from starlette.responses import RedirectResponse, Response
 from aitower.core.access import service as access_service
 from aitower.core.access.pages_shared import FormProblem, parse_uuid
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError
@@ -23,10 +22,11 @@ from aitower.core.web.pagination import PageDep
 from aitower.core.web.templating import render
 from aitower.risk import service
 from aitower.risk.forms import RiskForm, rating_choices
+from aitower.risk.permissions import RiskPermission
 from aitower.risk.register import IMPACT_TITLES, LIKELIHOOD_TITLES, RiskCategory, RiskStatus
 
-Reader = Annotated[Principal, guard(Permission.risk_read)]
-Writer = Annotated[Principal, guard(Permission.risk_write)]
+Reader = Annotated[Principal, guard(RiskPermission.risk_read)]
+Writer = Annotated[Principal, guard(RiskPermission.risk_write)]
 Text = Annotated[str, Form(max_length=6000)]
 Filter = Annotated[str, Query(max_length=64)]
 OVERDUE_SHOWN = 20
@@ -160,7 +160,7 @@ def _editor(
         "problem": problem,
         "notice": notice,
         "today": utcnow().date(),
-        "can_write": principal.can(Permission.risk_write),
+        "can_write": principal.can(RiskPermission.risk_write),
         **rating_choices(),
     }
     code = 200 if problem is None else problem.status

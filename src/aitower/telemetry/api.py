@@ -15,17 +15,17 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import TypeAdapter
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.base import utcnow
 from aitower.core.errors import InvalidInput
 from aitower.core.web.deps import DbDep, guard
 from aitower.core.web.pagination import Page, PageDep
 from aitower.telemetry import queries, sources, trace_detail, traces
 from aitower.telemetry.metrics import ModelUsage, SeriesPoint
+from aitower.telemetry.permissions import TelemetryPermission
 from aitower.telemetry.ranges import PRESETS, TimeRange, resolve_range, utc_moment
 from aitower.telemetry.scope import portfolio_scope, system_scope
 
-TelemetryReader = Annotated[Principal, guard(Permission.telemetry_read)]
+TelemetryReader = Annotated[Principal, guard(TelemetryPermission.telemetry_read)]
 TRACE_ID = Annotated[str, Path(pattern="^[0-9a-f]{32}$", description="32 lower-case hex digits")]
 Text = Annotated[str | None, Query(max_length=200)]
 Amount = Annotated[float | None, Query(ge=0, allow_inf_nan=False)]

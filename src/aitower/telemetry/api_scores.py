@@ -10,16 +10,17 @@ from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.base import utcnow
 from aitower.core.errors import InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
+from aitower.inventory.permissions import InventoryPermission
 from aitower.telemetry import service
+from aitower.telemetry.permissions import TelemetryPermission
 
 STRICT = ConfigDict(extra="forbid")
-Sender = Annotated[Principal, guard(Permission.telemetry_ingest)]
-SystemsReader = Annotated[Principal, guard(Permission.systems_read)]
-SystemsWriter = Annotated[Principal, guard(Permission.systems_write)]
+Sender = Annotated[Principal, guard(TelemetryPermission.telemetry_ingest)]
+SystemsReader = Annotated[Principal, guard(InventoryPermission.systems_read)]
+SystemsWriter = Annotated[Principal, guard(InventoryPermission.systems_write)]
 TRACE_ID = Field(min_length=32, max_length=32, examples=["4bf92f3577b34da6a3ce929d0e0e4736"])
 SPAN_ID = Field(default=None, min_length=16, max_length=16, examples=["00f067aa0ba902b7"])
 

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.web.deps import DbDep, guard
 from aitower.telemetry import prometheus
 from aitower.telemetry.meters import meters_of
+from aitower.telemetry.permissions import TelemetryPermission
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
-Scraper = Annotated[Principal, guard(Permission.metrics_read)]
+Scraper = Annotated[Principal, guard(TelemetryPermission.metrics_read)]
 
 
 def build_router() -> APIRouter:

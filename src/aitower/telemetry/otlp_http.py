@@ -23,7 +23,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError
 from aitower.core.settings import Settings
@@ -32,6 +31,7 @@ from aitower.telemetry.content import ContentPolicy
 from aitower.telemetry.ingest_pool import IngestPool, WorkerConfig
 from aitower.telemetry.meters import IngestMeters, meters_of
 from aitower.telemetry.otlp_export import ExportOutcome, OtlpRefusal, export
+from aitower.telemetry.permissions import TelemetryPermission
 from aitower.telemetry.writer import GroupWriter
 
 PROTOBUF = "application/x-protobuf"
@@ -211,7 +211,7 @@ def build_router(slots: threading.BoundedSemaphore) -> APIRouter:
     )
     async def export_traces(
         request: Request,
-        principal: Principal = guard(Permission.telemetry_ingest),  # noqa: ARG001
+        principal: Principal = guard(TelemetryPermission.telemetry_ingest),  # noqa: ARG001
     ) -> Response:
         encoding = _encoding_of(request)
         body = await request.body()

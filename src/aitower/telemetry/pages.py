@@ -13,17 +13,18 @@ from starlette.responses import Response
 
 from aitower.core.access.pages_shared import FormProblem
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
 from aitower.core.db.base import utcnow
 from aitower.core.errors import DomainError, InvalidInput
 from aitower.core.web.deps import DbDep, guard
 from aitower.core.web.pagination import PageDep
 from aitower.core.web.templating import render
+from aitower.inventory.permissions import InventoryPermission
 from aitower.telemetry import charts, queries, sources, trace_detail, traces
+from aitower.telemetry.permissions import TelemetryPermission
 from aitower.telemetry.ranges import TimeRange, resolve_range, utc_moment
 from aitower.telemetry.scope import portfolio_scope, system_scope
 
-TelemetryReader = Annotated[Principal, guard(Permission.telemetry_read)]
+TelemetryReader = Annotated[Principal, guard(TelemetryPermission.telemetry_read)]
 Field = Annotated[str, Query(max_length=200)]
 RANGES = ("24h", "7d", "30d")
 RECENT_ERRORS = 10
@@ -71,7 +72,7 @@ def monitoring_page(
         view=view,
         charts=_dashboard_charts(view),
         sources=unregistered,
-        can_register=principal.can(Permission.systems_write),
+        can_register=principal.can(InventoryPermission.systems_write),
         ranges=RANGES,
         preset=range,
     )

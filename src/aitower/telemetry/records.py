@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from aitower.cost.usage import TokenUsage
+
 # An OTLP attribute value as Python sees it: scalars, lists of them, or nested key/values.
 AttrValue = str | bool | int | float | bytes | list["AttrValue"] | dict[str, "AttrValue"] | None
 Attributes = dict[str, AttrValue]
@@ -75,22 +77,6 @@ class RejectedSpan:
 class DecodeResult:
     spans: list[DecodedSpan]
     rejected: list[RejectedSpan]
-
-
-@dataclass(frozen=True, slots=True)
-class TokenUsage:
-    """Tokens of one LLM call. ``input`` includes cache reads/writes; ``output`` includes
-    reasoning, as the GenAI conventions and the providers' usage objects count them."""
-
-    input: int = 0
-    output: int = 0
-    cache_read: int = 0
-    cache_write: int = 0
-    reasoning: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.input + self.output
 
 
 @dataclass(frozen=True, slots=True)

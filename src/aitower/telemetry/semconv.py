@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 import math
 
+from aitower.cost.usage import TokenUsage
 from aitower.telemetry import semconv_messages
 from aitower.telemetry.records import (
     Attributes,
@@ -43,7 +44,6 @@ from aitower.telemetry.records import (
     Evaluation,
     LlmFacts,
     SpanType,
-    TokenUsage,
 )
 
 _OPENINFERENCE_KINDS = {

@@ -6,11 +6,11 @@ reads N buckets. Sums add; ratios divide the sums (never average per-minute rati
 would weigh a quiet minute like a busy one); percentiles merge the latency histograms
 (``telemetry.histogram``, within 1 % of the exact nearest-rank percentile).
 
-Model metrics (drift share, ROC AUC, fairness ratios …) come from the latest monitor results
-of the system instead (``model_monitors.alert_metrics``).
+These are telemetry's metrics; the alert rules' catalogue (``alerts.metric_catalog``) adds the
+model monitors' and says which capability answers each.
 
-``samples`` counts the data behind the value (requests, LLM calls, scores or predictions, per
-the catalogue), so an alert rule can refuse to judge a window with too little of it.
+``samples`` counts the data behind the value (requests, LLM calls or scores), so an alert rule
+can refuse to judge a window with too little of it.
 """
 
 from __future__ import annotations
@@ -23,12 +23,14 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from aitower.model_monitors.alert_metrics import model_metric_value
 from aitower.telemetry import histogram
-from aitower.telemetry.metric_catalog import BY_NAME, SampleKind
 from aitower.telemetry.tables import MinuteRollupRow, ScoreRow
 
 _PERCENTILES = {"latency_p50": 0.50, "latency_p95": 0.95, "latency_p99": 0.99}
+# Sums whose samples are requests (root spans); the other sums count LLM calls.
+_PER_REQUEST = ("requests", "error_rate", "cost_per_request")
+_PER_CALL = ("cost", "tokens", "input_tokens", "output_tokens", "llm_calls", "unpriced_tokens")
+METRIC_NAMES = (*_PER_REQUEST, *_PERCENTILES, *_PER_CALL, "feedback_score", "evaluation_score")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +137,7 @@ def _from_sums(metric: str, s: _Sums) -> WindowValue:
         "llm_calls": float(s.llm_calls),
         "unpriced_tokens": float(s.unpriced_tokens),
     }
-    if BY_NAME[metric].samples is SampleKind.requests:
+    if metric in per_request:
         return WindowValue(per_request[metric], s.requests)
     return WindowValue(per_call[metric], s.llm_calls)
 
@@ -152,13 +154,10 @@ def metric_value(
     """``metric`` over ``[start, end)`` for one system key (None: the whole portfolio).
 
     ``evaluation`` narrows ``evaluation_score`` to one evaluation name. Raises KeyError for a
-    metric not in the catalogue.
+    metric telemetry does not measure.
     """
-    if metric not in BY_NAME:
+    if metric not in METRIC_NAMES:
         raise KeyError(metric)
-    if BY_NAME[metric].samples is SampleKind.predictions:
-        value, samples = model_metric_value(session, metric, system_key, start, end)
-        return WindowValue(value, samples)
     if metric in _PERCENTILES:
         return _percentile(session, _PERCENTILES[metric], system_key, start, end)
     if metric == "feedback_score":

@@ -4,7 +4,13 @@ from datetime import timedelta
 import pytest
 
 from aitower.core.access import domain
-from aitower.core.access.roles import MATRIX, READ_ONLY_SUFFIXES, Permission, Role
+from aitower.core.access.roles import (
+    MATRIX,
+    READ_ONLY_SUFFIXES,
+    CorePermission,
+    Role,
+    permission_classes,
+)
 from aitower.core.access.secrets import api_key_prefix, generate_api_key
 from aitower.core.errors import Forbidden, InvalidInput
 
@@ -39,8 +45,15 @@ def test_auditor_holds_only_read_permissions() -> None:
             assert permission.value.endswith(READ_ONLY_SUFFIXES), permission
 
 
-def test_every_permission_is_in_the_matrix() -> None:
-    assert set(MATRIX) == set(Permission)
+def test_every_permission_is_declared_by_the_core_or_one_capability() -> None:
+    """The matrix is what the core and the capabilities of the app declare, each value once."""
+    from aitower.app import CAPABILITIES
+
+    declared = [CorePermission, *(cls for c in CAPABILITIES for cls in c.permissions)]
+    assert len(set(declared)) == len(declared)
+    assert set(permission_classes()) == set(declared)
+    values = [p.value for cls in declared for p in cls]
+    assert len(values) == len(set(values)) and set(MATRIX) == {p for c in declared for p in c}
 
 
 def test_key_grant_never_exceeds_its_creator() -> None:

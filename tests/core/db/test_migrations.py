@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from aitower.app import metadata
 from aitower.core.db.engine import Database
 from aitower.core.db.migrate import (
     HEAD_REVISION,
@@ -22,7 +23,6 @@ from aitower.core.db.migrate import (
     schema_state,
     upgrade,
 )
-from aitower.core.db.models import metadata
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

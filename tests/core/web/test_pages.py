@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -12,21 +12,21 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text, update
 
 from aitower.core.access import service
-from aitower.core.access.roles import Permission, Role, allows
+from aitower.core.access.roles import CorePermission, Role, allows
 from aitower.core.audit.tables import AuditEventRow
 from aitower.core.db.engine import Database
-from aitower.core.web import overview_portfolio
+from aitower.core.web import overview
 from aitower.core.web.overview import collect_activity
 from aitower.core.web.routes import route_access
 from support import CTX, PASSWORD, login, make_key, make_user, seed_units
 from support_inventory import make_system
 
 PAGES = {
-    "/": Permission.overview_view,
-    "/admin/users": Permission.users_read,
-    "/admin/units": Permission.units_read,
-    "/admin/api-keys": Permission.apikeys_read,
-    "/audit": Permission.audit_read,
+    "/": CorePermission.overview_view,
+    "/admin/users": CorePermission.users_read,
+    "/admin/units": CorePermission.units_read,
+    "/admin/api-keys": CorePermission.apikeys_read,
+    "/audit": CorePermission.audit_read,
 }
 XSS = "<script>alert(1)</script>"
 
@@ -469,9 +469,14 @@ def test_overview_portfolio_counts_only_the_readers_units(client: TestClient, db
         make_system(db, units.unit_id, f"Finance system {i}", stage="monitoring", risk_tier="high")
     make_system(db, units.other_unit_id, "Marketing system", stage="planning")
     with db.reading() as session:
-        everyone = overview_portfolio.collect_portfolio(session, CTX.principal, date.today())
-    assert everyone is not None
-    assert (everyone.systems, everyone.in_production, everyone.by_tier["high"]) == (4, 3, 3)
+        everyone = overview.collect(session, CTX.principal, client.app.state.overview_sources)
+    figures = {tile.label: tile.value for tile in everyone.tiles}
+    in_production = "in production (deployment, monitoring, optimization)"
+    assert (figures["AI systems"], figures[in_production], figures["high-risk systems"]) == (
+        "4",
+        "3",
+        "3",
+    )
     login(client, make_user(db, Role.stakeholder, units=("marketing",)))
     page = client.get("/").text
     tiles = re.findall(r'tile-value">(\d+)</span><span class="tile-label">([^<]+)<', page)

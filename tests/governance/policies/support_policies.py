@@ -8,8 +8,9 @@ from typing import Any
 
 import yaml
 
-from aitower.governance.facts import Approver, SystemFacts, VendorFacts
+from aitower.governance.facts import Approver
 from aitower.governance.policy import Policy, parse_policy
+from aitower.inventory.system_facts import SystemFacts, VendorFacts
 
 TODAY = date(2026, 11, 25)
 UNIT = uuid.UUID(int=1)

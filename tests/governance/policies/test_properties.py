@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aitower.governance.evaluation import evaluate_gate
-from aitower.governance.facts import ApprovalState, Approver, SystemFacts
+from aitower.governance.facts import ApprovalState, Approver
 from aitower.governance.policy import (
     DOCUMENT_KINDS,
     FIELD_NAMES,
@@ -20,6 +20,7 @@ from aitower.governance.policy import (
     default_pack,
     parse_policy,
 )
+from aitower.inventory.system_facts import SystemFacts
 from governance.policies.support_policies import TODAY, facts, policy, vendor
 
 RANK = {"pass": 0, "warn": 1, "block": 2}

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, status
 
 from aitower.core.access import apikeys, service
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission, Role
+from aitower.core.access.roles import CorePermission, Role
 from aitower.core.access.schemas import (
     ApiKeyIn,
     ApiKeyOut,
@@ -38,7 +38,7 @@ def build_router() -> APIRouter:
     def list_units(
         db: DbDep,
         page: PageDep,
-        _: Annotated[Principal, guard(Permission.units_read)],
+        _: Annotated[Principal, guard(CorePermission.units_read)],
     ) -> Page[UnitOut]:
         with db.reading() as session:
             units = service.list_units(session)
@@ -52,7 +52,7 @@ def build_router() -> APIRouter:
         body: UnitIn,
         request: Request,
         db: DbDep,
-        principal: Annotated[Principal, guard(Permission.units_write)],
+        principal: Annotated[Principal, guard(CorePermission.units_write)],
     ) -> UnitOut:
         with db.writing() as session:
             unit = service.create_unit(
@@ -62,7 +62,7 @@ def build_router() -> APIRouter:
 
     @router.get("/units/{unit_id}", tags=["access"], summary="One business unit")
     def get_unit(
-        unit_id: uuid.UUID, db: DbDep, _: Annotated[Principal, guard(Permission.units_read)]
+        unit_id: uuid.UUID, db: DbDep, _: Annotated[Principal, guard(CorePermission.units_read)]
     ) -> UnitOut:
         with db.reading() as session:
             return UnitOut.of(service.get_unit(session, unit_id))
@@ -72,7 +72,7 @@ def build_router() -> APIRouter:
     def list_users(
         db: DbDep,
         page: PageDep,
-        principal: Annotated[Principal, guard(Permission.users_read)],
+        principal: Annotated[Principal, guard(CorePermission.users_read)],
         role: Annotated[Role | None, Query(description="Only users with this role")] = None,
         unit: Annotated[uuid.UUID | None, Query(description="Only members of this unit")] = None,
         q: Annotated[
@@ -100,7 +100,7 @@ def build_router() -> APIRouter:
         body: UserIn,
         request: Request,
         db: DbDep,
-        principal: Annotated[Principal, guard(Permission.users_write)],
+        principal: Annotated[Principal, guard(CorePermission.users_write)],
     ) -> UserOut:
         new = service.NewUser(
             username=body.username,
@@ -119,7 +119,7 @@ def build_router() -> APIRouter:
     def get_user(
         user_id: uuid.UUID,
         db: DbDep,
-        principal: Annotated[Principal, guard(Permission.users_read)],
+        principal: Annotated[Principal, guard(CorePermission.users_read)],
     ) -> UserOut:
         with db.reading() as session:
             user = service.get_user(session, user_id)
@@ -133,7 +133,7 @@ def build_router() -> APIRouter:
         body: UserPatch,
         request: Request,
         db: DbDep,
-        principal: Annotated[Principal, guard(Permission.users_write)],
+        principal: Annotated[Principal, guard(CorePermission.users_write)],
     ) -> UserOut:
         ctx = change_context(request, principal)
         with db.writing() as session:
@@ -156,7 +156,7 @@ def build_router() -> APIRouter:
     def list_keys(
         db: DbDep,
         page: PageDep,
-        principal: Annotated[Principal, guard(Permission.apikeys_read)],
+        principal: Annotated[Principal, guard(CorePermission.apikeys_read)],
         include_revoked: bool = True,
     ) -> Page[ApiKeyOut]:
         with db.reading() as session:
@@ -179,7 +179,7 @@ def build_router() -> APIRouter:
         body: ApiKeyIn,
         request: Request,
         db: DbDep,
-        principal: Annotated[Principal, guard(Permission.apikeys_write)],
+        principal: Annotated[Principal, guard(CorePermission.apikeys_write)],
     ) -> CreatedApiKeyOut:
         with db.writing() as session:
             created = apikeys.create_api_key(
@@ -197,7 +197,7 @@ def build_router() -> APIRouter:
         key_id: uuid.UUID,
         request: Request,
         db: DbDep,
-        principal: Annotated[Principal, guard(Permission.apikeys_write)],
+        principal: Annotated[Principal, guard(CorePermission.apikeys_write)],
     ) -> ApiKeyOut:
         with db.writing() as session:
             key = apikeys.revoke_api_key(session, change_context(request, principal), key_id)

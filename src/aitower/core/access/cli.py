@@ -1,4 +1,4 @@
-"""``aitower users|units|apikeys|permissions``: access administration from the server's shell.
+"""``aitower users|units|apikeys``: access administration from the server's shell.
 
 The CLI acts as ``cli:<os user>``, an administrator (whoever can run it on the server owns the
 database), through the same services as the API, so every change lands on the audit trail.
@@ -8,8 +8,6 @@ hidden prompt or piped on stdin.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,19 +22,10 @@ from aitower.core.access.cli_shared import (
     print_json,
 )
 from aitower.core.access.cli_users import users_app
-from aitower.core.access.permissions_doc import render_permissions_markdown
 from aitower.core.access.schemas import UnitOut
-from aitower.core.cli.context import clean_errors, cli_context, console, database, fail
-from aitower.core.db.engine import Database
-from aitower.core.db.migrate import upgrade
-from aitower.core.settings import Settings
+from aitower.core.cli.context import clean_errors, cli_context, console, database
 
 units_app = typer.Typer(help="Business units: create and list.", no_args_is_help=True)
-permissions_app = typer.Typer(
-    help="The permission matrix: generate docs/permissions.md.", no_args_is_help=True
-)
-
-DEFAULT_PERMISSIONS_DOC = Path("docs/permissions.md")
 
 
 def register(app: typer.Typer) -> None:
@@ -44,7 +33,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(users_app, name="users")
     app.add_typer(units_app, name="units")
     app.add_typer(apikeys_app, name="apikeys")
-    app.add_typer(permissions_app, name="permissions")
 
 
 # --- units -----------------------------------------------------------------------------------
@@ -75,48 +63,3 @@ def list_units(as_json: JsonOption = False) -> None:
     for unit in units:
         add_row(table, unit.name, unit.slug, unit.description, str(unit.id))
     console.print(table)
-
-
-# --- permissions doc -------------------------------------------------------------------------
-
-
-def permissions_markdown() -> str:
-    """Render the doc from the real app, built on a throwaway migrated SQLite database."""
-    from aitower.core.web.app import create_app  # the web stack only for this command
-
-    with tempfile.TemporaryDirectory(prefix="aitower-doc-") as tmp:
-        chosen = Settings(
-            database_url=f"sqlite:///{tmp}/doc.db",
-            data_dir=Path(tmp),
-            secret_key="x" * 40,
-            dev_mode=False,
-        )
-        db = Database(chosen.resolved_database_url)
-        try:
-            upgrade(db.engine)
-            return render_permissions_markdown(create_app(chosen, database=db).routes)
-        finally:
-            db.dispose()
-
-
-@permissions_app.command("doc")
-@clean_errors
-def permissions_doc(
-    check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 if the file is out of date.")
-    ] = False,
-    output: Annotated[Path, typer.Option(help="The file to write or check.")] = (
-        DEFAULT_PERMISSIONS_DOC
-    ),
-) -> None:
-    """Write docs/permissions.md: roles, the role × permission matrix, every route's permission."""
-    text = permissions_markdown()
-    if check:
-        current = output.read_text(encoding="utf-8") if output.exists() else ""
-        if current != text:
-            raise fail(f"{output} is out of date; run 'aitower permissions doc'")
-        console.print(f"{output} is up to date.", markup=False)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    console.print(f"Wrote {output}.", markup=False)

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from aitower.core.access import authn, service
 from aitower.core.access.pages_shared import FormProblem, notice_text
 from aitower.core.access.principal import Principal, PrincipalKind
-from aitower.core.access.roles import PERMISSION_TITLES, ROLE_TITLES, Permission
+from aitower.core.access.roles import ROLE_TITLES, all_permissions
 from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError
 from aitower.core.web.deps import SESSION_COOKIE, DbDep, LoggedIn, change_context
@@ -42,7 +42,7 @@ def _page(
         user=user,
         role_title=ROLE_TITLES[principal.role],
         units=units,
-        permissions=[(p, PERMISSION_TITLES[p]) for p in Permission if principal.can(p)],
+        permissions=[(p, p.description) for p in all_permissions() if principal.can(p)],
         can_change_password=principal.kind is PrincipalKind.user,
         problem=problem,
         notice=notice,

@@ -17,15 +17,15 @@ from aitower.core.access import apikeys, domain, service
 from aitower.core.access.entities import BusinessUnit
 from aitower.core.access.pages_shared import FormProblem, admin_tabs, first_page, notice_text
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
+from aitower.core.access.roles import CorePermission
 from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError, InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.pagination import PageDep, PageParams
 from aitower.core.web.templating import render
 
-KeyReader = Annotated[Principal, guard(Permission.apikeys_read)]
-KeyWriter = Annotated[Principal, guard(Permission.apikeys_write)]
+KeyReader = Annotated[Principal, guard(CorePermission.apikeys_read)]
+KeyWriter = Annotated[Principal, guard(CorePermission.apikeys_write)]
 ShortText = Annotated[str, Form(max_length=300)]
 
 
@@ -74,7 +74,7 @@ def _page(
         unit_choices=_unit_choices(principal, units),
         org_wide=principal.unit_ids is None,
         roles=domain.grantable_roles(principal.role),
-        can_write=principal.can(Permission.apikeys_write),
+        can_write=principal.can(CorePermission.apikeys_write),
         form=form or {"name": "", "role": "", "unit": "", "expires_on": ""},
         form_refused=form is not None and problem is not None,
         problem=problem,

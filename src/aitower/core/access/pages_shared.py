@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
+from aitower.core.access.roles import CorePermission, Permission
 from aitower.core.errors import DomainError
 from aitower.core.web.pagination import DEFAULT_LIMIT, PageParams
 
@@ -35,9 +35,9 @@ class AdminTab:
 
 
 ADMIN_TABS: tuple[AdminTab, ...] = (
-    AdminTab("users", "Users", "/admin/users", Permission.users_read),
-    AdminTab("units", "Business units", "/admin/units", Permission.units_read),
-    AdminTab("api-keys", "API keys", "/admin/api-keys", Permission.apikeys_read),
+    AdminTab("users", "Users", "/admin/users", CorePermission.users_read),
+    AdminTab("units", "Business units", "/admin/units", CorePermission.units_read),
+    AdminTab("api-keys", "API keys", "/admin/api-keys", CorePermission.apikeys_read),
 )
 
 

@@ -10,15 +10,15 @@ from starlette.responses import RedirectResponse, Response
 from aitower.core.access import service
 from aitower.core.access.pages_shared import FormProblem, admin_tabs, first_page, notice_text
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
+from aitower.core.access.roles import CorePermission
 from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.pagination import PageDep, PageParams
 from aitower.core.web.templating import render
 
-UnitReader = Annotated[Principal, guard(Permission.units_read)]
-UnitWriter = Annotated[Principal, guard(Permission.units_write)]
+UnitReader = Annotated[Principal, guard(CorePermission.units_read)]
+UnitWriter = Annotated[Principal, guard(CorePermission.units_write)]
 
 
 def _page(
@@ -44,7 +44,7 @@ def _page(
         units=units[page.offset : page.offset + page.limit],
         total=len(units),
         page=page,
-        can_write=principal.can(Permission.units_write),
+        can_write=principal.can(CorePermission.units_write),
         form=form or {"name": "", "description": ""},
         problem=problem,
         notice=notice,

@@ -19,7 +19,7 @@ from aitower.core.access.pages_shared import (
     parse_uuid,
 )
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import ORG_WIDE_ROLES, ROLE_TITLES, Permission, Role
+from aitower.core.access.roles import ORG_WIDE_ROLES, ROLE_TITLES, CorePermission, Role
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError
@@ -27,8 +27,8 @@ from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.pagination import PageDep, PageParams
 from aitower.core.web.templating import render
 
-UserReader = Annotated[Principal, guard(Permission.users_read)]
-UserWriter = Annotated[Principal, guard(Permission.users_write)]
+UserReader = Annotated[Principal, guard(CorePermission.users_read)]
+UserWriter = Annotated[Principal, guard(CorePermission.users_write)]
 # Generous bounds only against abuse; the services give the precise, per-field reasons.
 ShortText = Annotated[str, Form(max_length=300)]
 UnitRefs = Annotated[list[str] | None, Form(max_length=500)]
@@ -114,7 +114,7 @@ def _page(
         "roles": list(Role),
         "role_titles": ROLE_TITLES,
         "org_wide_roles": ORG_WIDE_ROLES,
-        "can_write": principal.can(Permission.users_write),
+        "can_write": principal.can(CorePermission.users_write),
         "now": utcnow(),
         "view": view,
         "notice": view.notice,

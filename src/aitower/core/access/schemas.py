@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from aitower.core.access.entities import ApiKey, BusinessUnit, User
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission, Role
+from aitower.core.access.roles import Permission, Role, all_permissions
 
 STRICT = ConfigDict(extra="forbid")
 
@@ -142,5 +142,5 @@ class MeOut(BaseModel):
             kind=principal.kind.value,
             role=principal.role,
             unit_ids=None if principal.unit_ids is None else sorted(principal.unit_ids, key=str),
-            permissions=sorted(p for p in Permission if principal.can(p)),
+            permissions=[p for p in all_permissions() if principal.can(p)],
         )

@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import AwareDatetime, BaseModel
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
+from aitower.core.access.roles import CorePermission
 from aitower.core.audit import service
 from aitower.core.audit.chain import ChainReport
 from aitower.core.errors import NotFound
@@ -20,7 +20,7 @@ from aitower.core.web.pagination import Page, PageDep
 
 HEAD_PATTERN = r"^[0-9]{1,19}:[0-9a-f]{64}$"
 MAX_SEQ = 2**63 - 1  # BIGINT: larger ids cannot exist, and SQLite cannot even bind them
-Auditor = Annotated[Principal, guard(Permission.audit_read)]
+Auditor = Annotated[Principal, guard(CorePermission.audit_read)]
 
 
 class AuditEventOut(BaseModel):
@@ -126,7 +126,7 @@ def build_router() -> APIRouter:
     )
     def export(
         db: DbDep,
-        _: Annotated[Principal, guard(Permission.audit_export)],
+        _: Annotated[Principal, guard(CorePermission.audit_export)],
         since: Annotated[
             AwareDatetime | None, Query(description="Only events at or after this time")
         ] = None,

@@ -12,13 +12,13 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
+from aitower.core.access.roles import CorePermission
 from aitower.core.audit import service
 from aitower.core.web.deps import DbDep, guard
 from aitower.core.web.pagination import PageDep
 from aitower.core.web.templating import render
 
-Auditor = Annotated[Principal, guard(Permission.audit_read)]
+Auditor = Annotated[Principal, guard(CorePermission.audit_read)]
 FilterText = Annotated[str, Query(max_length=200)]
 
 
@@ -146,7 +146,7 @@ def audit_page(
         query=query,
         errors=errors,
         report=report,
-        can_export=principal.can(Permission.audit_export),
+        can_export=principal.can(CorePermission.audit_export),
     )
 
 

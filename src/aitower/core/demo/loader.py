@@ -1,12 +1,12 @@
 """Load the demo organisation through the services, so every demo record is on the audit trail.
 
-Extension point: ``DEMO_CONTRIBUTORS`` is the ordered list of functions
-``(session, ctx, demo) -> None`` that build the demo in one transaction. The foundation
-contributes business units, one user per role and an API key; a later capability (inventory,
-telemetry…) appends its own contributor here, finds what earlier ones made on ``demo`` (units
-by name, users by role) and adds its records. Each contributor adds only what is missing and
-notes what it created, so loading twice changes nothing, and loading after an upgrade adds
-just the new capability's data.
+Contributors are functions ``(session, ctx, demo) -> None`` that build the demo in one
+transaction, in order. The foundation contributes business units, one user per role and an API
+key (``FOUNDATION_CONTRIBUTORS``); each capability declares its own in its ``Slice``, and the
+composition root (``aitower.demo``) runs them all after the foundation's. A contributor finds
+what earlier ones made on ``demo`` (units by name, users by role) and adds its records. Each
+contributor adds only what is missing and notes what it created, so loading twice changes
+nothing, and loading after an upgrade adds just the new capability's data.
 """
 
 from __future__ import annotations
@@ -46,12 +46,6 @@ from aitower.core.demo.organisation import (
 )
 from aitower.core.errors import InvalidInput, NotFound
 from aitower.core.settings import Settings
-from aitower.governance.demo_approvals import add_demo_approvals
-from aitower.governance.demo_policies import add_demo_policies
-from aitower.inventory.demo import add_demo_inventory
-from aitower.model_monitors.demo import add_demo_models
-from aitower.risk.demo import add_demo_risk
-from aitower.telemetry.demo import add_demo_traffic
 
 DEV_DEMO_PASSWORD = "aitower-demo"  # noqa: S105 (well known on purpose: dev mode only)
 DEMO_ADMIN = "admin"
@@ -172,17 +166,8 @@ def make_live_key(db: Database, ctx: ChangeContext) -> str:
     return created.secret
 
 
-# The foundation first; later capabilities append theirs (order matters: they use these).
+# The foundation first; the capabilities' contributors follow (order matters: they use these).
 FOUNDATION_CONTRIBUTORS: list[DemoContributor] = [add_units, add_users, add_api_keys]
-DEMO_CONTRIBUTORS: list[DemoContributor] = [
-    *FOUNDATION_CONTRIBUTORS,
-    add_demo_inventory,
-    add_demo_risk,
-    add_demo_policies,
-    add_demo_approvals,
-    add_demo_traffic,
-    add_demo_models,
-]
 
 
 def choose_password(settings: Settings, given: str | None = None) -> DemoPassword:
@@ -216,7 +201,7 @@ def load_demo(
     password: DemoPassword,
     *,
     only_if_empty: bool = False,
-    contributors: Sequence[DemoContributor] | None = None,
+    contributors: Sequence[DemoContributor] = FOUNDATION_CONTRIBUTORS,
 ) -> DemoOrganisation | None:
     """Run the contributors in one transaction; None when ``only_if_empty`` and users exist."""
     with db.writing() as session:
@@ -224,7 +209,7 @@ def load_demo(
         if only_if_empty and service.count_users(session) > 0:
             return None
         demo = DemoOrganisation(password)
-        for contribute in DEMO_CONTRIBUTORS if contributors is None else contributors:
+        for contribute in contributors:
             contribute(session, ctx, demo)
     return demo
 
@@ -271,6 +256,7 @@ def load_history_with_progress(
 def load_demo_if_empty(
     db: Database,
     console: Console,
+    contributors: Sequence[DemoContributor],
     *,
     settings: Settings | None = None,
     url: str | None = None,
@@ -280,7 +266,8 @@ def load_demo_if_empty(
 
     chosen = settings or Settings()
     password = choose_password(chosen)
-    demo = load_demo(db, ChangeContext(system_principal("demo")), password, only_if_empty=True)
+    ctx = ChangeContext(system_principal("demo"))
+    demo = load_demo(db, ctx, password, only_if_empty=True, contributors=contributors)
     if demo is not None:
         load_history_with_progress(db, demo, console, chosen.demo_traffic_scale)
     if demo is None:

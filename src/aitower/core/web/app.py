@@ -1,12 +1,17 @@
-"""The application factory: settings in, a ready ASGI app out; no globals, no import-time work."""
+"""The web app's factory: settings and the capabilities' slices in, a ready ASGI app out.
+
+The core's own routes (access, audit, health, login and the Overview) come first, then each
+slice's API routers under ``/api/v1`` and its other routers, in the slices' order. The
+composition root (``aitower.app``) passes the slices; this module imports none of them.
+No globals, no import-time work.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from threading import BoundedSemaphore
 from typing import Any
 
 import fastapi_offline
@@ -19,9 +24,11 @@ from aitower.core.access import api as access_api
 from aitower.core.access import pages as access_pages
 from aitower.core.audit import api as audit_api
 from aitower.core.audit import pages as audit_pages
+from aitower.core.background import lifespan as background_lifespan
 from aitower.core.db.engine import Database
 from aitower.core.db.migrate import schema_state
 from aitower.core.settings import Settings
+from aitower.core.slice import Slice
 from aitower.core.web import health, pages
 from aitower.core.web.errors import install_error_handlers
 from aitower.core.web.middleware import (
@@ -29,27 +36,9 @@ from aitower.core.web.middleware import (
     RequestIdMiddleware,
     SecurityHeadersMiddleware,
 )
+from aitower.core.web.navigation import assemble_navigation
 from aitower.core.web.openapi import build_openapi
 from aitower.core.web.templating import build_templates, render
-from aitower.cost import api as cost_api
-from aitower.cost import pages as cost_pages
-from aitower.governance import api as governance_api
-from aitower.governance import pages as governance_pages
-from aitower.inventory import api as inventory_api
-from aitower.inventory import pages as inventory_pages
-from aitower.model_monitors import api as model_monitors_api
-from aitower.model_monitors import pages as model_monitors_pages
-from aitower.monitoring import api as monitoring_api
-from aitower.monitoring import pages as monitoring_pages
-from aitower.monitoring import prometheus as monitoring_prometheus
-from aitower.monitoring import runner as alert_runner
-from aitower.predictions import api as predictions_api
-from aitower.risk import api as risk_api
-from aitower.risk import pages as risk_pages
-from aitower.telemetry import api as telemetry_api
-from aitower.telemetry import api_scores as telemetry_scores_api
-from aitower.telemetry import metrics_route, otlp_http
-from aitower.telemetry import pages as telemetry_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
 SWAGGER_DIR = Path(fastapi_offline.__file__).parent / "static"
@@ -68,24 +57,30 @@ class SchemaNotCurrentError(RuntimeError):
 
 
 def _lifespan(
-    db: Database, settings: Settings
+    db: Database, settings: Settings, slices: Sequence[Slice]
 ) -> Callable[[Any], AbstractAsyncContextManager[None]]:
-    """While the server is up: the alert runner; when it stops, the ingest workers too."""
-    alerts = alert_runner.lifespan(db, settings.alerts_interval_seconds)
+    """While the server is up: the background pass of every slice's jobs; when it stops, each
+    slice's shutdown hooks too (the ingest workers, say)."""
+    jobs = [job for s in slices for job in s.jobs]
+    background = background_lifespan(db, settings.alerts_interval_seconds, jobs)
 
     @asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
         try:
-            async with alerts(app):
+            async with background(app):
                 yield
         finally:
-            otlp_http.stop_ingest(app)
+            for hook in (hook for s in slices for hook in s.on_shutdown):
+                hook(app)
 
     return lifespan
 
 
-def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
-    """Build the app. Refuses insecure settings and a database whose schema is not current."""
+def create_web_app(
+    settings: Settings, slices: Sequence[Slice], *, database: Database | None = None
+) -> FastAPI:
+    """Build the app of these slices. Refuses insecure settings and a database whose schema is
+    not current."""
     settings.check_secure()
     db = database or Database(settings.resolved_database_url)
     state = schema_state(db.engine)
@@ -100,40 +95,28 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,
-        lifespan=_lifespan(db, settings),
+        lifespan=_lifespan(db, settings, slices),
     )
     app.state.settings = settings
     app.state.db = db
     app.state.templates = build_templates()
-    # Lines other slices add to /metrics: (session) -> Prometheus text lines.
-    app.state.metrics_sources = (monitoring_prometheus.notification_lines,)
+    app.state.navigation = assemble_navigation(item for s in slices for item in s.navigation)
+    app.state.overview_sources = tuple(source for s in slices for source in s.overview)
+    # Lines the slices add to /metrics: (session) -> Prometheus text lines.
+    app.state.metrics_sources = tuple(source for s in slices for source in s.prometheus)
 
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(access_api.build_router())
     api.include_router(audit_api.build_router())
-    api.include_router(inventory_api.build_router())
-    api.include_router(risk_api.build_router())
-    api.include_router(governance_api.build_router())
-    api.include_router(telemetry_api.build_router())
-    api.include_router(telemetry_scores_api.build_router())
-    api.include_router(cost_api.build_router())
-    api.include_router(monitoring_api.build_router())
-    api.include_router(predictions_api.build_router())
-    api.include_router(model_monitors_api.build_router())
+    for build in (build for s in slices for build in s.api_routers):
+        api.include_router(build(settings))
     app.include_router(api)
-    app.include_router(otlp_http.build_router(BoundedSemaphore(settings.otlp_max_in_flight)))
-    app.include_router(metrics_route.build_router())
     app.include_router(health.build_router())
     app.include_router(pages.build_router())
     app.include_router(access_pages.build_router())
     app.include_router(audit_pages.build_router())
-    app.include_router(inventory_pages.build_router())
-    app.include_router(risk_pages.build_router())
-    app.include_router(governance_pages.build_router())
-    app.include_router(telemetry_pages.build_router())
-    app.include_router(cost_pages.build_router())
-    app.include_router(monitoring_pages.build_router())
-    app.include_router(model_monitors_pages.build_router())
+    for build in (build for s in slices for build in s.routers):
+        app.include_router(build(settings))
     app.mount("/static/vendor/swagger", StaticFiles(directory=SWAGGER_DIR), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -147,11 +130,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,
-        per_prefix={
-            "/v1/": settings.otlp_max_body_bytes,
-            "/api/v1/predictions": settings.predictions_max_body_bytes,
-            "/api/v1/labels": settings.predictions_max_body_bytes,
-        },
+        per_prefix={prefix: limit(settings) for s in slices for prefix, limit in s.body_limits},
     )
     app.add_middleware(SecurityHeadersMiddleware, secure_cookies=settings.secure_cookies)
     app.add_middleware(RequestIdMiddleware)

@@ -1,15 +1,19 @@
-"""The navigation, defined once: each section names the permission that shows it.
+"""The navigation bar: the core's sections and those each capability declares (``Slice``).
 
-Sections whose capability has not landed yet carry ``permission=None`` and no path: they are
-shown as upcoming (greyed, not links) so the shell already has their place.
+Each item names the permission that shows it and a ``rank`` that places it in the bar (the
+order people work in: the portfolio first, then governance and risk, then operations, the
+audit trail and administration last). Sections whose capability has not landed yet carry
+``permission=None`` and no path: they are shown as upcoming (greyed, not links) so the shell
+already has their place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
+from aitower.core.access.roles import CorePermission, Permission
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +22,7 @@ class NavItem:
     label: str
     path: str | None
     permission: Permission | None
+    rank: int = 50
     also: tuple[Permission, ...] = ()  # any of these shows the item too
 
     @property
@@ -25,26 +30,31 @@ class NavItem:
         return self.path is not None
 
 
-NAVIGATION: tuple[NavItem, ...] = (
-    NavItem("overview", "Overview", "/", Permission.overview_view),
-    NavItem("inventory", "Inventory", "/systems", Permission.systems_read),
-    NavItem("governance", "Governance", "/governance", Permission.policies_read),
-    NavItem("risk", "Risk", "/risk", Permission.risk_read),
-    NavItem("monitoring", "Monitoring", "/monitoring", Permission.telemetry_read),
-    NavItem("models", "Models", "/monitoring/models", Permission.monitors_read),
-    NavItem("cost", "Cost & Value", "/cost/prices", Permission.prices_read),
-    NavItem("discovery", "Discovery", None, None),
-    NavItem("audit", "Audit", "/audit", Permission.audit_read),
+CORE_NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("overview", "Overview", "/", CorePermission.overview_view, rank=0),
+    NavItem("audit", "Audit", "/audit", CorePermission.audit_read, rank=90),
     # /admin opens the first admin page the principal may read (users, API keys, units).
-    NavItem("admin", "Admin", "/admin", Permission.users_read, also=(Permission.apikeys_read,)),
+    NavItem(
+        "admin",
+        "Admin",
+        "/admin",
+        CorePermission.users_read,
+        rank=100,
+        also=(CorePermission.apikeys_read,),
+    ),
 )
 
 
-def visible_navigation(principal: Principal) -> list[NavItem]:
+def assemble_navigation(items: Iterable[NavItem]) -> tuple[NavItem, ...]:
+    """The core's items and ``items``, by rank (ties keep their order)."""
+    return tuple(sorted((*CORE_NAVIGATION, *items), key=lambda item: item.rank))
+
+
+def visible_navigation(principal: Principal, navigation: Iterable[NavItem]) -> list[NavItem]:
     """Available sections the principal may open, plus every upcoming one."""
     return [
         item
-        for item in NAVIGATION
+        for item in navigation
         if item.permission is None
         or principal.can(item.permission)
         or any(principal.can(p) for p in item.also)

@@ -1,11 +1,14 @@
-"""What the overview shows: the organisation at a glance (later slices add their tiles).
+"""What the overview shows: the organisation at a glance, and what each capability adds.
 
-This module is the overview's one query place. The activity charts read the audit trail, so
-they are collected only for principals who may read it (``audit.read``).
+The core's own figures (units, users, keys, the audit trail's activity) are queried here; the
+portfolio's tiles and charts come from the capabilities' ``OverviewSource``s, in rank order.
+The activity charts read the audit trail, so they are collected only for principals who may
+read it (``audit.read``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -15,13 +18,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission
+from aitower.core.access.roles import CorePermission
 from aitower.core.access.tables import ApiKeyRow, BusinessUnitRow, UserRow
 from aitower.core.audit.tables import AuditEventRow
 from aitower.core.db.base import utcnow
 from aitower.core.web import charts
-from aitower.core.web.overview_portfolio import Portfolio, collect_portfolio
-from aitower.model_monitors.page_data import ModelCounts, model_counts
+from aitower.core.web.overview_panels import OverviewChart, OverviewSource, OverviewTile
 
 ACTIVITY_DAYS = 30
 TOP_ACTIONS = 10
@@ -61,19 +63,28 @@ class Overview:
     users: int
     active_keys: int
     activity: Activity | None = None
-    portfolio: Portfolio | None = None
-    models: ModelCounts | None = None  # for principals who may read model monitors
+    tiles: tuple[OverviewTile, ...] = ()  # the capabilities', by rank
+    charts: tuple[OverviewChart, ...] = ()
 
 
 def _count(session: Session, query: Any) -> int:
     return int(session.execute(query).scalar_one())
 
 
-def collect(session: Session, principal: Principal, *, now: datetime | None = None) -> Overview:
+def collect(
+    session: Session,
+    principal: Principal,
+    sources: Sequence[OverviewSource] = (),
+    *,
+    now: datetime | None = None,
+) -> Overview:
     activity = None
     today = (now or utcnow()).date()
-    if principal.can(Permission.audit_read):
+    if principal.can(CorePermission.audit_read):
         activity = collect_activity(session, today)
+    panels = [p for p in (source(session, principal, today) for source in sources) if p]
+    tiles = sorted((t for p in panels for t in p.tiles), key=lambda t: t.rank)
+    charts = sorted((c for p in panels for c in p.charts), key=lambda c: c.rank)
     return Overview(
         units=_count(session, select(func.count()).select_from(BusinessUnitRow)),
         users=_count(
@@ -85,10 +96,8 @@ def collect(session: Session, principal: Principal, *, now: datetime | None = No
             select(func.count()).select_from(ApiKeyRow).where(ApiKeyRow.revoked_at.is_(None)),
         ),
         activity=activity,
-        portfolio=collect_portfolio(session, principal, today),
-        models=model_counts(session, principal)
-        if principal.can(Permission.monitors_read)
-        else None,
+        tiles=tuple(tiles),
+        charts=tuple(charts),
     )
 
 

@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from aitower.core.access import authn
 from aitower.core.access.principal import Principal, anonymous_principal
-from aitower.core.access.roles import Permission
+from aitower.core.access.roles import CorePermission
 from aitower.core.audit.service import ChangeContext
 from aitower.core.web import overview
 from aitower.core.web.deps import (
@@ -113,10 +113,11 @@ def build_router() -> APIRouter:
     def overview_page(
         request: Request,
         db: DbDep,
-        principal: Annotated[Principal, guard(Permission.overview_view)],
+        principal: Annotated[Principal, guard(CorePermission.overview_view)],
     ) -> Response:
         with db.reading() as session:
-            data = overview.collect(session, principal)
+            # The capabilities' tiles and charts (``create_app`` gathers them from each Slice).
+            data = overview.collect(session, principal, request.app.state.overview_sources)
         return render(request, "overview.html", principal, section="overview", data=data)
 
     return router

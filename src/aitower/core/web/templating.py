@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse
 from aitower import __version__
 from aitower.core.access.principal import Principal
 from aitower.core.web.deps import csrf_token
-from aitower.core.web.navigation import visible_navigation
+from aitower.core.web.navigation import CORE_NAVIGATION, visible_navigation
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,9 +44,11 @@ def render(
     **context: Any,
 ) -> HTMLResponse:
     templates: Jinja2Templates = request.app.state.templates
+    # The app's whole bar (``create_app`` assembles it from the capabilities).
+    navigation = getattr(request.app.state, "navigation", CORE_NAVIGATION)
     base = {
         "principal": principal,
-        "navigation": [] if principal is None else visible_navigation(principal),
+        "navigation": [] if principal is None else visible_navigation(principal, navigation),
         "section": section,
         "csrf_token": csrf_token(request),
     }

@@ -1,13 +1,17 @@
-"""Alembic environment: runs on the engine handed in by ``aitower.core.db.migrate``."""
+"""Alembic environment: runs on the engine handed in by ``aitower.core.db.migrate``.
+
+The revisions are self-contained, so upgrading needs no models. Comparing the models with the
+schema (autogenerate, ``scripts/draft_migration.py``) needs every table: the caller hands in
+``aitower.app.metadata`` as the ``metadata`` attribute.
+"""
 
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Engine
-
-from aitower.core.db.models import metadata
+from sqlalchemy import Engine, MetaData
 
 engine: Engine = context.config.attributes["engine"]
+metadata: MetaData | None = context.config.attributes.get("metadata")
 
 with engine.connect() as connection:
     context.configure(

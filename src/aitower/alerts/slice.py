@@ -1,0 +1,27 @@
+"""Alerting as the app sees it: alert rules over every capability's metrics, incidents,
+notification channels, their part of the background pass and of /metrics."""
+
+from __future__ import annotations
+
+from aitower.alerts import api, cli, pages, tables
+from aitower.alerts.evaluator import evaluate_due_rules
+from aitower.alerts.notify import deliver_due
+from aitower.alerts.permissions import AlertPermission
+from aitower.alerts.prometheus import notification_lines
+from aitower.core.background import BackgroundJob
+from aitower.core.slice import Slice
+
+SLICE = Slice(
+    name="alerts",
+    tables=(tables,),
+    permissions=(AlertPermission,),
+    api_routers=(lambda _: api.build_router(),),
+    routers=(lambda _: pages.build_router(),),
+    cli=(cli.register,),
+    prometheus=(notification_lines,),
+    # Rule leases and delivery claims keep replicas' passes apart.
+    jobs=(
+        BackgroundJob("alert rules", evaluate_due_rules),
+        BackgroundJob("notifications", lambda db, now, _: deliver_due(db, now)),
+    ),
+)

@@ -1,0 +1,70 @@
+"""The composition root: the ordered list of capabilities, and the app, schema and background
+pass built from it.
+
+Each capability declares what it brings once, in a ``Slice`` (``<capability>/slice.py``):
+tables, permissions, routers, navigation, CLI, demo, Overview tiles, ``/metrics`` lines,
+background jobs. Adding a capability is a new folder plus one line in ``CAPABILITIES``.
+The order is the order of dependence (each after those it uses), which is the order their
+demo contributors and background jobs run in; ``docs/architecture.md`` draws the layers and
+``make lint`` (import-linter) keeps them.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy import MetaData
+
+from aitower.alerts.demo import replay_model_rules
+from aitower.alerts.slice import SLICE as ALERTS
+from aitower.core.access import tables as access_tables
+from aitower.core.audit import tables as audit_tables
+from aitower.core.background import BackgroundJob, run_once
+from aitower.core.db.base import Base
+from aitower.core.db.engine import Database
+from aitower.core.settings import Settings
+from aitower.core.slice import Slice
+from aitower.core.web.app import create_web_app
+from aitower.core.web.navigation import NavItem
+from aitower.cost.slice import SLICE as COST
+from aitower.governance.slice import SLICE as GOVERNANCE
+from aitower.inventory.slice import SLICE as INVENTORY
+from aitower.model_monitors.slice import model_monitors_slice
+from aitower.predictions.slice import SLICE as PREDICTIONS
+from aitower.risk.slice import SLICE as RISK
+from aitower.telemetry.slice import SLICE as TELEMETRY
+
+# Sections announced in the navigation before their capability lands (greyed, not links).
+UPCOMING = Slice(name="upcoming", navigation=(NavItem("discovery", "Discovery", None, None, 70),))
+
+CAPABILITIES: tuple[Slice, ...] = (
+    INVENTORY,
+    RISK,
+    GOVERNANCE,
+    COST,
+    TELEMETRY,
+    PREDICTIONS,
+    # The demo's model alert rules replay over the models' backfilled history.
+    model_monitors_slice(replay=replay_model_rules),
+    ALERTS,
+    UPCOMING,
+)
+
+
+def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
+    """The aitower web app (UI, REST API, OTLP, /metrics) of every capability."""
+    return create_web_app(settings, CAPABILITIES, database=database)
+
+
+# Importing a table module registers its tables on ``Base``: with these, ``metadata`` holds
+# every table, which the migrations are checked against (``tests/core/db/test_migrations.py``).
+TABLE_MODULES = (access_tables, audit_tables, *(m for c in CAPABILITIES for m in c.tables))
+metadata: MetaData = Base.metadata
+
+
+def background_jobs() -> list[BackgroundJob]:
+    return [job for capability in CAPABILITIES for job in capability.jobs]
+
+
+def run_background_pass(db: Database, owner: str) -> None:
+    """One pass of every capability's background jobs (what the server runs on its interval)."""
+    run_once(db, owner, background_jobs())

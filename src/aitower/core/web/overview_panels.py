@@ -1,0 +1,52 @@
+"""What a capability adds to the Overview page: tiles (a figure linking to where it comes from)
+and charts, each with a rank that places it among the other capabilities'.
+
+A capability declares ``OverviewSource``s in its ``Slice``; the Overview calls each with the
+reader and today's date and shows what they return (``None``: nothing for this reader). Each
+figure comes from the capability's own service and respects the reader's business units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from aitower.core.access.principal import Principal
+
+Tone = Literal["", "warn", "bad"]
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewTile:
+    rank: int
+    value: str
+    label: str
+    href: str
+    tone: Tone = ""  # "warn" or "bad" colours the tile when it asks for attention
+    testid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewChart:
+    rank: int
+    svg: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewPanel:
+    tiles: tuple[OverviewTile, ...] = ()
+    charts: tuple[OverviewChart, ...] = field(default_factory=tuple)
+
+
+OverviewSource = Callable[[Session, Principal, date], OverviewPanel | None]
+"""``(session, reader, today)``: what a capability shows this reader on the Overview."""
+
+
+def tone_if(condition: object, tone: Tone = "warn") -> Tone:
+    """``tone`` when ``condition`` holds (a count above zero, say), else no tone."""
+    return tone if condition else ""

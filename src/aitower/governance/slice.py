@@ -1,0 +1,27 @@
+"""Governance as the app sees it: policies as code, gates, evidence and approvals."""
+
+from __future__ import annotations
+
+from aitower.core.slice import Slice
+from aitower.core.web.navigation import NavItem
+from aitower.governance import api, cli, pages, tables
+from aitower.governance.demo_approvals import add_demo_approvals
+from aitower.governance.demo_policies import add_demo_policies
+from aitower.governance.overview import governance_panel
+from aitower.governance.permissions import GovernancePermission
+
+SLICE = Slice(
+    name="governance",
+    tables=(tables,),
+    permissions=(GovernancePermission,),
+    api_routers=(lambda _: api.build_router(),),
+    routers=(lambda _: pages.build_router(),),
+    navigation=(
+        NavItem(
+            "governance", "Governance", "/governance", GovernancePermission.policies_read, rank=20
+        ),
+    ),
+    cli=(cli.register,),
+    demo=(add_demo_policies, add_demo_approvals),
+    overview=(governance_panel,),
+)

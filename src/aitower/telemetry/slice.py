@@ -1,0 +1,42 @@
+"""Telemetry as the app sees it: the OTLP endpoint, /metrics, dashboards, traces, retention."""
+
+from __future__ import annotations
+
+from threading import BoundedSemaphore
+
+from aitower.core.background import BackgroundJob
+from aitower.core.slice import Slice
+from aitower.core.web.navigation import NavItem
+from aitower.telemetry import api, api_scores, cli, metrics_route, otlp_http, pages, tables
+from aitower.telemetry.demo import add_demo_traffic
+from aitower.telemetry.permissions import TelemetryPermission
+from aitower.telemetry.retention import purge
+
+# Retention deletes are idempotent: replicas purging at once only repeat work.
+PURGE_EVERY_SECONDS = 3600.0
+
+SLICE = Slice(
+    name="telemetry",
+    tables=(tables,),
+    permissions=(TelemetryPermission,),
+    api_routers=(lambda _: api.build_router(), lambda _: api_scores.build_router()),
+    routers=(
+        lambda settings: otlp_http.build_router(BoundedSemaphore(settings.otlp_max_in_flight)),
+        lambda _: metrics_route.build_router(),
+        lambda _: pages.build_router(),
+    ),
+    navigation=(
+        NavItem(
+            "monitoring", "Monitoring", "/monitoring", TelemetryPermission.telemetry_read, rank=40
+        ),
+    ),
+    cli=(cli.register,),
+    demo=(add_demo_traffic,),
+    jobs=(
+        BackgroundJob(
+            "telemetry retention", lambda db, now, _: purge(db, now), PURGE_EVERY_SECONDS
+        ),
+    ),
+    body_limits=(("/v1/", lambda settings: settings.otlp_max_body_bytes),),
+    on_shutdown=(otlp_http.stop_ingest,),
+)
