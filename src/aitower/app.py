@@ -11,6 +11,8 @@ demo contributors and background jobs run in; ``docs/architecture.md`` draws the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi import FastAPI
 from sqlalchemy import MetaData
 
@@ -50,9 +52,14 @@ CAPABILITIES: tuple[Slice, ...] = (
 )
 
 
-def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    capabilities: Sequence[Slice] = CAPABILITIES,
+) -> FastAPI:
     """The aitower web app (UI, REST API, OTLP, /metrics) of every capability."""
-    return create_web_app(settings, CAPABILITIES, database=database)
+    return create_web_app(settings, capabilities, database=database)
 
 
 # Importing a table module registers its tables on ``Base``: with these, ``metadata`` holds

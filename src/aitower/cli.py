@@ -8,6 +8,7 @@ demo and the permission doc (both need the whole app).
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +26,7 @@ from aitower.core.db import migrate
 from aitower.core.db.engine import Database
 from aitower.core.db.migrate import upgrade
 from aitower.core.settings import InsecureSettingsError, Settings
+from aitower.core.slice import Slice
 from aitower.demo import register as register_demo
 
 permissions_app = typer.Typer(
@@ -34,14 +36,14 @@ permissions_app = typer.Typer(
 DEFAULT_PERMISSIONS_DOC = Path("docs/permissions.md")
 
 
-def build_app() -> typer.Typer:
+def build_app(capabilities: Sequence[Slice] = CAPABILITIES) -> typer.Typer:
     """The whole ``aitower`` command."""
     app = build_root_app()
     app.command()(serve)
     access_cli.register(app)
     app.add_typer(permissions_app, name="permissions")
     audit_cli.register(app)
-    for register in (r for capability in CAPABILITIES for r in capability.cli):
+    for register in (r for capability in capabilities for r in capability.cli):
         register(app)
     register_demo(app)
     return app

@@ -41,13 +41,20 @@ from aitower.core.demo.organisation import (
     DemoPassword,
 )
 from aitower.core.settings import Settings
+from aitower.core.slice import Slice
 
 DEFAULT_LIVE_URL = "http://127.0.0.1:8000"
 
-DEMO_CONTRIBUTORS: tuple[DemoContributor, ...] = (
-    *FOUNDATION_CONTRIBUTORS,
-    *(contribute for capability in CAPABILITIES for contribute in capability.demo),
-)
+
+def demo_contributors(capabilities: Sequence[Slice] = CAPABILITIES) -> tuple[DemoContributor, ...]:
+    """The foundation's contributors, then each capability's, in the list's order."""
+    return (
+        *FOUNDATION_CONTRIBUTORS,
+        *(contribute for capability in capabilities for contribute in capability.demo),
+    )
+
+
+DEMO_CONTRIBUTORS = demo_contributors()
 
 
 def load_demo(

@@ -1,1 +1,4 @@
-"""Cost: the price catalog, organisation prices, spend, budgets and value."""
+"""Cost: the LLM price catalog (with its sources and dates), the organisation's negotiated
+prices, and quotes. Telemetry prices each span with it at ingest, so it sits below telemetry
+and imports only the core; spend, budgets and value, which read telemetry, will stand above.
+"""

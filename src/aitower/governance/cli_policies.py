@@ -23,8 +23,9 @@ from aitower.core.errors import DomainError
 from aitower.governance import policy_service as service
 from aitower.governance.evaluation import evaluate_compliance, evaluate_gate, worst
 from aitower.governance.facts_loader import load_facts
-from aitower.governance.policy import GATES, Policy, default_pack, parse_policy
+from aitower.governance.policy import Policy, default_pack, parse_policy
 from aitower.governance.policy_service import ApplyPlan
+from aitower.governance.policy_terms import GATES
 from aitower.inventory.system_facts import SystemFacts
 from aitower.inventory.tables import SystemRow
 

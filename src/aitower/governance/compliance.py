@@ -26,8 +26,9 @@ from aitower.governance.evaluation import (
     worst,
 )
 from aitower.governance.facts_loader import load_facts
-from aitower.governance.policy import GATES, parse_policy
+from aitower.governance.policy import parse_policy
 from aitower.governance.policy_service import active_policies
+from aitower.governance.policy_terms import GATES
 from aitower.inventory.system_facts import SystemFacts
 
 OUTCOMES: tuple[str, ...] = ("pass", "warn", "block")

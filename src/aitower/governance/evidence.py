@@ -22,7 +22,7 @@ from aitower.core.db.base import utcnow
 from aitower.core.errors import InvalidInput, NotFound
 from aitower.governance import moves
 from aitower.governance.history import EventView
-from aitower.governance.policy import DOCUMENT_KINDS, DOCUMENT_TITLES
+from aitower.governance.policy_terms import DOCUMENT_KINDS, DOCUMENT_TITLES
 from aitower.governance.tables import EvidenceRow
 from aitower.inventory.service import get_system_ref
 

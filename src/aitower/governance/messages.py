@@ -9,13 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from aitower.governance.policy import (
-    DOCUMENT_TITLES,
-    FIELD_TITLES,
-    VENDOR_RATINGS,
-    Policy,
-    Requirement,
-)
+from aitower.governance.policy import Policy, Requirement
+from aitower.governance.policy_terms import DOCUMENT_TITLES, FIELD_TITLES, VENDOR_RATINGS
 from aitower.inventory.system_facts import SystemFacts, VendorFacts
 from aitower.inventory.vocabulary import KIND_TITLES, SystemKind
 

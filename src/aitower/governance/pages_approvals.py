@@ -25,7 +25,7 @@ from aitower.core.web.templating import render
 from aitower.governance import approvals, evidence, history, moves
 from aitower.governance.approval_rules import Status, may_withdraw
 from aitower.governance.permissions import GovernancePermission
-from aitower.governance.policy import DOCUMENT_KINDS, DOCUMENT_TITLES
+from aitower.governance.policy_terms import DOCUMENT_KINDS, DOCUMENT_TITLES
 from aitower.inventory.lifecycle import allowed_targets
 from aitower.inventory.permissions import InventoryPermission
 from aitower.inventory.service import get_system_ref

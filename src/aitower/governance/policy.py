@@ -10,7 +10,6 @@ other tools; a test keeps the two in agreement. This module is pure: no storage,
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -19,87 +18,10 @@ from typing import Any
 import yaml
 
 from aitower.core.errors import InvalidInput
-from aitower.inventory.lifecycle import Stage
+from aitower.governance.policy_terms import VENDOR_RATINGS
+from aitower.governance.policy_validate import canonical_document
 from aitower.inventory.system_facts import SystemFacts, VendorFacts
-from aitower.inventory.vocabulary import Classification, RiskTier, SystemKind, VendorType
-
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
-
-FIELD_NAMES: tuple[str, ...] = (
-    "purpose",
-    "accountable_owner",
-    "technical_owner",
-    "models",
-    "vendors",
-    "data_sources",
-    "affected",
-    "environments",
-    "telemetry_services",
-    "links.docs",
-    "links.repository",
-    "notes",
-    "tags",
-)
-FIELD_TITLES: dict[str, str] = {
-    "purpose": "purpose",
-    "accountable_owner": "accountable owner",
-    "technical_owner": "technical owner",
-    "models": "list of models",
-    "vendors": "list of vendors",
-    "data_sources": "list of data sources",
-    "affected": "list of affected people",
-    "environments": "list of environments",
-    "telemetry_services": "telemetry service name",
-    "links.docs": "documentation link",
-    "links.repository": "repository link",
-    "notes": "notes",
-    "tags": "tags",
-}
-
-DOCUMENT_TITLES: dict[str, str] = {
-    "impact_assessment": "impact assessment",
-    "human_oversight_plan": "human-oversight plan",
-    "bias_evaluation": "bias evaluation",
-    "security_review": "security review",
-    "decommission_plan": "decommission plan",
-    "technical_documentation": "technical documentation",
-    "data_protection_impact_assessment": "data-protection impact assessment",
-    "model_card": "model card",
-    "test_report": "test report",
-    "monitoring_plan": "monitoring plan",
-    "transparency_notice": "transparency notice",
-    "other": "other document",
-}
-DOCUMENT_KINDS: tuple[str, ...] = tuple(DOCUMENT_TITLES)
-
-TIERS: tuple[str, ...] = (*(t.value for t in RiskTier), "unassessed")
-KINDS: tuple[str, ...] = tuple(k.value for k in SystemKind)
-STAGES: tuple[str, ...] = tuple(s.value for s in Stage)
-CLASSIFICATIONS: tuple[str, ...] = tuple(c.value for c in Classification)
-VENDOR_TYPES: tuple[str, ...] = tuple(v.value for v in VendorType)
-VENDOR_RATINGS: tuple[str, ...] = ("low", "medium", "high", "critical")
-GATES: tuple[str, ...] = ("intake", *STAGES, "continuous")
-SEVERITIES: tuple[str, ...] = ("block", "warn")
-VENDOR_CHECKS: tuple[str, ...] = ("dpa_signed", "attestation_valid", "no_training_on_customer_data")
-REQUIREMENT_TYPES: tuple[str, ...] = (
-    "field",
-    "document",
-    "questionnaire",
-    "approval",
-    "vendor",
-    "risk",
-    "tier_not",
-)
-APPROVER_ROLES: tuple[str, ...] = (
-    "admin",
-    "ops_manager",
-    "governance",
-    "engineer",
-    "analyst",
-    "security",
-    "prompt_engineer",
-    "stakeholder",
-)
+from aitower.inventory.vocabulary import Classification
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,8 +157,6 @@ def parse_policy(source: str) -> tuple[Policy, dict[str, Any]]:
         problem = getattr(exc, "problem", None) or str(exc)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         raise InvalidInput.on("source", f"{where}YAML syntax error: {problem}") from None
-    from aitower.governance.policy_validate import canonical_document
-
     document = canonical_document(loaded)
     return policy_from_document(document), document
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from aitower.core.errors import InvalidInput
-from aitower.governance.policy import (
+from aitower.governance.policy_terms import (
     APPROVER_ROLES,
     CLASSIFICATIONS,
     DOCUMENT_KINDS,

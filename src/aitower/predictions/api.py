@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from aitower.core.access.principal import Principal
 from aitower.core.errors import InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
-from aitower.predictions import files, json_rows, reading, service
+from aitower.predictions import file_layout, files, json_rows, reading, service
 from aitower.predictions.permissions import PredictionPermission
 from aitower.predictions.schemas import (
     CoveragePointOut,
@@ -48,7 +48,7 @@ FILE_BODY: dict[str, Any] = {
 }
 
 
-async def _file(request: Request, fmt: str | None) -> tuple[bytes, files.FileFormat]:
+async def _file(request: Request, fmt: str | None) -> tuple[bytes, file_layout.FileFormat]:
     """The file's bytes and format: the ``file`` of a multipart form, or the body itself."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     name = ""
@@ -172,7 +172,7 @@ def _upload_routes(router: APIRouter) -> None:
         system: str,
         model: str,
         version: str,
-        format: files.FileFormat | None = None,
+        format: file_layout.FileFormat | None = None,
         id_column: str = "prediction_id",
         timestamp_column: str = "timestamp",
         output_column: str = "output",
@@ -183,7 +183,7 @@ def _upload_routes(router: APIRouter) -> None:
     ) -> LoggedOut:
         data, fmt = await _file(request, format)
         ctx = change_context(request, principal)
-        names = files.PredictionFileColumns(
+        names = file_layout.PredictionFileColumns(
             id_column, timestamp_column, output_column, score_column, files.column_list(sensitive)
         )
         key = service.ModelKey(system, model, version)
@@ -212,14 +212,14 @@ def _upload_routes(router: APIRouter) -> None:
         system: str,
         model: str,
         version: str,
-        format: files.FileFormat | None = None,
+        format: file_layout.FileFormat | None = None,
         id_column: str = "prediction_id",
         label_column: str = "label",
         labelled_at_column: str = "labelled_at",
     ) -> LabelsOut:
         data, fmt = await _file(request, format)
         ctx = change_context(request, principal)
-        names = files.LabelFileColumns(id_column, label_column, labelled_at_column)
+        names = file_layout.LabelFileColumns(id_column, label_column, labelled_at_column)
         key = service.ModelKey(system, model, version)
 
         def run() -> LabelsOut:

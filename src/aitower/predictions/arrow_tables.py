@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from aitower.core.errors import InvalidInput
-from aitower.predictions.files import FileFormat, LabelFileColumns, PredictionFileColumns
+from aitower.predictions.file_layout import FileFormat, LabelFileColumns, PredictionFileColumns
 from aitower.predictions.inputs import Numbers, Problems, Raw, Texts, check_times, parse_time
 from aitower.predictions.intake import RawLabels, RawPredictions
 from aitower.predictions.store import to_ns

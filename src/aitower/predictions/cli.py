@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from aitower.core.access.cli_shared import JsonOption, add_row, new_table, print_json
 from aitower.core.cli.context import clean_errors, cli_context, console, database, err_console
 from aitower.core.errors import InvalidInput
-from aitower.predictions import files, service
+from aitower.predictions import file_layout, files, service
 from aitower.predictions.schemas import LabelsOut, LoggedOut, ModelOut
 from aitower.predictions.window import FeatureKind, Task
 
@@ -30,7 +30,8 @@ SystemOpt = Annotated[str, typer.Option("--system", help="The AI system: id or e
 ModelOpt = Annotated[str, typer.Option("--model", help="Model name")]
 VersionOpt = Annotated[str, typer.Option("--version", help="Model version")]
 FormatOpt = Annotated[
-    files.FileFormat | None, typer.Option("--format", help="csv or parquet (default: by suffix)")
+    file_layout.FileFormat | None,
+    typer.Option("--format", help="csv or parquet (default: by suffix)"),
 ]
 IdOpt = Annotated[str, typer.Option("--id-column", help="Column of prediction ids")]
 
@@ -85,7 +86,7 @@ def upload_predictions(
     as_json: JsonOption = False,
 ) -> None:
     """Log a file of predictions: all rows or, on any problem, none (re-sent ids are skipped)."""
-    names = files.PredictionFileColumns(
+    names = file_layout.PredictionFileColumns(
         id_column, timestamp_column, output_column, score_column, files.column_list(sensitive)
     )
     key = service.ModelKey(system, model, version)
@@ -132,7 +133,7 @@ def upload_labels(
     as_json: JsonOption = False,
 ) -> None:
     """Log a file of labels by prediction id (unknown ids are kept and reported)."""
-    names = files.LabelFileColumns(id_column, label_column, labelled_at_column)
+    names = file_layout.LabelFileColumns(id_column, label_column, labelled_at_column)
     with err_console.status(f"Reading {path.name}"):
         table, problems = files.read_table(path.read_bytes(), files.format_of(path.name, fmt))
         raw = files.raw_labels(table, names, problems)

@@ -14,37 +14,15 @@ feature with one text cell is checked per distinct text (``predictions.inputs``)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from aitower.core.errors import InvalidInput
+from aitower.predictions.file_layout import FileFormat, LabelFileColumns, PredictionFileColumns
 from aitower.predictions.inputs import Problems
 from aitower.predictions.intake import RawLabels, RawPredictions
 
 if TYPE_CHECKING:
     import pyarrow as pa
-
-
-class FileFormat(StrEnum):
-    csv = "csv"
-    parquet = "parquet"
-
-
-@dataclass(frozen=True, slots=True)
-class PredictionFileColumns:
-    id: str = "prediction_id"
-    timestamp: str = "timestamp"
-    output: str = "output"
-    score: str = "score"
-    sensitive: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class LabelFileColumns:
-    id: str = "prediction_id"
-    label: str = "label"
-    labelled_at: str = "labelled_at"
 
 
 def format_of(name: str, given: str | None = None) -> FileFormat:

@@ -1,11 +1,12 @@
 """The demo's 30 days of LLM traffic: a demo contributor and the step that stores it.
 
-``add_demo_traffic`` runs inside the demo's transaction (``core/demo/loader.py``) and only
-decides: when none of the demo applications has sent telemetry yet, it asks for the history.
-The history is stored after that transaction commits (``DemoHistory``), through the same
-``store_spans`` the OTLP endpoint uses, so the demo's spans are linked, priced and rolled up
-exactly as real ones; the users' feedback follows as feedback scores. Loading twice adds
-nothing: the second run finds the applications' telemetry and asks for nothing.
+``add_demo_traffic`` (declared in ``telemetry/slice.py``) runs inside the demo's transaction
+(``core/demo/loader.py``) and only decides: when none of the demo applications has sent
+telemetry yet, it asks for the history. The history is stored after that transaction commits
+(``DemoHistory``), through the same ``store_spans`` the OTLP endpoint uses, so the demo's spans
+are linked, priced and rolled up exactly as real ones; the users' feedback follows as feedback
+scores. Loading twice adds nothing: the second run finds the applications' telemetry and asks
+for nothing.
 """
 
 from __future__ import annotations

@@ -12,14 +12,8 @@ from hypothesis import strategies as st
 
 from aitower.governance.evaluation import evaluate_gate
 from aitower.governance.facts import ApprovalState, Approver
-from aitower.governance.policy import (
-    DOCUMENT_KINDS,
-    FIELD_NAMES,
-    Policy,
-    Requirement,
-    default_pack,
-    parse_policy,
-)
+from aitower.governance.policy import Policy, Requirement, default_pack, parse_policy
+from aitower.governance.policy_terms import DOCUMENT_KINDS, FIELD_NAMES
 from aitower.inventory.system_facts import SystemFacts
 from governance.policies.support_policies import TODAY, facts, policy, vendor
 

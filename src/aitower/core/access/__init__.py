@@ -1,0 +1,1 @@
+"""Access: users, roles and the permission base, business units, API keys, sessions, login."""

@@ -1,0 +1,1 @@
+"""The audit trail: a hash-chained, append-only record of every change, its pages and export."""

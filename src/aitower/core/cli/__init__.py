@@ -1,0 +1,1 @@
+"""The CLI kit (context, errors, database) and the core's own commands (``version``, ``db``)."""

@@ -1,0 +1,1 @@
+"""The database: engine (SQLite or PostgreSQL), the model base and types, migrations."""

@@ -1,5 +1,5 @@
-"""The demo organisation: a believable AI Operations team to explore aitower with.
+"""The demo's foundation: a believable AI Operations team to explore aitower with.
 
-``loader`` holds the data and the list of demo contributors that later capabilities extend;
-``cli`` adds ``aitower demo``; ``aitower serve --demo`` loads it into an empty database.
-"""
+``loader`` holds the business units, the users (one per role) and a key, and runs the
+contributors it is given in one transaction; ``organisation`` is what they share. Each
+capability declares its contributors in its ``Slice``; ``aitower.demo`` runs them all."""
