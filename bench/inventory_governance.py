@@ -106,7 +106,7 @@ def _server(db_url: str, home: Path) -> Iterator[str]:
         "AITOWER_LOG_LEVEL": "warning",
         "AITOWER_MAX_BODY_BYTES": str(64 * 1024 * 1024),
     }
-    command = [sys.executable, "-m", "uvicorn", "aitower.core.web.asgi:app", "--port", str(port)]
+    command = [sys.executable, "-m", "uvicorn", "aitower.asgi:app", "--port", str(port)]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:

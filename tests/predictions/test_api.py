@@ -185,6 +185,16 @@ def test_malformed_files_are_refused_whole_with_row_numbers(
     )
     assert no_column.status_code == 422
     assert no_column.json()["errors"][0]["field"] == "id_column"
+    not_text = client.post(  # a header that is not UTF-8 (pyarrow keeps its bytes as they are)
+        "/api/v1/predictions/upload",
+        params=REF,
+        headers=engineer,
+        files={"file": ("p.csv", b"\x89\xff,timestamp\n1,2\n", "text/csv")},
+    )
+    assert not_text.status_code == 422, not_text.text
+    assert not_text.json()["errors"] == [
+        {"field": "file", "reason": "column names must be UTF-8 text"}
+    ]
 
 
 def test_permissions_and_unit_scope(client: TestClient, db: Database) -> None:

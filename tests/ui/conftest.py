@@ -38,7 +38,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """uvicorn serving ``aitower.core.web.asgi:app`` on a migrated, seeded SQLite file."""
+    """uvicorn serving ``aitower.asgi:app`` on a migrated, seeded SQLite file."""
     home = tmp_path_factory.mktemp("live")
     db_url = f"sqlite:///{home / 'aitower.db'}"
     db = Database(db_url)
@@ -58,7 +58,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         sys.executable,
         "-m",
         "uvicorn",
-        "aitower.core.web.asgi:app",
+        "aitower.asgi:app",
         "--host",
         "127.0.0.1",
         "--port",

@@ -60,7 +60,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "AITOWER_LOG_LEVEL": "warning",
         "AITOWER_ALERTS_INTERVAL_SECONDS": "0",
     }
-    command = [sys.executable, "-m", "uvicorn", "aitower.core.web.asgi:app",
+    command = [sys.executable, "-m", "uvicorn", "aitower.asgi:app",
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
     with running(command, env, port, cwd=home, timeout=30) as url:
         yield LiveServer(url, db_url)

@@ -31,7 +31,7 @@ def read_table(data: bytes, fmt: FileFormat) -> tuple[pa.Table, Problems]:
     problems = Problems()
     if fmt is FileFormat.parquet:
         try:
-            return pq.read_table(io.BytesIO(data)), problems
+            return _named(pq.read_table(io.BytesIO(data))), problems
         except (pa.ArrowException, OSError) as exc:
             raise InvalidInput.on("file", f"not a readable Parquet file: {exc}") from None
     table, bad = _read_csv(data, threads=True)
@@ -64,7 +64,17 @@ def _read_csv(data: bytes, *, threads: bool) -> tuple[pa.Table, list[tuple[int, 
         )
     except pa.ArrowException as exc:
         raise InvalidInput.on("file", f"not a readable CSV file: {exc}") from None
-    return table, bad
+    return _named(table), bad
+
+
+def _named(table: pa.Table) -> pa.Table:
+    """The table, once its column names are known to be text: pyarrow keeps a CSV header's
+    bytes as they came and fails only when a name is read."""
+    try:
+        table.column_names  # noqa: B018 (decodes every name)
+    except UnicodeDecodeError:
+        raise InvalidInput.on("file", "column names must be UTF-8 text") from None
+    return table
 
 
 def _raw(column: pa.ChunkedArray) -> Raw:

@@ -140,3 +140,21 @@ def test_openapi_document_describes_errors_as_problems(client: TestClient) -> No
     create_unit = document["paths"]["/api/v1/units"]["post"]["responses"]
     assert "application/problem+json" in create_unit["422"]["content"]
     assert document["paths"]["/healthz"]["get"]["security"] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/systems?owner=%00", "owner"),
+        ("/api/v1/systems?q=a%00b&stage=planning", "q"),
+        ("/api/v1/audit/events?actor=%00", "actor"),
+    ],
+)
+def test_a_nul_character_in_a_query_is_a_422_naming_it(
+    client: TestClient, admin: dict[str, str], path: str, field: str
+) -> None:
+    """PostgreSQL cannot compare text holding NUL: the filter is refused before any query."""
+    answer = client.get(path, headers=admin)
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == PROBLEM
+    assert [e["field"] for e in answer.json()["errors"]] == [field]

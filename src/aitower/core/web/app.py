@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import fastapi_offline
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse
 
@@ -30,6 +30,7 @@ from aitower.core.db.migrate import schema_state
 from aitower.core.settings import Settings
 from aitower.core.slice import Slice
 from aitower.core.web import health, pages
+from aitower.core.web.deps import refuse_nul_in_query
 from aitower.core.web.errors import install_error_handlers
 from aitower.core.web.middleware import (
     BodySizeLimitMiddleware,
@@ -96,6 +97,7 @@ def create_web_app(
         docs_url=None,
         redoc_url=None,
         lifespan=_lifespan(db, settings, slices),
+        dependencies=[Depends(refuse_nul_in_query)],
     )
     app.state.settings = settings
     app.state.db = db

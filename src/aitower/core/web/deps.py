@@ -19,7 +19,7 @@ from aitower.core.access.principal import Principal
 from aitower.core.access.roles import Permission
 from aitower.core.audit.service import ChangeContext
 from aitower.core.db.engine import Database
-from aitower.core.errors import Forbidden, Unauthenticated
+from aitower.core.errors import Forbidden, InvalidInput, Unauthenticated
 from aitower.core.settings import Settings
 
 SESSION_COOKIE = "aitower_session"
@@ -40,6 +40,17 @@ def get_settings(request: Request) -> Settings:
 
 DbDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def refuse_nul_in_query(request: Request) -> None:
+    """Refuse a query parameter holding a NUL character, naming it (422), on every route.
+
+    No filter or search means anything with one, and PostgreSQL cannot compare text with it:
+    it would fail inside the query instead of answering a clear error.
+    """
+    for name, value in request.query_params.multi_items():
+        if "\x00" in value or "\x00" in name:
+            raise InvalidInput.on(name.replace("\x00", ""), "must not contain NUL characters")
 
 
 def request_id(request: Request) -> str | None:
