@@ -24,7 +24,13 @@ from aitower.app import create_app
 from aitower.core.db.engine import Database
 from aitower.core.db.migrate import upgrade
 from aitower.core.settings import Settings
+from moved_clock import start_from_env
 from support import SECRET
+
+# AITOWER_TEST_NOW=2027-03-28T00:59:50+00:00 (opt-in) runs every test with the clock moved there
+# and ticking: once per process, pytest-xdist's workers and the Python subprocesses tests start
+# (servers, CLI) included; moved_clock.py says how, and what cannot move (PostgreSQL's clock).
+start_from_env()
 
 # Every test that loads the whole demo (CLI, `serve --demo`, subprocesses) stores a small slice of
 # its LLM traffic history, not the 90,000 spans a real `aitower demo` stores.

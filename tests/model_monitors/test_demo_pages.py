@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime, timedelta
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -26,9 +28,15 @@ from aitower.core.demo.loader import (
 )
 from aitower.inventory.demo import add_demo_inventory
 from aitower.model_monitors import monitors, results
-from aitower.model_monitors.demo import PLANS, demo_models_contributor
+from aitower.model_monitors.demo import (
+    PLANS,
+    backfill_boundaries,
+    demo_day,
+    demo_models_contributor,
+)
 from aitower.model_monitors.tables import ModelMonitorResultRow
 from aitower.predictions import service as predictions
+from aitower.predictions.demo_data import demo_histories
 from aitower.predictions.tables import PredictionBatchRow
 from support import login
 
@@ -92,6 +100,8 @@ def _history_once(db: Database, demo_models: dict[str, uuid.UUID]) -> None:
             assert found[0].spec.sensitive == PLANS[name].sensitive
             points, total = results.result_series(session, ADMIN, found[0].id)
             assert total == 90 and {p.trigger for p in points} == {"backfill"}
+            # Each run judged predictions, so each is a point of the drift history chart.
+            assert all(p.summary["drift_share"] is not None for p in points)
     before = _counts(db)
     again = load_demo(db, _ctx(), PASSWORD, contributors=CONTRIBUTORS)
     assert again is not None and not again.history and not again.changed
@@ -182,3 +192,18 @@ def _pages_keep_to_the_readers_units(
     assert newest is not None
     assert client.get(f"/monitoring/results/{newest.point.id}").status_code == 404
     assert client.get(f"/monitoring/models/{uuid.uuid4()}").status_code == 404
+
+
+@pytest.mark.parametrize("moment", ["2027-01-31T00:00:05Z", "2027-01-31T23:59:55Z"])
+def test_the_oldest_backfill_window_holds_the_first_day_at_any_hour(moment: str) -> None:
+    """The models' history ends at the day's boundary, not at the loading moment: the oldest
+    backfill run's 7-day window holds the history's whole first day at any hour (late in the
+    day it used to hold next to nothing, and the charts lost their first point)."""
+    day = demo_day(datetime.fromisoformat(moment))
+    assert day == datetime.fromisoformat("2027-01-31T00:00:00Z")
+    oldest = backfill_boundaries(day)[0]
+    start, end = (int(t.timestamp()) * 10**9 for t in (oldest - timedelta(days=7), oldest))
+    for h in demo_histories(day, scale=0.05):
+        in_oldest = (h.timestamps_ns >= start) & (h.timestamps_ns < end)
+        assert int(in_oldest.sum()) == len(h) // 90  # a day's predictions (as many every day)
+        assert int(h.timestamps_ns.max()) < int(day.timestamp()) * 10**9

@@ -19,6 +19,13 @@ the history, stored after that transaction commits (``DemoHistory``):
    over the same boundaries, so the fraud drift episode left a resolved incident and the
    credit model's age gap an open one.
 
+The history is that of the 90 whole UTC days before today's daily boundary (``demo_day``),
+the boundaries the monitors run at, and its labels are those known at that boundary: loaded
+at 01:00 or at 23:00 UTC, the demo stores the same predictions, and the oldest backfill run's
+window holds the history's first day. (Ending at the loading moment instead, that window
+held only the hours of that first day before midnight: none, late in the day, so the oldest
+run found no prediction and the charts showed 89 points.)
+
 Loading twice adds nothing: the second run finds the models and asks for nothing.
 """
 
@@ -220,12 +227,13 @@ def _log(db: Database, ctx: ChangeContext, h: ModelHistory) -> uuid.UUID:
 
 
 def _watch(
-    db: Database, ctx: ChangeContext, model_id: uuid.UUID, name: str, now: datetime
+    db: Database, ctx: ChangeContext, model_id: uuid.UUID, name: str, day: datetime, now: datetime
 ) -> uuid.UUID:
-    """A reference of the first 30 days and a daily monitor on it; the monitor's id."""
+    """A reference of the history's first 30 days (it ends at ``day``) and a daily monitor on
+    it, first due at the boundary after ``now``; the monitor's id."""
     plan = PLANS[name]
     store = default_store()
-    first, last = window_of_days(now, *REFERENCE_DAYS)
+    first, last = window_of_days(day, *REFERENCE_DAYS)
     with db.writing() as session:
         ref = references.create_from_window(
             session,
@@ -245,6 +253,11 @@ def _watch(
         )
         view = monitors.create_monitor(session, ctx, store, model_id, ref.id, spec, now=now)
     return view.id
+
+
+def demo_day(moment: datetime) -> datetime:
+    """Where the demo's model history ends: the last daily boundary at or before ``moment``."""
+    return floor_time(moment, Schedule.daily)
 
 
 def backfill_boundaries(now: datetime, days: int = DAYS) -> list[datetime]:
@@ -267,8 +280,9 @@ def store_demo_models(
     demo's alert rules and replay them over the same boundaries; says what it did."""
     began = time.perf_counter()
     moment = now or utcnow()
-    histories = demo_histories(moment, scale=scale)
-    boundaries = backfill_boundaries(moment) if backfill else []
+    day = demo_day(moment)
+    histories = demo_histories(day, scale=scale)
+    boundaries = backfill_boundaries(day) if backfill else []
     total = len(histories) + len(boundaries)
     done = 0
 
@@ -281,7 +295,7 @@ def store_demo_models(
     monitor_ids = []
     for h in histories:
         model_id = _log(db, ctx, h)
-        monitor_ids.append(_watch(db, ctx, model_id, h.model_name, moment))
+        monitor_ids.append(_watch(db, ctx, model_id, h.model_name, day, moment))
         advance()
     store = default_store()
     for boundary in boundaries:
