@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from aitower.alerts.metric_catalog import METRIC_NAMES, metric_value
+from aitower.alerts.metric_catalog import METRIC_NAMES
+from aitower.alerts.metric_values import metric_value
 from aitower.core.db.engine import Database
 from aitower.telemetry.window_metrics import WindowValue
 from alerts.helpers import add_minute, add_score
