@@ -119,6 +119,7 @@ def demo_models_contributor(replay: RuleReplay | None = None) -> DemoContributor
     def contribute(session: Session, ctx: ChangeContext, demo: DemoOrganisation) -> None:
         add_demo_models(session, ctx, demo, replay=replay)
 
+    # Named as the contributor it wraps (tests pick the demo's contributors by name).
     contribute.__name__ = add_demo_models.__name__
     return contribute
 

@@ -9,7 +9,7 @@ figure comes from the capability's own service and respects the reader's busines
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -40,7 +40,7 @@ class OverviewChart:
 @dataclass(frozen=True, slots=True)
 class OverviewPanel:
     tiles: tuple[OverviewTile, ...] = ()
-    charts: tuple[OverviewChart, ...] = field(default_factory=tuple)
+    charts: tuple[OverviewChart, ...] = ()
 
 
 OverviewSource = Callable[[Session, Principal, date], OverviewPanel | None]
