@@ -20,7 +20,7 @@ from aitower.alerts.demo import replay_model_rules
 from aitower.alerts.slice import SLICE as ALERTS
 from aitower.core.access import tables as access_tables
 from aitower.core.audit import tables as audit_tables
-from aitower.core.background import BackgroundJob, run_once
+from aitower.core.background import run_once
 from aitower.core.db.base import Base
 from aitower.core.db.engine import Database
 from aitower.core.settings import Settings
@@ -68,10 +68,6 @@ TABLE_MODULES = (access_tables, audit_tables, *(m for c in CAPABILITIES for m in
 metadata: MetaData = Base.metadata
 
 
-def background_jobs() -> list[BackgroundJob]:
-    return [job for capability in CAPABILITIES for job in capability.jobs]
-
-
 def run_background_pass(db: Database, owner: str) -> None:
     """One pass of every capability's background jobs (what the server runs on its interval)."""
-    run_once(db, owner, background_jobs())
+    run_once(db, owner, [job for capability in CAPABILITIES for job in capability.jobs])
