@@ -16,6 +16,7 @@ from aitower.core.access.principal import Principal
 from aitower.core.db.base import utcnow
 from aitower.core.errors import DomainError, InvalidInput
 from aitower.core.web.deps import DbDep, guard
+from aitower.core.web.overview_panels import attention_items
 from aitower.core.web.pagination import PageDep
 from aitower.core.web.templating import render
 from aitower.inventory.permissions import InventoryPermission
@@ -58,17 +59,21 @@ def monitoring_page(
         return render(
             request, "telemetry/monitoring.html", principal, section="monitoring",
             status_code=422, problem=_problem(exc), view=None, ranges=RANGES, preset=range,
+            attention=(),
         )  # fmt: skip
     with db.reading() as session:
         scope = portfolio_scope(session, principal)
         view = queries.overview(session, scope, trange, utcnow())
         unregistered = sources.unregistered_sources(session)
+        # Open incidents come from the alerts slice, above this one (``Slice.attention``).
+        attention = attention_items(session, principal, request.app.state.attention_sources)
     return render(
         request,
         "telemetry/monitoring.html",
         principal,
         section="monitoring",
         problem=None,
+        attention=attention,
         view=view,
         charts=_dashboard_charts(view),
         sources=unregistered,
