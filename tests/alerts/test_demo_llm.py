@@ -11,8 +11,8 @@ from aitower.alerts import incidents
 from aitower.alerts.demo_llm import ERROR_RULE, LATENCY_RULE, add_demo_llm_rules
 from aitower.alerts.incidents import IncidentFilter
 from aitower.alerts.tables import AlertRuleRow, IncidentRow
-from aitower.core.access.principal import system_principal
 from aitower.core.access.authn import user_principal
+from aitower.core.access.principal import system_principal
 from aitower.core.access.tables import UserRow
 from aitower.core.audit.service import ChangeContext
 from aitower.core.db.base import utcnow
@@ -33,7 +33,9 @@ CONTRIBUTORS = [*FOUNDATION_CONTRIBUTORS, add_demo_inventory, add_demo_traffic, 
 
 
 def _load(db: Database) -> list[str]:
-    demo = load_demo(db, ChangeContext(system_principal("demo")), PASSWORD, contributors=CONTRIBUTORS)
+    demo = load_demo(
+        db, ChangeContext(system_principal("demo")), PASSWORD, contributors=CONTRIBUTORS
+    )
     assert demo is not None
     return load_demo_history(db, demo, scale=SCALE)
 

@@ -127,7 +127,9 @@ def test_monday_morning_as_the_demo_analyst(
     rows = page.get_by_test_id("trace-table").locator("tbody tr")
     # At least the night's failures (the window reaches back 3 hours: the demo's own too).
     assert rows.count() >= min(failed, 50) > 0
-    expect(page.get_by_test_id("trace-table").locator("tbody tr:not(.trace-error)")).to_have_count(0)
+    expect(page.get_by_test_id("trace-table").locator("tbody tr:not(.trace-error)")).to_have_count(
+        0
+    )
     expect(rows.first).to_contain_text(CHATBOT_SYSTEM)
     shoot(page, screenshots, "monday-failing-traces")
 
@@ -142,9 +144,7 @@ def test_monday_morning_as_the_demo_analyst(
     page.get_by_label("Resolution note").fill("Provider recovered at 07:10; failover tested.")
     page.get_by_role("button", name="Resolve").click()
     expect(page.get_by_test_id("incident-status")).to_have_text("resolved")
-    expect(page.get_by_test_id("timeline").locator("li").last).to_contain_text(
-        "Provider recovered"
-    )
+    expect(page.get_by_test_id("timeline").locator("li").last).to_contain_text("Provider recovered")
     shoot(page, screenshots, "monday-resolved")
 
     page.get_by_role("link", name="Overview", exact=True).first.click()

@@ -125,6 +125,8 @@ def add_demo_llm_rules(session: Session, ctx: ChangeContext, demo: DemoOrganisat
             return "No LLM alert rules added (no support chatbot in the inventory)."
         demo.note("alert rules", LATENCY_RULE)
         demo.note("alert rules", ERROR_RULE)
-        return f"Added {made} alert rules on the support chatbot, replayed over its latency episode."
+        return (
+            f"Added {made} alert rules on the support chatbot, replayed over its latency episode."
+        )
 
     demo.history.append(DemoHistory("LLM alert rules", store))

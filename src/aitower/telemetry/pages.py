@@ -21,6 +21,7 @@ from aitower.core.web.pagination import PageDep
 from aitower.core.web.templating import render
 from aitower.inventory.permissions import InventoryPermission
 from aitower.telemetry import charts, queries, sources, trace_detail, traces
+from aitower.telemetry.pages_connect import add_connect_route
 from aitower.telemetry.permissions import TelemetryPermission
 from aitower.telemetry.ranges import TimeRange, resolve_range, utc_moment
 from aitower.telemetry.scope import portfolio_scope, system_scope
@@ -269,4 +270,5 @@ def build_router() -> APIRouter:
     router.get("/monitoring/systems/{system_id}")(system_dashboard)
     router.get("/monitoring/traces")(explorer_page)
     router.get("/monitoring/traces/{trace_id}")(trace_page)
+    add_connect_route(router)
     return router
