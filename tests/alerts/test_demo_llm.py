@@ -70,7 +70,7 @@ def test_the_chatbot_episode_opens_and_resolves_one_incident(db: Database) -> No
     # Fired during the episode (hourly evaluations), resolved after it, once the window is clean.
     assert episode.incident_start < opened <= episode.incident_end
     assert episode.incident_end < resolved <= episode.incident_end.replace(hour=23)
-    assert [e.kind for e in timeline][0] == "fired" and timeline[-1].kind == "resolved"
+    assert timeline[0].kind == "fired" and timeline[-1].kind == "resolved"
     assert incident.id in {i.id for i in seen}, "the demo analyst sees the chatbot's incident"
     with db.reading() as session:
         names = set(session.execute(select(AlertRuleRow.name)).scalars())

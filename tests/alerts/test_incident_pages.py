@@ -45,7 +45,7 @@ def _set_owners(db: Database, system: uuid.UUID, accountable: str, technical: st
     with db.writing() as session:
         row = session.get(SystemRow, system)
         assert row is not None
-        ids = {n: i for n, i in session.execute(select(UserRow.username, UserRow.id))}
+        ids = dict(session.execute(select(UserRow.username, UserRow.id)).all())
         row.accountable_owner_id, row.technical_owner_id = ids[accountable], ids[technical]
 
 

@@ -25,8 +25,8 @@ def _pre(page: str, testid: str) -> str:
 
 
 def _snippets(page: str) -> dict[str, str]:
-    found = re.findall(r'<pre class="snippet" data-language="[^"]+" data-slug="([^"]+)">(.*?)</pre>',
-                       page, re.S)  # fmt: skip
+    pattern = r'<pre class="snippet" data-language="[^"]+" data-slug="([^"]+)">(.*?)</pre>'
+    found = re.findall(pattern, page, re.S)
     return {slug: html.unescape(text) for slug, text in found}
 
 
