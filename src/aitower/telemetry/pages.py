@@ -25,6 +25,8 @@ from aitower.telemetry.pages_connect import add_connect_route
 from aitower.telemetry.permissions import TelemetryPermission
 from aitower.telemetry.ranges import TimeRange, resolve_range, utc_moment
 from aitower.telemetry.scope import portfolio_scope, system_scope
+from aitower.telemetry.transcript import readable, transcript
+from aitower.telemetry.trends import trend
 
 TelemetryReader = Annotated[Principal, guard(TelemetryPermission.telemetry_read)]
 Field = Annotated[str, Query(max_length=200)]
@@ -75,6 +77,7 @@ def monitoring_page(
         section="monitoring",
         problem=None,
         attention=attention,
+        trends={s.system_id: trend(s.figures.requests, s.previous_requests) for s in view.systems},
         view=view,
         charts=_dashboard_charts(view),
         sources=unregistered,
@@ -261,6 +264,8 @@ def trace_page(
         section="monitoring",
         detail=detail,
         waterfall=charts.waterfall_svg(detail),
+        transcripts={s.span_id: transcript(s.content) for s in detail.spans},
+        raw={s.span_id: (readable(s.content or {}), readable(s.attributes)) for s in detail.spans},
     )
 
 
