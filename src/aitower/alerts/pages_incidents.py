@@ -144,26 +144,28 @@ def _detail_routes(router: APIRouter) -> None:
 
         return _act(request, db, principal, incident_id, change, "assigned")
 
-    @router.post("/monitoring/incidents/{incident_id}/{action}", include_in_schema=False)
-    def page_work_incident(
+    for action in ACTIONS:
+        _work_route(router, action)
+
+
+def _work_route(router: APIRouter, action: str) -> None:
+    """``POST /monitoring/incidents/{id}/<action>`` with an optional ``text``."""
+    run, notice = ACTIONS[action]
+
+    @router.post(f"/monitoring/incidents/{{incident_id}}/{action}", include_in_schema=False)
+    def work(
         request: Request,
         incident_id: uuid.UUID,
-        action: str,
         db: DbDep,
         principal: IncidentWriter,
         text: Text = "",
     ) -> Response:
-        if action not in ACTIONS:
-            return incident_page(
-                request, db, principal, incident_id,
-                problem=FormProblem.on("action", f"one of: {', '.join(ACTIONS)}", 404),
-            )  # fmt: skip
-        run, notice = ACTIONS[action]
-
         def change(session: Session, ctx: ChangeContext) -> object:
             return run(session, ctx, incident_id, text)
 
         return _act(request, db, principal, incident_id, change, notice)
+
+    work.__name__ = f"page_{action}_incident"
 
 
 def add_incident_routes(router: APIRouter) -> None:
