@@ -153,3 +153,19 @@ def test_monday_morning_as_the_demo_analyst(
     # The episode five days back: its own incident, resolved by the rule when the demo loaded.
     page.goto(f"{server.url}/monitoring/incidents?status=resolved")
     expect(page.get_by_test_id("incidents").get_by_role("link", name=INCIDENT)).to_have_count(2)
+
+
+def test_connect_an_app_for_the_chatbot(
+    page: Page, monday: tuple[LiveServer, int], screenshots: Path
+) -> None:
+    server, _ = monday
+    log_in(page, server, "olivia.chen")  # the ops manager, who may not make keys
+    page.get_by_role("link", name="Monitoring", exact=True).first.click()
+    page.get_by_test_id("connect-link").click()
+    expect(page.get_by_test_id("http-endpoint")).to_have_text(f"{server.url}/v1/traces")
+    expect(page.get_by_test_id("snippet")).to_have_count(7)
+    page.get_by_test_id("connect-system").select_option(label=f"{CHATBOT_SYSTEM} ({CHATBOT})")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_test_id("otel-env")).to_contain_text(f"OTEL_SERVICE_NAME={CHATBOT}")
+    expect(page.locator("pre[data-slug='openllmetry']")).to_contain_text(f'app_name="{CHATBOT}"')
+    shoot(page, screenshots, "connect-an-app")
