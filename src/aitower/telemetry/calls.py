@@ -6,12 +6,18 @@ SDK's own span and OpenLLMetry's Anthropic span describe the same request (same
 ``gen_ai.response.id``). Every span is stored and shown; usage, cost, LLM calls and LLM errors
 are counted on one span per provider call, chosen by two rules over the spans of one trace:
 
-1. **Wrapper**: a call span (LLM or embedding) that has a call span nested inside it, whose
-   nearest call ancestor it is and whose model is compatible (same model family: equal, one
-   a prefix of the other once lower-cased and stripped of a ``provider/`` prefix, or either
-   unknown), is a wrapper: the inner spans are the calls. The span nearest the wire wins
-   because it carries what the provider answered (response model, cache tokens, response id),
-   and a wrapper around two attempts (a retry) is two calls.
+1. **Wrapper**: a call span (LLM or embedding) is a wrapper, not counted, when another call
+   span of a compatible model (same model family: equal, one a prefix of the other once
+   lower-cased and stripped of a ``provider/`` prefix, or either unknown) is inside it:
+   a. nested: the inner span's nearest call ancestor is this span; or
+   b. a twin within its time: the other span reports the same input and output tokens and
+      runs strictly within this span's start and end. Stacked instrumentations do not always
+      nest their spans: OpenInference's LangChain ``ChatOpenAI`` span and its OpenAI
+      ``ChatCompletion`` span are siblings, and so are OpenLLMetry's ``anthropic.chat`` and the
+      ``anthropic`` SDK's ``anthropic.messages.create`` (checked with the real packages).
+   The span nearest the wire wins because it carries what the provider answered (response
+   model, cache tokens, response id), and a wrapper around two attempts (a retry) is two
+   calls.
 2. **Same response id**: of the remaining spans that carry the same provider response id
    (``gen_ai.response.id``), one is counted: the deepest, then the smallest span id.
 
@@ -34,6 +40,13 @@ class CallNode:
     is_call: bool  # an LLM or embedding span with usage (``LlmFacts.usage`` set)
     model: str | None = None
     response_id: str | None = None
+    start_ns: int = 0
+    end_ns: int = 0
+    tokens: tuple[int, int] | None = None  # input, output
+
+
+# Stored times are kept to the microsecond; a twin's bounds are compared with that slack.
+_SLACK_NS = 1_000
 
 
 def counted_calls(nodes: Iterable[CallNode]) -> frozenset[str]:
@@ -49,6 +62,7 @@ def counted_calls(nodes: Iterable[CallNode]) -> frozenset[str]:
         if (ancestor := nearest[node.span_id]) is not None
         and same_family(node.model, ancestor.model)
     }
+    wrappers.update(outer.span_id for outer in calls if _has_twin_within(outer, calls))
     counted = [node for node in calls if node.span_id not in wrappers]
     return frozenset(_one_per_response(counted, by_id))
 
@@ -66,6 +80,19 @@ def _one_per_response(counted: list[CallNode], by_id: Mapping[str, CallNode]) ->
             keep[node.response_id] = rank
     out.extend(span_id for _, span_id in keep.values())
     return out
+
+
+def _has_twin_within(outer: CallNode, calls: list[CallNode]) -> bool:
+    span = outer.end_ns - outer.start_ns
+    return any(
+        inner is not outer
+        and inner.tokens == outer.tokens
+        and inner.start_ns >= outer.start_ns - _SLACK_NS
+        and inner.end_ns <= outer.end_ns + _SLACK_NS
+        and inner.end_ns - inner.start_ns + 2 * _SLACK_NS < span
+        and same_family(inner.model, outer.model)
+        for inner in calls
+    )
 
 
 def _nearest_call_ancestor(node: CallNode, by_id: Mapping[str, CallNode]) -> CallNode | None:

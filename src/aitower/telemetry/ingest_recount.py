@@ -34,14 +34,18 @@ _CALL_TYPES = (SpanType.llm.value, SpanType.embedding.value)
 
 
 def node_of(item: PricedSpan) -> CallNode:
-    span, facts = item.span, item.facts
-    is_call = facts.usage is not None
+    span, usage = item.span, item.facts.usage
+    if usage is None:
+        return CallNode(span.span_id, span.parent_span_id, False)
     return CallNode(
         span.span_id,
         span.parent_span_id,
-        is_call,
-        facts.model if is_call else None,
-        facts.response_id if is_call else None,
+        True,
+        item.facts.model,
+        item.facts.response_id,
+        span.start_unix_nano,
+        span.end_unix_nano,
+        (usage.input, usage.output),
     )
 
 
@@ -95,9 +99,7 @@ def corrections(session: Session, fresh: Sequence[PricedSpan], groups: int) -> B
     return BatchSums.recount(changes) if changes else None
 
 
-def _changes(
-    old: list[PricedSpan], new: list[PricedSpan]
-) -> Iterable[tuple[PricedSpan, int]]:
+def _changes(old: list[PricedSpan], new: list[PricedSpan]) -> Iterable[tuple[PricedSpan, int]]:
     before = counted_calls(node_of(item) for item in old)
     after = counted_calls(node_of(item) for item in [*old, *new])
     for item in old:
@@ -173,7 +175,7 @@ _COLUMNS = (
 def _item(row: Any) -> PricedSpan:
     """A stored span as the ``PricedSpan`` ingest made of it (what its sums were built from)."""
     start: datetime = row["start_time"]
-    start_nanos = int(start.timestamp() * 1e9)
+    start_nanos = int(start.timestamp()) * 10**9 + start.microsecond * 1_000
     span = DecodedSpan(
         {"service.name": row["service_name"]},
         "",
