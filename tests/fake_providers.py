@@ -53,7 +53,8 @@ def _handler(answered: Answered) -> type[BaseHTTPRequestHandler]:
             text = last if isinstance(last, str) else json.dumps(last)
             if "FAIL" in text:
                 answered.add({"api": self.path, "model": request["model"], "error": True})
-                return self._send(400, _error(self.path))
+                self._send(400, _error(self.path))
+                return
             if self.path.endswith("/chat/completions"):
                 body = _chat_completion(n, request["model"])
                 answered.add({"api": "openai", "model": request["model"], "usage": OPENAI_USAGE})

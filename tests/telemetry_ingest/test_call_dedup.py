@@ -77,7 +77,10 @@ def stacked_trace() -> list[DecodedSpan]:
     - a failed call (no tokens) inside its failed LangChain wrapper: one error.
     """
     trace_id = new_trace_id()
-    ids = {name: f"{i + 1:016x}" for i, name in enumerate("R W C A S X D F E".split())}
+    ids = {
+        name: f"{i + 1:016x}"
+        for i, name in enumerate(["R", "W", "C", "A", "S", "X", "D", "F", "E"])
+    }
     at = BASE_NS
 
     def make(name: str, parent: str | None, attrs: dict[str, Any], error: bool = False) -> Any:
@@ -167,7 +170,7 @@ def _figures(db: Database, trace_id: str) -> dict[str, Any]:
 
 
 def _check(figures: dict[str, Any]) -> None:
-    calls, errors, tokens_in, tokens_out, read, write = EXPECTED
+    calls, _, tokens_in, tokens_out, _, _ = EXPECTED
     assert figures["trace"] == (calls, tokens_in, tokens_out, 9)
     assert math.isclose(figures["trace cost"], EXPECTED_COST, rel_tol=1e-9)
     assert figures["trace unpriced"] == 0
