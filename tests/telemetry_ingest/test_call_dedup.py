@@ -249,3 +249,30 @@ def test_two_different_calls_nested_are_both_counted(db: Database) -> None:
         trace = session.get(TraceRow, trace_id)
     assert trace is not None
     assert (trace.llm_calls, trace.input_tokens, trace.output_tokens) == (2, 300, 30)
+
+
+def test_a_lone_call_beside_a_stacked_trace_in_one_batch_is_counted(db: Database) -> None:
+    stacked = stacked_trace()
+    lone_trace = new_trace_id()
+    lone = span(SpanSpec(usage=(100, 10)), trace_id=lone_trace)
+    store_spans(db, [*stacked, lone])
+    with db.reading() as session:
+        trace = session.get(TraceRow, lone_trace)
+    assert trace is not None
+    assert (trace.llm_calls, trace.input_tokens, trace.output_tokens) == (1, 100, 10)
+    _check(_figures_of_trace(db, stacked[0].trace_id))
+
+
+def _figures_of_trace(db: Database, trace_id: str) -> dict[str, Any]:
+    """``_figures`` less the lone trace's call (100 in, 10 out) in the shared sums."""
+    figures = _figures(db, trace_id)
+    for table in ("telemetry_rollup_minute", "telemetry_rollup_hour", "telemetry_rollup_6h"):
+        calls, errors, tin, tout, read, write = figures[table]
+        figures[table] = (calls - 1, errors, tin - 100, tout - 10, read, write)
+        figures[table + " cost"] -= 100 * MINI_IN + 10 * MINI_OUT
+        unpriced, spans, requests = figures[table + " rest"]
+        figures[table + " rest"] = (unpriced, spans - 1, requests - 1)
+    # The lone span has no user or session: the key counters are the stacked trace's alone.
+    spans, calls, tokens = figures["source"]
+    figures["source"] = (spans - 1, calls - 1, tokens - 110)
+    return figures

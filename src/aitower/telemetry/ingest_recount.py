@@ -66,9 +66,11 @@ def mark_repeats(items: list[PricedSpan]) -> list[PricedSpan]:
     for trace_id, members in by_trace.items():
         counted.update((trace_id, s) for s in counted_calls(node_of(m) for m in members))
     return [
-        item
-        if item.facts.usage is None or (item.span.trace_id, item.span.span_id) in counted
-        else replace(item, counted=False)
+        replace(item, counted=False)
+        if item.facts.usage is not None
+        and item.span.trace_id in several
+        and (item.span.trace_id, item.span.span_id) not in counted
+        else item
         for item in items
     ]
 
