@@ -128,13 +128,29 @@ def stored_content(
 def _other_content(attrs: Attributes, max_chars: int) -> dict[str, Any]:
     """Content fields that are not messages (tool payloads, documents, embedded texts,
     templates), each cut to ``max_chars``."""
-    return {
-        key: _bounded_value(value, max_chars)
-        for key, value in attrs.items()
-        if is_content_attribute(key)
+    known = _KEY_IS_OTHER
+    found: dict[str, Any] = {}
+    for key, value in attrs.items():
+        is_other = known.get(key)
+        if is_other is None:
+            is_other = _classify_other(key)
+        if is_other:
+            found[key] = _bounded_value(value, max_chars)
+    return found
+
+
+_KEY_IS_OTHER: dict[str, bool] = {}  # as ``_KEY_IS_CONTENT``: each name classified once
+
+
+def _classify_other(key: str) -> bool:
+    is_other = (
+        is_content_attribute(key)
         and not is_message_attribute(key)
         and not key.endswith(DROPPED_SUFFIXES)
-    }
+    )
+    if len(_KEY_IS_OTHER) < 100_000:
+        _KEY_IS_OTHER[key] = is_other
+    return is_other
 
 
 def _any_given(attrs: Attributes, names: tuple[str, ...]) -> bool:
