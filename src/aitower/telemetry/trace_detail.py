@@ -141,12 +141,7 @@ def readable_content(content: dict[str, Any] | None) -> dict[str, Any] | None:
     messages (``gen_ai.input.messages``) or plain text (``input.value``), or cut short."""
     if content is None:
         return None
-    readable: dict[str, Any] = {
-        side: _as_messages(content.get(side)) for side in ("input", "output")
-    }
-    # Content that is not messages (documents, embedded texts, tool payloads), as kept.
-    readable["other"] = content.get("other") or {}
-    return readable
+    return {side: _as_messages(content.get(side)) for side in ("input", "output")}
 
 
 def _as_messages(value: Any) -> list[Any]:
