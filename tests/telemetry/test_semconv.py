@@ -78,7 +78,8 @@ def test_current_genai_chat_span() -> None:
     )
     assert facts.span_type is SpanType.llm and facts.is_llm_call
     assert facts.provider == "openai" and facts.operation == "chat"
-    assert facts.model == "gpt-4o-2024-08-06" and facts.request_model == "gpt-4o"
+    # Counted under the requested model, priced by the answering snapshot.
+    assert facts.model == "gpt-4o" and facts.price_model == "gpt-4o-2024-08-06"
     assert facts.usage == TokenUsage(
         input=1200, output=300, cache_read=1000, cache_write=100, reasoning=120
     )

@@ -92,7 +92,9 @@ def test_instrumented_openai_calls_are_recorded_with_model_tokens_and_cost(
     )
     with db.reading() as session:
         row = session.execute(select(SpanRow).where(SpanRow.input_tokens.is_not(None))).scalar_one()
-    assert row.model == "gpt-4o-2024-08-06"
+    # Counted under the model asked for; the answering snapshot stays on the span.
+    assert row.model == "gpt-4o"
+    assert row.attributes["gen_ai.response.model"] == "gpt-4o-2024-08-06"
     assert (row.input_tokens, row.output_tokens) == (1234, 321)
     # gpt-4o list price: $2.50 input, $10.00 output per million tokens.
     assert row.cost is not None

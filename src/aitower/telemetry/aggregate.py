@@ -35,6 +35,9 @@ class PricedSpan:
     duration_ms: float
     is_root: bool
     is_error: bool
+    # False for a call span that repeats another one's call (``calls``): stored and shown, its
+    # usage, cost and errors counted nowhere.
+    counted: bool = True
 
     @classmethod
     def of(
@@ -100,21 +103,26 @@ class RollupSums:
             self.errors += int(item.is_error)
             self.latency_sum_ms += item.duration_ms
             histogram.add(self.latency_hist, item.duration_ms)
+        if item.counted:
+            self.add_call(item, 1)
+
+    def add_call(self, item: PricedSpan, sign: int) -> None:
+        """Count (``sign`` 1) or stop counting (-1) the LLM call ``item`` describes."""
         usage = item.facts.usage
         if usage is None:
             return
-        self.llm_calls += 1
-        self.llm_errors += int(item.is_error)
-        self.input_tokens += usage.input
-        self.output_tokens += usage.output
-        self.cache_read_tokens += usage.cache_read
-        self.cache_write_tokens += usage.cache_write
-        self.reasoning_tokens += usage.reasoning
+        self.llm_calls += sign
+        self.llm_errors += sign * int(item.is_error)
+        self.input_tokens += sign * usage.input
+        self.output_tokens += sign * usage.output
+        self.cache_read_tokens += sign * usage.cache_read
+        self.cache_write_tokens += sign * usage.cache_write
+        self.reasoning_tokens += sign * usage.reasoning
         if item.cost is None:
-            self.unpriced_calls += 1
-            self.unpriced_tokens += usage.total
+            self.unpriced_calls += sign
+            self.unpriced_tokens += sign * usage.total
         else:
-            self.cost += item.cost
+            self.cost += sign * item.cost
 
     def copy(self) -> RollupSums:
         twin = RollupSums()
@@ -206,16 +214,21 @@ class TraceSums:
             self.root_duration_ms = item.duration_ms
         self.user_id = self.user_id or facts.user_id
         self.session_id = self.session_id or facts.session_id
-        if facts.usage is None:
+        if item.counted:
+            self.add_call(item, 1)
+
+    def add_call(self, item: PricedSpan, sign: int) -> None:
+        usage = item.facts.usage
+        if usage is None:
             return
-        self.llm_calls += 1
-        self.input_tokens += facts.usage.input
-        self.output_tokens += facts.usage.output
-        self.model = self.model or facts.model
+        self.llm_calls += sign
+        self.input_tokens += sign * usage.input
+        self.output_tokens += sign * usage.output
+        self.model = self.model or item.facts.model
         if item.cost is None:
-            self.unpriced_calls += 1
+            self.unpriced_calls += sign
         else:
-            self.cost += item.cost
+            self.cost += sign * item.cost
 
     def copy(self) -> TraceSums:
         return replace(self)
@@ -254,11 +267,15 @@ class KeySums:
 
     def add(self, item: PricedSpan) -> None:
         self.requests += int(item.is_root)
+        if item.counted:
+            self.add_call(item, 1)
+
+    def add_call(self, item: PricedSpan, sign: int) -> None:
         usage = item.facts.usage
         if usage is not None:
-            self.llm_calls += 1
-            self.tokens += usage.total
-            self.cost += item.cost or 0.0
+            self.llm_calls += sign
+            self.tokens += sign * usage.total
+            self.cost += sign * (item.cost or 0.0)
 
     def copy(self) -> KeySums:
         return replace(self)
@@ -289,12 +306,16 @@ class SourceSums:
         elif item.start > self.last_seen:
             self.last_seen = item.start
         self.spans += 1
+        if item.facts.usage is not None and model:
+            self.models.add(model)
+        if item.counted:
+            self.add_call(item, 1)
+
+    def add_call(self, item: PricedSpan, sign: int) -> None:
         usage = item.facts.usage
         if usage is not None:
-            self.llm_calls += 1
-            self.tokens += usage.total
-            if model:
-                self.models.add(model)
+            self.llm_calls += sign
+            self.tokens += sign * usage.total
 
     def copy(self) -> SourceSums:
         return replace(self, models=set(self.models))
@@ -346,6 +367,34 @@ class BatchSums:
             if source is None:
                 source = sums.sources[name] = SourceSums(item.start, item.start)
             source.add(item, model)
+        return sums
+
+    @classmethod
+    def recount(cls, changes: Iterable[tuple[PricedSpan, int]]) -> BatchSums:
+        """What to add when stored spans change whether they are counted (``calls``): each
+        ``(item, sign)`` adds (1) or takes back (-1) only the LLM-call part of ``item``'s
+        sums, in the rows it already added to (spans, requests and latency do not move)."""
+        sums = cls({}, {}, {}, {})
+        names = _Cleaned()
+        for item, sign in changes:
+            span, facts = item.span, item.facts
+            trace = sums.traces.get(span.trace_id)
+            if trace is None:
+                trace = sums.traces[span.trace_id] = TraceSums(
+                    item.system_key, span.service_name, item.start, item.start
+                )
+            trace.add_call(item, sign)
+            minute = (minute_bucket(item.start), item.system_key, names.of(facts.model))
+            sums.minutes.setdefault(minute, RollupSums()).add_call(item, sign)
+            day = item.start.date()
+            for kind, value in (("user", facts.user_id), ("session", facts.session_id)):
+                if value:
+                    key = (day, item.system_key, kind, value[:200])
+                    sums.keys.setdefault(key, KeySums()).add_call(item, sign)
+            source = sums.sources.setdefault(
+                names.of(span.service_name), SourceSums(item.start, item.start)
+            )
+            source.add_call(item, sign)
         return sums
 
     def _add_keys(self, item: PricedSpan) -> None:

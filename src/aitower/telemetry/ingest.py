@@ -22,7 +22,7 @@ from aitower.core.db.engine import Database
 from aitower.cost import service as cost
 from aitower.cost.pricing import PriceBook
 from aitower.inventory import service as inventory
-from aitower.telemetry import aggregate, score_rollups, service, store
+from aitower.telemetry import aggregate, ingest_recount, score_rollups, service, store
 from aitower.telemetry.aggregate import (
     BatchSums,
     PricedSpan,
@@ -108,7 +108,7 @@ def prepare_batch(
         item = items[key] = _priced(span, fact, system_key, pricer)
         rows.append(_span_row(item, policies.get(system_key, default_content)))
     sql, params = store.span_params(db.engine.dialect, rows)
-    fresh = list(items.values())
+    fresh = ingest_recount.mark_repeats(list(items.values()))
     return PreparedBatch(len(spans), fresh, list(items), sql, params, BatchSums.of(fresh))
 
 
@@ -126,6 +126,9 @@ def write_batches(db: Database, batches: Sequence[PreparedBatch]) -> IngestOutco
         else:  # some were stored before: add only what the new ones add
             fresh = _first_copies(batches, inserted)
             sums = BatchSums.of(fresh)
+        fixes = ingest_recount.corrections(session, fresh, len(batches))
+        if fixes is not None:  # a call repeated across requests: counted once (``calls``)
+            sums = BatchSums.merged([sums, fixes])
         _add_sums(session, sums)
         _add_evaluations(session, fresh)
     return IngestOutcome(len(inserted), received - len(inserted), frozenset(inserted))
@@ -194,10 +197,17 @@ def _pricer(session: Session) -> PriceBook:
 
 
 def _priced(span: DecodedSpan, fact: LlmFacts, system_key: str, pricer: PriceBook) -> PricedSpan:
-    if fact.usage is None:
+    """Price a call by the model that answered, else by the one requested; a call that used
+    no tokens (a failed request) costs nothing and is not unpriced."""
+    usage = fact.usage
+    if usage is None:
         return PricedSpan.of(span, fact, system_key, None, None)
     start = nanos_to_datetime(span.start_unix_nano)
-    call = pricer.price(fact.provider, fact.model, fact.usage, start, fact.carried_cost)
+    call = pricer.price(fact.provider, fact.price_model, usage, start, fact.carried_cost)
+    if call.cost is None and fact.model != fact.price_model:
+        call = pricer.price(fact.provider, fact.model, usage, start)
+    if call.cost is None and usage.total == 0:
+        return PricedSpan.of(span, fact, system_key, 0.0, "no_tokens", start)
     return PricedSpan.of(span, fact, system_key, call.cost, call.source, start)
 
 

@@ -111,6 +111,7 @@ class LlmFacts:
     carried_cost: float | None = None  # a cost the instrumentation already computed, in USD
     evaluations: tuple[Evaluation, ...] = ()
     system_hint: str | None = None  # resource attribute ``aitower.system``
+    response_id: str | None = None  # the provider's id of its answer (``gen_ai.response.id``)
 
     @property
     def is_llm_call(self) -> bool:
@@ -118,4 +119,14 @@ class LlmFacts:
 
     @property
     def model(self) -> str | None:
+        """The model a call is counted under: the one requested, so that a failed call (which
+        has no response model) and a successful one (whose response names a dated snapshot,
+        ``gpt-4o-mini-2024-07-18``) share one row and a model's error rate is right. The
+        response model stays in the span's attributes and prices the call (``price_model``)."""
+        return self.request_model or self.response_model
+
+    @property
+    def price_model(self) -> str | None:
+        """The model a call is priced by: the answering snapshot when known (its price may
+        differ from the alias's), else the requested one."""
         return self.response_model or self.request_model

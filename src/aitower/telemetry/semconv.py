@@ -20,7 +20,13 @@ Conventions read (attribute names checked against these versions):
   ``openinference.span.kind``, ``llm.model_name``, ``llm.provider``, ``llm.system``,
   ``llm.token_count.*`` with ``prompt_details.cache_read`` / ``cache_write`` and
   ``completion_details.reasoning``, flattened ``llm.input_messages.N.message.*``,
-  ``input.value`` / ``output.value``, ``session.id``, ``user.id``, ``llm.cost.*``.
+  ``input.value`` / ``output.value``, ``session.id``, ``user.id``, ``llm.cost.*``,
+  ``llm.invocation_parameters`` (the requested model of a failed call).
+* OpenLLMetry / traceloop-sdk 0.62: ``traceloop.association.properties.*`` (user and session),
+  ``gen_ai.user`` (the OpenAI ``user`` parameter), ``traceloop.span.kind``, ``llm.request.type``.
+
+The model a call is counted under is the requested one (``LlmFacts.model``); it is priced by
+the answering one (``LlmFacts.price_model``).
 * Variants seen in the wild: ``gen_ai.usage.cache_read_input_tokens`` (Strands, LiteLLM),
   ``gen_ai.usage.input_tokens.cached`` (Sentry), ``traceloop.span.kind`` (OpenLLMetry),
   ``gen_ai.usage.cost`` (carried cost).
@@ -80,13 +86,14 @@ _CALL_TYPES = (SpanType.llm, SpanType.embedding)
 
 # Each fact, by the attribute names that carry it, most authoritative first.
 _PROVIDER = ("gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system")
-_REQUEST_MODEL = (
-    "gen_ai.request.model",
-    "llm.request.model",
-    "llm.model_name",
-    "embedding.model_name",
-)
-_RESPONSE_MODEL = ("gen_ai.response.model", "llm.response.model")
+_REQUEST_MODEL = ("gen_ai.request.model", "llm.request.model", "llm.request.model_name")
+# OpenInference's ``llm.model_name`` names the answering model on success (the OpenAI
+# instrumentor reads the response) and is absent on failure, where only
+# ``llm.invocation_parameters`` (a JSON object) says which model was asked for.
+_INVOCATION_PARAMETERS = ("llm.invocation_parameters", "embedding.invocation_parameters")
+_LATE_MODEL = ("llm.model_name", "embedding.model_name")
+_RESPONSE_MODEL = ("gen_ai.response.model", "llm.response.model", "llm.response.model_name")
+_RESPONSE_ID = ("gen_ai.response.id", "llm.response.id")
 _INPUT_TOKENS = (
     "gen_ai.usage.input_tokens",
     "gen_ai.usage.prompt_tokens",
@@ -117,8 +124,29 @@ _REASONING = (
     "gen_ai.usage.output_tokens.reasoning",
     "llm.token_count.completion_details.reasoning",
 )
-_USER = ("user.id", "enduser.id", "gen_ai.user.id", "langfuse.user.id")
-_SESSION = ("gen_ai.conversation.id", "session.id", "langfuse.session.id")
+# OpenLLMetry (traceloop-sdk) writes ``Traceloop.set_association_properties({...})`` as
+# ``traceloop.association.properties.<key>``, and the OpenAI ``user`` parameter as ``gen_ai.user``.
+_TRACELOOP = "traceloop.association.properties."
+_USER = (
+    "user.id",
+    "enduser.id",
+    "gen_ai.user.id",
+    "gen_ai.user",
+    "llm.user",
+    f"{_TRACELOOP}user_id",
+    f"{_TRACELOOP}userId",
+    f"{_TRACELOOP}user",
+    "langfuse.user.id",
+)
+_SESSION = (
+    "gen_ai.conversation.id",
+    "session.id",
+    f"{_TRACELOOP}session_id",
+    f"{_TRACELOOP}sessionId",
+    f"{_TRACELOOP}conversation_id",
+    f"{_TRACELOOP}thread_id",
+    "langfuse.session.id",
+)
 _COST = ("gen_ai.usage.cost", "llm.cost.total", "gen_ai.cost.total", "llm.usage.cost")
 _COST_PARTS = ("llm.cost.prompt", "llm.cost.completion")
 _OPERATION = ("gen_ai.operation.name", "llm.request.type")
@@ -143,8 +171,8 @@ def llm_facts(span: DecodedSpan, *, with_messages: bool = True) -> LlmFacts:
         span_type,
         _provider(attrs),
         operation,
-        _text(attrs, _REQUEST_MODEL),
-        _text(attrs, _RESPONSE_MODEL),
+        _request_model(attrs),
+        _text(attrs, _RESPONSE_MODEL) or _text(attrs, _LATE_MODEL),
         _usage(attrs) if is_call else None,
         _finish_reasons(span) if with_messages else (),
         input_messages,
@@ -154,7 +182,31 @@ def llm_facts(span: DecodedSpan, *, with_messages: bool = True) -> LlmFacts:
         _carried_cost(attrs) if is_call else None,
         _evaluations(span) if span.events else (),
         _text(span.resource, _SYSTEM_HINT),
+        _text(attrs, _RESPONSE_ID) if is_call else None,
     )
+
+
+def response_id(attrs: Attributes) -> str | None:
+    """The provider's id of the answer a call span describes (stored spans keep it)."""
+    return _text(attrs, _RESPONSE_ID)
+
+
+def _request_model(attrs: Attributes) -> str | None:
+    """The model asked for: the GenAI request attribute, else OpenInference's invocation
+    parameters, else the one model name the span has."""
+    found = _text(attrs, _REQUEST_MODEL)
+    if found is not None:
+        return found
+    for key in _INVOCATION_PARAMETERS:
+        params = attrs.get(key)
+        if isinstance(params, str) and '"model"' in params:
+            try:
+                model = json.loads(params).get("model")
+            except (ValueError, AttributeError, RecursionError):
+                continue
+            if isinstance(model, str) and model:
+                return model
+    return _text(attrs, _LATE_MODEL)
 
 
 def _span_type(attrs: Attributes, operation: str | None) -> SpanType:
@@ -167,7 +219,9 @@ def _span_type(attrs: Attributes, operation: str | None) -> SpanType:
     if isinstance(traceloop, str) and traceloop in _TRACELOOP_KINDS:
         return _TRACELOOP_KINDS[traceloop]
     # No kind said: a model with token counts is an LLM call (a hand-made or older span).
-    has_model = _text(attrs, _REQUEST_MODEL) or _text(attrs, _RESPONSE_MODEL)
+    has_model = (
+        _text(attrs, _REQUEST_MODEL) or _text(attrs, _RESPONSE_MODEL) or _text(attrs, _LATE_MODEL)
+    )
     if has_model and (_count(attrs, _INPUT_TOKENS) is not None or _count(attrs, _OUTPUT_TOKENS)):
         return SpanType.llm
     return SpanType.other

@@ -194,6 +194,11 @@ def _event(events: list[SpanEvent], name: str) -> Attributes | None:
     return None
 
 
+def parse_json(text: str) -> list[AttrValue] | dict[str, AttrValue] | None:
+    """``text`` parsed, if it is a JSON array or object; None for plain text or broken JSON."""
+    return _json(text)
+
+
 def _json(text: str) -> list[AttrValue] | dict[str, AttrValue] | None:
     """``text`` parsed, if it is a JSON array or object; None for plain text or broken JSON."""
     if not text or text[0] not in "[{":
