@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import grpc
 import pytest
@@ -13,7 +16,7 @@ from fastapi.testclient import TestClient
 from google.rpc import error_details_pb2, status_pb2
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2_grpc
 from opentelemetry.sdk.trace.export import SpanExportResult
 from sqlalchemy import func, select
 
@@ -39,6 +42,9 @@ class Endpoint:
     def stub(self) -> trace_service_pb2_grpc.TraceServiceStub:
         return trace_service_pb2_grpc.TraceServiceStub(grpc.insecure_channel(self.target))
 
+    def send(self, request: Any) -> Any:
+        return self.stub().Export(request, metadata=(("x-api-key", self.key),))
+
     def raw(self, body: bytes, metadata: tuple[tuple[str, str], ...]) -> bytes:
         """Send ``body`` as it is (no serializer): what a broken client could send."""
         with grpc.insecure_channel(self.target) as channel:
@@ -47,6 +53,7 @@ class Endpoint:
             return answer
 
 
+@contextmanager
 def _endpoint(settings: Settings, db: Database, **changes: object) -> Iterator[Endpoint]:
     seed_units(db)
     key = make_key(db, Role.engineer)
@@ -58,7 +65,8 @@ def _endpoint(settings: Settings, db: Database, **changes: object) -> Iterator[E
 
 @pytest.fixture
 def endpoint(settings: Settings, db: Database) -> Iterator[Endpoint]:
-    yield from _endpoint(settings, db)
+    with _endpoint(settings, db) as started:
+        yield started
 
 
 def _stored(db: Database) -> tuple[int, int, int]:
@@ -69,7 +77,9 @@ def _stored(db: Database) -> tuple[int, int, int]:
     return int(count), int(inputs or 0), int(outputs or 0)
 
 
-def test_spans_sent_over_grpc_are_stored_before_the_answer(endpoint: Endpoint, db: Database) -> None:
+def test_spans_sent_over_grpc_are_stored_before_the_answer(
+    endpoint: Endpoint, db: Database
+) -> None:
     spans = sdk_traces(3)
     answer = endpoint.stub().Export(encode_spans(spans), metadata=(("x-api-key", endpoint.key),))
     assert not answer.HasField("partial_success")
@@ -104,9 +114,7 @@ def test_keys_are_checked_as_over_http(endpoint: Endpoint, db: Database) -> None
     unknown = _refused(lambda: stub.Export(body, metadata=(("x-api-key", "atk_nope"),)))
     assert unknown.code() == grpc.StatusCode.UNAUTHENTICATED  # type: ignore[attr-defined]
     analyst = make_key(db, Role.analyst)  # may read telemetry, not send it
-    denied = _refused(
-        lambda: stub.Export(body, metadata=(("authorization", f"Bearer {analyst}"),))
-    )
+    denied = _refused(lambda: stub.Export(body, metadata=(("authorization", f"Bearer {analyst}"),)))
     assert denied.code() == grpc.StatusCode.PERMISSION_DENIED  # type: ignore[attr-defined]
     assert "telemetry.ingest" in denied.details()  # type: ignore[attr-defined]
     assert _stored(db)[0] == 0
@@ -122,19 +130,17 @@ def test_invalid_spans_are_a_partial_success(endpoint: Endpoint, db: Database) -
     request = encode_spans(sdk_traces(1))
     bad = request.resource_spans[0].scope_spans[0].spans[0]
     bad.end_time_unix_nano = bad.start_time_unix_nano - 1
-    answer = endpoint.stub().Export(request, metadata=(("x-api-key", endpoint.key),))
+    answer = endpoint.send(request)
     assert answer.partial_success.rejected_spans == 1
     assert "end" in answer.partial_success.error_message
     assert _stored(db)[0] == 2
 
 
 def test_a_message_over_the_body_limit_is_refused(settings: Settings, db: Database) -> None:
-    for endpoint in _endpoint(settings, db, otlp_max_body_bytes=4096):
+    with _endpoint(settings, db, otlp_max_body_bytes=4096) as endpoint:
         body = encode_spans(sdk_traces(20))
         assert body.ByteSize() > 4096
-        refused = _refused(
-            lambda: endpoint.stub().Export(body, metadata=(("x-api-key", endpoint.key),))
-        )
+        refused = _refused(partial(endpoint.send, body))
         assert refused.code() == grpc.StatusCode.RESOURCE_EXHAUSTED  # type: ignore[attr-defined]
         assert _stored(db)[0] == 0
 
@@ -142,12 +148,10 @@ def test_a_message_over_the_body_limit_is_refused(settings: Settings, db: Databa
 def test_at_capacity_the_answer_is_unavailable_with_retry_info(
     settings: Settings, db: Database
 ) -> None:
-    for endpoint in _endpoint(settings, db, otlp_max_in_flight=1, otlp_queue_wait_seconds=0):
+    with _endpoint(settings, db, otlp_max_in_flight=1, otlp_queue_wait_seconds=0) as endpoint:
         body = encode_spans(sdk_traces(1))
         with in_flight(endpoint.app):  # the one slot is taken (by HTTP, say)
-            refused = _refused(
-                lambda: endpoint.stub().Export(body, metadata=(("x-api-key", endpoint.key),))
-            )
+            refused = _refused(partial(endpoint.send, body))
         assert refused.code() == grpc.StatusCode.UNAVAILABLE  # type: ignore[attr-defined]
         trailers = dict(refused.trailing_metadata())  # type: ignore[attr-defined]
         retry = error_details_pb2.RetryInfo.FromString(trailers["google.rpc.retryinfo-bin"])
@@ -156,7 +160,7 @@ def test_at_capacity_the_answer_is_unavailable_with_retry_info(
         assert status.code == grpc.StatusCode.UNAVAILABLE.value[0]
         assert status.details[0].Unpack(error_details_pb2.RetryInfo())
         # The slot is free again: the exporter's retry is stored.
-        endpoint.stub().Export(body, metadata=(("x-api-key", endpoint.key),))
+        endpoint.send(body)
         assert _stored(db)[0] == 3
 
 
