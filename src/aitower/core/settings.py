@@ -54,7 +54,8 @@ class Settings(BaseSettings):
     otlp_max_body_bytes: int = Field(
         default=16 * 1_048_576,
         ge=1024,
-        description="Largest OTLP request body accepted at /v1/traces, as sent (413 above).",
+        description="Largest OTLP request accepted at /v1/traces, /v1/logs and /v1/metrics, as "
+        "sent (413 above), and the largest OTLP/gRPC message (RESOURCE_EXHAUSTED above).",
     )
     predictions_max_body_bytes: int = Field(
         default=64 * 1_048_576,
