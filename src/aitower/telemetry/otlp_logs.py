@@ -131,7 +131,7 @@ def decode(request: Any) -> Decoded:
                     dropped += 1
                     continue
                 trace_id, span_id = record.trace_id, record.span_id
-                if len(trace_id) != 16 or len(span_id) != 8 or not any(trace_id) or not any(span_id):
+                if not _names_a_span(trace_id, span_id):
                     no_span += 1
                     continue
                 attributes.pop("event.name", None)
@@ -139,6 +139,11 @@ def decode(request: Any) -> Decoded:
                 time = record.time_unix_nano or record.observed_time_unix_nano
                 events.append(LogEvent(trace_id.hex(), span_id.hex(), str(name), time, attributes))
     return Decoded(events, dropped, no_span)
+
+
+def _names_a_span(trace_id: bytes, span_id: bytes) -> bool:
+    """Both ids present, of their sizes, and not all zero (what OTLP means by "none")."""
+    return len(trace_id) == 16 and len(span_id) == 8 and any(trace_id) and any(span_id)
 
 
 def _body_fields(record: Any) -> dict[str, Any]:
