@@ -40,6 +40,7 @@ from aitower.core.settings import Settings
 from aitower.telemetry import span_log_events
 from aitower.telemetry.content import TRUNCATION_MARK, ContentPolicy
 from aitower.telemetry.log_tables import SpanLogEventRow
+from aitower.telemetry.records import SpanEvent
 from aitower.telemetry.span_log_events import LogEvent
 from aitower.telemetry.tables import SpanRow
 from servers import free_port
@@ -359,3 +360,17 @@ def test_the_background_pass_joins_what_a_stop_left_and_drops_what_waited_too_lo
         "output": None,
     }
     assert _waiting(db) == 0
+
+
+def test_a_side_the_span_carried_is_kept_and_events_fill_the_other() -> None:
+    carried = {"input": [{"role": "user", "content": "from the span"}], "output": None}
+    events = [
+        SpanEvent("gen_ai.user.message", 1, {"content": "from an event"}),
+        SpanEvent("gen_ai.choice", 2, {"finish_reason": "stop", "message": {"content": "Hi"}}),
+    ]
+    merged = span_log_events.merged_content(carried, events, ContentPolicy(True, 4000))
+    assert merged == {
+        "input": [{"role": "user", "content": "from the span"}],
+        "output": [{"content": "Hi", "role": "assistant", "finish_reason": "stop"}],
+    }
+    assert span_log_events.merged_content(carried, events, ContentPolicy(False, 4000)) == carried
