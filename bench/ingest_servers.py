@@ -62,6 +62,8 @@ class Server:
     count: Callable[[], int]
     log: Path
     ingest_path: str = "/v1/traces"
+    grpc_port: int = 0  # its OTLP/gRPC port, if it has one
+    transport: str = "http"  # what the load client uses: "http" or "grpc"
     proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
@@ -225,7 +227,7 @@ def aitower(work: Path, store: str, db_url: str, largest_body: int = 0) -> Serve
     """
     home = work / f"aitower-{store.lower()}"
     home.mkdir()
-    port = free_port()
+    port, grpc_port = free_port(), free_port()
     env = {
         **os.environ,
         "AITOWER_DATA_DIR": str(home),
@@ -233,6 +235,7 @@ def aitower(work: Path, store: str, db_url: str, largest_body: int = 0) -> Serve
         "AITOWER_DEV_MODE": "1",
         "AITOWER_LOG_LEVEL": "warning",
         "AITOWER_PORT": str(port),
+        "AITOWER_OTLP_GRPC_PORT": str(grpc_port),
     }
     if largest_body > 2**20:
         env["AITOWER_MAX_BODY_BYTES"] = str(2 * largest_body)
@@ -256,6 +259,7 @@ def aitower(work: Path, store: str, db_url: str, largest_body: int = 0) -> Serve
         {"authorization": f"Bearer {secret}"},
         sql_counter(db_url, "telemetry_spans"),
         work / f"aitower-{store.lower()}.log",
+        grpc_port=grpc_port,
     )
 
 

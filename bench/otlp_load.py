@@ -1,11 +1,13 @@
 """The ingest benchmark's load client: pre-encoded OTLP bodies posted over keep-alive connections.
 
-A few threads (``concurrency``), each with one ``http.client`` keep-alive connection, take the
-next body from a shared cursor and POST it as ``application/x-protobuf``, as several exporters
-of one fleet would. A 429 or 503 is retried after its ``Retry-After`` (as the SDK's exporter
-does); any other answer but 2xx stops the run with the server's words, and a 404 says the
-server has no OTLP endpoint. The client only records when each body was acknowledged; the
-caller watches the server's store for when the spans are there.
+A few threads (``concurrency``), each with one ``http.client`` keep-alive connection, take the next
+body from a shared cursor and POST it as ``application/x-protobuf``, as several exporters of one
+fleet would; or, over gRPC (``grpc_target``), each calls the OTLP ``TraceService/Export`` on its
+own channel with the same bytes (UNAVAILABLE and RESOURCE_EXHAUSTED are retried after the server's
+RetryInfo, as the SDK's gRPC exporter does). Over HTTP a 429 or 503 is retried after its
+``Retry-After`` (as the SDK's exporter does); any other answer but 2xx stops the run with the
+server's words, and a 404 says the server has no OTLP endpoint. The client only records when each
+body was acknowledged; the caller watches the server's store for when the spans are there.
 """
 
 from __future__ import annotations
@@ -93,6 +95,45 @@ def _worker(state: LoadState, url: str, path: str, headers: dict[str, str]) -> N
         conn.close()
 
 
+_GRPC_EXPORT = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
+
+
+def _grpc_worker(state: LoadState, target: str, headers: dict[str, str]) -> None:
+    import grpc  # only for gRPC runs
+    from google.rpc import error_details_pb2
+
+    metadata = tuple((k.lower(), v) for k, v in headers.items())
+    retryable = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.RESOURCE_EXHAUSTED)
+    channel = grpc.insecure_channel(target, options=[("grpc.max_send_message_length", -1)])
+    export = channel.unary_unary(_GRPC_EXPORT)  # bytes in, bytes out: the bodies as encoded
+    try:
+        while (index := state.take()) is not None:
+            while True:
+                try:
+                    export(state.bodies[index], metadata=metadata, timeout=600)
+                except grpc.RpcError as exc:
+                    if exc.code() not in retryable:  # type: ignore[attr-defined]
+                        raise IngestRefused(f"{target}: {exc.code()} {exc.details()}") from exc  # type: ignore[attr-defined]
+                    trailers = dict(exc.trailing_metadata() or ())  # type: ignore[attr-defined]
+                    delay = 1.0
+                    if "google.rpc.retryinfo-bin" in trailers:
+                        info = error_details_pb2.RetryInfo.FromString(
+                            trailers["google.rpc.retryinfo-bin"]
+                        )
+                        delay = info.retry_delay.seconds + info.retry_delay.nanos / 1e9
+                    with state.lock:
+                        state.retries += 1
+                    time.sleep(min(delay, 5.0))
+                    continue
+                state.acknowledge(index)
+                break
+    except BaseException as exc:  # handed to the main thread, which stops the run
+        with state.lock:
+            state.error = state.error or exc
+    finally:
+        channel.close()
+
+
 def start_load(
     url: str,
     bodies: list[bytes],
@@ -101,14 +142,22 @@ def start_load(
     *,
     concurrency: int,
     path: str = "/v1/traces",
+    grpc_target: str | None = None,
 ) -> tuple[LoadState, list[threading.Thread]]:
-    """Start posting ``bodies`` to ``url + path``; join the threads (or watch ``state.done``)."""
+    """Start posting ``bodies`` to ``url + path`` (or exporting them over gRPC to
+    ``grpc_target``); join the threads (or watch ``state.done``)."""
     state = LoadState(bodies, spans_per_body)
     all_headers = {"content-type": "application/x-protobuf", **headers}
-    threads = [
-        threading.Thread(target=_worker, args=(state, url, path, all_headers), daemon=True)
-        for _ in range(concurrency)
-    ]
+    if grpc_target is not None:
+        threads = [
+            threading.Thread(target=_grpc_worker, args=(state, grpc_target, headers), daemon=True)
+            for _ in range(concurrency)
+        ]
+    else:
+        threads = [
+            threading.Thread(target=_worker, args=(state, url, path, all_headers), daemon=True)
+            for _ in range(concurrency)
+        ]
     for thread in threads:
         thread.start()
     return state, threads

@@ -1,20 +1,22 @@
 """OTLP trace ingest, side by side: aitower, Arize Phoenix and MLflow's tracking server.
 
     .venv/bin/python bench/telemetry_ingest.py [--spans 20000] [--batch 512] [--concurrency 4]
-        [--peers phoenix,mlflow] [--stores sqlite,postgres] [--kill-test] [--json-out FILE]
+        [--peers phoenix,mlflow] [--stores sqlite,postgres] [--transport http,grpc]
+        [--kill-test] [--json-out FILE]
 
-The same LLM agent traces (``otlp_workload``: 4 spans a trace, GenAI and OpenInference
-attributes, ~300-character messages) are encoded once into OTLP/HTTP protobuf bodies of
-``--batch`` spans, then posted by ``--concurrency`` keep-alive connections to each server in turn,
-each started on loopback over a fresh store (``ingest_servers``). A run is timed from the first
-request until every span is acknowledged and counted in the server's span table, so the figure
-is the server's, not the client's. The peers are installed from PyPI into venvs of their own
+The same LLM agent traces (``otlp_workload``: 4 spans a trace, GenAI and OpenInference attributes,
+~300-character messages) are encoded once into OTLP/HTTP protobuf bodies of ``--batch`` spans, then
+posted by ``--concurrency`` keep-alive connections to each server in turn (aitower over each
+``--transport``: OTLP/HTTP, or OTLP/gRPC with the same bytes as the request message), each started
+on loopback over a fresh store (``ingest_servers``). A run is timed from the first request until
+every span is acknowledged and counted in the server's span table, so the figure is the server's,
+not the client's. The peers are installed from PyPI into venvs of their own
 (``bench/.peer-venv-phoenix``, ``bench/.peer-venv-mlflow``) on first run.
 
-Also measured: the ceiling (``otlp_ceiling``: decode + one SQLite transaction per body, no
-server); the peak resident memory of each server's process tree during its run; and with
-``--kill-test``, on a second fresh store, how many acknowledged spans survive a SIGKILL sent
-right after the last acknowledgement and a restart.
+Also measured: the ceiling (``otlp_ceiling``: decode + one SQLite transaction per body, no server);
+the peak resident memory of each server's process tree during its run; and with ``--kill-test``, on
+a second fresh store, how many acknowledged spans survive a SIGKILL sent right after the last
+acknowledgement and a restart.
 """
 
 from __future__ import annotations
@@ -63,12 +65,22 @@ def _preflight(server: Server) -> None:
     """An empty export request: tells a missing endpoint (404) before timing (aitower only:
     MLflow answers 400 to a request without spans)."""
     load, threads = start_load(
-        server.url, [b""], [0], server.headers, concurrency=1, path=server.ingest_path
+        server.url,
+        [b""],
+        [0],
+        server.headers,
+        concurrency=1,
+        path=server.ingest_path,
+        grpc_target=_grpc_target(server),
     )
     for thread in threads:
         thread.join()
     if load.error is not None:
         raise load.error
+
+
+def _grpc_target(server: Server) -> str | None:
+    return f"127.0.0.1:{server.grpc_port}" if server.transport == "grpc" else None
 
 
 def _progress() -> Progress:
@@ -87,7 +99,7 @@ def _ingest(
 ) -> dict[str, Any]:
     """Post everything; until stored (throughput run) or until the last ack, then SIGKILL."""
     assert server.proc is not None
-    label = f"{server.name} ({server.store})" + (", kill test" if kill else "")
+    label = f"{server.name} ({_store(server)})" + (", kill test" if kill else "")
     peak = process_tree_rss(server.proc.pid)
     cpu_before = process_tree_cpu(server.proc.pid)
     with _progress() as progress:
@@ -101,6 +113,7 @@ def _ingest(
             server.headers,
             concurrency=concurrency,
             path=server.ingest_path,
+            grpc_target=_grpc_target(server),
         )
         count, last_change, all_stored, cpu = 0, started, 0.0, 0.0
         while True:
@@ -140,7 +153,7 @@ def _result(
     acked_s = load.last_ack - started
     result: dict[str, Any] = {
         "server": server.name,
-        "store": server.store,
+        "store": _store(server),
         "spans": workload.spans,
         "acknowledged": load.acknowledged_spans,
         "acknowledged_s": acked_s,
@@ -156,6 +169,11 @@ def _result(
         # and it counts work done on every core.
         result["cpu_us_per_span"] = cpu / workload.spans * 1e6
     return result
+
+
+def _store(server: Server) -> str:
+    """The store, and the transport where it is not OTLP/HTTP (the report's column)."""
+    return server.store + (", gRPC" if server.transport == "grpc" else "")
 
 
 def _wait_stable(count: Callable[[], int], quiet_s: float = 3.0, limit_s: float = 120.0) -> int:
@@ -222,12 +240,20 @@ def _makers(
         drops.append(drop)
         return servers.aitower(folder(), "PostgreSQL", url, largest)
 
+    def over(transport: str, make: Callable[[], Server]) -> Callable[[], Server]:
+        def made() -> Server:
+            server = make()
+            server.transport = transport
+            return server
+
+        return made
+
     stores = {"sqlite": aitower_sqlite, "postgres": aitower_postgres}
+    makers += [over(t, stores[s]) for s in args.stores if s for t in args.transport]
     peers = {
         "phoenix": lambda: servers.phoenix(folder()),
         "mlflow": lambda: servers.mlflow(folder()),
     }
-    makers += [stores[s] for s in args.stores if s]
     makers += [peers[p] for p in args.peers if p]
     return makers
 
@@ -239,6 +265,9 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=4, help="posting connections")
     parser.add_argument("--peers", default="phoenix,mlflow", help="phoenix, mlflow, or ''")
     parser.add_argument("--stores", default="sqlite,postgres", help="aitower stores, or ''")
+    parser.add_argument(
+        "--transport", default="http", help="aitower's OTLP transports: http, grpc, or http,grpc"
+    )
     parser.add_argument("--postgres", default=POSTGRES, help="server to create a database on")
     parser.add_argument("--kill-test", action="store_true", help="also SIGKILL after last ack")
     parser.add_argument("--no-ceiling", action="store_true")
@@ -246,6 +275,9 @@ def _parse() -> argparse.Namespace:
     args = parser.parse_args()
     args.peers = [p.strip() for p in args.peers.split(",") if p.strip()]
     args.stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+    args.transport = [t.strip() for t in args.transport.split(",") if t.strip()]
+    if not set(args.transport) <= {"http", "grpc"}:
+        parser.error("--transport takes http, grpc, or both")
     return args
 
 

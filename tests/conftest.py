@@ -35,6 +35,9 @@ start_from_env()
 # Every test that loads the whole demo (CLI, `serve --demo`, subprocesses) stores a small slice of
 # its LLM traffic history, not the 90,000 spans a real `aitower demo` stores.
 os.environ.setdefault("AITOWER_DEMO_TRAFFIC_SCALE", "0.004")
+# No OTLP/gRPC endpoint on 4317 for the apps tests build (many at once under xdist would fight
+# for it): tests of the gRPC endpoint and the servers of servers.py pick free ports.
+os.environ.setdefault("AITOWER_OTLP_GRPC_PORT", "0")
 # Rich fixes a console's width when it is created (at import) if COLUMNS is set then, as it is in
 # pytest-xdist's workers: wide enough everywhere that no line a test reads is wrapped.
 os.environ["COLUMNS"] = "200"

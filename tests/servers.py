@@ -46,7 +46,11 @@ def running(
     cwd: Path | None = None,
     timeout: float = 60,
 ) -> Iterator[str]:
-    """Run ``command`` (a server on ``port``) until the block ends; yields its base URL."""
+    """Run ``command`` (a server on ``port``) until the block ends; yields its base URL.
+
+    The server's OTLP/gRPC endpoint listens on a free port too (``AITOWER_OTLP_GRPC_PORT``),
+    unless ``env`` says which: never on the shared default, 4317."""
+    env = {"AITOWER_OTLP_GRPC_PORT": str(free_port()), **env}
     log = (cwd or Path.cwd()) / f"server-{port}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(

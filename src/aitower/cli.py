@@ -7,6 +7,7 @@ demo and the permission doc (both need the whole app).
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -76,13 +77,15 @@ def serve(
     if not state.up_to_date:
         migrate.upgrade(db.engine)
     bind_host, bind_port = host or chosen.host, port or chosen.port
+    # The app binds its own servers (OTLP/gRPC) to the same address as the web port.
+    chosen = chosen.model_copy(update={"host": bind_host, "port": bind_port})
     if demo:
-        served = chosen.model_copy(update={"host": bind_host, "port": bind_port})
-        load_demo_if_empty(db, console, settings=served)
+        load_demo_if_empty(db, console, settings=chosen)
     db.dispose()
     console.print(
         f"[bold]aitower[/] {__version__} serving on [link]http://{bind_host}:{bind_port}[/]"
         f"  (API docs: http://{bind_host}:{bind_port}/api/docs)"
+        + (f"; OTLP/gRPC on {bind_host}:{chosen.otlp_grpc_port}" if chosen.otlp_grpc_port else "")
     )
     if workers == 1:
         uvicorn.run(
@@ -93,6 +96,10 @@ def serve(
             proxy_headers=True,
         )
     else:
+        # Each worker process builds its app from the environment and starts the OTLP/gRPC
+        # endpoint: they share its port, as they share the web port.
+        os.environ["AITOWER_OTLP_GRPC_REUSE_PORT"] = "1"
+        os.environ["AITOWER_HOST"] = bind_host
         uvicorn.run(
             "aitower.asgi:app",
             host=bind_host,

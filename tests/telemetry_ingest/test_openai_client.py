@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import math
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import openai
-import pytest
 from fastapi.testclient import TestClient
 from opentelemetry.instrumentation.openai_v2 import OpenAIInstrumentor
 from opentelemetry.sdk.resources import Resource
@@ -23,48 +18,6 @@ from aitower.core.db.engine import Database
 from aitower.telemetry.tables import SpanRow
 from support import make_key, seed_units
 from support_telemetry import protobuf_body
-
-USAGE = {"prompt_tokens": 1234, "completion_tokens": 321, "total_tokens": 1555}
-
-
-class _ChatCompletions(BaseHTTPRequestHandler):
-    """Answers ``POST /v1/chat/completions`` like the OpenAI API, with fixed usage."""
-
-    def do_POST(self) -> None:
-        request = json.loads(self.rfile.read(int(self.headers["content-length"])))
-        body = json.dumps(
-            {
-                "id": "chatcmpl-test",
-                "object": "chat.completion",
-                "created": 1_780_000_000,
-                "model": f"{request['model']}-2024-08-06",
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": "Your order ships today."},
-                        "finish_reason": "stop",
-                    }
-                ],
-                "usage": USAGE,
-            }
-        ).encode()
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def fake_openai() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ChatCompletions)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
 
 
 def test_instrumented_openai_calls_are_recorded_with_model_tokens_and_cost(

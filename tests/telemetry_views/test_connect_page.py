@@ -7,15 +7,24 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from aitower.core.access.roles import Role
 from aitower.core.db.engine import Database
+from aitower.core.settings import Settings
 from aitower.inventory import service as inventory
 from aitower.telemetry.connect import ConnectSettings, env_block, snippets
+from servers import free_port
 from support import CTX, login, make_user, seed_units
 
 BASE = "http://testserver"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The app's OTLP/gRPC endpoint on (tests turn it off by default), on a port of its own."""
+    return settings.model_copy(update={"otlp_grpc_port": free_port()})
 
 
 def _pre(page: str, testid: str) -> str:
@@ -41,14 +50,15 @@ def test_the_ops_manager_sees_every_setting_and_snippet(client: TestClient, db: 
     page = client.get("/monitoring/connect")
     assert page.status_code == 200
     assert f'data-testid="http-endpoint">{BASE}/v1/traces<' in page.text
-    assert 'data-testid="grpc-endpoint">http://testserver:4317<' in page.text
+    port = client.app.state.settings.otlp_grpc_port  # type: ignore[attr-defined]
+    assert f'data-testid="grpc-endpoint">http://testserver:{port}<' in page.text
     assert "made by an admin or engineer" in page.text  # the ops manager cannot make one
-    placeholder = ConnectSettings(BASE, 4317)
+    placeholder = ConnectSettings(BASE, port)
     assert _pre(page.text, "otel-env") == env_block(placeholder)
     assert _snippets(page.text) == {s.slug: s.text for s in snippets(placeholder)}
 
     picked = client.get(f"/monitoring/connect?system={system}").text
-    named = ConnectSettings(BASE, 4317, service_name="support-bot")
+    named = ConnectSettings(BASE, port, service_name="support-bot")
     assert "OTEL_SERVICE_NAME=support-bot" in _pre(picked, "otel-env")
     assert _snippets(picked) == {s.slug: s.text for s in snippets(named)}
 
@@ -69,5 +79,6 @@ def test_who_may_open_it_and_the_new_keys_page(client: TestClient, db: Database)
     assert created.status_code == 200
     secret = _pre(created.text, "secret")
     env = _pre(created.text, "otel-env")
-    assert env == env_block(ConnectSettings(BASE, 4317, key=secret))
+    port = client.app.state.settings.otlp_grpc_port  # type: ignore[attr-defined]
+    assert env == env_block(ConnectSettings(BASE, port, key=secret))
     assert "OTEL_SERVICE_NAME=<your-service-name>" in env

@@ -11,7 +11,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Secrets that must never protect a real deployment: empty, or copied from an example.
@@ -54,7 +54,8 @@ class Settings(BaseSettings):
     otlp_max_body_bytes: int = Field(
         default=16 * 1_048_576,
         ge=1024,
-        description="Largest OTLP request body accepted at /v1/traces, as sent (413 above).",
+        description="Largest OTLP request accepted at /v1/traces, /v1/logs and /v1/metrics, as "
+        "sent (413 above), and the largest OTLP/gRPC message (RESOURCE_EXHAUSTED above).",
     )
     predictions_max_body_bytes: int = Field(
         default=64 * 1_048_576,
@@ -77,6 +78,18 @@ class Settings(BaseSettings):
             "Processes that decode and store OTLP requests, per server process: -1 one per CPU "
             "core (at most 8; none on one core), 0 none (the server process does it)."
         ),
+    )
+    otlp_grpc_port: int = Field(
+        default=4317,
+        ge=0,
+        le=65535,
+        description="Port of the OTLP/gRPC endpoint (traces, logs, metrics) on HOST; 0 or empty: "
+        "no gRPC endpoint.",
+    )
+    otlp_grpc_reuse_port: bool = Field(
+        default=False,
+        description="Let the server processes of one `aitower serve --workers N` share the gRPC "
+        "port (SO_REUSEPORT; set by that command). Off, a port already taken fails the start.",
     )
     otlp_queue_wait_seconds: float = Field(
         default=5.0,
@@ -117,6 +130,11 @@ class Settings(BaseSettings):
         description="Seconds between alert evaluation and notification passes; 0 turns the "
         "server's background runner off.",
     )
+
+    @field_validator("otlp_grpc_port", mode="before")
+    @classmethod
+    def _empty_port_is_off(cls, value: object) -> object:
+        return 0 if isinstance(value, str) and not value.strip() else value
 
     def ingest_worker_count(self) -> int:
         if self.ingest_workers >= 0:

@@ -55,4 +55,5 @@ class Slice:
     prometheus: tuple[PrometheusSource, ...] = ()
     jobs: tuple[BackgroundJob, ...] = ()
     body_limits: tuple[BodyLimit, ...] = ()
+    on_startup: tuple[Callable[[FastAPI], None], ...] = ()  # servers of its own (OTLP/gRPC)
     on_shutdown: tuple[Callable[[FastAPI], None], ...] = ()

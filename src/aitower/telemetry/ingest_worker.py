@@ -20,6 +20,7 @@ from aitower.telemetry.ingest import IngestOutcome, store_spans
 from aitower.telemetry.ingest_pool import WorkerConfig
 from aitower.telemetry.otlp_export import OtlpRefusal, export
 from aitower.telemetry.records import DecodedSpan
+from aitower.telemetry.span_log_events import attach_after_store
 
 log = logging.getLogger("aitower.telemetry")
 
@@ -34,7 +35,10 @@ def serve(conn: Connection) -> None:
     db = Database(config.database_url)
 
     def store(spans: Sequence[DecodedSpan]) -> IngestOutcome:
-        return store_spans(db, spans, default_content=config.content)
+        outcome = store_spans(db, spans, default_content=config.content)
+        # GenAI events sent as logs before these spans join them, now that they are stored.
+        attach_after_store(db, outcome.stored)
+        return outcome
 
     while True:
         try:

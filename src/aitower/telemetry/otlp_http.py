@@ -9,10 +9,11 @@ request's encoding; 429/503 carry ``Retry-After`` so the exporter backs off and 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -26,12 +27,15 @@ from aitower.core.access.principal import Principal
 from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError
 from aitower.core.settings import Settings
-from aitower.core.web.deps import get_db, get_settings, guard
+from aitower.core.web.deps import guard
+from aitower.telemetry import span_log_events
 from aitower.telemetry.content import ContentPolicy
+from aitower.telemetry.ingest import IngestOutcome
 from aitower.telemetry.ingest_pool import IngestPool, WorkerConfig
 from aitower.telemetry.meters import IngestMeters, meters_of
-from aitower.telemetry.otlp_export import ExportOutcome, OtlpRefusal, export
+from aitower.telemetry.otlp_export import ExportOutcome, OtlpRefusal, StoreSpans, export
 from aitower.telemetry.permissions import TelemetryPermission
+from aitower.telemetry.records import DecodedSpan
 from aitower.telemetry.writer import GroupWriter
 
 PROTOBUF = "application/x-protobuf"
@@ -41,7 +45,7 @@ RETRY_AFTER_SECONDS = 1
 _GRPC_CODE = {400: 3, 401: 16, 403: 7, 404: 5, 413: 8, 415: 3, 422: 3, 429: 8, 503: 14}
 
 
-def _encoding_of(request: Request) -> str:
+def encoding_of(request: Request) -> str:
     """``protobuf`` or ``json`` by Content-Type (parameters such as charset ignored)."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == PROTOBUF:
@@ -76,7 +80,7 @@ def _varint(value: int) -> bytes:
 
 def _refusal_response(request: Request, status: int, message: str, retry: bool) -> Response:
     try:
-        encoding = _encoding_of(request)
+        encoding = encoding_of(request)
     except OtlpRefusal:
         encoding = "protobuf"
     body, media = status_body(_GRPC_CODE.get(status, 2), message, encoding)
@@ -120,17 +124,43 @@ def _response(outcome: ExportOutcome, encoding: str) -> Response:
     return Response(message.SerializeToString(), media_type=PROTOBUF)
 
 
-def _ingest(
-    request: Request, body: bytes, encoding: str, slots: threading.BoundedSemaphore
-) -> Response:
-    settings = get_settings(request)
-    meters = meters_of(request.app)
+def _ingest(request: Request, body: bytes, encoding: str) -> Response:
+    content_encoding = request.headers.get("content-encoding")
+    outcome = store_export(request.app, body, encoding, content_encoding)
+    meters_of(request.app).count_request(200)
+    return _response(outcome, encoding)
+
+
+@contextlib.contextmanager
+def in_flight(app: Any) -> Iterator[None]:
+    """Hold one of the process's OTLP slots (``otlp_max_in_flight``, shared by HTTP and gRPC,
+    traces, logs and metrics) while the block runs; ``OtlpRefusal`` 503 when none frees up
+    within ``otlp_queue_wait_seconds``."""
+    settings: Settings = app.state.settings
+    with _STARTING:
+        slots: threading.BoundedSemaphore | None = getattr(app.state, "otlp_slots", None)
+        if slots is None:
+            slots = app.state.otlp_slots = threading.BoundedSemaphore(settings.otlp_max_in_flight)
     if not slots.acquire(timeout=settings.otlp_queue_wait_seconds):
         raise OtlpRefusal(503, "ingest is at capacity; retry later", retry=True)
+    meters = meters_of(app)
     meters.inflight(+1)
-    content_encoding = request.headers.get("content-encoding")
     try:
-        pool = ingest_pool_of(request.app, get_db(request), settings)
+        yield
+    finally:
+        meters.inflight(-1)
+        slots.release()
+
+
+def store_export(
+    app: Any, body: bytes, encoding: str, content_encoding: str | None
+) -> ExportOutcome:
+    """Store one trace export request (HTTP or gRPC) by the process's ingest path: an ingest
+    worker, or the group-commit writer; returns after the commit or raises ``OtlpRefusal``."""
+    settings: Settings = app.state.settings
+    db: Database = app.state.db
+    with in_flight(app):
+        pool = ingest_pool_of(app, db, settings)
         if pool is not None:
             outcome = pool.export(
                 body, encoding, content_encoding, settings.otlp_queue_wait_seconds
@@ -140,15 +170,23 @@ def _ingest(
                 body,
                 encoding,
                 content_encoding,
-                writer_of(request.app, get_db(request), settings).store,
+                _joining_log_events(db, writer_of(app, db, settings).store),
                 max_decompressed_bytes=settings.otlp_max_decompressed_bytes,
             )
-    finally:
-        meters.inflight(-1)
-        slots.release()
-    meters.count_ingest(outcome.accepted, outcome.duplicates, outcome.rejected)
-    meters.count_request(200)
-    return _response(outcome, encoding)
+    meters_of(app).count_ingest(outcome.accepted, outcome.duplicates, outcome.rejected)
+    return outcome
+
+
+def _joining_log_events(db: Database, store: StoreSpans) -> StoreSpans:
+    """``store``, then join the GenAI events sent as logs before these spans (as the ingest
+    worker does)."""
+
+    def store_and_join(spans: Sequence[DecodedSpan]) -> IngestOutcome:
+        outcome = store(spans)
+        span_log_events.attach_after_store(db, outcome.stored)
+        return outcome
+
+    return store_and_join
 
 
 def _content_policy(settings: Settings) -> ContentPolicy:
@@ -201,7 +239,7 @@ def stop_ingest(app: Any) -> None:
 _STARTING = threading.Lock()
 
 
-def build_router(slots: threading.BoundedSemaphore) -> APIRouter:
+def build_router() -> APIRouter:
     router = APIRouter(route_class=OtlpRoute, tags=["telemetry"])
 
     @router.post(
@@ -213,9 +251,9 @@ def build_router(slots: threading.BoundedSemaphore) -> APIRouter:
         request: Request,
         principal: Principal = guard(TelemetryPermission.telemetry_ingest),  # noqa: ARG001
     ) -> Response:
-        encoding = _encoding_of(request)
+        encoding = encoding_of(request)
         body = await request.body()
-        return await run_in_threadpool(_ingest, request, body, encoding, slots)
+        return await run_in_threadpool(_ingest, request, body, encoding)
 
     return router
 

@@ -130,6 +130,16 @@ def _value(value: Any, which: str | None, limit: int) -> AttrValue:
     return scalar
 
 
+def attributes_of(key_values: Any, limits: DecodeLimits) -> Attributes:
+    """OTLP ``KeyValue``s as a dict, with the limits of span attributes (logs read these)."""
+    return _attributes(key_values, limits)
+
+
+def value_of(value: Any, limit: int) -> AttrValue:
+    """One OTLP ``AnyValue`` (a log record's body, say) as Python sees it."""
+    return _value(value, value.WhichOneof("value"), limit)
+
+
 def _events(events: Any, limits: DecodeLimits) -> list[SpanEvent]:
     if len(events) > limits.max_events:
         events = events[: limits.max_events]

@@ -65,6 +65,33 @@ def ingest_lines(meters: IngestMeters) -> list[str]:
         ],
     )
     lines += _family(
+        "aitower_otlp_grpc_requests_total",
+        "counter",
+        "OTLP/gRPC export calls by gRPC status code",
+        [
+            f'aitower_otlp_grpc_requests_total{{code="{code}"}} {count}'
+            for code, count in sorted(meters.grpc_by_code.items())
+        ],
+    )
+    lines += _family(
+        "aitower_otlp_log_records_total",
+        "counter",
+        "OTLP log records: GenAI events kept on their spans, others dropped",
+        [
+            f'aitower_otlp_log_records_total{{outcome="{outcome}"}} {count}'
+            for outcome, count in sorted(meters.log_records.items())
+        ],
+    )
+    lines += _family(
+        "aitower_otlp_metric_points_total",
+        "counter",
+        "OTLP metric data points received (counted, not stored), by metric family",
+        [
+            f'aitower_otlp_metric_points_total{{family="{_escape(family)}"}} {count}'
+            for family, count in sorted(meters.metric_points.items())
+        ],
+    )
+    lines += _family(
         "aitower_otlp_queue_depth",
         "gauge",
         "OTLP requests being processed or waiting",

@@ -60,14 +60,17 @@ class SchemaNotCurrentError(RuntimeError):
 def _lifespan(
     db: Database, settings: Settings, slices: Sequence[Slice]
 ) -> Callable[[Any], AbstractAsyncContextManager[None]]:
-    """While the server is up: the background pass of every slice's jobs; when it stops, each
-    slice's shutdown hooks too (the ingest workers, say)."""
+    """While the server is up: each slice's startup hooks (a server of its own, such as OTLP's
+    gRPC endpoint), then the background pass of every slice's jobs; when it stops, each slice's
+    shutdown hooks (the ingest workers, say), also those of a start that failed half-way."""
     jobs = [job for s in slices for job in s.jobs]
     background = background_lifespan(db, settings.alerts_interval_seconds, jobs)
 
     @asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
         try:
+            for start in (hook for s in slices for hook in s.on_startup):
+                start(app)
             async with background(app):
                 yield
         finally:
