@@ -314,6 +314,13 @@ def systems_for_services(session: Session, service_names: Collection[str]) -> di
     return _pairs(session, key, value, service_names)
 
 
+def service_claims(session: Session) -> dict[str, uuid.UUID]:
+    """Every claimed telemetry ``service.name`` and its system (telemetry compares them with
+    where it filed each service's history, to move it when a claim changes)."""
+    key, value = TelemetryServiceRow.service_name, TelemetryServiceRow.system_id
+    return {name: system_id for name, system_id in session.execute(select(key, value))}
+
+
 def visible_systems(session: Session, principal: Principal) -> list[SystemRef]:
     """Every system in the principal's units (all for org-wide actors), by name: the
     portfolio other slices scope their figures to."""

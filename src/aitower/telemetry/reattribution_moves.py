@@ -1,0 +1,348 @@
+"""The SQL of moving one chunk of a service's stored telemetry to another attribution.
+
+Runs inside the caller's short write transaction (``reattribution``). A chunk is a run of the
+service's spans under the old attribution, in (start time, trace id, span id) order. What those
+spans added to the rollups is worked out again from the stored rows with ingest's own sums
+(``aggregate.BatchSums``), taken out of the old key's rows and added to the new key's, so that
+rows merge (sums added, latency histograms merged by bucket) instead of being duplicated.
+Buckets the retention purge already removed are neither taken out nor recreated. The spans,
+their trace rows and the traces' scores (with the score rollups) then name the new system.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row, Table, delete, func, literal, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from aitower.cost.usage import TokenUsage
+from aitower.telemetry import aggregate, score_rollups, store
+from aitower.telemetry.aggregate import (
+    BatchSums,
+    KeyKey,
+    KeySums,
+    PricedSpan,
+    RollupKey,
+    RollupSums,
+)
+from aitower.telemetry.records import DecodedSpan, LlmFacts, SpanType
+from aitower.telemetry.tables import ScoreRow
+
+SPANS = store.SPANS
+ROLLUP_TABLES = (store.MINUTE_ROLLUPS, store.HOUR_ROLLUPS, store.SIX_HOUR_ROLLUPS)
+_IN_LIST = 500  # ids per IN list: well under both databases' parameter limits
+_SPAN_COLUMNS = tuple(
+    SPANS.c[name]
+    for name in (
+        "trace_id",
+        "span_id",
+        "parent_span_id",
+        "service_name",
+        "name",
+        "kind",
+        "span_type",
+        "start_time",
+        "duration_ms",
+        "status_code",
+        "model",
+        "input_tokens",
+        "output_tokens",
+        "cache_read_tokens",
+        "cache_write_tokens",
+        "reasoning_tokens",
+        "cost",
+        "cost_source",
+        "user_id",
+        "session_id",
+    )
+)
+Cursor = tuple[datetime, str, str]  # start time, trace id, span id of the last span moved
+
+
+def key_of(system_id: uuid.UUID | None, service_name: str) -> str:
+    """The rollup key of an attribution: the system's id, or ``service:<name>``."""
+    return str(system_id) if system_id is not None else f"service:{service_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One service's telemetry going from one attribution (None: unregistered) to another."""
+
+    service_name: str
+    source_id: uuid.UUID | None
+    target_id: uuid.UUID | None
+
+    @property
+    def source_key(self) -> str:
+        return key_of(self.source_id, self.service_name)
+
+    @property
+    def target_key(self) -> str:
+        return key_of(self.target_id, self.service_name)
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkResult:
+    spans: int
+    traces: int
+    cursor: Cursor | None  # None: nothing was left after the cursor
+
+
+def _under_source(table: Table, move: Move) -> Any:
+    column = table.c.system_id
+    same = column.is_(None) if move.source_id is None else column == move.source_id
+    return same & (table.c.service_name == move.service_name)
+
+
+def count_spans(session: Session, move: Move) -> int:
+    """How many spans the move has to take (its progress bar's total)."""
+    query = select(func.count()).select_from(SPANS).where(_under_source(SPANS, move))
+    return int(session.execute(query).scalar_one())
+
+
+def move_chunk(session: Session, move: Move, after: Cursor | None, limit: int) -> ChunkResult:
+    """Move up to ``limit`` spans after ``after`` and what they added; say how far it got."""
+    rows = _next_spans(session, move, after, limit)
+    if not rows:
+        return ChunkResult(0, 0, None)
+    sums = BatchSums.of(_priced(row, move.source_key) for row in rows)
+    hours = aggregate.coarser(sums.minutes, aggregate.hour_bucket)
+    six_hours = aggregate.coarser(hours, aggregate.six_hour_bucket)
+    for table, part in zip(ROLLUP_TABLES, (sums.minutes, hours, six_hours), strict=True):
+        _move_rollups(session, table, part, move.target_key)
+    _move_keys(session, sums.keys, move.target_key)
+    _set_span_systems(session, [(r.trace_id, r.span_id) for r in rows], move.target_id)
+    traces = _move_traces(session, move, sorted({r.trace_id for r in rows}))
+    last = rows[-1]
+    return ChunkResult(len(rows), traces, (last.start_time, last.trace_id, last.span_id))
+
+
+def _next_spans(
+    session: Session, move: Move, after: Cursor | None, limit: int
+) -> Sequence[Row[Any]]:
+    c = SPANS.c
+    query = select(*_SPAN_COLUMNS).where(_under_source(SPANS, move))
+    if after is not None:
+        start = literal(after[0], type_=c.start_time.type)
+        query = query.where(
+            c.start_time >= start,  # lets the (system, start) index bound the scan
+            tuple_(c.start_time, c.trace_id, c.span_id) > tuple_(start, after[1], after[2]),
+        )
+    query = query.order_by(c.start_time, c.trace_id, c.span_id).limit(limit)
+    return session.execute(query).all()
+
+
+def _priced(row: Row[Any], system_key: str) -> PricedSpan:
+    """A stored span as ingest saw it when it added the span to its sums."""
+    usage = None
+    if row.input_tokens is not None:
+        usage = TokenUsage(
+            row.input_tokens,
+            row.output_tokens or 0,
+            row.cache_read_tokens or 0,
+            row.cache_write_tokens or 0,
+            row.reasoning_tokens or 0,
+        )
+    facts = LlmFacts(
+        SpanType(row.span_type),
+        response_model=row.model,
+        usage=usage,
+        user_id=row.user_id,
+        session_id=row.session_id,
+    )
+    start = row.start_time
+    span = DecodedSpan(
+        {"service.name": row.service_name},
+        "",
+        row.trace_id,
+        row.span_id,
+        row.parent_span_id,
+        row.name,
+        row.kind,
+        0,
+        0,
+        row.status_code,
+        "",
+        {},
+    )
+    end = start + timedelta(milliseconds=row.duration_ms)
+    return PricedSpan(
+        span,
+        facts,
+        system_key,
+        row.cost,
+        row.cost_source,
+        start,
+        end,
+        row.duration_ms,
+        row.parent_span_id is None,
+        row.status_code == aggregate.ERROR_STATUS,
+    )
+
+
+def negated(sums: RollupSums) -> RollupSums:
+    """The same sums with the opposite sign: adding them takes the originals out."""
+    out = RollupSums()
+    for f in fields(RollupSums):
+        value = getattr(sums, f.name)
+        if f.name == "latency_hist":
+            out.latency_hist = {bucket: -count for bucket, count in value.items()}
+        else:
+            setattr(out, f.name, -value)
+    return out
+
+
+def _move_rollups(
+    session: Session, table: Table, sums: Mapping[RollupKey, RollupSums], target_key: str
+) -> None:
+    """Take ``sums`` out of their (old key's) rows and add them to the target key's rows."""
+    columns = (table.c.bucket_start, table.c.system_key, table.c.model)
+    present = _present(session, columns, list(sums))
+    kept = {key: sums[key] for key in sums if key in present}
+    if not kept:
+        return
+    store.add_to_rollups(session, table, {key: negated(value) for key, value in kept.items()})
+    store.add_to_rollups(session, table, {(b, target_key, m): v for (b, _, m), v in kept.items()})
+    _delete_emptied(session, table, columns, list(kept), table.c.spans <= 0)
+
+
+def _present(session: Session, columns: Sequence[Any], keys: Sequence[Any]) -> set[Any]:
+    """Which of ``keys`` have a row (the retention purge may have removed old buckets)."""
+    found: set[Any] = set()
+    for start in range(0, len(keys), _IN_LIST):
+        part = keys[start : start + _IN_LIST]
+        found.update(
+            tuple(r) for r in session.execute(select(*columns).where(tuple_(*columns).in_(part)))
+        )
+    return found
+
+
+def _delete_emptied(
+    session: Session, table: Table, columns: Sequence[Any], keys: Sequence[Any], empty: Any
+) -> None:
+    """Old-key rows whose every count went to the new key are removed, not kept at zero."""
+    for start in range(0, len(keys), _IN_LIST):
+        part = keys[start : start + _IN_LIST]
+        session.execute(delete(table).where(tuple_(*columns).in_(part), empty))
+
+
+def _move_keys(session: Session, sums: Mapping[KeyKey, KeySums], target_key: str) -> None:
+    """The users' and sessions' day counters, as ``_move_rollups`` moves the rollups."""
+    if not sums:
+        return
+    c = store.KEYS.c
+    columns = (c.day, c.system_key, c.key_kind, c.key)
+    present = _present(session, columns, list(sums))
+    kept = {key: sums[key] for key in sums if key in present}
+    if not kept:
+        return
+    store.add_to_key_rollups(
+        session,
+        {k: KeySums(-v.requests, -v.llm_calls, -v.tokens, -v.cost) for k, v in kept.items()},
+    )
+    store.add_to_key_rollups(
+        session, {(d, target_key, kind, value): v for (d, _, kind, value), v in kept.items()}
+    )
+    empty = (c.requests <= 0) & (c.llm_calls <= 0)
+    _delete_emptied(session, store.KEYS, columns, list(kept), empty)
+
+
+def _set_span_systems(
+    session: Session, keys: Sequence[tuple[str, str]], target_id: uuid.UUID | None
+) -> None:
+    c = SPANS.c
+    for start in range(0, len(keys), _IN_LIST):
+        part = keys[start : start + _IN_LIST]
+        session.execute(
+            update(SPANS).where(tuple_(c.trace_id, c.span_id).in_(part)).values(system_id=target_id)
+        )
+
+
+def _move_traces(session: Session, move: Move, trace_ids: Sequence[str]) -> int:
+    """Trace rows this service started (and still under the old attribution) follow, with the
+    scores given to them."""
+    traces, moved = store.TRACES, 0
+    for start in range(0, len(trace_ids), _IN_LIST):
+        part = trace_ids[start : start + _IN_LIST]
+        ids = list(
+            session.execute(
+                select(traces.c.trace_id).where(
+                    traces.c.trace_id.in_(part), _under_source(traces, move)
+                )
+            ).scalars()
+        )
+        if not ids:
+            continue
+        session.execute(
+            update(traces).where(traces.c.trace_id.in_(ids)).values(system_id=move.target_id)
+        )
+        _move_scores(session, ids, move)
+        moved += len(ids)
+    return moved
+
+
+def _move_scores(session: Session, trace_ids: Sequence[str], move: Move) -> None:
+    source = ScoreRow.system_id
+    same = source.is_(None) if move.source_id is None else source == move.source_id
+    found = [
+        score_rollups.facts(row)
+        for row in session.execute(
+            select(*score_rollups.FACT_COLUMNS).where(ScoreRow.trace_id.in_(trace_ids), same)
+        )
+    ]
+    if not found:
+        return
+    session.execute(
+        update(ScoreRow)
+        .where(ScoreRow.trace_id.in_(trace_ids), same)
+        .values(system_id=move.target_id)
+    )
+    score_rollups.add(session, found, sign=-1)
+    score_rollups.add(session, [(c, move.target_id, k, n, lab, s) for c, _, k, n, lab, s in found])
+
+
+def merge_leftover_rollups(session: Session, move: Move) -> int:
+    """Rows still under ``service:<name>`` once its spans moved (their spans were purged, the
+    rollups kept longer) hold that service alone: merge them whole into the target's rows."""
+    if move.source_id is not None or move.target_id is None:
+        return 0
+    merged = 0
+    for table in ROLLUP_TABLES:
+        rows = (
+            session.execute(select(table).where(table.c.system_key == move.source_key))
+            .mappings()
+            .all()
+        )
+        if not rows:
+            continue
+        sums = {(r["bucket_start"], r["system_key"], r["model"]): _rollup_sums(r) for r in rows}
+        _move_rollups(session, table, sums, move.target_key)
+        merged += len(rows)
+    keys = store.KEYS
+    rows = (
+        session.execute(select(keys).where(keys.c.system_key == move.source_key)).mappings().all()
+    )
+    _move_keys(
+        session,
+        {
+            (r["day"], r["system_key"], r["key_kind"], r["key"]): KeySums(
+                r["requests"], r["llm_calls"], r["tokens"], r["cost"]
+            )
+            for r in rows
+        },
+        move.target_key,
+    )
+    return merged + len(rows)
+
+
+def _rollup_sums(row: Mapping[str, Any]) -> RollupSums:
+    sums = RollupSums()
+    for f in fields(RollupSums):
+        value = row[f.name]
+        setattr(sums, f.name, dict(value or {}) if f.name == "latency_hist" else value)
+    return sums
