@@ -318,7 +318,7 @@ def service_claims(session: Session) -> dict[str, uuid.UUID]:
     """Every claimed telemetry ``service.name`` and its system (telemetry compares them with
     where it filed each service's history, to move it when a claim changes)."""
     key, value = TelemetryServiceRow.service_name, TelemetryServiceRow.system_id
-    return {name: system_id for name, system_id in session.execute(select(key, value))}
+    return {row.service_name: row.system_id for row in session.execute(select(key, value))}
 
 
 def visible_systems(session: Session, principal: Principal) -> list[SystemRef]:

@@ -19,7 +19,7 @@ from aitower.core.web.deps import DbDep, guard
 from aitower.core.web.pagination import PageDep
 from aitower.core.web.templating import render
 from aitower.inventory.permissions import InventoryPermission
-from aitower.telemetry import charts, queries, sources, trace_detail, traces
+from aitower.telemetry import charts, queries, reattribution, sources, trace_detail, traces
 from aitower.telemetry.permissions import TelemetryPermission
 from aitower.telemetry.ranges import TimeRange, resolve_range, utc_moment
 from aitower.telemetry.scope import portfolio_scope, system_scope
@@ -63,6 +63,7 @@ def monitoring_page(
         scope = portfolio_scope(session, principal)
         view = queries.overview(session, scope, trange, utcnow())
         unregistered = sources.unregistered_sources(session)
+        moves = reattribution.visible_progress(session, principal)
     return render(
         request,
         "telemetry/monitoring.html",
@@ -72,6 +73,7 @@ def monitoring_page(
         view=view,
         charts=_dashboard_charts(view),
         sources=unregistered,
+        moves=moves,
         can_register=principal.can(InventoryPermission.systems_write),
         ranges=RANGES,
         preset=range,

@@ -22,13 +22,13 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aitower.core.access.principal import system_principal
+from aitower.core.access.principal import Principal, system_principal
 from aitower.core.audit.service import ChangeContext, record_change
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
@@ -61,6 +61,9 @@ class Progress:
     traces_moved: int
     started_at: datetime | None
     finished_at: datetime | None
+
+    source_name: str | None = None  # the systems' names where the reader may see them
+    target_name: str | None = None
 
     @property
     def percent(self) -> float:
@@ -226,3 +229,14 @@ def progress(session: Session, *, recent: timedelta = timedelta(days=1)) -> list
         if r.state == "running" or r.spans_moved > 0
     ]
     return sorted(found, key=lambda p: (p.state != "running", p.service_name))
+
+
+def visible_progress(session: Session, principal: Principal) -> list[Progress]:
+    """``progress`` of the moves into or out of systems ``principal`` sees (moves between
+    unregistered names only concern no one's system and are left out), with the names."""
+    names = {ref.id: ref.name for ref in inventory.visible_systems(session, principal)}
+    return [
+        replace(p, source_name=names.get(p.source_id), target_name=names.get(p.target_id))  # type: ignore[arg-type]
+        for p in progress(session)
+        if p.source_id in names or p.target_id in names
+    ]

@@ -340,7 +340,7 @@ def merge_leftover_rollups(session: Session, move: Move) -> int:
     return merged + len(rows)
 
 
-def _rollup_sums(row: Mapping[str, Any]) -> RollupSums:
+def _rollup_sums(row: Any) -> RollupSums:
     sums = RollupSums()
     for f in fields(RollupSums):
         value = row[f.name]
