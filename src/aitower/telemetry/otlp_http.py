@@ -106,16 +106,15 @@ class OtlpRoute(APIRoute):
 
 def _response(outcome: ExportOutcome, encoding: str) -> Response:
     message = ExportTraceServiceResponse()
-    if outcome.rejected:
+    if outcome.rejected or outcome.rejected_reasons:  # a message alone is a warning (OTLP)
         message.partial_success.rejected_spans = outcome.rejected
         message.partial_success.error_message = outcome.rejected_reasons
     if encoding == "json":
         body: dict[str, Any] = {}
-        if outcome.rejected:
-            body["partialSuccess"] = {
-                "rejectedSpans": str(outcome.rejected),
-                "errorMessage": outcome.rejected_reasons,
-            }
+        if outcome.rejected or outcome.rejected_reasons:
+            body["partialSuccess"] = {"errorMessage": outcome.rejected_reasons}
+            if outcome.rejected:
+                body["partialSuccess"]["rejectedSpans"] = str(outcome.rejected)
         return Response(json.dumps(body).encode(), media_type=JSON)
     return Response(message.SerializeToString(), media_type=PROTOBUF)
 
