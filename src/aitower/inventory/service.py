@@ -355,3 +355,9 @@ def systems_by_reference(session: Session, refs: Collection[str]) -> dict[str, u
 def system_names(session: Session, system_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
     """Names of the given systems (unknown ids are left out)."""
     return _pairs(session, SystemRow.id, SystemRow.name, system_ids)
+
+
+def system_units(session: Session, system_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """The business unit of each given system (unknown ids are left out): what an ingest key
+    limited to some units may write into."""
+    return _pairs(session, SystemRow.id, SystemRow.unit_id, system_ids)

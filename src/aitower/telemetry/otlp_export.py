@@ -80,5 +80,6 @@ def export(
         raise OtlpRefusal(413, str(exc)) from exc
     except otlp.UnsupportedEncoding as exc:
         raise OtlpRefusal(415, str(exc)) from exc
-    reasons = "; ".join([*sorted({r.reason for r in result.rejected}), *notes])[:1000]
-    return ExportOutcome(outcome.accepted, outcome.duplicates, len(result.rejected), reasons)
+    rejected = [*result.rejected, *outcome.refused]
+    reasons = "; ".join([*sorted({r.reason for r in rejected}), *notes])[:1000]
+    return ExportOutcome(outcome.accepted, outcome.duplicates, len(rejected), reasons)

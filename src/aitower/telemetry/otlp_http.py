@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -120,7 +121,11 @@ def _response(outcome: ExportOutcome, encoding: str) -> Response:
 
 
 def _ingest(
-    request: Request, body: bytes, encoding: str, slots: threading.BoundedSemaphore
+    request: Request,
+    body: bytes,
+    encoding: str,
+    slots: threading.BoundedSemaphore,
+    units: frozenset[uuid.UUID] | None,
 ) -> Response:
     settings = get_settings(request)
     meters = meters_of(request.app)
@@ -132,14 +137,15 @@ def _ingest(
         pool = ingest_pool_of(request.app, get_db(request), settings)
         if pool is not None:
             outcome = pool.export(
-                body, encoding, content_encoding, settings.otlp_queue_wait_seconds
+                body, encoding, content_encoding, settings.otlp_queue_wait_seconds, units
             )
         else:
+            writer = writer_of(request.app, get_db(request), settings)
             outcome = export(
                 body,
                 encoding,
                 content_encoding,
-                writer_of(request.app, get_db(request), settings).store,
+                lambda spans: writer.store(spans, units),
                 max_decompressed_bytes=settings.otlp_max_decompressed_bytes,
             )
     finally:
@@ -210,11 +216,12 @@ def build_router(slots: threading.BoundedSemaphore) -> APIRouter:
     )
     async def export_traces(
         request: Request,
-        principal: Principal = guard(TelemetryPermission.telemetry_ingest),  # noqa: ARG001
+        principal: Principal = guard(TelemetryPermission.telemetry_ingest),
     ) -> Response:
         encoding = _encoding_of(request)
         body = await request.body()
-        return await run_in_threadpool(_ingest, request, body, encoding, slots)
+        units = principal.unit_ids  # a key limited to units writes only into their systems
+        return await run_in_threadpool(_ingest, request, body, encoding, slots, units)
 
     return router
 
