@@ -33,13 +33,9 @@ from aitower.core.audit.service import ChangeContext, record_change
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
 from aitower.inventory import service as inventory
+from aitower.telemetry import reattribution_whole as whole
 from aitower.telemetry import store
-from aitower.telemetry.reattribution_moves import (
-    Move,
-    count_spans,
-    merge_leftover_rollups,
-    move_chunk,
-)
+from aitower.telemetry.reattribution_moves import Move, count_spans, move_chunk
 from aitower.telemetry.tables import AttributionRow
 
 CHUNK = 5000  # spans per write transaction: a few tens of milliseconds of ingest's write turn
@@ -114,6 +110,7 @@ def _start(session: Session, row: AttributionRow, move: Move, now: datetime) -> 
     row.state, row.source_id, row.target_id = "running", move.source_id, move.target_id
     row.sweep, row.cursor_time, row.cursor_trace, row.cursor_span = 0, None, None, None
     row.spans_total, row.spans_moved, row.traces_moved = count_spans(session, move), 0, 0
+    row.rollup_rows = 0
     row.started_at, row.finished_at, row.lease_owner, row.lease_until = now, None, None, None
 
 
@@ -130,6 +127,8 @@ def step(db: Database, service_name: str, owner: str, limit: int = CHUNK) -> boo
             return False
         row.lease_owner, row.lease_until = owner, now + LEASE
         move = Move(row.service_name, row.source_id, row.target_id)
+        if move.source_id is None and move.target_id is not None:
+            return _step_whole(session, row, move, limit, now)
         after = None
         if row.cursor_time is not None and row.cursor_trace and row.cursor_span:
             after = (row.cursor_time, row.cursor_trace, row.cursor_span)
@@ -147,8 +146,31 @@ def step(db: Database, service_name: str, owner: str, limit: int = CHUNK) -> boo
         return False
 
 
+def _step_whole(
+    session: Session, row: AttributionRow, move: Move, limit: int, now: datetime
+) -> bool:
+    """A registration's step: a window of spans (two passes), then a batch of rollup rows."""
+    if row.sweep < 2:
+        window = whole.next_window(session, move, row.cursor_time, limit)
+        spans, traces = whole.move_window(session, move, window)
+        row.spans_moved += spans
+        row.traces_moved += traces
+        row.spans_total = max(row.spans_total, row.spans_moved)
+        if window.end is not None:
+            row.cursor_time = window.end
+        else:  # the end of time: sweep once more from the start, then the rollups
+            row.sweep, row.cursor_time = row.sweep + 1, None
+        return True
+    merged = whole.merge_rollups(session, move)
+    row.rollup_rows += merged
+    if merged:
+        return True
+    _finish(session, row, move, now)
+    return False
+
+
 def _finish(session: Session, row: AttributionRow, move: Move, now: datetime) -> None:
-    merged = merge_leftover_rollups(session, move)
+    merged = row.rollup_rows
     row.state, row.system_id, row.finished_at = "done", move.target_id, now
     row.lease_owner, row.lease_until = None, None
     if row.spans_moved == 0 and merged == 0:

@@ -238,7 +238,8 @@ class AttributionRow(Base):
     ``system_id`` is where the service's history lies once no move is running (None: under
     ``service:<name>``). A running move takes spans from ``source_id`` to ``target_id`` in
     keyset order (``cursor_*``), then sweeps once more (``sweep`` 1) for spans a request
-    prepared before the claim changed wrote after the cursor passed them.
+    prepared before the claim changed wrote after the cursor passed them; a registration then
+    merges the service's rollup rows into the system's (``sweep`` 2).
     """
 
     __tablename__ = "telemetry_attributions"
@@ -255,6 +256,7 @@ class AttributionRow(Base):
     spans_total: Mapped[int] = mapped_column(BigInteger, default=0)
     spans_moved: Mapped[int] = mapped_column(BigInteger, default=0)
     traces_moved: Mapped[int] = mapped_column(BigInteger, default=0)
+    rollup_rows: Mapped[int] = mapped_column(BigInteger, default=0)  # merged whole (registering)
     started_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()
     lease_owner: Mapped[str | None] = mapped_column(String(200))

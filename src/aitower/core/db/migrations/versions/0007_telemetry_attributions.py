@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("spans_total", sa.BigInteger(), nullable=False),
         sa.Column("spans_moved", sa.BigInteger(), nullable=False),
         sa.Column("traces_moved", sa.BigInteger(), nullable=False),
+        sa.Column("rollup_rows", sa.BigInteger(), nullable=False),
         sa.Column("started_at", UTC_TIME, nullable=True),
         sa.Column("finished_at", UTC_TIME, nullable=True),
         sa.Column("lease_owner", sa.String(length=200), nullable=True),
