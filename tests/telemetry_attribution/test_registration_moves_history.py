@@ -16,6 +16,7 @@ from aitower.app import run_background_pass
 from aitower.core.access.roles import Role
 from aitower.core.audit.tables import AuditEventRow
 from aitower.core.db.engine import Database
+from aitower.telemetry import reattribution
 from aitower.telemetry.tables import AttributionRow
 from support import login, make_key, make_user, seed_units
 from support_otlp import sdk_traces
@@ -78,6 +79,13 @@ def test_registering_moves_43_requests_and_removing_moves_them_back(
     system_id = made.headers["location"].split("/")[2].split("?")[0]
     uuid.UUID(system_id)
 
+    reattribution.plan(db)  # the pass's first step: the move is queued, nothing moved yet
+    queued = client.get("/monitoring").text
+    assert 'data-testid="reattributions"' in queued and "129" in queued
+    listed = client.get("/api/v1/telemetry/reattributions").json()
+    assert [(m["service_name"], m["state"], m["spans_total"]) for m in listed] == [
+        (SERVICE, "running", 3 * REQUESTS)
+    ]
     run_background_pass(db, "test-replica")  # what the server does at its next pass
 
     totals = _overview(client, system_id)
