@@ -90,6 +90,17 @@ def test_rows_of_both_services_merge_into_one_row_per_bucket_and_model(db: Datab
     ]
     assert spans == [system_id] and traces == [system_id]
 
+    _claim(db, system_id, ["chat-a"])  # chat-b leaves: its part is taken out of the merged rows
+    assert reattribution.run_pending(db, "test", limit=4) == 0
+    for key, own in ((str(system_id), durations[:3]), ("service:chat-b", durations[3:])):
+        rows = [r for r in _rows(db, HourRollupRow) if r.system_key == key]
+        assert sum(r.requests for r in rows) == 3 and sum(r.llm_calls for r in rows) == 6
+        assert sum(r.input_tokens for r in rows) == 3 * 2500
+        root = next(r for r in rows if r.model == "")
+        assert math.isclose(root.latency_sum_ms, sum(own))
+        expected = histogram.merged([{histogram.bucket_key(d): 1} for d in own])
+        assert {k: v for k, v in root.latency_hist.items() if v} == expected
+
 
 def test_spans_prepared_before_the_claim_and_written_mid_move_end_up_moved(db: Database) -> None:
     system_id = _system(db, [])

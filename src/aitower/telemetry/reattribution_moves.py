@@ -12,23 +12,20 @@ their trace rows and the traces' scores (with the score rollups) then name the n
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Table, delete, func, literal, select, tuple_, update
+from sqlalchemy import Row, Table, func, literal, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from aitower.cost.usage import TokenUsage
 from aitower.telemetry import aggregate, score_rollups, store
+from aitower.telemetry import reattribution_rows as rows_sql
 from aitower.telemetry.aggregate import (
     BatchSums,
-    KeyKey,
-    KeySums,
     PricedSpan,
-    RollupKey,
-    RollupSums,
 )
 from aitower.telemetry.records import DecodedSpan, LlmFacts, SpanType
 from aitower.telemetry.tables import ScoreRow
@@ -113,10 +110,11 @@ def move_chunk(session: Session, move: Move, after: Cursor | None, limit: int) -
     sums = BatchSums.of(_priced(row, move.source_key) for row in rows)
     hours = aggregate.coarser(sums.minutes, aggregate.hour_bucket)
     six_hours = aggregate.coarser(hours, aggregate.six_hour_bucket)
+    source, target = move.source_key, move.target_key
     for table, part in zip(ROLLUP_TABLES, (sums.minutes, hours, six_hours), strict=True):
-        _move_rollups(session, table, part, move.target_key)
-    _move_keys(session, sums.keys, move.target_key)
-    _set_span_systems(session, [(r.trace_id, r.span_id) for r in rows], move.target_id)
+        rows_sql.shift_rollups(session, table, part, source, target)
+    rows_sql.shift_keys(session, sums.keys, source, target)
+    rows_sql.set_span_systems(session, [(r.trace_id, r.span_id) for r in rows], move.target_id)
     traces = _move_traces(session, move, sorted({r.trace_id for r in rows}))
     last = rows[-1]
     return ChunkResult(len(rows), traces, (last.start_time, last.trace_id, last.span_id))
@@ -183,84 +181,6 @@ def _priced(row: Row[Any], system_key: str) -> PricedSpan:
         row.parent_span_id is None,
         row.status_code == aggregate.ERROR_STATUS,
     )
-
-
-def negated(sums: RollupSums) -> RollupSums:
-    """The same sums with the opposite sign: adding them takes the originals out."""
-    out = RollupSums()
-    for f in fields(RollupSums):
-        value = getattr(sums, f.name)
-        if f.name == "latency_hist":
-            out.latency_hist = {bucket: -count for bucket, count in value.items()}
-        else:
-            setattr(out, f.name, -value)
-    return out
-
-
-def _move_rollups(
-    session: Session, table: Table, sums: Mapping[RollupKey, RollupSums], target_key: str
-) -> None:
-    """Take ``sums`` out of their (old key's) rows and add them to the target key's rows."""
-    columns = (table.c.bucket_start, table.c.system_key, table.c.model)
-    present = _present(session, columns, list(sums))
-    kept = {key: sums[key] for key in sums if key in present}
-    if not kept:
-        return
-    store.add_to_rollups(session, table, {key: negated(value) for key, value in kept.items()})
-    store.add_to_rollups(session, table, {(b, target_key, m): v for (b, _, m), v in kept.items()})
-    _delete_emptied(session, table, columns, list(kept), table.c.spans <= 0)
-
-
-def _present(session: Session, columns: Sequence[Any], keys: Sequence[Any]) -> set[Any]:
-    """Which of ``keys`` have a row (the retention purge may have removed old buckets)."""
-    found: set[Any] = set()
-    for start in range(0, len(keys), _IN_LIST):
-        part = keys[start : start + _IN_LIST]
-        found.update(
-            tuple(r) for r in session.execute(select(*columns).where(tuple_(*columns).in_(part)))
-        )
-    return found
-
-
-def _delete_emptied(
-    session: Session, table: Table, columns: Sequence[Any], keys: Sequence[Any], empty: Any
-) -> None:
-    """Old-key rows whose every count went to the new key are removed, not kept at zero."""
-    for start in range(0, len(keys), _IN_LIST):
-        part = keys[start : start + _IN_LIST]
-        session.execute(delete(table).where(tuple_(*columns).in_(part), empty))
-
-
-def _move_keys(session: Session, sums: Mapping[KeyKey, KeySums], target_key: str) -> None:
-    """The users' and sessions' day counters, as ``_move_rollups`` moves the rollups."""
-    if not sums:
-        return
-    c = store.KEYS.c
-    columns = (c.day, c.system_key, c.key_kind, c.key)
-    present = _present(session, columns, list(sums))
-    kept = {key: sums[key] for key in sums if key in present}
-    if not kept:
-        return
-    store.add_to_key_rollups(
-        session,
-        {k: KeySums(-v.requests, -v.llm_calls, -v.tokens, -v.cost) for k, v in kept.items()},
-    )
-    store.add_to_key_rollups(
-        session, {(d, target_key, kind, value): v for (d, _, kind, value), v in kept.items()}
-    )
-    empty = (c.requests <= 0) & (c.llm_calls <= 0)
-    _delete_emptied(session, store.KEYS, columns, list(kept), empty)
-
-
-def _set_span_systems(
-    session: Session, keys: Sequence[tuple[str, str]], target_id: uuid.UUID | None
-) -> None:
-    c = SPANS.c
-    for start in range(0, len(keys), _IN_LIST):
-        part = keys[start : start + _IN_LIST]
-        session.execute(
-            update(SPANS).where(tuple_(c.trace_id, c.span_id).in_(part)).values(system_id=target_id)
-        )
 
 
 def _move_traces(session: Session, move: Move, trace_ids: Sequence[str]) -> int:
