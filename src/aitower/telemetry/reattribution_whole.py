@@ -26,6 +26,7 @@ from aitower.telemetry.tables import ScoreRow
 
 SPANS, TRACES, KEYS = store.SPANS, store.TRACES, store.KEYS
 ROWS_PER_STEP = 500  # rollup rows merged one by one per transaction (buckets both have)
+RENAME_PER_STEP = 5000  # rollup rows renamed to the system per table and transaction
 _SUMS = tuple(
     c.name
     for c in store.MINUTE_ROLLUPS.c
@@ -119,22 +120,30 @@ def merge_rollups(session: Session, move: Move, limit: int = ROWS_PER_STEP) -> i
     then merge up to ``limit`` of the others into the system's rows. Return how many moved."""
     merged = 0
     for table in ROLLUP_TABLES:
-        merged += _rename(session, table, move, ("bucket_start", "model"))
+        merged += _rename(session, table, move, ("bucket_start", "model"), RENAME_PER_STEP)
         merged += _merge_table(session, table, move, limit)
-    merged += _rename(session, KEYS, move, ("day", "key_kind", "key"))
+    merged += _rename(session, KEYS, move, ("day", "key_kind", "key"), RENAME_PER_STEP)
     return merged + _merge_keys(session, move, limit)
 
 
-def _rename(session: Session, table: Table, move: Move, key: tuple[str, ...]) -> int:
-    """``UPDATE … SET system_key = target`` where the target has no row with the same key."""
+def _rename(session: Session, table: Table, move: Move, key: tuple[str, ...], limit: int) -> int:
+    """``UPDATE … SET system_key = target`` where the target has no row with the same key, for
+    the oldest ``limit`` or so rows (a range of buckets or days, the first column of ``key``),
+    so that one step stays short however long the history."""
+    c, when = table.c, table.c[key[0]]
     twin = table.alias("twin")
     clash = select(literal(1)).where(
-        twin.c.system_key == move.target_key, *(twin.c[k] == table.c[k] for k in key)
+        twin.c.system_key == move.target_key, *(twin.c[k] == c[k] for k in key)
     )
+    mine = c.system_key == move.source_key
+    conditions = [mine, ~clash.exists()]
+    bound = session.execute(select(when).where(mine).order_by(when).offset(limit).limit(1))
+    last = bound.scalar()
+    if last is not None:
+        first = session.execute(select(func.min(when)).where(mine)).scalar()
+        conditions.append(when <= last if last == first else when < last)
     renamed = session.connection().execute(
-        update(table)
-        .where(table.c.system_key == move.source_key, ~clash.exists())
-        .values(system_key=move.target_key)
+        update(table).where(*conditions).values(system_key=move.target_key)
     )
     return renamed.rowcount
 
