@@ -51,7 +51,7 @@ from telemetry_ingest import _machine
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SERVICE = "legacy-bot"
 BATCH_TRACES = 1000
-console = Console()
+console = Console(width=160)
 
 
 def _trace(rng: random.Random, start_ns: int, index: int) -> list[DecodedSpan]:
