@@ -192,13 +192,7 @@ def _system_keys(
     The resource attribute wins when it names a known system (by id or name); otherwise the
     system that registered the service name; otherwise the telemetry is an unregistered source.
     """
-    return link_pairs(session, {_link_key(s, f) for s, f in zip(spans, facts, strict=True)})
-
-
-def link_pairs(
-    session: Session, pairs: set[tuple[str | None, str]]
-) -> dict[tuple[str | None, str], str]:
-    """``_system_keys`` of (hint, service name) pairs already collected."""
+    pairs = {_link_key(s, f) for s, f in zip(spans, facts, strict=True)}
     hinted = inventory.systems_by_reference(session, {clean(h) for h, _ in pairs if h})
     claimed = inventory.systems_for_services(session, {clean(name) for _, name in pairs})
     keys: dict[tuple[str | None, str], str] = {}
