@@ -37,10 +37,11 @@ def counts(db: Database) -> tuple[int, int, int]:
 
 def test_the_demo_stores_its_traffic_once(db: Database) -> None:
     first = load_demo(db, ctx(), PASSWORD, contributors=TRAFFIC)
-    assert first is not None and [h.title for h in first.history] == ["30 days of LLM traffic"]
+    titles = [h.title for h in first.history]
+    assert first is not None and titles == ["30 days of LLM traffic", "LLM alert rules"]
     steps: list[tuple[int, int]] = []
     lines = load_demo_history(db, first, scale=SCALE, report=lambda d, t: steps.append((d, t)))
-    assert len(lines) == 1 and "spans" in lines[0]
+    assert len(lines) == 2 and "spans" in lines[0]
     assert ("LLM traffic histories", "support-chatbot") in first.created
     spans, traces, scores = counts(db)
     assert 500 < spans < 3_000 and 100 < traces < spans and scores > 0

@@ -164,8 +164,10 @@ def test_api_key_secret_is_shown_once(
     secret = page.get_by_test_id("secret").inner_text().strip()
     assert secret.startswith("atk_")
     env = page.get_by_test_id("otel-env").inner_text()
-    assert f"OTEL_EXPORTER_OTLP_ENDPOINT={live_server.url}/" in env
+    assert f"OTEL_EXPORTER_OTLP_ENDPOINT={live_server.url}\n" in env
     assert f"OTEL_EXPORTER_OTLP_HEADERS=x-api-key={secret}" in env
+    assert "OTEL_SERVICE_NAME=<your-service-name>" in env
+    assert page.get_by_test_id("connect-link").get_attribute("href") == "/monitoring/connect"
     shoot(page, screenshots, "admin-api-key-created")
     page.get_by_role("link", name="Back to API keys").click()
     expect(page.get_by_test_id("api-keys")).to_contain_text("support-bot telemetry")

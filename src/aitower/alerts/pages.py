@@ -1,5 +1,5 @@
-"""Pages of alerting: rules (list, create, edit), incidents (list, detail with its timeline and
-acknowledge/comment/resolve forms) and notification channels.
+"""Pages of alerting: rules (list, create, edit) and notification channels; the incidents'
+pages are in ``pages_incidents``.
 
 Forms follow Post/Redirect/Get; a refused form answers the page again with the reason per field.
 """
@@ -9,28 +9,26 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from aitower.alerts import channels, incidents, rules
+from aitower.alerts import channels, rules
 from aitower.alerts.alert_domain import Comparator, RuleSpec, Severity
 from aitower.alerts.channel_domain import ChannelKind
-from aitower.alerts.incidents import IncidentFilter, IncidentStatus
 from aitower.alerts.metric_catalog import METRICS
+from aitower.alerts.pages_incidents import add_incident_routes
 from aitower.alerts.permissions import AlertPermission
 from aitower.core.access.pages_shared import FormProblem, parse_uuid
 from aitower.core.access.principal import Principal
 from aitower.core.errors import DomainError, InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.templating import render
+from aitower.inventory.service import SystemRef, visible_systems
 
 RuleReader = Annotated[Principal, guard(AlertPermission.alerts_read)]
 RuleWriter = Annotated[Principal, guard(AlertPermission.alerts_write)]
-IncidentReader = Annotated[Principal, guard(AlertPermission.incidents_read)]
-IncidentWriter = Annotated[Principal, guard(AlertPermission.incidents_write)]
 ChannelReader = Annotated[Principal, guard(AlertPermission.channels_read)]
 ChannelWriter = Annotated[Principal, guard(AlertPermission.channels_write)]
-Text = Annotated[str, Form(max_length=10_000)]
 SECTION = "monitoring"
 SHOWN = 200
 
@@ -38,9 +36,6 @@ NOTICES = {
     "rule-created": "The alert rule was created.",
     "rule-saved": "The alert rule was saved.",
     "rule-deleted": "The alert rule was deleted.",
-    "acknowledged": "The incident was acknowledged.",
-    "commented": "The comment was added.",
-    "resolved": "The incident was resolved.",
     "channel-created": "The channel was added.",
 }
 
@@ -59,7 +54,9 @@ def _int(form: dict[str, str], field: str, default: int) -> int:
         raise InvalidInput.on(field, "must be a whole number") from None
 
 
-def _spec(form: dict[str, str]) -> RuleSpec:
+def _spec(form: dict[str, str], by_name: dict[str, str] | None = None) -> RuleSpec:
+    """The rule a form describes; its system is picked by name (the select sends the id, a
+    typed name is looked up among the systems the writer may see)."""
     try:
         threshold = float(form.get("threshold", ""))
     except ValueError:
@@ -69,8 +66,9 @@ def _spec(form: dict[str, str]) -> RuleSpec:
     if form.get("severity") not in Severity.__members__:
         raise InvalidInput.on("severity", f"one of: {', '.join(Severity)}")
     system = form.get("system_id", "").strip()
+    system = (by_name or {}).get(system, system)
     if system and parse_uuid(system) is None:
-        raise InvalidInput.on("system_id", "must be an AI system id (or blank: portfolio)")
+        raise InvalidInput.on("system_id", "must be one of your AI systems (or blank: portfolio)")
     return RuleSpec(
         name=form.get("name", ""),
         metric=form.get("metric", ""),
@@ -83,6 +81,16 @@ def _spec(form: dict[str, str]) -> RuleSpec:
         system_id=system or None,
         evaluation_name=form.get("evaluation_name") or None,
     )
+
+
+def _systems(db: DbDep, principal: Principal) -> list[SystemRef]:
+    """The systems a rule may watch: those the writer may see, by name."""
+    with db.reading() as session:
+        return visible_systems(session, principal)
+
+
+def _ids_by_name(systems: list[SystemRef]) -> dict[str, str]:
+    return {s.name: str(s.id) for s in systems}
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -112,6 +120,7 @@ def _rules_page(
         metrics=METRICS,
         comparators=list(Comparator),
         severities=list(Severity),
+        systems=_systems(db, principal),
         form=form or {},
         problem=problem,
         notice=NOTICES.get(notice or ""),
@@ -130,7 +139,7 @@ def _rule_routes(router: APIRouter) -> None:
     async def create(request: Request, db: DbDep, principal: RuleWriter) -> Response:
         form = await _form(request)
         try:
-            spec = _spec(form)
+            spec = _spec(form, _ids_by_name(_systems(db, principal)))
             with db.writing() as session:
                 rules.create_rule(
                     session,
@@ -155,6 +164,7 @@ def _rule_routes(router: APIRouter) -> None:
             metrics=METRICS,
             comparators=list(Comparator),
             severities=list(Severity),
+            systems=_systems(db, principal),
             problem=None,
             can_write=principal.can(AlertPermission.alerts_write),
         )
@@ -165,7 +175,7 @@ def _rule_routes(router: APIRouter) -> None:
     ) -> Response:
         form = await _form(request)
         try:
-            changes: dict[str, Any] = vars_of(_spec(form))
+            changes: dict[str, Any] = vars_of(_spec(form, _ids_by_name(_systems(db, principal))))
             changes["description"] = form.get("description", "")
             changes["enabled"] = form.get("enabled") == "on"
             with db.writing() as session:
@@ -183,6 +193,7 @@ def _rule_routes(router: APIRouter) -> None:
                 metrics=METRICS,
                 comparators=list(Comparator),
                 severities=list(Severity),
+                systems=_systems(db, principal),
                 problem=problem,
                 can_write=True,
                 status_code=problem.status,
@@ -198,74 +209,6 @@ def _rule_routes(router: APIRouter) -> None:
 
 def vars_of(spec: RuleSpec) -> dict[str, Any]:
     return {name: getattr(spec, name) for name in rules.SPEC_FIELDS}
-
-
-def _incident_routes(router: APIRouter) -> None:
-    @router.get("/monitoring/incidents", include_in_schema=False)
-    def incident_list(
-        request: Request, db: DbDep, principal: IncidentReader, status: str = ""
-    ) -> Response:
-        chosen = status if status in IncidentStatus.__members__ else None
-        with db.reading() as session:
-            found, total = incidents.list_incidents(
-                session, principal, IncidentFilter(status=chosen), limit=SHOWN, offset=0
-            )
-        return render(
-            request,
-            "alerts/incidents.html",
-            principal,
-            section=SECTION,
-            incidents=found,
-            total=total,
-            status=chosen or "",
-            statuses=list(IncidentStatus),
-        )
-
-    @router.get("/monitoring/incidents/{incident_id}", include_in_schema=False)
-    def incident_detail(
-        request: Request,
-        incident_id: uuid.UUID,
-        db: DbDep,
-        principal: IncidentReader,
-        notice: str | None = None,
-    ) -> Response:
-        with db.reading() as session:
-            found = incidents.get_incident(session, principal, incident_id)
-            events = incidents.timeline(session, principal, incident_id)
-        return render(
-            request,
-            "alerts/incident.html",
-            principal,
-            section=SECTION,
-            incident=found,
-            events=events,
-            notice=NOTICES.get(notice or ""),
-            can_write=principal.can(AlertPermission.incidents_write),
-        )
-
-    def _act(name: str, notice: str) -> None:
-        @router.post(f"/monitoring/incidents/{{incident_id}}/{name}", include_in_schema=False)
-        def act(
-            request: Request,
-            incident_id: uuid.UUID,
-            db: DbDep,
-            principal: IncidentWriter,
-            text: Text = "",
-        ) -> Response:
-            action = {
-                "acknowledge": incidents.acknowledge,
-                "comment": incidents.comment,
-                "resolve": incidents.resolve,
-            }[name]
-            with db.writing() as session:
-                action(session, change_context(request, principal), incident_id, text)
-            return _see_other(f"/monitoring/incidents/{incident_id}?notice={notice}")
-
-        act.__name__ = f"page_{name}_incident"
-
-    _act("acknowledge", "acknowledged")
-    _act("comment", "commented")
-    _act("resolve", "resolved")
 
 
 def _channels_page(
@@ -329,6 +272,6 @@ def _channel_routes(router: APIRouter) -> None:
 def build_router() -> APIRouter:
     router = APIRouter()
     _rule_routes(router)
-    _incident_routes(router)
+    add_incident_routes(router)
     _channel_routes(router)
     return router

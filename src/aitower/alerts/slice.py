@@ -4,8 +4,10 @@ notification channels, their part of the background pass and of /metrics."""
 from __future__ import annotations
 
 from aitower.alerts import api, cli, pages, tables
+from aitower.alerts.demo_llm import add_demo_llm_rules
 from aitower.alerts.evaluator import evaluate_due_rules
 from aitower.alerts.notify import deliver_due
+from aitower.alerts.overview import alerts_panel, incident_attention
 from aitower.alerts.permissions import AlertPermission
 from aitower.alerts.prometheus import notification_lines
 from aitower.core.background import BackgroundJob
@@ -19,6 +21,9 @@ SLICE = Slice(
     routers=(lambda _: pages.build_router(),),
     cli=(cli.register,),
     prometheus=(notification_lines,),
+    demo=(add_demo_llm_rules,),
+    overview=(alerts_panel,),
+    attention=(incident_attention,),
     # Rule leases and delivery claims keep replicas' passes apart.
     jobs=(
         BackgroundJob("alert rules", evaluate_due_rules),

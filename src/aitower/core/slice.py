@@ -26,7 +26,7 @@ from aitower.core.background import BackgroundJob
 from aitower.core.demo.organisation import DemoContributor
 from aitower.core.settings import Settings
 from aitower.core.web.navigation import NavItem
-from aitower.core.web.overview_panels import OverviewSource
+from aitower.core.web.overview_panels import AttentionSource, OverviewSource
 
 RouterFactory = Callable[[Settings], APIRouter]
 """Builds one router from the settings (most ignore them)."""
@@ -51,6 +51,7 @@ class Slice:
     cli: tuple[CliRegistrar, ...] = ()
     demo: tuple[DemoContributor, ...] = ()
     overview: tuple[OverviewSource, ...] = ()
+    attention: tuple[AttentionSource, ...] = ()  # on the Overview and on Monitoring
     prometheus: tuple[PrometheusSource, ...] = ()
     jobs: tuple[BackgroundJob, ...] = ()
     body_limits: tuple[BodyLimit, ...] = ()

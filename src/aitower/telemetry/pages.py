@@ -16,13 +16,17 @@ from aitower.core.access.principal import Principal
 from aitower.core.db.base import utcnow
 from aitower.core.errors import DomainError, InvalidInput
 from aitower.core.web.deps import DbDep, guard
+from aitower.core.web.overview_panels import attention_items
 from aitower.core.web.pagination import PageDep
 from aitower.core.web.templating import render
 from aitower.inventory.permissions import InventoryPermission
 from aitower.telemetry import charts, queries, reattribution, sources, trace_detail, traces
+from aitower.telemetry.pages_connect import add_connect_route
 from aitower.telemetry.permissions import TelemetryPermission
 from aitower.telemetry.ranges import TimeRange, resolve_range, utc_moment
 from aitower.telemetry.scope import portfolio_scope, system_scope
+from aitower.telemetry.transcript import readable, transcript
+from aitower.telemetry.trends import trend
 
 TelemetryReader = Annotated[Principal, guard(TelemetryPermission.telemetry_read)]
 Field = Annotated[str, Query(max_length=200)]
@@ -58,18 +62,23 @@ def monitoring_page(
         return render(
             request, "telemetry/monitoring.html", principal, section="monitoring",
             status_code=422, problem=_problem(exc), view=None, ranges=RANGES, preset=range,
+            attention=(),
         )  # fmt: skip
     with db.reading() as session:
         scope = portfolio_scope(session, principal)
         view = queries.overview(session, scope, trange, utcnow())
         unregistered = sources.unregistered_sources(session)
         moves = reattribution.visible_progress(session, principal)
+        # Open incidents come from the alerts slice, above this one (``Slice.attention``).
+        attention = attention_items(session, principal, request.app.state.attention_sources)
     return render(
         request,
         "telemetry/monitoring.html",
         principal,
         section="monitoring",
         problem=None,
+        attention=attention,
+        trends={s.system_id: trend(s.figures.requests, s.previous_requests) for s in view.systems},
         view=view,
         charts=_dashboard_charts(view),
         sources=unregistered,
@@ -257,6 +266,8 @@ def trace_page(
         section="monitoring",
         detail=detail,
         waterfall=charts.waterfall_svg(detail),
+        transcripts={s.span_id: transcript(s.content) for s in detail.spans},
+        raw={s.span_id: (readable(s.content or {}), readable(s.attributes)) for s in detail.spans},
     )
 
 
@@ -266,4 +277,5 @@ def build_router() -> APIRouter:
     router.get("/monitoring/systems/{system_id}")(system_dashboard)
     router.get("/monitoring/traces")(explorer_page)
     router.get("/monitoring/traces/{trace_id}")(trace_page)
+    add_connect_route(router)
     return router

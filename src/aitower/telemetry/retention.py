@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Table, delete, select
+from sqlalchemy import ColumnElement, Table, delete, exists, select
 from sqlalchemy.orm import Session
 
 from aitower.core.db.engine import Database
@@ -22,6 +22,7 @@ from aitower.telemetry.tables import (
     ScoreRow,
     SpanRow,
     SystemTelemetrySettingsRow,
+    TraceNameRow,
     TraceRow,
 )
 
@@ -66,6 +67,9 @@ def purge(db: Database, now: datetime) -> PurgeResult:
         score_cutoff = now - timedelta(days=longest)
         session.execute(delete(ScoreRow).where(ScoreRow.created_at < score_cutoff))
         score_rollups.purge_before(session, score_cutoff)
+        # A name no stored trace carries any more is no longer a search candidate.
+        still_used = exists().where(TraceRow.root_name == TraceNameRow.name)
+        session.execute(delete(TraceNameRow).where(~still_used))
     return PurgeResult(spans, traces, rollups)
 
 

@@ -35,11 +35,13 @@ from aitower.telemetry.tables import (
     SixHourRollupRow,
     SourceRow,
     SpanRow,
+    TraceNameRow,
     TraceRow,
 )
 
 SPANS: Table = SpanRow.__table__  # type: ignore[assignment]
 TRACES: Table = TraceRow.__table__  # type: ignore[assignment]
+TRACE_NAMES: Table = TraceNameRow.__table__  # type: ignore[assignment]
 KEYS: Table = KeyRollupRow.__table__  # type: ignore[assignment]
 SOURCES: Table = SourceRow.__table__  # type: ignore[assignment]
 MINUTE_ROLLUPS: Table = MinuteRollupRow.__table__  # type: ignore[assignment]
@@ -123,6 +125,15 @@ def insert_new_spans(
 def add_to_traces(session: Session, sums: Mapping[str, TraceSums]) -> None:
     rows = [_trace_row(trace_id, s) for trace_id, s in sums.items()]
     fast_sql.execute_many(session, "traces.upsert", TRACES, _traces_upsert, rows)
+    names = sorted({s.root_name for s in sums.values() if s.root_name})
+    if names:
+        fast_sql.execute_many(
+            session, "trace_names.insert", TRACE_NAMES, _names_insert, [{"name": n} for n in names]
+        )
+
+
+def _names_insert(dialect: str) -> Any:
+    return _dialect_insert(dialect, TRACE_NAMES).on_conflict_do_nothing(index_elements=["name"])
 
 
 def _traces_upsert(dialect: str) -> Any:

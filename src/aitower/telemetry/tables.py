@@ -67,6 +67,9 @@ class TraceRow(Base):
         Index("ix_telemetry_traces_system_error_start", "system_id", "error", "start_time"),
         Index("ix_telemetry_traces_session", "session_id"),
         Index("ix_telemetry_traces_user", "user_id"),
+        # "Name contains": the matching names come from ``telemetry_trace_names``, then their
+        # traces from this index, newest first, instead of a scan of every trace's name.
+        Index("ix_telemetry_traces_root_name_start", "root_name", "start_time"),
     )
 
     trace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -86,6 +89,15 @@ class TraceRow(Base):
     model: Mapped[str | None] = mapped_column(String(200))
     user_id: Mapped[str | None] = mapped_column(String(200))
     session_id: Mapped[str | None] = mapped_column(String(200))
+
+
+class TraceNameRow(Base):
+    """Each distinct root-span name of the stored traces: an application has a few (its
+    endpoints and workflows), so a "name contains" search reads these, not every trace."""
+
+    __tablename__ = "telemetry_trace_names"
+
+    name: Mapped[str] = mapped_column(String(500), primary_key=True)
 
 
 class _RollupColumns:

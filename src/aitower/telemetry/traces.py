@@ -2,7 +2,9 @@
 
 A trace row sums its spans at ingest, so a search never touches the span table: the filters
 are columns of ``telemetry_traces``, the time range rides on its start-time indexes, and a page
-is a count plus one LIMIT query.
+is a count plus one LIMIT query. "Name contains" first finds the matching names among the
+distinct root-span names (``telemetry_trace_names``: an application has a handful), then their
+traces by the name index; only when very many names match does it compare every trace's name.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import Session
 
 from aitower.telemetry.scope import Scope
-from aitower.telemetry.tables import TraceRow
+from aitower.telemetry.tables import TraceNameRow, TraceRow
+
+# More matching names than this, and comparing each trace's name is cheaper than an IN list.
+MAX_NAMES_IN_LIST = 200
 
 
 class TraceSort(StrEnum):
@@ -116,7 +121,22 @@ def _scope_conditions(scope: Scope, flt: TraceFilter) -> list[ColumnElement[bool
     return [TraceRow.system_id.in_(scope.ids)]
 
 
-def _conditions(scope: Scope, flt: TraceFilter) -> list[ColumnElement[bool]]:
+def _name_condition(session: Session, text: str) -> ColumnElement[bool]:
+    """Traces whose root-span name contains ``text`` (case-insensitive)."""
+    matches = func.lower(TraceNameRow.name).like(_like(text), escape="\\")
+    names = list(
+        session.execute(
+            select(TraceNameRow.name).where(matches).limit(MAX_NAMES_IN_LIST + 1)
+        ).scalars()
+    )
+    if not names:
+        return false()
+    if len(names) > MAX_NAMES_IN_LIST:
+        return func.lower(TraceRow.root_name).like(_like(text), escape="\\")
+    return TraceRow.root_name.in_(names)
+
+
+def _conditions(session: Session, scope: Scope, flt: TraceFilter) -> list[ColumnElement[bool]]:
     found = _scope_conditions(scope, flt)
     checks: list[tuple[Any, Callable[[Any], ColumnElement[bool]]]] = [
         (flt.model, lambda v: TraceRow.model == v),
@@ -128,7 +148,7 @@ def _conditions(scope: Scope, flt: TraceFilter) -> list[ColumnElement[bool]]:
         (flt.start, lambda v: TraceRow.start_time >= v),
         (flt.end, lambda v: TraceRow.start_time < v),
         (flt.status, lambda v: TraceRow.error.is_(v is TraceStatus.error)),
-        (flt.q, lambda v: func.lower(TraceRow.root_name).like(_like(v), escape="\\")),
+        (flt.q, lambda v: _name_condition(session, v)),
     ]
     found.extend(condition(value) for value, condition in checks if value is not None)
     return found
@@ -145,7 +165,7 @@ def search_traces(
     offset: int = 0,
 ) -> tuple[list[TraceSummary], int]:
     """One page of matching traces in the scope, and how many match in all."""
-    where = _conditions(scope, flt)
+    where = _conditions(session, scope, flt)
     total = session.execute(select(func.count()).select_from(TraceRow).where(*where)).scalar_one()
     column = SORT_COLUMNS[sort]
     order = [column.desc() if descending else column.asc(), TraceRow.trace_id]

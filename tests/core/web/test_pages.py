@@ -319,8 +319,9 @@ def test_api_key_secret_is_shown_once_with_the_exporter_settings(
     assert answer.headers["cache-control"] == "no-store"
     secret = re.search(r'data-testid="secret">(atk_[\w-]+)<', answer.text)
     assert secret, answer.text
-    assert "OTEL_EXPORTER_OTLP_ENDPOINT=http://testserver/\n" in answer.text
-    assert f"OTEL_EXPORTER_OTLP_HEADERS=x-api-key={secret.group(1)}\n" in answer.text
+    assert "OTEL_SERVICE_NAME=&lt;your-service-name&gt;\n" in answer.text
+    assert "OTEL_EXPORTER_OTLP_ENDPOINT=http://testserver\n" in answer.text
+    assert f"OTEL_EXPORTER_OTLP_HEADERS=x-api-key={secret.group(1)}</pre>" in answer.text
     listing = client.get("/admin/api-keys").text
     assert secret.group(1) not in listing
     assert "support bot" in listing and "Finance" in listing and "user:root" in listing

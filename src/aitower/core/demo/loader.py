@@ -82,7 +82,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser(
         "ethan.ramirez", "Ethan Ramirez", Role.engineer, ("Customer Support", "IT", "Finance")
     ),
-    DemoUser("amara.patel", "Amara Patel", Role.analyst, ("Risk", "Finance")),
+    # The analyst watches the support chatbot (Customer Support) and the risk models.
+    DemoUser("amara.patel", "Amara Patel", Role.analyst, ("Customer Support", "Risk", "Finance")),
     DemoUser("sofia.novak", "Sofia Novak", Role.security, all_units=True),
     DemoUser("priya.nair", "Priya Nair", Role.prompt_engineer, ("Customer Support", "Marketing")),
     DemoUser("sam.taylor", "Sam Taylor", Role.stakeholder, ("Marketing",)),

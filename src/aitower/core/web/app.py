@@ -104,6 +104,8 @@ def create_web_app(
     app.state.templates = build_templates()
     app.state.navigation = assemble_navigation(item for s in slices for item in s.navigation)
     app.state.overview_sources = tuple(source for s in slices for source in s.overview)
+    # What needs attention now (open incidents): listed on the Overview and on Monitoring.
+    app.state.attention_sources = tuple(source for s in slices for source in s.attention)
     # Lines the slices add to /metrics: (session) -> Prometheus text lines.
     app.state.metrics_sources = tuple(source for s in slices for source in s.prometheus)
 

@@ -23,7 +23,14 @@ from aitower.core.access.tables import ApiKeyRow, BusinessUnitRow, UserRow
 from aitower.core.audit.tables import AuditEventRow
 from aitower.core.db.base import utcnow
 from aitower.core.web import charts
-from aitower.core.web.overview_panels import OverviewChart, OverviewSource, OverviewTile
+from aitower.core.web.overview_panels import (
+    AttentionItem,
+    AttentionSource,
+    OverviewChart,
+    OverviewSource,
+    OverviewTile,
+    attention_items,
+)
 
 ACTIVITY_DAYS = 30
 TOP_ACTIONS = 10
@@ -65,6 +72,7 @@ class Overview:
     activity: Activity | None = None
     tiles: tuple[OverviewTile, ...] = ()  # the capabilities', by rank
     charts: tuple[OverviewChart, ...] = ()
+    items: tuple[AttentionItem, ...] = ()  # what needs attention, by rank
 
 
 def _count(session: Session, query: Any) -> int:
@@ -75,6 +83,7 @@ def collect(
     session: Session,
     principal: Principal,
     sources: Sequence[OverviewSource] = (),
+    attention: Sequence[AttentionSource] = (),
     *,
     now: datetime | None = None,
 ) -> Overview:
@@ -98,6 +107,7 @@ def collect(
         activity=activity,
         tiles=tuple(tiles),
         charts=tuple(charts),
+        items=attention_items(session, principal, attention),
     )
 
 

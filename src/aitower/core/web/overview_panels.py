@@ -8,7 +8,7 @@ figure comes from the capability's own service and respects the reader's busines
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -38,6 +38,19 @@ class OverviewChart:
 
 
 @dataclass(frozen=True, slots=True)
+class AttentionItem:
+    """One thing that needs someone's attention now (an open incident, say), listed by name
+    on the Overview and on Monitoring so the reader goes straight to it."""
+
+    rank: int
+    title: str
+    href: str
+    detail: str = ""
+    tone: Tone = ""
+    testid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class OverviewPanel:
     tiles: tuple[OverviewTile, ...] = ()
     charts: tuple[OverviewChart, ...] = ()
@@ -45,6 +58,18 @@ class OverviewPanel:
 
 OverviewSource = Callable[[Session, Principal, date], OverviewPanel | None]
 """``(session, reader, today)``: what a capability shows this reader on the Overview."""
+
+
+AttentionSource = Callable[[Session, Principal], tuple[AttentionItem, ...]]
+"""``(session, reader)``: what a capability asks this reader to look at now (in their units)."""
+
+
+def attention_items(
+    session: Session, principal: Principal, sources: Sequence[AttentionSource]
+) -> tuple[AttentionItem, ...]:
+    """Every capability's items for the reader, by rank."""
+    found = [item for source in sources for item in source(session, principal)]
+    return tuple(sorted(found, key=lambda i: i.rank))
 
 
 def tone_if(condition: object, tone: Tone = "warn") -> Tone:

@@ -117,7 +117,12 @@ def build_router() -> APIRouter:
     ) -> Response:
         with db.reading() as session:
             # The capabilities' tiles and charts (``create_app`` gathers them from each Slice).
-            data = overview.collect(session, principal, request.app.state.overview_sources)
+            data = overview.collect(
+                session,
+                principal,
+                request.app.state.overview_sources,
+                request.app.state.attention_sources,
+            )
         return render(request, "overview.html", principal, section="overview", data=data)
 
     return router

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse
 from aitower import __version__
 from aitower.core.access.principal import Principal
 from aitower.core.web.deps import csrf_token
+from aitower.core.web.money import format_usd
 from aitower.core.web.navigation import CORE_NAVIGATION, visible_navigation
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,7 @@ def build_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.globals["version"] = __version__
+    env.filters["usd"] = format_usd  # every cost on every page
     return Jinja2Templates(env=env)
 
 
