@@ -314,6 +314,13 @@ def systems_for_services(session: Session, service_names: Collection[str]) -> di
     return _pairs(session, key, value, service_names)
 
 
+def service_claims(session: Session) -> dict[str, uuid.UUID]:
+    """Every claimed telemetry ``service.name`` and its system (telemetry compares them with
+    where it filed each service's history, to move it when a claim changes)."""
+    key, value = TelemetryServiceRow.service_name, TelemetryServiceRow.system_id
+    return {row.service_name: row.system_id for row in session.execute(select(key, value))}
+
+
 def visible_systems(session: Session, principal: Principal) -> list[SystemRef]:
     """Every system in the principal's units (all for org-wide actors), by name: the
     portfolio other slices scope their figures to."""
@@ -348,3 +355,9 @@ def systems_by_reference(session: Session, refs: Collection[str]) -> dict[str, u
 def system_names(session: Session, system_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
     """Names of the given systems (unknown ids are left out)."""
     return _pairs(session, SystemRow.id, SystemRow.name, system_ids)
+
+
+def system_units(session: Session, system_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """The business unit of each given system (unknown ids are left out): what an ingest key
+    limited to some units may write into."""
+    return _pairs(session, SystemRow.id, SystemRow.unit_id, system_ids)

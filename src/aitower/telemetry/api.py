@@ -19,7 +19,7 @@ from aitower.core.db.base import utcnow
 from aitower.core.errors import InvalidInput
 from aitower.core.web.deps import DbDep, guard
 from aitower.core.web.pagination import Page, PageDep
-from aitower.telemetry import queries, sources, trace_detail, traces
+from aitower.telemetry import queries, reattribution, sources, trace_detail, traces
 from aitower.telemetry.metrics import ModelUsage, SeriesPoint
 from aitower.telemetry.permissions import TelemetryPermission
 from aitower.telemetry.ranges import PRESETS, TimeRange, resolve_range, utc_moment
@@ -163,6 +163,17 @@ def _overview_routes(router: APIRouter) -> None:
         return Page.of(found[page.offset : page.offset + page.limit], len(found), page)
 
 
+def _reattribution_routes(router: APIRouter) -> None:
+    @router.get(
+        "/telemetry/reattributions",
+        tags=["telemetry"],
+        summary="History moving to its system: running and recently finished re-attributions",
+    )
+    def list_reattributions(db: DbDep, principal: TelemetryReader) -> list[reattribution.Progress]:
+        with db.reading() as session:
+            return reattribution.visible_progress(session, principal)
+
+
 def _trace_routes(router: APIRouter) -> None:
     @router.get("/traces", tags=["telemetry"], summary="Search traces")
     def search(
@@ -203,4 +214,5 @@ def build_router() -> APIRouter:
     router = APIRouter()
     _overview_routes(router)
     _trace_routes(router)
+    _reattribution_routes(router)
     return router

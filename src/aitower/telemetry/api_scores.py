@@ -71,14 +71,14 @@ def build_router() -> APIRouter:
     router = APIRouter(tags=["telemetry"])
 
     @router.post("/feedback", status_code=status.HTTP_201_CREATED, summary="Record user feedback")
-    def add_feedback(body: FeedbackIn, db: DbDep, _: Sender) -> service.Score:
+    def add_feedback(body: FeedbackIn, db: DbDep, principal: Sender) -> service.Score:
         with db.writing() as session:
-            return service.add_score(session, _feedback(body), utcnow())
+            return service.add_score(session, _feedback(body), utcnow(), principal.unit_ids)
 
     @router.post(
         "/evaluations", status_code=status.HTTP_201_CREATED, summary="Record an evaluation result"
     )
-    def add_evaluation(body: EvaluationIn, db: DbDep, _: Sender) -> service.Score:
+    def add_evaluation(body: EvaluationIn, db: DbDep, principal: Sender) -> service.Score:
         item = service.ScoreIn(
             "evaluation",
             body.trace_id,
@@ -90,7 +90,7 @@ def build_router() -> APIRouter:
             body.source,
         )
         with db.writing() as session:
-            return service.add_score(session, item, utcnow())
+            return service.add_score(session, item, utcnow(), principal.unit_ids)
 
     @router.get("/systems/{system_id}/telemetry-settings", summary="A system's telemetry settings")
     def get_settings(

@@ -23,6 +23,7 @@ from aitower.cost import service as cost
 from aitower.cost.pricing import PriceBook
 from aitower.inventory import service as inventory
 from aitower.telemetry import aggregate, ingest_recount, score_rollups, service, store
+from aitower.telemetry import ingest_scope as scope
 from aitower.telemetry.aggregate import (
     BatchSums,
     PricedSpan,
@@ -36,7 +37,7 @@ from aitower.telemetry.content import (
     stored_content,
     stored_events,
 )
-from aitower.telemetry.records import DecodedSpan, LlmFacts
+from aitower.telemetry.records import DecodedSpan, LlmFacts, RejectedSpan
 from aitower.telemetry.semconv import llm_facts
 from aitower.telemetry.tables import ScoreRow, SystemTelemetrySettingsRow
 
@@ -49,6 +50,8 @@ class IngestOutcome:
     accepted: int  # spans newly stored
     duplicates: int  # spans already stored (same trace and span id): ignored, not counted again
     stored: frozenset[SpanKey] = frozenset()  # (trace id, span id) of the new ones
+    # spans refused whole: their system is outside the ingest key's business units
+    refused: tuple[RejectedSpan, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,7 @@ class PreparedBatch:
     sql: str  # the span insert, and ``params[i]`` the driver's values of ``items[i]``
     params: list[Any]
     sums: BatchSums  # what the items add if all are new
+    refused: tuple[RejectedSpan, ...] = ()  # spans left out: outside the sender's units
 
 
 def store_spans(
@@ -69,15 +73,16 @@ def store_spans(
     *,
     default_content: ContentPolicy = DEFAULT_CONTENT,
     facts: Sequence[LlmFacts] | None = None,
+    units: frozenset[uuid.UUID] | None = None,
 ) -> IngestOutcome:
     """Store ``spans`` and update traces, rollups and sources in one write transaction.
 
     Returns only after the commit. ``facts`` (``facts_of(spans)``) may be given when computed
-    beforehand.
+    beforehand. ``units``: the sender's business units (None: every unit), see ``prepare_batch``.
     """
     if not spans:
         return IngestOutcome(0, 0)
-    return write_batches(db, [prepare_batch(db, spans, default_content, facts)])
+    return write_batches(db, [prepare_batch(db, spans, default_content, facts, units)])
 
 
 def facts_of(spans: Sequence[DecodedSpan]) -> list[LlmFacts]:
@@ -91,25 +96,44 @@ def prepare_batch(
     spans: Sequence[DecodedSpan],
     default_content: ContentPolicy = DEFAULT_CONTENT,
     facts: Sequence[LlmFacts] | None = None,
+    units: frozenset[uuid.UUID] | None = None,
 ) -> PreparedBatch:
-    """Link, price and turn ``spans`` into rows and sums, reading but never writing."""
+    """Link, price and turn ``spans`` into rows and sums, reading but never writing.
+
+    A sender limited to some business units (``units``) may not write into another unit's
+    system: a span that links to one is refused, with its reason, and counted nowhere. Spans of
+    services no system claims are kept as unregistered sources, as for every sender.
+    """
     facts = facts_of(spans) if facts is None else facts
     with db.reading() as session:
         links = _system_keys(session, spans, facts)
+        outside = scope.outside_units(session, links, units)
         policies = _content_policies(session, set(links.values()))
         pricer = _pricer(session)
     items: dict[SpanKey, PricedSpan] = {}
     rows: list[dict[str, Any]] = []
+    refused: list[RejectedSpan] = []
     for span, fact in zip(spans, facts, strict=True):
         key = (span.trace_id, span.span_id)
         if key in items:
             continue  # a span repeated within one request is the same span
         system_key = links[_link_key(span, fact)]
+        if system_key in outside:
+            refused.append(scope.refusal(span))
+            continue
         item = items[key] = _priced(span, fact, system_key, pricer)
         rows.append(_span_row(item, policies.get(system_key, default_content)))
     sql, params = store.span_params(db.engine.dialect, rows)
     fresh = ingest_recount.mark_repeats(list(items.values()))
-    return PreparedBatch(len(spans), fresh, list(items), sql, params, BatchSums.of(fresh))
+    return PreparedBatch(
+        len(spans) - len(refused),
+        fresh,
+        list(items),
+        sql,
+        params,
+        BatchSums.of(fresh),
+        tuple(refused),
+    )
 
 
 def write_batches(db: Database, batches: Sequence[PreparedBatch]) -> IngestOutcome:
@@ -131,7 +155,8 @@ def write_batches(db: Database, batches: Sequence[PreparedBatch]) -> IngestOutco
             sums = BatchSums.merged([sums, fixes])
         _add_sums(session, sums)
         _add_evaluations(session, fresh)
-    return IngestOutcome(len(inserted), received - len(inserted), frozenset(inserted))
+    refused = tuple(r for batch in batches for r in batch.refused)
+    return IngestOutcome(len(inserted), received - len(inserted), frozenset(inserted), refused)
 
 
 def _first_copies(batches: Sequence[PreparedBatch], inserted: set[SpanKey]) -> list[PricedSpan]:

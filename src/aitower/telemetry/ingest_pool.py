@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import threading
+import uuid
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
@@ -80,15 +81,21 @@ class IngestPool:
         return worker
 
     def export(
-        self, body: bytes, encoding: str, content_encoding: str | None, wait_seconds: float
+        self,
+        body: bytes,
+        encoding: str,
+        content_encoding: str | None,
+        wait_seconds: float,
+        units: frozenset[uuid.UUID] | None = None,
     ) -> ExportOutcome:
-        """Have a worker store ``body``; returns after its commit, or raises ``OtlpRefusal``."""
+        """Have a worker store ``body`` (from a sender limited to ``units``, None: every unit);
+        returns after its commit, or raises ``OtlpRefusal``."""
         try:
             worker = self._idle.get(timeout=wait_seconds)
         except queue.Empty:
             raise OtlpRefusal(503, "ingest is at capacity; retry later", retry=True) from None
         try:
-            worker.conn.send((encoding, content_encoding))
+            worker.conn.send((encoding, content_encoding, units))
             worker.conn.send_bytes(body)  # as it is: no pickled copy of a body of megabytes
             reply = worker.conn.recv()
         except (EOFError, OSError) as exc:

@@ -75,6 +75,23 @@ def mark_repeats(items: list[PricedSpan]) -> list[PricedSpan]:
     ]
 
 
+def stored_as_counted(session: Session, trace_ids: Sequence[str]) -> list[PricedSpan]:
+    """The stored spans of ``trace_ids`` as ingest counted them: rebuilt from their rows, each
+    call marked by the rule over its whole stored trace (``calls``). Moving a span's history
+    to another system subtracts and adds exactly this."""
+    found = _stored_spans(session, list(trace_ids), set())
+    items: list[PricedSpan] = []
+    for members in found.values():
+        counted = counted_calls(node_of(m) for m in members)
+        items.extend(
+            replace(m, counted=False)
+            if m.facts.usage is not None and m.span.span_id not in counted
+            else m
+            for m in members
+        )
+    return items
+
+
 def corrections(session: Session, fresh: Sequence[PricedSpan], groups: int) -> BatchSums | None:
     """What to add so that every call of the traces ``fresh`` touched is counted once.
 

@@ -2,15 +2,17 @@
 
 Run as ``python -m aitower.telemetry.ingest_worker FD``, FD being its end of a socket pair. The
 first message is its ``WorkerConfig``; then each export request comes as two messages, (encoding,
-content encoding) and the body's bytes, and each answer is an ``ExportOutcome`` or an
-``OtlpRefusal``, sent after the commit. It imports the ingest path only, and exits when the
-server's end closes.
+content encoding, the sender's business units or None) and the body's bytes, and each answer is
+an ``ExportOutcome`` or an ``OtlpRefusal``, sent after the commit. It imports the ingest path
+only, and exits when the server's end closes.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
+import uuid
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import Any
@@ -34,15 +36,15 @@ def serve(conn: Connection) -> None:
     logging.basicConfig(level=config.log_level, format="%(levelname)s [ingest worker] %(message)s")
     db = Database(config.database_url)
 
-    def store(spans: Sequence[DecodedSpan]) -> IngestOutcome:
-        outcome = store_spans(db, spans, default_content=config.content)
+    def store(spans: Sequence[DecodedSpan], units: frozenset[uuid.UUID] | None) -> IngestOutcome:
+        outcome = store_spans(db, spans, default_content=config.content, units=units)
         # GenAI events sent as logs before these spans join them, now that they are stored.
         attach_after_store(db, outcome.stored)
         return outcome
 
     while True:
         try:
-            encoding, content_encoding = conn.recv()
+            encoding, content_encoding, units = conn.recv()
             body = conn.recv_bytes()
         except (EOFError, OSError):
             db.dispose()
@@ -52,7 +54,7 @@ def serve(conn: Connection) -> None:
                 body,
                 encoding,
                 content_encoding,
-                store,
+                functools.partial(store, units=units),
                 max_decompressed_bytes=config.max_decompressed_bytes,
             )
         except OtlpRefusal as refusal:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from aitower.telemetry import otlp
 from aitower.telemetry.ingest import IngestOutcome
 from aitower.telemetry.records import DecodedSpan
+from aitower.telemetry.storable import make_storable
 
 log = logging.getLogger("aitower.telemetry")
 StoreSpans = Callable[[Sequence[DecodedSpan]], IngestOutcome]
@@ -46,7 +47,9 @@ class ExportOutcome:
     accepted: int  # spans newly stored
     duplicates: int  # spans stored before (re-sent), not counted again
     rejected: int  # spans refused by the decoder, reported as partial success
-    rejected_reasons: str = ""  # their distinct reasons, for the partial-success message
+    # their distinct reasons, and notes on values kept as text (``storable``), for the
+    # partial-success message (a warning when nothing was rejected)
+    rejected_reasons: str = ""
 
 
 def export(
@@ -62,6 +65,7 @@ def export(
     try:
         raw = otlp.decompress(body, content_encoding, max_bytes=max_decompressed_bytes)
         result = otlp.decode_json(raw) if encoding == "json" else otlp.decode_protobuf(raw)
+        notes = make_storable(result)
         try:
             outcome = store(result.spans)
         except OperationalError as exc:
@@ -76,5 +80,6 @@ def export(
         raise OtlpRefusal(413, str(exc)) from exc
     except otlp.UnsupportedEncoding as exc:
         raise OtlpRefusal(415, str(exc)) from exc
-    reasons = "; ".join(sorted({r.reason for r in result.rejected}))[:1000]
-    return ExportOutcome(outcome.accepted, outcome.duplicates, len(result.rejected), reasons)
+    rejected = [*result.rejected, *outcome.refused]
+    reasons = "; ".join([*sorted({r.reason for r in rejected}), *notes])[:1000]
+    return ExportOutcome(outcome.accepted, outcome.duplicates, len(rejected), reasons)

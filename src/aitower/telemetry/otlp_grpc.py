@@ -109,8 +109,8 @@ def _abort(context: grpc.ServicerContext, refusal: OtlpRefusal) -> None:
     context.abort(code, message)
 
 
-def _traces(app: Any, body: bytes, _principal: Principal) -> bytes:
-    outcome: ExportOutcome = otlp_http.store_export(app, body, "protobuf", None)
+def _traces(app: Any, body: bytes, principal: Principal) -> bytes:
+    outcome: ExportOutcome = otlp_http.store_export(app, body, "protobuf", None, principal.unit_ids)
     response = trace_service_pb2.ExportTraceServiceResponse()
     if outcome.rejected:
         response.partial_success.rejected_spans = outcome.rejected

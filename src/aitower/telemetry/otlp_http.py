@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from typing import Any
 
@@ -110,23 +111,24 @@ class OtlpRoute(APIRoute):
 
 def _response(outcome: ExportOutcome, encoding: str) -> Response:
     message = ExportTraceServiceResponse()
-    if outcome.rejected:
+    if outcome.rejected or outcome.rejected_reasons:  # a message alone is a warning (OTLP)
         message.partial_success.rejected_spans = outcome.rejected
         message.partial_success.error_message = outcome.rejected_reasons
     if encoding == "json":
         body: dict[str, Any] = {}
-        if outcome.rejected:
-            body["partialSuccess"] = {
-                "rejectedSpans": str(outcome.rejected),
-                "errorMessage": outcome.rejected_reasons,
-            }
+        if outcome.rejected or outcome.rejected_reasons:
+            body["partialSuccess"] = {"errorMessage": outcome.rejected_reasons}
+            if outcome.rejected:
+                body["partialSuccess"]["rejectedSpans"] = str(outcome.rejected)
         return Response(json.dumps(body).encode(), media_type=JSON)
     return Response(message.SerializeToString(), media_type=PROTOBUF)
 
 
-def _ingest(request: Request, body: bytes, encoding: str) -> Response:
+def _ingest(
+    request: Request, body: bytes, encoding: str, units: frozenset[uuid.UUID] | None
+) -> Response:
     content_encoding = request.headers.get("content-encoding")
-    outcome = store_export(request.app, body, encoding, content_encoding)
+    outcome = store_export(request.app, body, encoding, content_encoding, units)
     meters_of(request.app).count_request(200)
     return _response(outcome, encoding)
 
@@ -153,24 +155,31 @@ def in_flight(app: Any) -> Iterator[None]:
 
 
 def store_export(
-    app: Any, body: bytes, encoding: str, content_encoding: str | None
+    app: Any,
+    body: bytes,
+    encoding: str,
+    content_encoding: str | None,
+    units: frozenset[uuid.UUID] | None,
 ) -> ExportOutcome:
     """Store one trace export request (HTTP or gRPC) by the process's ingest path: an ingest
-    worker, or the group-commit writer; returns after the commit or raises ``OtlpRefusal``."""
+    worker, or the group-commit writer; returns after the commit or raises ``OtlpRefusal``.
+    ``units``: the key's business units (None: every unit); spans linking to a system outside
+    them are refused one by one."""
     settings: Settings = app.state.settings
     db: Database = app.state.db
     with in_flight(app):
         pool = ingest_pool_of(app, db, settings)
         if pool is not None:
             outcome = pool.export(
-                body, encoding, content_encoding, settings.otlp_queue_wait_seconds
+                body, encoding, content_encoding, settings.otlp_queue_wait_seconds, units
             )
         else:
+            writer = writer_of(app, db, settings)
             outcome = export(
                 body,
                 encoding,
                 content_encoding,
-                _joining_log_events(db, writer_of(app, db, settings).store),
+                _joining_log_events(db, lambda spans: writer.store(spans, units)),
                 max_decompressed_bytes=settings.otlp_max_decompressed_bytes,
             )
     meters_of(app).count_ingest(outcome.accepted, outcome.duplicates, outcome.rejected)
@@ -249,11 +258,12 @@ def build_router() -> APIRouter:
     )
     async def export_traces(
         request: Request,
-        principal: Principal = guard(TelemetryPermission.telemetry_ingest),  # noqa: ARG001
+        principal: Principal = guard(TelemetryPermission.telemetry_ingest),
     ) -> Response:
         encoding = encoding_of(request)
         body = await request.body()
-        return await run_in_threadpool(_ingest, request, body, encoding)
+        units = principal.unit_ids  # a key limited to units writes only into their systems
+        return await run_in_threadpool(_ingest, request, body, encoding, units)
 
     return router
 

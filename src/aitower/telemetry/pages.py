@@ -20,7 +20,7 @@ from aitower.core.web.overview_panels import attention_items
 from aitower.core.web.pagination import PageDep
 from aitower.core.web.templating import render
 from aitower.inventory.permissions import InventoryPermission
-from aitower.telemetry import charts, queries, sources, trace_detail, traces
+from aitower.telemetry import charts, queries, reattribution, sources, trace_detail, traces
 from aitower.telemetry.pages_connect import add_connect_route
 from aitower.telemetry.permissions import TelemetryPermission
 from aitower.telemetry.ranges import TimeRange, resolve_range, utc_moment
@@ -68,6 +68,7 @@ def monitoring_page(
         scope = portfolio_scope(session, principal)
         view = queries.overview(session, scope, trange, utcnow())
         unregistered = sources.unregistered_sources(session)
+        moves = reattribution.visible_progress(session, principal)
         # Open incidents come from the alerts slice, above this one (``Slice.attention``).
         attention = attention_items(session, principal, request.app.state.attention_sources)
     return render(
@@ -81,6 +82,7 @@ def monitoring_page(
         view=view,
         charts=_dashboard_charts(view),
         sources=unregistered,
+        moves=moves,
         can_register=principal.can(InventoryPermission.systems_write),
         ranges=RANGES,
         preset=range,

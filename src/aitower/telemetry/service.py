@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from aitower.core.access.principal import Principal
 from aitower.core.audit.service import ChangeContext, record_change
-from aitower.core.errors import InvalidInput
+from aitower.core.errors import InvalidInput, NotFound
 from aitower.inventory import service as inventory
 from aitower.telemetry import score_rollups
 from aitower.telemetry.aggregate import clean
@@ -67,17 +67,28 @@ def _is_hex(text: str) -> bool:
     return all(c in "0123456789abcdef" for c in text)
 
 
-def add_score(session: Session, item: ScoreIn, now: datetime) -> Score:
+def add_score(
+    session: Session, item: ScoreIn, now: datetime, units: frozenset[uuid.UUID] | None = None
+) -> Score:
     """Keep a score for a trace. The trace may not have arrived yet (feedback often comes
-    first): then the score waits without a system, and ingest links it when the trace comes."""
+    first): then the score waits without a system, and ingest links it when the trace comes.
+
+    A sender limited to business units (``units``; None: every unit) scores only traces it may
+    see: stored, and of a system in its units or of an unregistered source. Any other trace id
+    is unknown to it (404), so that it can neither add to another unit's scores nor learn which
+    trace ids exist there; such a sender cannot score a trace before it arrives.
+    """
     _check_ids(item.trace_id, item.span_id)
     if item.kind not in SCORE_KINDS:
         raise InvalidInput.on("kind", f"must be one of {', '.join(SCORE_KINDS)}")
     if item.score is None and not item.label:
         raise InvalidInput.on("score", "give a score, a label, or both")
-    system_id = session.execute(
+    found = session.execute(
         select(TraceRow.system_id).where(TraceRow.trace_id == item.trace_id)
-    ).scalar()
+    ).first()
+    system_id = None if found is None else found.system_id
+    if units is not None and not _may_score(session, found is not None, system_id, units):
+        raise NotFound(f"no trace {item.trace_id}")
     row = ScoreRow(
         id=uuid.uuid4(),
         kind=item.kind,
@@ -95,6 +106,16 @@ def add_score(session: Session, item: ScoreIn, now: datetime) -> Score:
     session.flush()
     score_rollups.add(session, [score_rollups.facts(row)])
     return _score(row)
+
+
+def _may_score(
+    session: Session, stored: bool, system_id: uuid.UUID | None, units: frozenset[uuid.UUID]
+) -> bool:
+    if not stored:
+        return False
+    if system_id is None:
+        return True  # an unregistered source's trace, which every sender may send
+    return inventory.system_units(session, [system_id]).get(system_id) in units
 
 
 def _score(row: ScoreRow) -> Score:

@@ -20,6 +20,7 @@ from aitower.telemetry import (
 )
 from aitower.telemetry.demo import add_demo_traffic
 from aitower.telemetry.permissions import TelemetryPermission
+from aitower.telemetry.reattribution import run_pending as reattribute
 from aitower.telemetry.retention import purge
 
 # Retention deletes are idempotent: replicas purging at once only repeat work.
@@ -47,6 +48,8 @@ SLICE = Slice(
     cli=(cli.register,),
     demo=(add_demo_traffic,),
     jobs=(
+        # Every pass: a registration's history should follow within one interval.
+        BackgroundJob("telemetry re-attribution", lambda db, _, owner: reattribute(db, owner)),
         BackgroundJob(
             "telemetry retention", lambda db, now, _: purge(db, now), PURGE_EVERY_SECONDS
         ),

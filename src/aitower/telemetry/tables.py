@@ -241,3 +241,35 @@ class SystemTelemetrySettingsRow(Base):
     max_content_chars: Mapped[int] = mapped_column(Integer, default=4000)
     retention_days: Mapped[int] = mapped_column(Integer, default=30)
     rollup_retention_days: Mapped[int] = mapped_column(Integer, default=400)
+
+
+class AttributionRow(Base):
+    """Where one ``service.name``'s stored telemetry is attributed, and its move when a claim
+    changes (``reattribution``): one row per service that a system claims or once claimed.
+
+    ``system_id`` is where the service's history lies once no move is running (None: under
+    ``service:<name>``). A running move takes spans from ``source_id`` to ``target_id`` in
+    keyset order (``cursor_*``), then sweeps once more (``sweep`` 1) for spans a request
+    prepared before the claim changed wrote after the cursor passed them; a registration then
+    merges the service's rollup rows into the system's (``sweep`` 2).
+    """
+
+    __tablename__ = "telemetry_attributions"
+
+    service_name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    system_id: Mapped[uuid.UUID | None] = mapped_column()
+    state: Mapped[str] = mapped_column(String(16), default="done")  # "done" | "running"
+    source_id: Mapped[uuid.UUID | None] = mapped_column()
+    target_id: Mapped[uuid.UUID | None] = mapped_column()
+    sweep: Mapped[int] = mapped_column(SmallInteger, default=0)
+    cursor_time: Mapped[datetime | None] = mapped_column()
+    cursor_trace: Mapped[str | None] = mapped_column(String(32))
+    cursor_span: Mapped[str | None] = mapped_column(String(16))
+    spans_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    spans_moved: Mapped[int] = mapped_column(BigInteger, default=0)
+    traces_moved: Mapped[int] = mapped_column(BigInteger, default=0)
+    rollup_rows: Mapped[int] = mapped_column(BigInteger, default=0)  # merged whole (registering)
+    started_at: Mapped[datetime | None] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None] = mapped_column()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -41,12 +42,15 @@ class GroupWriter:
         self._thread = threading.Thread(target=self._loop, name="aitower-ingest", daemon=True)
         self._thread.start()
 
-    def store(self, spans: Sequence[DecodedSpan]) -> IngestOutcome:
-        """Store ``spans``; returns after the transaction that holds them committed."""
+    def store(
+        self, spans: Sequence[DecodedSpan], units: frozenset[uuid.UUID] | None = None
+    ) -> IngestOutcome:
+        """Store ``spans`` (from a sender limited to ``units``, None: every unit); returns
+        after the transaction that holds them committed."""
         if not spans:
             return IngestOutcome(0, 0)
         # Done here, in the request's thread, while the writer thread waits on the database.
-        job = Job(spans, prepare_batch(self.db, spans, self.policy))
+        job = Job(spans, prepare_batch(self.db, spans, self.policy, units=units))
         self._jobs.put(job)
         job.done.wait()
         if job.error is not None:
@@ -103,5 +107,7 @@ def _share(jobs: list[Job], stored: frozenset[tuple[str, str]]) -> None:
         keys = {(s.trace_id, s.span_id) for s in job.spans}
         mine = (keys & stored) - claimed
         claimed |= mine
-        job.outcome = IngestOutcome(len(mine), len(job.spans) - len(mine), frozenset(mine))
+        refused = job.batch.refused
+        duplicates = len(job.spans) - len(refused) - len(mine)
+        job.outcome = IngestOutcome(len(mine), duplicates, frozenset(mine), refused)
         job.done.set()
