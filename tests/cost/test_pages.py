@@ -47,7 +47,7 @@ def test_readers_see_catalog_search_and_quote_but_no_form(client: TestClient, db
         "/cost/prices", params={"quote_provider": "openai", "model": "gpt-4o", "tin": 1000}
     )
     # 1,000 × 2.50 per million
-    assert "$0.002500" in quoted.text and "openai/gpt-4o" in quoted.text
+    assert "$0.0025" in quoted.text and "openai/gpt-4o" in quoted.text  # the usd filter
     unknown = client.get("/cost/prices", params={"model": "mystery"})
     assert "unpriced" in unknown.text
 

@@ -2,9 +2,10 @@
 
 Instrumentors patch the clients globally; a process per scenario keeps them from leaking into
 each other (or into other tests under xdist). Environment: ``FAKE_URL`` (the fake provider),
-``OTLP_URL`` (an aitower server) and ``OTLP_KEY`` (its ingest key). Each scenario makes three
+``OTLP_URL`` (an aitower server) and ``OTLP_KEY`` (its ingest key); with ``OTLP_GRPC`` (a
+host:port) the spans go to the server's OTLP/gRPC endpoint instead. Each scenario makes three
 requests, each under its own root span: two calls that succeed and one the provider refuses.
-Spans go out through the SDK's OTLP/HTTP exporter in batches of two, so the spans of one trace
+Spans go out through the SDK's OTLP exporter in batches of two, so the spans of one trace
 arrive in several requests, children first.
 """
 
@@ -19,7 +20,7 @@ from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 
 FAKE = os.environ.get("FAKE_URL", "")
 QUESTIONS = ("Where is my order?", "And the invoice?", "FAIL please")
@@ -34,14 +35,24 @@ def _provider(name: str) -> TracerProvider:
         provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
         trace.set_tracer_provider(provider)
         return provider
-    exporter = OTLPSpanExporter(
-        endpoint=f"{os.environ['OTLP_URL']}/v1/traces",
-        headers={"x-api-key": os.environ["OTLP_KEY"]},
-    )
     provider = TracerProvider(resource=Resource.create({"service.name": name}))
-    provider.add_span_processor(BatchSpanProcessor(exporter, max_export_batch_size=2))
+    provider.add_span_processor(BatchSpanProcessor(_exporter(), max_export_batch_size=2))
     trace.set_tracer_provider(provider)
     return provider
+
+
+def _exporter() -> SpanExporter:
+    key = os.environ["OTLP_KEY"]
+    grpc_address = os.environ.get("OTLP_GRPC")
+    if grpc_address:
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (
+            OTLPSpanExporter as GrpcSpanExporter,
+        )
+
+        return GrpcSpanExporter(endpoint=grpc_address, insecure=True, headers=(("x-api-key", key),))
+    return OTLPSpanExporter(
+        endpoint=f"{os.environ['OTLP_URL']}/v1/traces", headers={"x-api-key": key}
+    )
 
 
 def _requests(provider: TracerProvider, call: Callable[[str], Any], **root: Any) -> None:

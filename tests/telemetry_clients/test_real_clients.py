@@ -145,19 +145,43 @@ def _figures(url: str) -> dict[str, Any]:
 def test_real_client_figures_equal_what_the_provider_returned(
     database_url: str, tmp_path: Path, scenario: str
 ) -> None:
+    _check_scenario(database_url, tmp_path, scenario, grpc=False)
+
+
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_the_same_figures_arrive_over_grpc(
+    sqlite_database_url: str, tmp_path: Path, scenario: str
+) -> None:
+    """The SDK's OTLP/gRPC exporter, to the server's gRPC port (storage is the same code as
+    over HTTP, which runs on both databases above)."""
+    _check_scenario(sqlite_database_url, tmp_path, scenario, grpc=True)
+
+
+def _check_scenario(database_url: str, tmp_path: Path, scenario: str, *, grpc: bool) -> None:
     db = Database(database_url)
     seed_units(db)
     key = make_key(db, Role.engineer)
     db.dispose()
-    port = free_port()
-    env = {"AITOWER_DATABASE_URL": database_url, "AITOWER_SECRET_KEY": SECRET}
+    port, grpc_port = free_port(), free_port()
+    env = {
+        "AITOWER_DATABASE_URL": database_url,
+        "AITOWER_SECRET_KEY": SECRET,
+        "AITOWER_OTLP_GRPC_PORT": str(grpc_port),
+    }
+    sender = {"OTLP_GRPC": f"127.0.0.1:{grpc_port}"} if grpc else {}
     with (
         fake_provider() as (fake_url, answered),
         running(serve_command(port), env, port, cwd=tmp_path) as base,
     ):
         run = subprocess.run(
             [sys.executable, str(SCENARIO), scenario],
-            env={**os.environ, "FAKE_URL": fake_url, "OTLP_URL": base, "OTLP_KEY": key},
+            env={
+                **os.environ,
+                "FAKE_URL": fake_url,
+                "OTLP_URL": base,
+                "OTLP_KEY": key,
+                **sender,
+            },
             capture_output=True,
             text=True,
             timeout=240,

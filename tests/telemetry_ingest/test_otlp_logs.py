@@ -244,10 +244,11 @@ def test_event_content_is_cut_at_the_limit(
         _post_spans(client, call.spans, headers)
         _post_logs(client, call.logs, headers)
     content = _content(db)
-    for side in ("input", "output"):
-        assert isinstance(content[side], str)
-        assert len(content[side]) == 40
-        assert content[side].endswith(TRUNCATION_MARK)
+    # The content rule for message lists (``content._bounded``): the oldest turns go first, with
+    # a note of how many; a newest message longer than the limit is itself cut.
+    note = {"role": "aitower", "content": f"{TRUNCATION_MARK} 1 earlier message(s)"}
+    assert content["input"] == [note, TRUNCATION_MARK]
+    assert content["output"] == [TRUNCATION_MARK]
 
 
 def _metric(client: TestClient, key: str, name: str) -> dict[str, float]:
