@@ -38,7 +38,7 @@ def add_minute(
                 requests=len(durations),
                 errors=errors,
                 latency_sum_ms=float(sum(durations)),
-                latency_hist=hist,
+                latency_hist=histogram.stored(hist),
                 llm_calls=llm_calls,
                 llm_errors=0,
                 input_tokens=input_tokens,

@@ -149,7 +149,9 @@ def test_latency_percentiles_from_rollups_match_the_raw_durations(db: Database) 
     store_spans(db, spans)
     with db.reading() as session:
         hists = session.execute(select(HourRollupRow.latency_hist)).scalars().all()
-    p50, p95, p99 = histogram.quantiles(histogram.merged(hists), [0.5, 0.95, 0.99])
+    p50, p95, p99 = histogram.quantiles(
+        histogram.merged(map(histogram.unpack, hists)), [0.5, 0.95, 0.99]
+    )
     ordered = sorted(durations)
     for q, got in ((0.5, p50), (0.95, p95), (0.99, p99)):
         exact = ordered[math.ceil(q * len(ordered)) - 1]

@@ -9,7 +9,7 @@ only at the end, from the sums, never averaged across cells.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -33,8 +33,8 @@ SCALARS = (
 PERCENTILES = (0.50, 0.95, 0.99)
 # A cell's sums grouped by (chart bucket, system): (bucket, system_key, values in SCALARS order).
 ScalarCell = tuple[datetime, str, Sequence[float]]
-# One root-span latency histogram of a (chart bucket, system).
-HistCell = tuple[datetime, str, Mapping[str, int] | None]
+# One root-span latency histogram of a (chart bucket, system), in the form its rollup row keeps.
+HistCell = tuple[datetime, str, histogram.Stored]
 # LLM sums of a (system, model): (system_key, model, values in SCALARS order).
 ModelCell = tuple[str, str, Sequence[float]]
 
@@ -71,7 +71,7 @@ class Sums:
     requests: int = 0
     errors: int = 0
     latency_sum_ms: float = 0.0
-    hist: histogram.Histogram = field(default_factory=dict)
+    hist: histogram.Packed = field(default_factory=list)
     llm_calls: int = 0
     llm_errors: int = 0
     input_tokens: int = 0
@@ -98,12 +98,8 @@ class Sums:
         self.unpriced_calls += int(uc)
         self.unpriced_tokens += int(ut)
 
-    def merge(self, other: Sums) -> None:
-        self.add([getattr(other, name) for name in SCALARS])
-        histogram.merge_into(self.hist, other.hist)
-
     def figures(self) -> Figures:
-        p50, p95, p99 = histogram.quantiles_fast(self.hist, PERCENTILES)
+        p50, p95, p99 = histogram.quantiles_packed(self.hist, PERCENTILES)
         per = self.requests or None
         return Figures(
             requests=self.requests,
@@ -207,8 +203,8 @@ def summarize(
         if cost:
             costs = summary.cost_by_system_bucket.setdefault(key, {})
             costs[at] = costs.get(at, 0.0) + cost
-    in_bucket: dict[datetime, list[Mapping[str, int]]] = {}
-    in_system: dict[str, list[Mapping[str, int]]] = {}
+    in_bucket: dict[datetime, list[histogram.Stored]] = {}
+    in_system: dict[str, list[histogram.Stored]] = {}
     for at, key, hist in hists:
         if hist:
             if at in by_bucket:
@@ -221,7 +217,8 @@ def summarize(
     # Totals from the few per-system sums: merging every cell's histogram again would double
     # the histogram work for nothing.
     for sums in by_system.values():
-        summary.totals.merge(sums)
+        summary.totals.add([getattr(sums, name) for name in SCALARS])
+    summary.totals.hist = histogram.merged_stored([s.hist for s in by_system.values()])
     for _, model, values in models:
         summary.by_model.setdefault(model, Sums()).add(values)
     return summary
@@ -230,12 +227,10 @@ def summarize(
 _COST = SCALARS.index("cost")
 
 
-def _merged(hists: list[Mapping[str, int]]) -> histogram.Histogram:
-    """One histogram of several; a lone one is used as it is (nothing merges into it later:
-    a one-system dashboard's chart buckets each hold one)."""
-    if len(hists) == 1:
-        return dict(hists[0]) if not isinstance(hists[0], dict) else hists[0]
-    total = dict(hists[0])
-    for hist in hists[1:]:
-        histogram.merge_counts(total, hist)
-    return total
+def _merged(hists: list[histogram.Stored]) -> histogram.Packed:
+    """One histogram of several; a lone packed one is used as it is (nothing merges into it
+    later: a one-system dashboard's chart buckets each hold one)."""
+    only = hists[0]
+    if len(hists) == 1 and isinstance(only, list):
+        return only
+    return histogram.merged_stored(hists)

@@ -9,6 +9,7 @@ merged and percentiles derived in Python (``telemetry.metrics``).
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -108,7 +109,10 @@ def step_start(session: Session, column: Any, step: timedelta) -> Any:
     return (epoch // seconds) * seconds
 
 
+@functools.lru_cache(maxsize=4096)
 def _moment(seconds: int) -> datetime:
+    """A chart bucket's start (cached: a range's thousands of cells share its few hundred
+    buckets)."""
     return EPOCH + timedelta(seconds=int(seconds))
 
 
@@ -123,11 +127,15 @@ def summary_of(session: Session, scope: Scope, trange: TimeRange) -> Summary:
     ]
     at = step_start(session, table.bucket_start, trange.step).label("at")
     sums = [func.sum(getattr(table, name)) for name in SCALARS]
+    # A chart step equal to the rollup's bucket groups by the bucket column itself: rows arrive
+    # grouped in primary-key order (no sort) and the epoch is computed once per group, not per
+    # row (a quarter of this statement's instructions for a 30-day range).
+    group = table.bucket_start if trange.step == trange.grain.size else at
     scalars = session.execute(
-        select(at, table.system_key, *sums).where(*in_range).group_by(at, table.system_key)
+        select(at, table.system_key, *sums).where(*in_range).group_by(group, table.system_key)
     ).all()
     # As text, decoded here by orjson: four times faster than the driver's JSON decoding of
-    # the hundreds of histograms a 30-day range reads.
+    # the hundreds of histograms a 30-day range reads (merged in their stored form: ``metrics``).
     hist_text = cast(table.latency_hist, Text)
     hists = session.execute(
         select(at, table.system_key, hist_text).where(*in_range, table.requests > 0)
@@ -139,7 +147,7 @@ def summary_of(session: Session, scope: Scope, trange: TimeRange) -> Summary:
     ).all()
     return summarize(
         ((_moment(r[0]), r[1], r[2:]) for r in scope.keep(scalars, 1)),
-        ((_moment(r[0]), r[1], orjson.loads(r[2]) if r[2] else None) for r in scope.keep(hists, 1)),
+        ((_moment(r[0]), r[1], orjson.loads(r[2]) if r[2] else []) for r in scope.keep(hists, 1)),
         ((r[0], r[1], r[2:]) for r in scope.keep(models, 0)),
         trange.buckets(),
     )

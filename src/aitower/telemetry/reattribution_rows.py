@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from aitower.telemetry import store
+from aitower.telemetry import histogram, store
 from aitower.telemetry.aggregate import KeyKey, KeySums, RollupKey, RollupSums
 
 _SUMS = tuple(f.name for f in fields(RollupSums) if f.name != "latency_hist")
@@ -37,25 +37,26 @@ def _rows(session: Session, table: Table, key: str, when: str, span: list[Any]) 
 
 def _less(row: dict[str, Any], sums: RollupSums) -> dict[str, Any]:
     out = {name: row[name] - getattr(sums, name) for name in _SUMS}
-    hist = dict(row["latency_hist"] or {})
+    hist = histogram.unpack(row["latency_hist"])
     for bucket, count in sums.latency_hist.items():
         left = hist.get(bucket, 0) - count
         if left > 0:
             hist[bucket] = left
         else:
             hist.pop(bucket, None)
-    return {**out, "latency_hist": hist}
+    return {**out, "latency_hist": histogram.stored(hist)}
 
 
 def _more(row: dict[str, Any] | None, sums: RollupSums) -> dict[str, Any]:
     if row is None:
         return {name: getattr(sums, name) for name in _SUMS} | {
-            "latency_hist": dict(sums.latency_hist)
+            "latency_hist": histogram.stored(sums.latency_hist)
         }
-    hist = dict(row["latency_hist"] or {})
-    for bucket, count in sums.latency_hist.items():
-        hist[bucket] = hist.get(bucket, 0) + count
-    return {name: row[name] + getattr(sums, name) for name in _SUMS} | {"latency_hist": hist}
+    hist = histogram.unpack(row["latency_hist"])
+    histogram.merge_into(hist, sums.latency_hist)
+    return {name: row[name] + getattr(sums, name) for name in _SUMS} | {
+        "latency_hist": histogram.stored(hist)
+    }
 
 
 def shift_rollups(

@@ -175,11 +175,16 @@ def _merge_table(session: Session, table: Table, move: Move, limit: int) -> int:
         if found is None:
             inserts.append({**row, "system_key": move.target_key})
             continue
-        hist = dict(found["latency_hist"] or {})
-        histogram.merge_into(hist, row["latency_hist"] or {})
+        hist = histogram.unpack(found["latency_hist"])
+        histogram.merge_into(hist, histogram.unpack(row["latency_hist"]))
         values = {name: found[name] + row[name] for name in _SUMS}
         updates.append(
-            {"k_b": row["bucket_start"], "k_m": row["model"], **values, "latency_hist": hist}
+            {
+                "k_b": row["bucket_start"],
+                "k_m": row["model"],
+                **values,
+                "latency_hist": histogram.stored(hist),
+            }
         )
     if inserts:
         session.execute(insert(table), inserts)

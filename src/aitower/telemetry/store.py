@@ -213,10 +213,16 @@ def add_to_rollups(session: Session, table: Table, sums: Mapping[RollupKey, Roll
         if add is None:
             continue
         values = {name: row[name] + getattr(add, name) for name in _ROLLUP_SUMS}
-        hist = dict(row["latency_hist"] or {})
+        hist = histogram.unpack(row["latency_hist"])
         histogram.merge_into(hist, add.latency_hist)
         updates.append(
-            {"k_b": key[0], "k_s": key[1], "k_m": key[2], **values, "latency_hist": hist}
+            {
+                "k_b": key[0],
+                "k_s": key[1],
+                "k_m": key[2],
+                **values,
+                "latency_hist": histogram.stored(hist),
+            }
         )
     stmt = (
         update(table)

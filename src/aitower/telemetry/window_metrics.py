@@ -86,7 +86,7 @@ def _percentile(
 ) -> WindowValue:
     query = select(MinuteRollupRow.latency_hist).where(MinuteRollupRow.requests > 0)
     hists = session.execute(_rollup_scope(query, system_key, start, end)).scalars()
-    merged = histogram.merged(h for h in hists if h)
+    merged = histogram.merged(histogram.unpack(h) for h in hists if h)
     n = sum(merged.values())
     return WindowValue(histogram.quantiles(merged, [q])[0], n)
 

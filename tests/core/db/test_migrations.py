@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -117,3 +119,57 @@ def test_a_current_database_is_served_without_loading_alembic(tmp_path: Path) ->
         [sys.executable, "-c", program], capture_output=True, text=True, check=True
     )
     assert found.stdout.strip() == "False"
+
+
+ROLLUPS = ("telemetry_rollup_minute", "telemetry_rollup_hour", "telemetry_rollup_6h")
+ROLLUP_SUMS = (
+    "spans", "requests", "errors", "latency_sum_ms", "llm_calls", "llm_errors", "input_tokens",
+    "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "cost",
+    "unpriced_calls", "unpriced_tokens",
+)  # fmt: skip
+
+
+DENSE_OLD = json.dumps({str(i): 3 for i in range(12, 43, 2)} | {"z": 2})
+
+
+def _rollup_histograms(db: Database) -> list[object]:
+    """Each rollup table's histograms, the dense row's first."""
+    found: list[object] = []
+    with db.engine.connect() as conn:
+        for table in ROLLUPS:
+            query = f"SELECT latency_hist FROM {table} ORDER BY system_key DESC"
+            found += conn.execute(text(query)).scalars().all()
+    return [json.loads(v) if isinstance(v, str) else v for v in found]
+
+
+def test_rollup_histograms_written_before_0010_are_packed_and_unpacked_back(
+    empty_db: Database,
+) -> None:
+    """Rollup rows of an older aitower keep their latency histograms across 0010, both ways: a
+    dense one (16 buckets filled among 31) is packed, a sparse one stays as it was."""
+    upgrade(empty_db.engine, "0009")
+    postgres = empty_db.engine.dialect.name == "postgresql"
+    hist = "CAST(:h AS JSONB)" if postgres else ":h"
+    columns = ", ".join(ROLLUP_SUMS)
+    zeros = ", ".join("0" for _ in ROLLUP_SUMS)
+    with empty_db.engine.begin() as conn:
+        for table in ROLLUPS:
+            conn.execute(
+                text(
+                    f"INSERT INTO {table} (bucket_start, system_key, model, latency_hist,"
+                    f" {columns}) VALUES (:b, 'sys', '', {hist}, {zeros})"
+                ),
+                {"b": datetime(2026, 12, 1, 10, tzinfo=UTC), "h": DENSE_OLD},
+            )
+            conn.execute(
+                text(
+                    f"INSERT INTO {table} (bucket_start, system_key, model, latency_hist,"
+                    f" {columns}) VALUES (:b, 'sparse', '', {hist}, {zeros})"
+                ),
+                {"b": datetime(2026, 12, 1, 10, tzinfo=UTC), "h": '{"12": 3, "95": 1}'},
+            )
+    upgrade(empty_db.engine)
+    packed = [2, 12, *([3, 0] * 15), 3]
+    assert _rollup_histograms(empty_db) == [packed, {"12": 3, "95": 1}] * 3
+    downgrade(empty_db.engine, "0009")
+    assert _rollup_histograms(empty_db) == [json.loads(DENSE_OLD), {"12": 3, "95": 1}] * 3
