@@ -164,17 +164,26 @@ def _load(url: str, spans: int) -> None:
     db.dispose()
 
 
+# What a step of a registration does, by the move's sweep before it.
+_STEP_KINDS = {0: "spans, first sweep", 1: "spans, second sweep", 2: "rollup rows"}
+
+
 def _move(url: str) -> None:
     """The child process: move the history, print figures as JSON."""
     db = Database(url)
     chunks: list[float] = []
     began = time.perf_counter()
     reattribution.plan(db)
+    longest: dict[str, float] = {}
     for name in reattribution.running(db):
         while True:
+            with db.reading() as session:
+                row = session.get(AttributionRow, name)
+                kind = _STEP_KINDS.get(row.sweep if row else 2, "rollup rows")
             start = time.perf_counter()
             more = reattribution.step(db, name, "bench")
             chunks.append(time.perf_counter() - start)
+            longest[kind] = max(longest.get(kind, 0.0), chunks[-1])
             if not more:
                 break
     wall = time.perf_counter() - began
@@ -196,6 +205,7 @@ def _move(url: str) -> None:
                 "chunks": len(chunks),
                 "chunk_median": statistics.median(chunks),
                 "chunk_max": max(chunks),
+                "longest_by_kind": longest,
                 "peak_mib": peak_kib / 1024,
             }
         )
@@ -247,6 +257,7 @@ def main() -> None:
         "chunks",
         "chunk median",
         "chunk max",
+        "longest, by kind of step",
     ):
         table.add_column(column)
     for r in results:
@@ -260,6 +271,7 @@ def main() -> None:
             f"{r['chunks']:,.0f}",
             f"{r['chunk_median'] * 1000:.0f} ms",
             f"{r['chunk_max'] * 1000:.0f} ms",
+            ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in r["longest_by_kind"].items()),
         )
     console.print(table)
 

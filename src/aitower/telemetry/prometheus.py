@@ -8,7 +8,7 @@ retention are purged, which a scraper sees as a counter reset.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,68 +36,62 @@ def _family(name: str, kind: str, help_text: str, samples: Iterable[str]) -> lis
     return [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}", *samples]
 
 
+def _counter(name: str, help_text: str, value: int) -> list[str]:
+    return _family(name, "counter", help_text, [f"{name} {value}"])
+
+
+def _labelled(name: str, help_text: str, label: str, counts: Mapping[str, int]) -> list[str]:
+    """A counter family with one sample per value of ``label``."""
+    samples = [f'{name}{{{label}="{_escape(k)}"}} {n}' for k, n in sorted(counts.items())]
+    return _family(name, "counter", help_text, samples)
+
+
 def ingest_lines(meters: IngestMeters) -> list[str]:
-    lines = _family(
-        "aitower_otlp_spans_accepted_total",
-        "counter",
-        "Spans stored by this process",
-        [f"aitower_otlp_spans_accepted_total {meters.spans_accepted}"],
-    )
-    lines += _family(
-        "aitower_otlp_spans_duplicate_total",
-        "counter",
-        "Re-sent spans ignored",
-        [f"aitower_otlp_spans_duplicate_total {meters.spans_duplicate}"],
-    )
-    lines += _family(
-        "aitower_otlp_spans_rejected_total",
-        "counter",
-        "Spans refused (partial success)",
-        [f"aitower_otlp_spans_rejected_total {meters.spans_rejected}"],
-    )
-    lines += _family(
-        "aitower_otlp_requests_total",
-        "counter",
-        "OTLP export requests by HTTP status",
-        [
-            f'aitower_otlp_requests_total{{code="{code}"}} {count}'
-            for code, count in sorted(meters.requests_by_status.items())
-        ],
-    )
-    lines += _family(
-        "aitower_otlp_grpc_requests_total",
-        "counter",
-        "OTLP/gRPC export calls by gRPC status code",
-        [
-            f'aitower_otlp_grpc_requests_total{{code="{code}"}} {count}'
-            for code, count in sorted(meters.grpc_by_code.items())
-        ],
-    )
-    lines += _family(
-        "aitower_otlp_log_records_total",
-        "counter",
-        "OTLP log records: GenAI events kept on their spans, others dropped",
-        [
-            f'aitower_otlp_log_records_total{{outcome="{outcome}"}} {count}'
-            for outcome, count in sorted(meters.log_records.items())
-        ],
-    )
-    lines += _family(
-        "aitower_otlp_metric_points_total",
-        "counter",
-        "OTLP metric data points received (counted, not stored), by metric family",
-        [
-            f'aitower_otlp_metric_points_total{{family="{_escape(family)}"}} {count}'
-            for family, count in sorted(meters.metric_points.items())
-        ],
-    )
-    lines += _family(
-        "aitower_otlp_queue_depth",
-        "gauge",
-        "OTLP requests being processed or waiting",
-        [f"aitower_otlp_queue_depth {meters.in_flight}"],
-    )
-    return lines
+    return [
+        *_counter(
+            "aitower_otlp_spans_accepted_total",
+            "Spans stored by this process",
+            meters.spans_accepted,
+        ),
+        *_counter(
+            "aitower_otlp_spans_duplicate_total", "Re-sent spans ignored", meters.spans_duplicate
+        ),
+        *_counter(
+            "aitower_otlp_spans_rejected_total",
+            "Spans refused (partial success)",
+            meters.spans_rejected,
+        ),
+        *_labelled(
+            "aitower_otlp_requests_total",
+            "OTLP export requests by HTTP status",
+            "code",
+            {str(code): n for code, n in meters.requests_by_status.items()},
+        ),
+        *_labelled(
+            "aitower_otlp_grpc_requests_total",
+            "OTLP/gRPC export calls by gRPC status code",
+            "code",
+            meters.grpc_by_code,
+        ),
+        *_labelled(
+            "aitower_otlp_log_records_total",
+            "OTLP log records: GenAI events kept on their spans, others dropped",
+            "outcome",
+            meters.log_records,
+        ),
+        *_labelled(
+            "aitower_otlp_metric_points_total",
+            "OTLP metric data points received (counted, not stored), by metric family",
+            "family",
+            meters.metric_points,
+        ),
+        *_family(
+            "aitower_otlp_queue_depth",
+            "gauge",
+            "OTLP requests being processed or waiting",
+            [f"aitower_otlp_queue_depth {meters.in_flight}"],
+        ),
+    ]
 
 
 def system_lines(session: Session) -> list[str]:
