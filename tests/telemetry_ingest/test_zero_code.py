@@ -24,9 +24,9 @@ from sqlalchemy import select
 from aitower.core.access.roles import Role
 from aitower.core.db.engine import Database
 from aitower.telemetry.tables import SpanRow, TraceRow
+from fake_providers import OPENAI_USAGE as USAGE
 from servers import free_port, running, serve_command
 from support import SECRET, make_key, seed_units
-from support_fake_openai import USAGE
 from support_inventory import add_system
 
 pytestmark = pytest.mark.slow
