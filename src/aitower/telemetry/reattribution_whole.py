@@ -115,14 +115,17 @@ def _move_scores(session: Session, trace_ids: Sequence[str], target: uuid.UUID) 
 
 
 def merge_rollups(session: Session, move: Move, limit: int = ROWS_PER_STEP) -> int:
-    """Move the rollup rows (and the users' and sessions' day counters) of ``service:<name>``
-    whose bucket the system has no row for by renaming their key, in one statement per table;
-    then merge up to ``limit`` of the others into the system's rows. Return how many moved."""
-    merged = 0
+    """Move rollup rows (or the users' and sessions' day counters) of ``service:<name>``: those
+    whose bucket the system has no row for by renaming their key, up to ``RENAME_PER_STEP``, and
+    up to ``limit`` of the others merged into the system's rows. One table per step, the first
+    that still holds the service's rows: all four in one transaction held ingest for 1.7 s at a
+    million spans on PostgreSQL. Return how many moved (0: none left)."""
     for table in ROLLUP_TABLES:
-        merged += _rename(session, table, move, ("bucket_start", "model"), RENAME_PER_STEP)
+        merged = _rename(session, table, move, ("bucket_start", "model"), RENAME_PER_STEP)
         merged += _merge_table(session, table, move, limit)
-    merged += _rename(session, KEYS, move, ("day", "key_kind", "key"), RENAME_PER_STEP)
+        if merged:
+            return merged
+    merged = _rename(session, KEYS, move, ("day", "key_kind", "key"), RENAME_PER_STEP)
     return merged + _merge_keys(session, move, limit)
 
 
