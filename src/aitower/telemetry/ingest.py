@@ -31,12 +31,7 @@ from aitower.telemetry.aggregate import (
     nanos_to_datetime,
     system_id,
 )
-from aitower.telemetry.content import (
-    ContentPolicy,
-    stored_attributes,
-    stored_content,
-    stored_events,
-)
+from aitower.telemetry.content import ContentPolicy, span_columns
 from aitower.telemetry.records import DecodedSpan, LlmFacts, RejectedSpan
 from aitower.telemetry.semconv import llm_facts
 from aitower.telemetry.tables import ScoreRow, SystemTelemetrySettingsRow
@@ -238,8 +233,7 @@ def _priced(span: DecodedSpan, fact: LlmFacts, system_key: str, pricer: PriceBoo
 
 def _span_row(item: PricedSpan, policy: ContentPolicy) -> dict[str, Any]:
     span, fact, usage = item.span, item.facts, item.facts.usage
-    attributes, attrs_content = stored_attributes(span.attributes)
-    events, events_content = stored_events(span.events)
+    attributes, events, content = span_columns(span, policy)
     return {
         "trace_id": span.trace_id,
         "span_id": span.span_id,
@@ -264,7 +258,7 @@ def _span_row(item: PricedSpan, policy: ContentPolicy) -> dict[str, Any]:
         "cost_source": item.cost_source,
         "user_id": fact.user_id[:200] if fact.user_id else None,
         "session_id": fact.session_id[:200] if fact.session_id else None,
-        "content": stored_content(span, policy, has_content=attrs_content or events_content),
+        "content": content,
         "attributes": attributes,
         "events": events,
     }
