@@ -138,14 +138,15 @@ def write_batches(db: Database, batches: Sequence[PreparedBatch]) -> IngestOutco
     received = sum(batch.received for batch in batches)
     with db.writing() as session:
         store.lock_for_ingest(session)
-        inserted = store.insert_new_spans(session, keys, batches[0].sql, params)
+        new = store.insert_new_spans(session, keys, batches[0].sql, params)
+        inserted = new.inserted
         if len(inserted) == len(keys):
             sums = BatchSums.merged([batch.sums for batch in batches])
             fresh = [item for batch in batches for item in batch.items]
         else:  # some were stored before: add only what the new ones add
             fresh = _first_copies(batches, inserted)
             sums = BatchSums.of(fresh)
-        fixes = ingest_recount.corrections(session, fresh, len(batches))
+        fixes = ingest_recount.corrections(session, fresh, len(batches), new.earlier)
         if fixes is not None:  # a call repeated across requests: counted once (``calls``)
             sums = BatchSums.merged([sums, fixes])
         _add_sums(session, sums)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -119,17 +119,27 @@ def stored_as_counted(session: Session, trace_ids: Sequence[str]) -> list[Priced
     return items
 
 
-def corrections(session: Session, fresh: Sequence[PricedSpan], groups: int) -> BatchSums | None:
+def corrections(
+    session: Session,
+    fresh: Sequence[PricedSpan],
+    groups: int,
+    earlier: Collection[str] | None = None,
+) -> BatchSums | None:
     """What to add so that every call of the traces ``fresh`` touched is counted once.
 
     ``fresh`` are the spans this transaction inserted, each marked by its own request
-    (``mark_repeats``); ``groups`` is how many requests they came from. Runs in the write
-    transaction, after the insert and before the sums are added. None when nothing changes.
+    (``mark_repeats``); ``groups`` is how many requests they came from; ``earlier``, where the
+    insert said, the traces among them that had spans stored before (None: not known, looked
+    up). Runs in the write transaction, after the insert and before the sums are added. None
+    when nothing changes.
     """
     by_trace: dict[str, list[PricedSpan]] = defaultdict(list)
     for item in fresh:
         by_trace[item.span.trace_id].append(item)
-    stored = _stored_calls(session, list(by_trace))
+    # A trace with no span stored before has nothing to correct unless several requests of
+    # this group hold its calls (each request marked its own): its stored count is not needed.
+    known = list(by_trace) if earlier is None else [t for t in by_trace if t in earlier]
+    stored = _stored_calls(session, known) if known else {}
     suspects = [
         t
         for t, items in by_trace.items()
