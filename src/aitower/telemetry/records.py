@@ -77,6 +77,9 @@ class RejectedSpan:
 class DecodeResult:
     spans: list[DecodedSpan]
     rejected: list[RejectedSpan]
+    # True when the decoder knows every value fits the store (``storable``: no integer beyond
+    # 64 bits, no NaN or infinity), so that nothing needs to be looked at again
+    storable: bool = False
 
 
 @dataclass(frozen=True, slots=True)

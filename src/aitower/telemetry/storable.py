@@ -85,6 +85,8 @@ def storable_attributes(attributes: Attributes) -> tuple[Attributes, list[tuple[
 
 def make_storable(result: DecodeResult) -> list[str]:
     """Fix ``result``'s spans in place; one note per span that changed, for the answer."""
+    if result.storable:
+        return []  # the decoder saw every value (OTLP/protobuf: only NaN and infinities)
     notes: list[str] = []
     # The spans of one resource share its attributes (one dict): checked once. The dict is
     # held with its result so that its id stays its own.
