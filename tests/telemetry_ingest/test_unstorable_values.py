@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from sqlalchemy import select
 
 from aitower.core.access.roles import Role
 from aitower.core.db.engine import Database
 from aitower.core.settings import Settings
+from aitower.telemetry import otlp
+from aitower.telemetry.records import DecodedSpan
+from aitower.telemetry.storable import make_storable
 from aitower.telemetry.tables import SpanRow
 from support import make_key, seed_units
 from support_otlp import sdk_traces
-from support_telemetry import json_body
+from support_telemetry import json_body, protobuf_body
 
 
 @pytest.fixture(params=[0, 2], ids=["in-process", "2-workers"])
@@ -68,3 +73,48 @@ def test_an_over_long_integer_and_nan_are_kept_as_text_and_the_rest_is_stored(
     assert odd.attributes["app.limits"] == ["Infinity"]
     assert odd.events is not None
     assert odd.events[0]["attributes"]["app.counter"] == str(-HUGE)
+
+
+def _protobuf_with(where: str, value: float) -> bytes:
+    """An SDK request with ``value`` as a double in one place: a span attribute, an array, the
+    resource or an event."""
+    request = ExportTraceServiceRequest.FromString(protobuf_body(sdk_traces(1)))
+    resource_spans = request.resource_spans[0]
+    span = resource_spans.scope_spans[0].spans[0]
+    if where == "attribute":
+        span.attributes.add(key="app.score").value.double_value = value
+    elif where == "array":
+        values = span.attributes.add(key="app.limits").value.array_value.values
+        values.add().double_value = value
+    elif where == "resource":
+        resource_spans.resource.attributes.add(key="app.score").value.double_value = value
+    else:
+        event = span.events.add(name="app.checkpoint", time_unix_nano=span.start_time_unix_nano)
+        event.attributes.add(key="app.score").value.double_value = value
+    return request.SerializeToString()
+
+
+@pytest.mark.parametrize("where", ["attribute", "array", "resource", "event"])
+def test_a_protobuf_nan_or_infinity_is_found_wherever_it_sits(where: str) -> None:
+    """The protobuf decoder says when a request holds only storable values (its integers are
+    64-bit), and ``make_storable`` then has nothing to look at; a NaN or an infinity anywhere
+    is still found and kept as text."""
+    plain = otlp.decode_protobuf(_protobuf_with(where, 0.5))
+    assert plain.storable and make_storable(plain) == []
+    for odd, text in ((math.nan, "NaN"), (-math.inf, "-Infinity")):
+        result = otlp.decode_protobuf(_protobuf_with(where, odd))
+        assert not result.storable
+        notes = make_storable(result)
+        assert len(notes) == (3 if where == "resource" else 1)  # the resource's spans share it
+        assert "kept as text" in notes[0] and "not a finite number" in notes[0]
+        assert _kept(result.spans[0], where) == text
+
+
+def _kept(span: DecodedSpan, where: str) -> object:
+    if where == "attribute":
+        return span.attributes["app.score"]
+    if where == "array":
+        return span.attributes["app.limits"][0]  # type: ignore[index]
+    if where == "resource":
+        return span.resource["app.score"]
+    return span.events[0].attributes["app.score"]

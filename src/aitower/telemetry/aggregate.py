@@ -103,7 +103,7 @@ class RollupSums:
             self.errors += int(item.is_error)
             self.latency_sum_ms += item.duration_ms
             histogram.add(self.latency_hist, item.duration_ms)
-        if item.counted:
+        if item.counted and item.facts.usage is not None:  # spares a call (hot path)
             self.add_call(item, 1)
 
     def add_call(self, item: PricedSpan, sign: int) -> None:
@@ -214,7 +214,7 @@ class TraceSums:
             self.root_duration_ms = item.duration_ms
         self.user_id = self.user_id or facts.user_id
         self.session_id = self.session_id or facts.session_id
-        if item.counted:
+        if item.counted and item.facts.usage is not None:  # spares a call (hot path)
             self.add_call(item, 1)
 
     def add_call(self, item: PricedSpan, sign: int) -> None:
@@ -267,7 +267,7 @@ class KeySums:
 
     def add(self, item: PricedSpan) -> None:
         self.requests += int(item.is_root)
-        if item.counted:
+        if item.counted and item.facts.usage is not None:  # spares a call (hot path)
             self.add_call(item, 1)
 
     def add_call(self, item: PricedSpan, sign: int) -> None:
@@ -308,7 +308,7 @@ class SourceSums:
         self.spans += 1
         if item.facts.usage is not None and model:
             self.models.add(model)
-        if item.counted:
+        if item.counted and item.facts.usage is not None:  # spares a call (hot path)
             self.add_call(item, 1)
 
     def add_call(self, item: PricedSpan, sign: int) -> None:

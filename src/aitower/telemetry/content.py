@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
+from math import isfinite
 from typing import Any
 
 from aitower.telemetry import semconv_messages
@@ -41,32 +42,62 @@ RAW_OUTPUT = ("gen_ai.output.messages", "output.value", "traceloop.entity.output
 _STRUCTURED_IN = ("llm.input_messages.0.message.role", "llm.input_messages.0.message.content")
 _STRUCTURED_OUT = ("llm.output_messages.0.message.role", "llm.output_messages.0.message.content")
 _PLAIN = (str, int, float, bool)
-_KEY_IS_CONTENT: dict[str, bool] = {}  # attribute names are few; classify each once
+# What an attribute name carries, as flags: ``_KINDS`` of a span is the OR of its names' kinds.
+_MESSAGE, _OTHER, _DROPPED = 1, 2, 4  # content: messages, other fields, never kept
+_KEY_KIND: dict[str, int] = {}  # attribute names are few; classify each once (0: no content)
+
+
+def _kind(name: str) -> int:
+    kind = _KEY_KIND.get(name)
+    if kind is None:
+        if not (name in CONTENT_ATTRIBUTES or name.startswith(CONTENT_PREFIXES)):
+            kind = 0
+        elif is_message_attribute(name):
+            kind = _MESSAGE
+        else:
+            kind = _DROPPED if name.endswith(DROPPED_SUFFIXES) else _OTHER
+        if len(_KEY_KIND) < 100_000:
+            _KEY_KIND[name] = kind
+    return kind
 
 
 def is_content_attribute(name: str) -> bool:
-    known = _KEY_IS_CONTENT.get(name)
-    if known is None:
-        known = name in CONTENT_ATTRIBUTES or name.startswith(CONTENT_PREFIXES)
-        if len(_KEY_IS_CONTENT) < 100_000:
-            _KEY_IS_CONTENT[name] = known
-    return known
+    return _kind(name) != 0
 
 
 def stored_attributes(attributes: Attributes) -> tuple[dict[str, Any], bool]:
     """The attributes to keep (content removed), and whether any content was removed."""
+    kept, kinds = _split(attributes)
+    return kept, kinds != 0
+
+
+def _split(attributes: Attributes) -> tuple[dict[str, Any], int]:
+    """The attributes to keep, and the kinds of content removed (flags, 0 for none)."""
     kept: dict[str, Any] = {}
-    had_content = False
-    known = _KEY_IS_CONTENT
+    kinds = 0
+    known = _KEY_KIND
     for key, value in attributes.items():
-        is_content = known.get(key)
-        if is_content is None:
-            is_content = is_content_attribute(key)
-        if is_content:
-            had_content = True
+        kind = known.get(key)
+        if kind is None:
+            kind = _kind(key)
+        if kind:
+            kinds |= kind
         else:
             kept[key] = value if type(value) in _PLAIN else _jsonable(value)
-    return kept, had_content
+    return kept, kinds
+
+
+def span_columns(
+    span: DecodedSpan, policy: ContentPolicy
+) -> tuple[dict[str, Any], list[dict[str, Any]] | None, dict[str, Any] | None]:
+    """A span's stored attributes, events and content (``stored_attributes``,
+    ``stored_events``, ``stored_content``), its attribute names classified once for all three:
+    the other content fields are looked for only on a span that has one."""
+    attributes, kinds = _split(span.attributes)
+    events, events_content = stored_events(span.events) if span.events else (None, False)
+    if not policy.store or not (kinds or events_content):
+        return attributes, events, None
+    return attributes, events, _content(span, policy, with_other=bool(kinds & _OTHER))
 
 
 def _jsonable(value: AttrValue) -> Any:
@@ -106,14 +137,21 @@ def stored_content(
     """
     if not policy.store or not has_content:
         return None
+    return _content(span, policy, with_other=True)
+
+
+def _content(
+    span: DecodedSpan, policy: ContentPolicy, *, with_other: bool
+) -> dict[str, Any] | None:
     attrs = span.attributes
-    given_in = None if _any_given(attrs, _STRUCTURED_IN) else _first_given(attrs, RAW_INPUT)
-    given_out = None if _any_given(attrs, _STRUCTURED_OUT) else _first_given(attrs, RAW_OUTPUT)
-    if given_in is None or given_out is None:
-        assembled_in, assembled_out = semconv_messages.messages(span)
-        given_in = assembled_in if given_in is None else given_in
-        given_out = assembled_out if given_out is None else given_out
-    other = _other_content(attrs, policy.max_chars)
+    keys = attrs.keys()
+    given_in = None if not keys.isdisjoint(_STRUCTURED_IN) else _first_given(attrs, RAW_INPUT)
+    given_out = None if not keys.isdisjoint(_STRUCTURED_OUT) else _first_given(attrs, RAW_OUTPUT)
+    if given_in is None:  # a side not sent whole is assembled (``semconv_messages``)
+        given_in = semconv_messages.input_messages(span)
+    if given_out is None:
+        given_out = semconv_messages.output_messages(span)
+    other = _other_content(attrs, policy.max_chars) if with_other else None
     if given_in is None and given_out is None and not other:
         return None
     content = {
@@ -128,33 +166,15 @@ def stored_content(
 def _other_content(attrs: Attributes, max_chars: int) -> dict[str, Any]:
     """Content fields that are not messages (tool payloads, documents, embedded texts,
     templates), each cut to ``max_chars``."""
-    known = _KEY_IS_OTHER
+    known = _KEY_KIND
     found: dict[str, Any] = {}
     for key, value in attrs.items():
-        is_other = known.get(key)
-        if is_other is None:
-            is_other = _classify_other(key)
-        if is_other:
+        kind = known.get(key)
+        if kind is None:
+            kind = _kind(key)
+        if kind == _OTHER:
             found[key] = _bounded_value(value, max_chars)
     return found
-
-
-_KEY_IS_OTHER: dict[str, bool] = {}  # as ``_KEY_IS_CONTENT``: each name classified once
-
-
-def _classify_other(key: str) -> bool:
-    is_other = (
-        is_content_attribute(key)
-        and not is_message_attribute(key)
-        and not key.endswith(DROPPED_SUFFIXES)
-    )
-    if len(_KEY_IS_OTHER) < 100_000:
-        _KEY_IS_OTHER[key] = is_other
-    return is_other
-
-
-def _any_given(attrs: Attributes, names: tuple[str, ...]) -> bool:
-    return any(name in attrs for name in names)
 
 
 def _first_given(attrs: Attributes, names: tuple[str, ...]) -> AttrValue:
@@ -180,7 +200,13 @@ def _bounded(messages: Any, max_chars: int) -> Any:
 
 
 def _bounded_value(value: AttrValue, max_chars: int) -> Any:
-    text = value if isinstance(value, str) else json.dumps(_jsonable(value))
+    kind = type(value)
+    if isinstance(value, str):
+        text = value
+    elif kind is int or (kind is float and isfinite(value)):  # type: ignore[arg-type]
+        text = repr(value)  # as ``json.dumps`` writes it, without its encoder's cost
+    else:
+        text = json.dumps(_jsonable(value))
     return _jsonable(value) if len(text) <= max_chars else _cut(text, max_chars)
 
 

@@ -31,12 +31,7 @@ from aitower.telemetry.aggregate import (
     nanos_to_datetime,
     system_id,
 )
-from aitower.telemetry.content import (
-    ContentPolicy,
-    stored_attributes,
-    stored_content,
-    stored_events,
-)
+from aitower.telemetry.content import ContentPolicy, span_columns
 from aitower.telemetry.records import DecodedSpan, LlmFacts, RejectedSpan
 from aitower.telemetry.semconv import llm_facts
 from aitower.telemetry.tables import ScoreRow, SystemTelemetrySettingsRow
@@ -143,14 +138,15 @@ def write_batches(db: Database, batches: Sequence[PreparedBatch]) -> IngestOutco
     received = sum(batch.received for batch in batches)
     with db.writing() as session:
         store.lock_for_ingest(session)
-        inserted = store.insert_new_spans(session, keys, batches[0].sql, params)
+        new = store.insert_new_spans(session, keys, batches[0].sql, params)
+        inserted = new.inserted
         if len(inserted) == len(keys):
             sums = BatchSums.merged([batch.sums for batch in batches])
             fresh = [item for batch in batches for item in batch.items]
         else:  # some were stored before: add only what the new ones add
             fresh = _first_copies(batches, inserted)
             sums = BatchSums.of(fresh)
-        fixes = ingest_recount.corrections(session, fresh, len(batches))
+        fixes = ingest_recount.corrections(session, fresh, len(batches), new.earlier)
         if fixes is not None:  # a call repeated across requests: counted once (``calls``)
             sums = BatchSums.merged([sums, fixes])
         _add_sums(session, sums)
@@ -238,8 +234,7 @@ def _priced(span: DecodedSpan, fact: LlmFacts, system_key: str, pricer: PriceBoo
 
 def _span_row(item: PricedSpan, policy: ContentPolicy) -> dict[str, Any]:
     span, fact, usage = item.span, item.facts, item.facts.usage
-    attributes, attrs_content = stored_attributes(span.attributes)
-    events, events_content = stored_events(span.events)
+    attributes, events, content = span_columns(span, policy)
     return {
         "trace_id": span.trace_id,
         "span_id": span.span_id,
@@ -264,7 +259,7 @@ def _span_row(item: PricedSpan, policy: ContentPolicy) -> dict[str, Any]:
         "cost_source": item.cost_source,
         "user_id": fact.user_id[:200] if fact.user_id else None,
         "session_id": fact.session_id[:200] if fact.session_id else None,
-        "content": stored_content(span, policy, has_content=attrs_content or events_content),
+        "content": content,
         "attributes": attributes,
         "events": events,
     }

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -51,16 +51,20 @@ def node_of(item: PricedSpan) -> CallNode:
 
 def mark_repeats(items: list[PricedSpan]) -> list[PricedSpan]:
     """``items`` with the repeats among one request's spans marked ``counted=False``."""
-    calls: dict[str, int] = defaultdict(int)
+    calls: dict[str, list[PricedSpan]] = defaultdict(list)
     for item in items:
         if item.facts.usage is not None:
-            calls[item.span.trace_id] += 1
-    several = {trace for trace, n in calls.items() if n > 1}
+            calls[item.span.trace_id].append(item)
+    several = [found for found in calls.values() if len(found) > 1]
     if not several:
+        return items
+    parents = {(i.span.trace_id, i.span.span_id): i.span.parent_span_id for i in items}
+    suspects = {found[0].span.trace_id for found in several if _may_repeat(found, parents)}
+    if not suspects:
         return items
     by_trace: dict[str, list[PricedSpan]] = defaultdict(list)
     for item in items:
-        if item.span.trace_id in several:
+        if item.span.trace_id in suspects:
             by_trace[item.span.trace_id].append(item)
     counted: set[tuple[str, str]] = set()
     for trace_id, members in by_trace.items():
@@ -68,11 +72,34 @@ def mark_repeats(items: list[PricedSpan]) -> list[PricedSpan]:
     return [
         replace(item, counted=False)
         if item.facts.usage is not None
-        and item.span.trace_id in several
+        and item.span.trace_id in suspects
         and (item.span.trace_id, item.span.span_id) not in counted
         else item
         for item in items
     ]
+
+
+def _may_repeat(found: list[PricedSpan], parents: dict[tuple[str, str], str | None]) -> bool:
+    """Whether a rule of ``calls`` may leave one of a trace's calls ``found`` uncounted: only
+    if two share a response id (rule 2) or their input and output tokens (a twin, rule 1b), or
+    one has another among its ancestors in ``parents`` (nested, rule 1a). The usual trace (an
+    agent's calls side by side, each answered once) has none of these, and every call counts
+    without building the rules' nodes (``counted_calls`` would say the same)."""
+    ids = [i.facts.response_id for i in found if i.facts.response_id]
+    if len(set(ids)) < len(ids):
+        return True
+    tokens = {(i.facts.usage.input, i.facts.usage.output) for i in found if i.facts.usage}
+    if len(tokens) < len(found):
+        return True
+    trace_id = found[0].span.trace_id
+    is_call = {i.span.span_id for i in found}
+    for item in found:
+        parent, steps = item.span.parent_span_id, 0
+        while parent is not None and steps < len(parents):  # steps: a cycle of parents ends
+            if parent in is_call:
+                return True
+            parent, steps = parents.get((trace_id, parent)), steps + 1
+    return False
 
 
 def stored_as_counted(session: Session, trace_ids: Sequence[str]) -> list[PricedSpan]:
@@ -92,17 +119,27 @@ def stored_as_counted(session: Session, trace_ids: Sequence[str]) -> list[Priced
     return items
 
 
-def corrections(session: Session, fresh: Sequence[PricedSpan], groups: int) -> BatchSums | None:
+def corrections(
+    session: Session,
+    fresh: Sequence[PricedSpan],
+    groups: int,
+    earlier: Collection[str] | None = None,
+) -> BatchSums | None:
     """What to add so that every call of the traces ``fresh`` touched is counted once.
 
     ``fresh`` are the spans this transaction inserted, each marked by its own request
-    (``mark_repeats``); ``groups`` is how many requests they came from. Runs in the write
-    transaction, after the insert and before the sums are added. None when nothing changes.
+    (``mark_repeats``); ``groups`` is how many requests they came from; ``earlier``, where the
+    insert said, the traces among them that had spans stored before (None: not known, looked
+    up). Runs in the write transaction, after the insert and before the sums are added. None
+    when nothing changes.
     """
     by_trace: dict[str, list[PricedSpan]] = defaultdict(list)
     for item in fresh:
         by_trace[item.span.trace_id].append(item)
-    stored = _stored_calls(session, list(by_trace))
+    # A trace with no span stored before has nothing to correct unless several requests of
+    # this group hold its calls (each request marked its own): its stored count is not needed.
+    known = list(by_trace) if earlier is None else [t for t in by_trace if t in earlier]
+    stored = _stored_calls(session, known) if known else {}
     suspects = [
         t
         for t, items in by_trace.items()

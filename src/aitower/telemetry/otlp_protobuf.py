@@ -15,6 +15,7 @@ not OTLP, and is refused whole (``BadPayload``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from math import isfinite
 from typing import Any
 
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
@@ -55,9 +56,10 @@ def decode_request(body: bytes, latest: int, limits: DecodeLimits) -> DecodeResu
 def _walk(request: Any, latest: int, limits: DecodeLimits) -> DecodeResult:
     spans: list[DecodedSpan] = []
     rejected: list[RejectedSpan] = []
+    odd: list[float] = []  # the non-finite doubles met (``storable``)
     limit = limits.max_value_chars
     for resource_spans in request.resource_spans:
-        resource = _attributes(resource_spans.resource.attributes, limits)
+        resource = _attributes(resource_spans.resource.attributes, limits, odd)
         for scope_spans in resource_spans.scope_spans:
             scope_name = scope_spans.scope.name
             for span in scope_spans.spans:
@@ -86,14 +88,15 @@ def _walk(request: Any, latest: int, limits: DecodeLimits) -> DecodeResult:
                         end,
                         status.code,
                         message if len(message) <= limit else message[:limit],
-                        _attributes(span.attributes, limits),
-                        _events(span.events, limits) if span.events else [],
+                        _attributes(span.attributes, limits, odd),
+                        _events(span.events, limits, odd) if span.events else [],
                     )
                 )
-    return DecodeResult(spans, rejected)
+    # An int64 always fits the store: only a NaN or an infinity needs ``make_storable``.
+    return DecodeResult(spans, rejected, storable=not odd)
 
 
-def _attributes(key_values: Any, limits: DecodeLimits) -> Attributes:
+def _attributes(key_values: Any, limits: DecodeLimits, odd: list[float]) -> Attributes:
     limit = limits.max_value_chars
     if len(key_values) > limits.max_attributes:
         key_values = key_values[: limits.max_attributes]
@@ -106,45 +109,47 @@ def _attributes(key_values: Any, limits: DecodeLimits) -> Attributes:
         if text:
             out[kv.key] = text if len(text) <= limit else text[:limit]
         else:
-            out[kv.key] = _value(value, value.WhichOneof("value"), limit)
+            out[kv.key] = _value(value, value.WhichOneof("value"), limit, odd)
     return out
 
 
-def _value(value: Any, which: str | None, limit: int) -> AttrValue:
+def _value(value: Any, which: str | None, limit: int, odd: list[float]) -> AttrValue:
     if which == "string_value":
         text: str = value.string_value
         return text if len(text) <= limit else text[:limit]
     if which is None:
         return None
     if which == "array_value":
-        return [_value(v, v.WhichOneof("value"), limit) for v in value.array_value.values]
+        return [_value(v, v.WhichOneof("value"), limit, odd) for v in value.array_value.values]
     if which == "kvlist_value":
         return {
-            kv.key: _value(kv.value, kv.value.WhichOneof("value"), limit)
+            kv.key: _value(kv.value, kv.value.WhichOneof("value"), limit, odd)
             for kv in value.kvlist_value.values
         }
     if which == "bytes_value":
         data: bytes = value.bytes_value
         return data if len(data) <= limit else data[:limit]
     scalar: bool | int | float = getattr(value, which)
+    if which == "double_value" and not isfinite(scalar):
+        odd.append(scalar)
     return scalar
 
 
 def attributes_of(key_values: Any, limits: DecodeLimits) -> Attributes:
     """OTLP ``KeyValue``s as a dict, with the limits of span attributes (logs read these)."""
-    return _attributes(key_values, limits)
+    return _attributes(key_values, limits, [])
 
 
 def value_of(value: Any, limit: int) -> AttrValue:
     """One OTLP ``AnyValue`` (a log record's body, say) as Python sees it."""
-    return _value(value, value.WhichOneof("value"), limit)
+    return _value(value, value.WhichOneof("value"), limit, [])
 
 
-def _events(events: Any, limits: DecodeLimits) -> list[SpanEvent]:
+def _events(events: Any, limits: DecodeLimits, odd: list[float]) -> list[SpanEvent]:
     if len(events) > limits.max_events:
         events = events[: limits.max_events]
     return [
-        SpanEvent(event.name, event.time_unix_nano, _attributes(event.attributes, limits))
+        SpanEvent(event.name, event.time_unix_nano, _attributes(event.attributes, limits, odd))
         for event in events
     ]
 

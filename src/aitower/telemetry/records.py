@@ -77,6 +77,10 @@ class RejectedSpan:
 class DecodeResult:
     spans: list[DecodedSpan]
     rejected: list[RejectedSpan]
+    # True when the decoder knows every value fits the store (``storable``: no integer beyond
+    # 64 bits, no NaN or infinity), so that nothing needs to be looked at again; a hint on the
+    # work left, not part of what was decoded (two encodings of one request compare equal)
+    storable: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

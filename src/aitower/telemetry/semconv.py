@@ -94,6 +94,9 @@ _INVOCATION_PARAMETERS = ("llm.invocation_parameters", "embedding.invocation_par
 _LATE_MODEL = ("llm.model_name", "embedding.model_name")
 _RESPONSE_MODEL = ("gen_ai.response.model", "llm.response.model", "llm.response.model_name")
 _RESPONSE_ID = ("gen_ai.response.id", "llm.response.id")
+# Every name a model is read from: a span with none of them (an agent, tool or retriever span)
+# skips the lookups in one C-level test (hot path).
+_MODEL_KEYS = frozenset(_REQUEST_MODEL + _INVOCATION_PARAMETERS + _LATE_MODEL + _RESPONSE_MODEL)
 _INPUT_TOKENS = (
     "gen_ai.usage.input_tokens",
     "gen_ai.usage.prompt_tokens",
@@ -167,12 +170,13 @@ def llm_facts(span: DecodedSpan, *, with_messages: bool = True) -> LlmFacts:
     input_messages, output_messages = (
         semconv_messages.messages(span) if with_messages else (None, None)
     )
+    has_model = not attrs.keys().isdisjoint(_MODEL_KEYS)
     return LlmFacts(
         span_type,
         _provider(attrs),
         operation,
-        _request_model(attrs),
-        _text(attrs, _RESPONSE_MODEL) or _text(attrs, _LATE_MODEL),
+        _request_model(attrs) if has_model else None,
+        (_text(attrs, _RESPONSE_MODEL) or _text(attrs, _LATE_MODEL)) if has_model else None,
         _usage(attrs) if is_call else None,
         _finish_reasons(span) if with_messages else (),
         input_messages,

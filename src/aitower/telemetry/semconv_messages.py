@@ -42,6 +42,16 @@ def messages(span: DecodedSpan) -> tuple[Messages | None, Messages | None]:
     return _input(span, attrs), _output(span, attrs)
 
 
+def input_messages(span: DecodedSpan) -> Messages | None:
+    """The input side of ``messages`` alone (content assembles only a side not sent whole)."""
+    return _input(span, span.attributes)
+
+
+def output_messages(span: DecodedSpan) -> Messages | None:
+    """The output side of ``messages`` alone."""
+    return _output(span, span.attributes)
+
+
 def _input(span: DecodedSpan, attrs: Attributes) -> Messages | None:
     found = _structured(attrs.get("gen_ai.input.messages"))
     if found is None:

@@ -169,8 +169,13 @@ def _system_policies(
 
 
 def any_waiting(db: Database) -> bool:
-    with db.reading() as session:
-        return bool(session.execute(select(exists().select_from(SpanLogEventRow))).scalar())
+    # One statement on a connection, without an ORM session: this read follows every stored
+    # export request (``attach_after_store``).
+    with db.engine.connect() as conn:
+        return bool(conn.execute(_ANY_WAITING).scalar())
+
+
+_ANY_WAITING = select(exists().select_from(SpanLogEventRow))
 
 
 def attach_after_store(db: Database, keys: frozenset[SpanKey]) -> None:

@@ -13,6 +13,7 @@ already ignore implausible and non-finite values (``semconv``).
 from __future__ import annotations
 
 import math
+from math import isfinite
 
 from aitower.telemetry.records import Attributes, AttrValue, DecodeResult, SpanEvent
 
@@ -64,8 +65,16 @@ def storable_attributes(attributes: Attributes) -> tuple[Attributes, list[tuple[
     notes: list[tuple[str, str]] = []
     fixed: Attributes | None = None
     for key, value in attributes.items():
-        if type(value) in (str, bool) or value is None:
-            continue  # the common case, checked without a call
+        # The common cases are checked here, without a call: texts, flags, 64-bit integers
+        # (every protobuf one), finite doubles.
+        kind = type(value)
+        if kind is str or kind is bool or value is None:
+            continue
+        if kind is int:
+            if INT64_MIN <= value <= INT64_MAX:  # type: ignore[operator]
+                continue
+        elif kind is float and isfinite(value):  # type: ignore[arg-type]
+            continue
         kept, why = _storable(value)
         if why is not None:
             fixed = dict(attributes) if fixed is None else fixed
@@ -76,13 +85,24 @@ def storable_attributes(attributes: Attributes) -> tuple[Attributes, list[tuple[
 
 def make_storable(result: DecodeResult) -> list[str]:
     """Fix ``result``'s spans in place; one note per span that changed, for the answer."""
+    if result.storable:
+        return []  # the decoder saw every value (OTLP/protobuf: only NaN and infinities)
     notes: list[str] = []
+    # The spans of one resource share its attributes (one dict): checked once. The dict is
+    # held with its result so that its id stays its own.
+    resources: dict[int, tuple[Attributes, Attributes, list[tuple[str, str]]]] = {}
     for span in result.spans:
-        changed: list[tuple[str, str]] = []
-        span.attributes, found = storable_attributes(span.attributes)
-        changed += found
-        span.resource, found = storable_attributes(span.resource)
-        changed += [(f"resource {key}", why) for key, why in found]
+        attributes, found = storable_attributes(span.attributes)
+        resource = resources.get(id(span.resource))
+        if resource is None:
+            resource = (span.resource, *storable_attributes(span.resource))
+            resources[id(span.resource)] = resource
+        _, fixed_resource, resource_notes = resource
+        if not found and not resource_notes and not span.events:
+            continue  # nothing to fix: the usual span
+        span.attributes = attributes
+        span.resource = fixed_resource
+        changed = [*found, *((f"resource {key}", why) for key, why in resource_notes)]
         for index, event in enumerate(span.events):
             attributes, found = storable_attributes(event.attributes)
             if found:

@@ -11,7 +11,7 @@ locked (``FOR UPDATE`` on PostgreSQL), merged in Python and written back.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import Dialect, Table, bindparam, case, func, select, tuple_, update
@@ -91,18 +91,26 @@ def lock_for_ingest(session: Session) -> None:
         session.execute(select(func.pg_advisory_xact_lock(INGEST_LOCK_KEY)))
 
 
+@dataclass(frozen=True, slots=True)
+class NewSpans:
+    inserted: set[tuple[str, str]]  # (trace id, span id) of the spans inserted
+    # the traces among them that had spans stored before, where the insert tells (SQLite);
+    # None where it does not (PostgreSQL inserts without reading first)
+    earlier: frozenset[str] | None
+
+
 def insert_new_spans(
     session: Session, keys: Sequence[tuple[str, str]], sql: str, params: Sequence[Any]
-) -> set[tuple[str, str]]:
-    """Insert the spans whose (trace id, span id) is new; return the keys that were inserted.
+) -> NewSpans:
+    """Insert the spans whose (trace id, span id) is new; say which keys were inserted.
 
     ``keys[i]`` is the key of ``params[i]`` (``span_params``); a key may repeat (the same span in
     two requests of one group): only its first row can be new.
     """
     if not keys:
-        return set()
+        return NewSpans(set(), frozenset())
     if _is_postgres(session):
-        return {(t, s) for t, s in fast_sql.returning_many(session, sql, params)}
+        return NewSpans({(t, s) for t, s in fast_sql.returning_many(session, sql, params)}, None)
     trace_ids = list({key[0] for key in keys})
     seen: set[tuple[str, str]] = set()
     for start in range(0, len(trace_ids), 500):
@@ -111,6 +119,7 @@ def insert_new_spans(
             select(SPANS.c.trace_id, SPANS.c.span_id).where(SPANS.c.trace_id.in_(part))
         )
         seen.update((t, s) for t, s in found.all())
+    earlier = frozenset(t for t, _ in seen)
     fresh: list[Any] = []
     inserted: set[tuple[str, str]] = set()
     for key, values in zip(keys, params, strict=True):
@@ -119,7 +128,7 @@ def insert_new_spans(
             inserted.add(key)
             fresh.append(values)
     fast_sql.execute_params(session, sql, fresh)
-    return inserted
+    return NewSpans(inserted, earlier)
 
 
 def add_to_traces(session: Session, sums: Mapping[str, TraceSums]) -> None:
