@@ -26,7 +26,7 @@ from aitower.telemetry.tables import ScoreRow
 
 SPANS, TRACES, KEYS = store.SPANS, store.TRACES, store.KEYS
 ROWS_PER_STEP = 500  # rollup rows merged one by one per transaction (buckets both have)
-RENAME_PER_STEP = 5000  # rollup rows renamed to the system per table and transaction
+RENAME_PER_STEP = 2000  # rollup rows renamed to the system per transaction (one table a step)
 _SUMS = tuple(
     c.name
     for c in store.MINUTE_ROLLUPS.c
