@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aitower.core.access.principal import Principal, system_principal
@@ -35,7 +35,7 @@ from aitower.core.db.engine import Database
 from aitower.inventory import service as inventory
 from aitower.telemetry import reattribution_whole as whole
 from aitower.telemetry import store
-from aitower.telemetry.reattribution_moves import ROLLUP_TABLES, Move, count_spans, move_chunk
+from aitower.telemetry.reattribution_moves import Move, count_spans, move_chunk
 from aitower.telemetry.tables import AttributionRow
 
 CHUNK = 5000  # spans per write transaction when a registration moves whole windows
@@ -95,17 +95,7 @@ def plan(db: Database, now: datetime | None = None) -> list[str]:
             else:
                 continue
             started.append(name)
-        if started and session.get_bind().dialect.name == "postgresql":
-            _refresh_statistics(session)
     return started
-
-
-def _refresh_statistics(session: Session) -> None:
-    """Fresh planner statistics for the tables a move walks. After a large ingest, before
-    autovacuum has analysed them, PostgreSQL probed the day counters through the wrong index
-    while renaming them (0.85 s a step at a million spans; 0.03 s once analysed)."""
-    for table in (store.SPANS, store.TRACES, *ROLLUP_TABLES, store.KEYS):
-        session.execute(text(f"ANALYZE {table.name}"))
 
 
 def _unregistered_names(session: Session) -> set[str]:

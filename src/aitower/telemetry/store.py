@@ -248,11 +248,18 @@ def add_to_key_rollups(session: Session, sums: Mapping[KeyKey, KeySums]) -> None
         {"day": d, "system_key": s, "key_kind": kind, "key": value, **_key_values(v)}
         for (d, s, kind, value), v in sums.items()
     ]
-    fast_sql.execute_many(session, "keys.upsert", KEYS, _keys_upsert, rows)
+    fast_sql.execute_many(session, "keys.upsert", KEYS, keys_upsert, rows)
 
 
-def _keys_upsert(dialect: str) -> Any:
+KEY_COLUMNS = ("day", "system_key", "key_kind", "key", "requests", "llm_calls", "tokens", "cost")
+
+
+def keys_upsert(dialect: str, source: Any = None) -> Any:
+    """Add to the users' and sessions' day counters (created when missing): the rows bound at
+    execution, or those ``source`` selects (``KEY_COLUMNS`` in order)."""
     stmt = _dialect_insert(dialect, KEYS)
+    if source is not None:
+        stmt = stmt.from_select(KEY_COLUMNS, source)
     old, new = KEYS.c, stmt.excluded
     return stmt.on_conflict_do_update(
         index_elements=[old.day, old.system_key, old.key_kind, old.key],
