@@ -110,17 +110,24 @@ def pack(hist: Mapping[str, int]) -> Packed:
 
 
 def stored(hist: Mapping[str, int]) -> Stored:
-    """The form a rollup row keeps ``hist`` in: packed if dense, else its filled buckets."""
+    """The form a rollup row keeps ``hist`` in: packed if dense, else as it is (buckets hold
+    positive counts: every writer adds, or takes away and drops what reaches zero)."""
+    if len(hist) < MIN_PACKED:  # most rows ingest writes: copied as they are
+        return dict(hist)
     filled = {k: int(c) for k, c in hist.items() if c}
-    packed = pack(filled)
-    dense = len(filled) >= MIN_PACKED and len(packed) - 2 <= DENSE * len(filled)
-    return packed if dense else filled
+    indexes = [int(k) for k in filled if k != ZERO_KEY]
+    if not indexes:
+        return filled
+    dense = max(indexes) - min(indexes) + 1 <= DENSE * len(filled)
+    return pack(filled) if dense else filled
 
 
 def unpack(value: Stored | Mapping[str, int] | None) -> Histogram:
     """A stored histogram, in either form, as ``{"index": count}`` (positive counts only)."""
     if not value:
         return {}
+    if isinstance(value, dict):  # as stored: positive counts only (copied in C)
+        return dict(value)
     if isinstance(value, Mapping):
         return {k: int(c) for k, c in value.items() if c}
     hist = {str(value[1] + i): c for i, c in enumerate(value[2:]) if c}
