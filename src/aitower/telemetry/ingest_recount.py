@@ -202,11 +202,11 @@ def _stored_spans(
     return found
 
 
-_COLUMNS = (
+# The columns a stored span's sums were built from (``reattribution_moves`` reads these too).
+PRICED_COLUMNS = (
     "trace_id",
     "span_id",
     "parent_span_id",
-    "system_id",
     "service_name",
     "name",
     "kind",
@@ -224,8 +224,8 @@ _COLUMNS = (
     "cost_source",
     "user_id",
     "session_id",
-    "attributes",
 )
+_COLUMNS = (*PRICED_COLUMNS, "system_id", "attributes")
 
 
 def _item(row: Any) -> PricedSpan:

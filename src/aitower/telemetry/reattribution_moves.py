@@ -33,31 +33,7 @@ from aitower.telemetry.tables import ScoreRow
 SPANS = store.SPANS
 ROLLUP_TABLES = (store.MINUTE_ROLLUPS, store.HOUR_ROLLUPS, store.SIX_HOUR_ROLLUPS)
 _IN_LIST = 500  # ids per IN list: well under both databases' parameter limits
-_SPAN_COLUMNS = tuple(
-    SPANS.c[name]
-    for name in (
-        "trace_id",
-        "span_id",
-        "parent_span_id",
-        "service_name",
-        "name",
-        "kind",
-        "span_type",
-        "start_time",
-        "duration_ms",
-        "status_code",
-        "model",
-        "input_tokens",
-        "output_tokens",
-        "cache_read_tokens",
-        "cache_write_tokens",
-        "reasoning_tokens",
-        "cost",
-        "cost_source",
-        "user_id",
-        "session_id",
-    )
-)
+_SPAN_COLUMNS = tuple(SPANS.c[name] for name in ingest_recount.PRICED_COLUMNS)
 Cursor = tuple[datetime, str, str]  # start time, trace id, span id of the last span moved
 
 
