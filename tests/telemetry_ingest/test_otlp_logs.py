@@ -39,12 +39,14 @@ from aitower.core.db.engine import Database
 from aitower.core.settings import Settings
 from aitower.telemetry import span_log_events
 from aitower.telemetry.content import TRUNCATION_MARK, ContentPolicy
+from aitower.telemetry.ingest import store_spans
 from aitower.telemetry.log_tables import SpanLogEventRow
 from aitower.telemetry.records import SpanEvent
 from aitower.telemetry.span_log_events import LogEvent
 from aitower.telemetry.tables import SpanRow
 from servers import free_port
 from support import make_key, seed_units
+from support_spans import agent_trace
 from support_telemetry import protobuf_body
 
 PROTOBUF = "application/x-protobuf"
@@ -375,3 +377,32 @@ def test_a_side_the_span_carried_is_kept_and_events_fill_the_other() -> None:
         "output": [{"content": "Hi", "role": "assistant", "finish_reason": "stop"}],
     }
     assert span_log_events.merged_content(carried, events, ContentPolicy(False, 4000)) == carried
+
+
+def test_events_join_their_own_span_only_among_the_spans_of_its_trace(db: Database) -> None:
+    """Waiting events and their spans are found by trace (the index; ``among_keys``): the
+    events of one call join that call, not its siblings nor another trace's span."""
+    first, other = agent_trace(), agent_trace()
+    call = first[1]
+    stranger = LogEvent(other[1].trace_id, call.span_id, "gen_ai.user.message", 1, {"content": "x"})
+    with db.writing() as session:
+        span_log_events.hold(
+            session,
+            [
+                LogEvent(call.trace_id, call.span_id, "gen_ai.user.message", 1, {"content": "Hi"}),
+                stranger,  # the call's span id in another trace: waits for a span never sent
+            ],
+            ContentPolicy(True, 4000),
+            utcnow(),
+        )
+    stored = store_spans(db, first + other).stored
+    span_log_events.attach_after_store(db, stored)
+    with db.reading() as session:
+        found = session.execute(select(SpanRow.trace_id, SpanRow.span_id, SpanRow.content))
+        contents = {(t, s): c for t, s, c in found}
+    assert contents.pop((call.trace_id, call.span_id)) == {
+        "input": [{"role": "user", "content": "Hi"}],
+        "output": None,
+    }
+    assert set(contents.values()) == {None}
+    assert _waiting(db) == 1

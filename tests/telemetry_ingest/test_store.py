@@ -158,6 +158,32 @@ def test_latency_percentiles_from_rollups_match_the_raw_durations(db: Database) 
         assert got is not None and abs(got - exact) <= 0.01 * exact
 
 
+def test_rollup_rows_that_many_requests_add_to_hold_every_span(db: Database) -> None:
+    """Requests add to rows that earlier ones created (an upsert on SQLite, locked rows on
+    PostgreSQL): each row holds what all its spans add, and keeps its histogram in the form
+    ``histogram.stored`` gives (the hour row packed, sparse minute rows as dicts)."""
+    durations = [20.0 + 7.3 * i + (i % 7) * 55.0 for i in range(300)]
+    traces = [
+        agent_trace(start_ns=BASE_NS + i * 10**9, duration_ms=d, calls=((1, 1),))
+        for i, d in enumerate(durations)
+    ]
+    for first in range(0, len(traces), 40):
+        store_spans(db, [s for trace in traces[first : first + 40] for s in trace])
+    expected: histogram.Histogram = {}
+    for duration in durations:
+        histogram.add(expected, duration)
+    forms = set()
+    for table in (MinuteRollupRow, HourRollupRow):
+        with db.reading() as session:
+            rows = session.execute(select(table.requests, table.latency_hist)).all()
+        forms |= {(table, type(r.latency_hist)) for r in rows if r.requests}
+        assert sum(r.requests for r in rows) == len(durations)
+        assert histogram.merged(histogram.unpack(r.latency_hist) for r in rows) == expected
+        for row in rows:
+            assert row.latency_hist == histogram.stored(histogram.unpack(row.latency_hist))
+    assert {(MinuteRollupRow, dict), (HourRollupRow, list)} <= forms
+
+
 def test_feedback_sent_before_its_trace_is_linked_when_the_trace_arrives(db: Database) -> None:
     system_id = _claim(db, "support-bot")
     spans = agent_trace(service="support-bot")

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, select, tuple_, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from aitower.core.db.engine import Database
+from aitower.core.db.keyed import among_keys
 from aitower.telemetry import store
 from aitower.telemetry.content import ContentPolicy, stored_content
 from aitower.telemetry.log_tables import SpanLogEventRow
@@ -112,10 +113,11 @@ def _waiting(session: Session, keys: Sequence[SpanKey] | None) -> list[SpanLogEv
     table = SpanLogEventRow
     if keys is None:
         return list(session.execute(select(table).order_by(table.id)).scalars())
+    wanted = set(keys)
     rows: list[SpanLogEventRow] = []
-    for chunk in _chunks(keys):
-        pair = tuple_(table.trace_id, table.span_id)
-        rows += session.execute(select(table).where(pair.in_(chunk))).scalars()
+    for chunk in _chunks(keys):  # by trace (the index); other spans' events are passed over
+        found = session.execute(select(table).where(among_keys((table.trace_id,), chunk)))
+        rows += (r for r in found.scalars() if (r.trace_id, r.span_id) in wanted)
     return sorted(rows, key=lambda r: r.id)
 
 
@@ -128,11 +130,12 @@ def attach_waiting(session: Session, keys: Iterable[SpanKey] | None = None) -> i
     if not by_span:
         return 0
     spans: dict[SpanKey, tuple[uuid.UUID | None, dict[str, Any] | None]] = {}
-    for chunk in _chunks(sorted(by_span)):
-        pair = tuple_(SpanRow.trace_id, SpanRow.span_id)
-        query = select(SpanRow.trace_id, SpanRow.span_id, SpanRow.system_id, SpanRow.content)
-        for trace_id, span_id, system_id, content in session.execute(query.where(pair.in_(chunk))):
-            spans[(trace_id, span_id)] = (system_id, content)
+    query = select(SpanRow.trace_id, SpanRow.span_id, SpanRow.system_id, SpanRow.content)
+    for chunk in _chunks(sorted(by_span)):  # by trace: the spans' index (``among_keys``)
+        found = session.execute(query.where(among_keys((SpanRow.trace_id,), chunk)))
+        for trace_id, span_id, system_id, content in found:
+            if (trace_id, span_id) in by_span:
+                spans[(trace_id, span_id)] = (system_id, content)
     policies = _system_policies(session, {s for s, _ in spans.values() if s is not None})
     done: list[int] = []
     for key, (system_id, content) in spans.items():

@@ -10,14 +10,16 @@ locked (``FOR UPDATE`` on PostgreSQL), merged in Python and written back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Dialect, Table, bindparam, case, func, select, tuple_, update
+import orjson
+from sqlalchemy import Dialect, Table, bindparam, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from aitower.core.db.keyed import among_keys
 from aitower.telemetry import fast_sql, histogram
 from aitower.telemetry.aggregate import (
     KeyKey,
@@ -201,9 +203,66 @@ def _trace_row(trace_id: str, s: TraceSums) -> dict[str, Any]:
 
 
 def add_to_rollups(session: Session, table: Table, sums: Mapping[RollupKey, RollupSums]) -> None:
-    """Create missing rows, lock them, add ``sums`` (histograms merged) and write them back."""
+    """Add ``sums`` to their rollup rows (created when missing), histograms merged.
+
+    SQLite: one upsert, which merges histograms with ``HIST_ADD``, a function of ours (the
+    lookup, update and insert of a row take the key's index once). PostgreSQL has no such
+    function: its rows are created, locked, added to here and written back.
+    """
     if not sums:
         return
+    if _is_postgres(session):
+        _add_to_locked_rollups(session, table, sums)
+        return
+    _with_hist_add(session)
+    rows = [
+        {
+            "bucket_start": bucket,
+            "system_key": system_key,
+            "model": model,
+            **{name: getattr(add, name) for name in _ROLLUP_SUMS},
+            "latency_hist": histogram.stored(add.latency_hist),
+        }
+        for (bucket, system_key, model), add in sums.items()
+    ]
+    fast_sql.execute_many(session, f"{table.name}.add", table, _rollup_upsert(table), rows)
+
+
+HIST_ADD = "aitower_hist_add"
+
+
+def _rollup_upsert(table: Table) -> Callable[[str], Any]:
+    def build(dialect: str) -> Any:
+        stmt = _dialect_insert(dialect, table)
+        old, new = table.c, stmt.excluded
+        return stmt.on_conflict_do_update(
+            index_elements=[old.bucket_start, old.system_key, old.model],
+            set_={
+                **{name: old[name] + new[name] for name in _ROLLUP_SUMS},
+                "latency_hist": getattr(func, HIST_ADD)(old.latency_hist, new.latency_hist),
+            },
+        )
+
+    return build
+
+
+def _with_hist_add(session: Session) -> None:
+    """Give the session's SQLite connection ``HIST_ADD`` (a C call; cheaper than asking)."""
+    dbapi = session.connection().connection.dbapi_connection
+    dbapi.create_function(HIST_ADD, 2, hist_added, deterministic=True)  # type: ignore[union-attr]
+
+
+def hist_added(stored: str | None, added: str) -> str:
+    """``HIST_ADD``: a rollup row's stored histogram (JSON, either form) plus ``added``'s."""
+    hist = histogram.unpack(orjson.loads(stored) if stored else None)
+    histogram.merge_into(hist, histogram.unpack(orjson.loads(added)))
+    return orjson.dumps(histogram.stored(hist)).decode()
+
+
+def _add_to_locked_rollups(
+    session: Session, table: Table, sums: Mapping[RollupKey, RollupSums]
+) -> None:
+    """Create missing rows, lock them, add ``sums`` (histograms merged) and write them back."""
     c = table.c
     blank = dict.fromkeys(_ROLLUP_SUMS, 0)
     seed = [
@@ -211,10 +270,9 @@ def add_to_rollups(session: Session, table: Table, sums: Mapping[RollupKey, Roll
         for (b, k, m) in sums
     ]
     session.execute(_insert(session, table).on_conflict_do_nothing(), seed)
-    wanted = tuple_(c.bucket_start, c.system_key, c.model).in_(list(sums))
-    query = select(table).where(wanted)
-    if _is_postgres(session):
-        query = query.with_for_update()
+    # By bucket and system (the key's index); rows of other models in them are passed over.
+    query = select(table).where(among_keys((c.bucket_start, c.system_key), sums))
+    query = query.with_for_update()
     updates = []
     for row in session.execute(query).mappings():
         key = (row["bucket_start"], row["system_key"], row["model"])
