@@ -4,8 +4,9 @@ Runs inside the caller's write transaction. A re-sent span must neither be store
 twice: on SQLite the write transaction holds the database lock (``BEGIN IMMEDIATE``), so reading
 which ids exist and then inserting the rest is safe; on PostgreSQL several replicas may insert
 at once, so ``INSERT … ON CONFLICT DO NOTHING RETURNING`` says which rows this transaction
-stored. Rollup rows carry a histogram that SQL cannot add, so they are created if missing,
-locked (``FOR UPDATE`` on PostgreSQL), merged in Python and written back.
+stored. Rollup rows carry a histogram that SQL cannot add: SQLite adds it in an upsert through
+a function of ours (``HIST_ADD``); PostgreSQL's rows are created if missing, locked
+(``FOR UPDATE``), merged in Python and written back.
 """
 
 from __future__ import annotations
@@ -247,12 +248,13 @@ def _rollup_upsert(table: Table) -> Callable[[str], Any]:
 
 
 def _with_hist_add(session: Session) -> None:
-    """Give the session's SQLite connection ``HIST_ADD`` (a C call; cheaper than asking)."""
+    """Give the session's SQLite connection ``HIST_ADD``; again at every call, as registering
+    costs less than tracking which pooled connections have it."""
     dbapi = session.connection().connection.dbapi_connection
-    dbapi.create_function(HIST_ADD, 2, hist_added, deterministic=True)  # type: ignore[union-attr]
+    dbapi.create_function(HIST_ADD, 2, _hist_added, deterministic=True)  # type: ignore[union-attr]
 
 
-def hist_added(stored: str | None, added: str) -> str:
+def _hist_added(stored: str | None, added: str) -> str:
     """``HIST_ADD``: a rollup row's stored histogram (JSON, either form) plus ``added``'s."""
     hist = histogram.unpack(orjson.loads(stored) if stored else None)
     histogram.merge_into(hist, histogram.unpack(orjson.loads(added)))
