@@ -92,6 +92,27 @@ def test_disabling_a_user_ends_their_sessions(db: Database) -> None:
     assert _login(db, name, PASSWORD).token is None
 
 
+def test_a_password_reset_by_an_administrator_ends_every_session_of_the_user(
+    db: Database,
+) -> None:
+    seed_units(db)
+    name = make_user(db, Role.engineer)
+    tokens = [_login(db, name, PASSWORD).token for _ in range(2)]
+    other = _login(db, make_user(db, Role.analyst), PASSWORD).token
+    assert None not in tokens and other is not None
+    with db.writing() as session:
+        service.set_password(session, CTX, name, "a new passphrase for amara")
+    with db.reading() as session:
+        assert [authn.resolve_session(session, t) for t in tokens] == [None, None]
+        assert authn.resolve_session(session, other) is not None  # another user's stays
+        event = session.execute(
+            select(AuditEventRow).where(AuditEventRow.action == "user.set_password")
+        ).scalar_one()
+    assert event.after == {"password": "changed", "sessions_ended": 2}
+    assert _login(db, name, PASSWORD).token is None
+    assert _login(db, name, "a new passphrase for amara").token is not None
+
+
 def test_revoked_and_expired_keys_stop_working(db: Database) -> None:
     seed_units(db)
     secret = make_key(db, Role.engineer)

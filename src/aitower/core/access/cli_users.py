@@ -215,8 +215,9 @@ def unlock_user(user: UserRef) -> None:
 @users_app.command("set-password")
 @clean_errors
 def set_password(user: UserRef, password_stdin: PasswordStdin = False) -> None:
-    """Set a user's password (prompted twice, or from stdin); also clears a lockout."""
+    """Set a user's password (prompted twice, or from stdin); also clears a lockout and logs
+    the user out everywhere."""
     password = read_password(password_stdin)
     with database() as db, db.writing() as session:
         changed = service.set_password(session, cli_context(), user, password)
-    console.print(f"Password of {changed.username} changed.")
+    console.print(f"Password of {changed.username} changed; their sessions have ended.")

@@ -289,12 +289,16 @@ def set_user_disabled(
 
 
 def set_password(session: Session, ctx: ChangeContext, ref: str | uuid.UUID, password: str) -> User:
+    """An administrator sets a user's password. Every session of the user ends: a reset is
+    how an administrator shuts out whoever learnt the old password (#14)."""
     row = _user_row(session, ref)
     row.password_hash = hash_password(password)
     row.failed_logins, row.locked_until = 0, None
+    ended = session.execute(delete(WebSessionRow).where(WebSessionRow.user_id == row.id))
     session.flush()
     # The audit event says that the password changed, never what it is.
-    record_change(session, ctx, "user.set_password", "user", row.id, after={"password": "changed"})
+    after = {"password": "changed", "sessions_ended": int(getattr(ended, "rowcount", 0) or 0)}
+    record_change(session, ctx, "user.set_password", "user", row.id, after=after)
     return user_from_row(row)
 
 
