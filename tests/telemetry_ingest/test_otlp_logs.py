@@ -379,9 +379,13 @@ def test_a_side_the_span_carried_is_kept_and_events_fill_the_other() -> None:
     assert span_log_events.merged_content(carried, events, ContentPolicy(False, 4000)) == carried
 
 
-def test_events_join_their_own_span_only_among_the_spans_of_its_trace(db: Database) -> None:
+@pytest.mark.parametrize("chunk", [400, 1])  # 1: each trace's spans fall in several chunks
+def test_events_join_their_own_span_only_among_the_spans_of_its_trace(
+    db: Database, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
     """Waiting events and their spans are found by trace (the index; ``among_keys``): the
     events of one call join that call, not its siblings nor another trace's span."""
+    monkeypatch.setattr(span_log_events, "_CHUNK", chunk)
     first, other = agent_trace(), agent_trace()
     call = first[1]
     stranger = LogEvent(other[1].trace_id, call.span_id, "gen_ai.user.message", 1, {"content": "x"})

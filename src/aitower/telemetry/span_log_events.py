@@ -114,11 +114,11 @@ def _waiting(session: Session, keys: Sequence[SpanKey] | None) -> list[SpanLogEv
     if keys is None:
         return list(session.execute(select(table).order_by(table.id)).scalars())
     wanted = set(keys)
-    rows: list[SpanLogEventRow] = []
+    rows: dict[int, SpanLogEventRow] = {}  # by id: a trace split over two chunks is read twice
     for chunk in _chunks(keys):  # by trace (the index); other spans' events are passed over
         found = session.execute(select(table).where(among_keys((table.trace_id,), chunk)))
-        rows += (r for r in found.scalars() if (r.trace_id, r.span_id) in wanted)
-    return sorted(rows, key=lambda r: r.id)
+        rows.update((r.id, r) for r in found.scalars() if (r.trace_id, r.span_id) in wanted)
+    return sorted(rows.values(), key=lambda r: r.id)
 
 
 def attach_waiting(session: Session, keys: Iterable[SpanKey] | None = None) -> int:
