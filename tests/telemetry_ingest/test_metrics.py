@@ -49,3 +49,31 @@ def test_ingest_and_per_system_counters(client: TestClient, db: Database) -> Non
     assert got[("aitower_system_llm_calls_total", labels)] == 8
     assert got[("aitower_system_input_tokens_total", labels)] == 4 * (100 + 101)
     assert got[("aitower_notifications", (("status", "failed"),))] == 0
+
+
+def test_a_scraper_limited_to_units_sees_only_their_systems(
+    client: TestClient, db: Database
+) -> None:
+    """#14: a unit's key read every unit's systems (names, requests, tokens, cost)."""
+    seeded = seed_units(db)
+    finance = make_system(db, seeded.unit_id, "Invoice reader")
+    marketing = make_system(db, seeded.other_unit_id, "Campaign writer")
+    with db.writing() as session:
+        inventory.update_system(session, CTX, finance, {"services": ["invoices"]})
+        inventory.update_system(session, CTX, marketing, {"services": ["campaigns"]})
+    headers = {"x-api-key": make_key(db, Role.admin), "content-type": "application/x-protobuf"}
+    for service in ("invoices", "campaigns", "shadow-bot"):  # the last one is unregistered
+        body = protobuf_body(sdk_traces(2, service=service))
+        assert client.post("/v1/traces", content=body, headers=headers).status_code == 200
+
+    def systems(role: Role) -> set[str]:
+        answer = client.get("/metrics", headers={"x-api-key": make_key(db, role)})
+        assert answer.status_code == 200
+        return {
+            dict(labels)["system_key"]
+            for name, labels in _samples(answer.text)
+            if name == "aitower_system_requests_total"
+        }
+
+    assert systems(Role.analyst) == {str(finance)}  # a finance key
+    assert systems(Role.ops_manager) == {str(finance), str(marketing), "service:shadow-bot"}

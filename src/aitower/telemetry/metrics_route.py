@@ -1,4 +1,6 @@
-"""The ``/metrics`` route (Prometheus text format, scraped with an API key as bearer token)."""
+"""The ``/metrics`` route (Prometheus text format, scraped with an API key as bearer token).
+
+A key limited to business units scrapes the per-system counters of their systems only."""
 
 from __future__ import annotations
 
@@ -21,12 +23,13 @@ def build_router() -> APIRouter:
     router = APIRouter(tags=["telemetry"])
 
     @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
-    def metrics(request: Request, db: DbDep, _: Scraper) -> Response:
+    def metrics(request: Request, db: DbDep, scraper: Scraper) -> Response:
         # Other slices add lines (notification failures, say): callables (session) -> lines.
         extra = getattr(request.app.state, "metrics_sources", ())
         with db.reading() as session:
             lines = [line for source in extra for line in source(session)]
-            text = prometheus.render(meters_of(request.app), session, lines)
+            meters = meters_of(request.app)
+            text = prometheus.render(meters, session, lines, scraper.unit_ids)
         return Response(text, media_type=PROMETHEUS_TEXT)
 
     return router

@@ -94,11 +94,16 @@ def ingest_lines(meters: IngestMeters) -> list[str]:
     ]
 
 
-def system_lines(session: Session) -> list[str]:
+def system_lines(session: Session, unit_ids: frozenset[uuid.UUID] | None = None) -> list[str]:
+    """Per-system counters; a scraper limited to business units (``unit_ids``) gets only
+    their systems, and no unregistered sources (they belong to no unit)."""
     table = store.HOUR_ROLLUPS
     columns = [func.sum(table.c[column]) for _, column, _ in _SYSTEM_SERIES]
     rows = session.execute(select(table.c.system_key, *columns).group_by(table.c.system_key)).all()
     ids = {key: _as_uuid(key) for key, *_ in rows}
+    if unit_ids is not None:
+        units = inventory.system_units(session, [i for i in ids.values() if i is not None])
+        rows = [r for r in rows if (i := ids[r[0]]) is not None and units.get(i) in unit_ids]
     names = inventory.system_names(session, [i for i in ids.values() if i is not None])
     lines: list[str] = []
     for index, (metric, _, help_text) in enumerate(_SYSTEM_SERIES):
@@ -126,5 +131,12 @@ def _as_uuid(key: str) -> uuid.UUID | None:
         return None
 
 
-def render(meters: IngestMeters, session: Session, extra: Iterable[str] = ()) -> str:
-    return "\n".join([*ingest_lines(meters), *system_lines(session), *extra]) + "\n"
+def render(
+    meters: IngestMeters,
+    session: Session,
+    extra: Iterable[str] = (),
+    unit_ids: frozenset[uuid.UUID] | None = None,
+) -> str:
+    """The whole text; per-system counters only of ``unit_ids``' systems when given."""
+    lines = [*ingest_lines(meters), *system_lines(session, unit_ids), *extra]
+    return "\n".join(lines) + "\n"
