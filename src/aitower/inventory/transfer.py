@@ -227,7 +227,7 @@ def _csv_records(
                 )
                 continue
             if any((v or "").strip() for v in record.values()):
-                records.append({k: v or "" for k, v in record.items()})
+                records.append({k: _as_written(v or "") for k, v in record.items()})
     except csv.Error as exc:
         parsed.issues.append(RowIssue(0, "file", f"is not valid CSV: {exc}"))
     return records
@@ -307,8 +307,22 @@ def render_systems(docs: list[dict[str, Any]], fmt: Format) -> str:
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for doc in docs:
-        writer.writerow(system_to_cells(doc))
+        writer.writerow(_inert(system_to_cells(doc)))
     return out.getvalue()
+
+
+# A cell a spreadsheet would run as a formula (OWASP, CSV injection) is written after a quote,
+# which spreadsheets show as text; an import takes the quote off again, so files round-trip.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(row: Mapping[str, str]) -> dict[str, str]:
+    return {k: "'" + v if v.startswith(_FORMULA_STARTS) else v for k, v in row.items()}
+
+
+def _as_written(cell: str) -> str:
+    """A cell as the user meant it: the quote ``_inert`` put before a formula start removed."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_STARTS) else cell
 
 
 def _cell(value: Any) -> str:
@@ -331,5 +345,5 @@ def render_vendors(docs: list[dict[str, Any]], fmt: Format) -> str:
         row = {k: _cell(doc.get(k)) for k in VENDOR_FIELDS}
         if doc.get("trains_on_customer_data") is None:
             row["trains_on_customer_data"] = "unknown"
-        writer.writerow(row)
+        writer.writerow(_inert(row))
     return out.getvalue()
