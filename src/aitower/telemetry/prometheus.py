@@ -101,10 +101,11 @@ def system_lines(session: Session, unit_ids: frozenset[uuid.UUID] | None = None)
     columns = [func.sum(table.c[column]) for _, column, _ in _SYSTEM_SERIES]
     rows = session.execute(select(table.c.system_key, *columns).group_by(table.c.system_key)).all()
     ids = {key: _as_uuid(key) for key, *_ in rows}
+    systems = [i for i in ids.values() if i is not None]
     if unit_ids is not None:
-        units = inventory.system_units(session, [i for i in ids.values() if i is not None])
+        units = inventory.system_units(session, systems)
         rows = [r for r in rows if (i := ids[r[0]]) is not None and units.get(i) in unit_ids]
-    names = inventory.system_names(session, [i for i in ids.values() if i is not None])
+    names = inventory.system_names(session, systems)
     lines: list[str] = []
     for index, (metric, _, help_text) in enumerate(_SYSTEM_SERIES):
         samples = []
