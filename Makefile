@@ -6,19 +6,26 @@ RUN_STAMP := $(VENV)/.stamp-run
 DEV_STAMP := $(VENV)/.stamp-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test lint check docs clean
+LOCK := $(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command "make lock" --quiet
+
+.PHONY: run test lint check docs lock audit clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "aitower needs Python 3.11+"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(RUN_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Dependencies come from the lock files, pinned with their hashes (a clean install is the same
+# install); then aitower itself, which adds nothing the lock does not hold.
+$(RUN_STAMP): pyproject.toml requirements/run.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/run.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+$(DEV_STAMP): pyproject.toml requirements/dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e ".[dev]"
 	touch $@ $(RUN_STAMP)
 
 ## run: install, migrate the embedded database, load the demo on first run, serve on :8000
@@ -32,12 +39,13 @@ test: $(DEV_STAMP)
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
 
-## lint: ruff, mypy --strict and the layers (import-linter's contracts in pyproject.toml)
+## lint: ruff, mypy --strict, the layers (import-linter's contracts in pyproject.toml), bandit
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check src tests docs bench
-	$(BIN)/ruff format --check src tests docs bench
+	$(BIN)/ruff check src tests docs bench scripts
+	$(BIN)/ruff format --check src tests docs bench scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/bandit_gate.py
 
 ## check: every gate CI applies
 check: lint test
@@ -45,6 +53,17 @@ check: lint test
 ## docs: regenerate the generated docs (permission matrix)
 docs: $(RUN_STAMP)
 	$(BIN)/aitower permissions doc
+
+## lock: re-pin every dependency with its hashes after a change in pyproject.toml
+lock: $(DEV_STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(LOCK) --extra dev -o requirements/dev.lock
+	$(LOCK) -o requirements/run.lock
+
+## audit: known vulnerabilities of the locked dependencies (pip-audit; needs the internet)
+audit: $(DEV_STAMP)
+	$(BIN)/python -m pip install --quiet pip-audit
+	$(BIN)/pip-audit --require-hashes --disable-pip -r requirements/dev.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -241,8 +241,22 @@ def aitower(work: Path, store: str, db_url: str, largest_body: int = 0) -> Serve
         env["AITOWER_MAX_BODY_BYTES"] = str(2 * largest_body)
     cli = str(ROOT / ".venv" / "bin" / "aitower")
     subprocess.run([cli, "db", "upgrade"], env=env, check=True, capture_output=True)
+    owner = [cli, "users", "create", "bench", "--email", "bench@example.com", "--role", "engineer"]
+    subprocess.run(
+        [*owner, "--all-units", "--no-password"], env=env, check=True, capture_output=True
+    )
     made = subprocess.run(
-        [cli, "apikeys", "create", "ingest bench", "--role", "engineer", "--json"],
+        [
+            cli,
+            "apikeys",
+            "create",
+            "ingest bench",
+            "--role",
+            "engineer",
+            "--owner",
+            "bench",
+            "--json",
+        ],
         env=env,
         check=True,
         capture_output=True,

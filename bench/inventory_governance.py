@@ -80,7 +80,14 @@ def _seed(db: Database, data: Portfolio) -> str:
                 ),
             )
         policy_service.apply_folder(session, CTX, default_pack(), dry_run=False)
-        key = apikeys.create_api_key(session, CTX, name="bench", role=Role.admin, unit_ref=None)
+        access.create_user(
+            session,
+            CTX,
+            access.NewUser("bench", "bench@example.com", Role.admin, password=None),
+        )
+        key = apikeys.create_api_key(
+            session, CTX, name="bench", role=Role.admin, unit_ref=None, owner_ref="bench"
+        )
     return key.secret
 
 

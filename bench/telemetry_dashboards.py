@@ -41,6 +41,7 @@ from aitower.core.audit.service import ChangeContext
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
 from aitower.core.db.migrate import upgrade
+from aitower.core.demo.loader import DEMO_ADMIN
 from aitower.core.demo.organisation import DemoPassword
 from aitower.demo import load_demo
 from aitower.inventory import service as inventory
@@ -61,7 +62,9 @@ def _load(url: str, scale: float) -> tuple[str, str, int]:
     ctx = ChangeContext(cli_principal("bench"))
     load_demo(db, ctx, DemoPassword("bench-password-1", "env"))
     with db.writing() as session:
-        key = apikeys.create_api_key(session, ctx, name="bench", role=Role.admin, unit_ref=None)
+        key = apikeys.create_api_key(
+            session, ctx, name="bench", role=Role.admin, unit_ref=None, owner_ref=DEMO_ADMIN
+        )
         chatbot = inventory.systems_for_services(session, ["support-chatbot"])
     traffic = generate_traffic(utcnow(), scale=scale)
     with Progress(

@@ -51,14 +51,22 @@ def make_user(
     return name
 
 
-def make_key(db: Database, role: Role, *, unit: str | None = "finance") -> str:
+def make_key(
+    db: Database, role: Role, *, unit: str | None = "finance", owner: str | None = None
+) -> str:
+    """A key of ``role`` (limited to ``unit`` unless the role is organisation-wide), owned by
+    ``owner`` or by a new user of the same role and unit."""
+    unit_ref = None if role in ORG_WIDE_ROLES else unit
+    if owner is None:
+        owner = make_user(db, role, units=() if unit_ref is None else (unit_ref,))
     with db.writing() as session:
         created = apikeys.create_api_key(
             session,
             CTX,
             name=f"{role.value} key",
             role=role,
-            unit_ref=None if role in ORG_WIDE_ROLES else unit,
+            unit_ref=unit_ref,
+            owner_ref=owner,
         )
     return created.secret
 
@@ -70,7 +78,8 @@ def csrf_of(html: str) -> str:
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> str:
-    """Log in through the real form; returns the CSRF token for later unsafe requests."""
+    """Log in through the real form; returns the session's CSRF token for later unsafe
+    requests (tokens are bound to the session, so it is read from a page after login)."""
     token = csrf_of(client.get("/login").text)
     answer = client.post(
         "/login",
@@ -78,4 +87,4 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> str:
         follow_redirects=False,
     )
     assert answer.status_code == 303, answer.text
-    return token
+    return csrf_of(client.get("/account").text)

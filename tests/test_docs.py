@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 from aitower.core.settings import Settings
@@ -42,3 +43,24 @@ def test_every_command_is_in_the_readme() -> None:
     names += [c.name or c.callback.__name__ for c in app.registered_commands if c.callback]
     for name in names:
         assert f"`aitower {name}" in README, f"README's command table lacks aitower {name}"
+
+
+def test_the_lock_files_pin_every_dependency_with_hashes() -> None:
+    """`make run` and `make test` install from the lock files: a dependency added to
+    pyproject.toml without `make lock` would be missing from a clean install."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {"run.lock": project["dependencies"]}
+    wanted["dev.lock"] = project["dependencies"] + project["optional-dependencies"]["dev"]
+    for lock, requirements in wanted.items():
+        text = (ROOT / "requirements" / lock).read_text()
+        pinned = {
+            re.sub(r"[-_.]+", "-", m.group(1)).lower()
+            for m in re.finditer(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==\S+ \\$", text, re.MULTILINE)
+        }
+        for requirement in requirements:
+            name = re.sub(r"[-_.]+", "-", re.split(r"[<>=!~\[;@ ]", requirement)[0]).lower()
+            if name == project["name"]:
+                continue  # an extra of aitower itself (installed from the tree, not the lock)
+            assert name in pinned, f"requirements/{lock} lacks {name}: run `make lock`"
+        hashed = re.findall(r"^\S+==\S+ \\\n\s+--hash=sha256:[0-9a-f]{64}", text, re.MULTILINE)
+        assert len(hashed) == len(pinned), f"requirements/{lock} has pins without hashes"

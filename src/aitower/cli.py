@@ -94,6 +94,7 @@ def serve(
             port=bind_port,
             log_level=chosen.log_level,
             proxy_headers=True,
+            forwarded_allow_ips=chosen.trusted_proxies,
         )
     else:
         # Each worker process builds its app from the environment and starts the OTLP/gRPC
@@ -107,6 +108,7 @@ def serve(
             workers=workers,
             log_level=chosen.log_level,
             proxy_headers=True,
+            forwarded_allow_ips=chosen.trusted_proxies,
         )
 
 

@@ -69,13 +69,14 @@ def test_units_create_and_list(cli: Cli) -> None:
     assert "Customer Support" in cli("units", "list").stdout
 
 
-def test_names_are_shown_as_given_not_as_markup(cli: Cli) -> None:
+def test_names_are_shown_as_given_not_as_markup(cli: Cli, db: Database) -> None:
     name = "R&D [lab] [/]"
     created = cli("units", "create", name)
     assert created.exit_code == 0, created.output
     assert name in created.stdout
     assert name in cli("units", "list").stdout
-    key = cli("apikeys", "create", "[bold]bot[/]", "--role", "auditor")
+    make_user(db, Role.auditor, username="aud")
+    key = cli("apikeys", "create", "[bold]bot[/]", "--role", "auditor", "--owner", "aud")
     assert "[bold]bot[/]" in key.stdout
     assert "[bold]bot[/]" in cli("apikeys", "list").stdout
 
@@ -187,8 +188,17 @@ def test_user_commands_name_what_is_wrong(cli: Cli) -> None:
 
 def test_apikeys_create_prints_the_secret_once_with_otlp_settings(cli: Cli, db: Database) -> None:
     seed_units(db)
+    make_user(db, Role.engineer, username="eng")
     result = cli(
-        "apikeys", "create", "support telemetry", "--role", "engineer", "--unit", "finance"
+        "apikeys",
+        "create",
+        "support telemetry",
+        "--role",
+        "engineer",
+        "--unit",
+        "finance",
+        "--owner",
+        "eng",
     )
     assert result.exit_code == 0, result.output
     secret = re.search(r"^\s+(atk_\S+)$", result.stdout, re.MULTILINE)
@@ -202,6 +212,7 @@ def test_apikeys_create_prints_the_secret_once_with_otlp_settings(cli: Cli, db: 
 
     (listed,) = json.loads(cli("apikeys", "list", "--json").stdout)
     assert listed["active"] is True
+    assert listed["owner"] == "eng"
     assert secret.group(1) not in cli("apikeys", "list").stdout
     revoked = cli("apikeys", "revoke", listed["prefix"])
     assert revoked.exit_code == 0, revoked.output
@@ -213,13 +224,25 @@ def test_apikeys_create_prints_the_secret_once_with_otlp_settings(cli: Cli, db: 
 
 def test_apikeys_create_json_and_errors(cli: Cli, db: Database) -> None:
     seed_units(db)
-    result = cli("apikeys", "create", "ci", "--role", "auditor", "--json", "--expires-in-days", "7")
+    make_user(db, Role.auditor, username="aud")
+    make_user(db, Role.analyst, username="ana")
+    owned = ("--owner", "aud")
+    result = cli(
+        "apikeys", "create", "ci", "--role", "auditor", *owned, "--json", "--expires-in-days", "7"
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["secret"].startswith(doc["prefix"] + "_")
     assert doc["expires_at"] is not None
     assert "unknown business unit" in one_error_line(
-        cli("apikeys", "create", "x", "--role", "engineer", "--unit", "nowhere")
+        cli("apikeys", "create", "x", "--role", "engineer", "--unit", "nowhere", *owned)
+    )
+    assert "unknown user" in one_error_line(
+        cli("apikeys", "create", "x", "--role", "auditor", "--owner", "ghost")
+    )
+    # A key never holds more than its owner: an analyst's key cannot be an engineer's.
+    assert "ana's role is analyst" in one_error_line(
+        cli("apikeys", "create", "x", "--role", "engineer", "--unit", "finance", "--owner", "ana")
     )
     assert "no API key" in one_error_line(cli("apikeys", "revoke", "atk_00000000"))
 

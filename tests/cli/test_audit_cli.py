@@ -13,16 +13,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Connection, insert, select, text, update
 
 from aitower.core.access import service as access
+from aitower.core.access.roles import Role
 from aitower.core.audit import service
 from aitower.core.audit.chain import event_hash, format_time
 from aitower.core.audit.tables import AuditEventRow, AuditHeadRow
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
 from cli_support import Cli, one_error_line
-from support import CTX
+from support import CTX, login, make_key, make_user
 
 VERIFIER = Path(__file__).parents[2] / "docs" / "verify_audit_export.py"
 EVENTS = 6
@@ -224,3 +226,41 @@ def test_export_since(cli: Cli, chain: tuple[int, str]) -> None:
     past = cli("audit", "export", "--since", "2000-01-01")
     assert len(past.stdout.splitlines()) == EVENTS
     assert "ISO 8601" in one_error_line(cli("audit", "export", "--since", "yesterday"))
+
+
+def _damage(db: Database) -> str:
+    """Write into event 3 what only raw SQL can: JSON that does not parse and a time that is
+    no time on SQLite, an array where an object belongs on PostgreSQL (JSONB parses)."""
+    if db.engine.dialect.name == "sqlite":
+        sql = "UPDATE audit_events SET after = '{oops', occurred_at = 'garbage' WHERE seq = 3"
+        expected = "after is unreadable"
+    else:
+        sql = "UPDATE audit_events SET after = '[1, 2]'::jsonb WHERE seq = 3"
+        expected = "after is unreadable"
+    _tamper(db, lambda conn: conn.execute(text(sql)))
+    return expected
+
+
+def test_a_damaged_row_is_reported_by_verify_and_shown_by_the_listings(
+    cli: Cli, db: Database, chain: tuple[int, str], client: TestClient
+) -> None:
+    """#14, finding 4: a row the ORM could not read made the verification, the audit page and
+    the events API answer 500, hiding the evidence of tampering they exist to show."""
+    expected = _damage(db)
+    result = cli("audit", "verify", "--json")
+    assert result.exit_code == 1, result.output
+    doc = json.loads(result.stdout)
+    assert doc["ok"] is False and doc["first_bad_seq"] == 3
+    assert "cannot be read as written" in doc["reason"] and expected in doc["reason"]
+    auditor = {"x-api-key": make_key(db, Role.auditor)}
+    verified = client.get("/api/v1/audit/verify", headers=auditor)
+    assert verified.status_code == 200 and verified.json()["first_bad_seq"] == 3
+    events = client.get("/api/v1/audit/events", params={"limit": 200}, headers=auditor)
+    assert events.status_code == 200, events.text
+    damaged = [e for e in events.json()["items"] if e["damage"]]
+    assert [e["seq"] for e in damaged] == [3] and expected in damaged[0]["damage"]
+    assert client.get("/api/v1/audit/events/3", headers=auditor).json()["damage"]
+    login(client, make_user(db, Role.auditor))
+    page = client.get("/audit")
+    assert page.status_code == 200, page.text[:300]
+    assert "cannot be read as written" in page.text

@@ -161,3 +161,22 @@ def test_vendors_api(client: TestClient, db: Database) -> None:
         headers={**admin, "content-type": "text/csv"},
     )
     assert reimport.status_code == 200 and reimport.json()["unchanged"] == ["OpenAI"]
+
+
+def test_vendor_names_differing_only_in_non_ascii_case_are_one_name(
+    client: TestClient, db: Database
+) -> None:
+    """#14, finding 4: SQLite's lower() folded ASCII only, so a second 'énergie' passed the
+    uniqueness check and the lookups then failed with a 500."""
+    seed_units(db)
+    admin = key(db, Role.admin)
+    body = {"name": "Énergie Öko", "vendor_type": "model_provider"}
+    assert client.post("/api/v1/vendors", json=body, headers=admin).status_code == 201
+    again = client.post("/api/v1/vendors", json={**body, "name": "énergie öKO"}, headers=admin)
+    assert again.status_code == 409, again.text
+    assert again.json()["errors"][0]["field"] == "name"
+    found = client.get("/api/v1/vendors", params={"q": "ÉNERGIE"}, headers=admin).json()
+    assert [v["name"] for v in found["items"]] == ["Énergie Öko"]
+    system = {**SYSTEM, "name": "Bot", "vendors": ["ÉNERGIE ÖKO"]}
+    made = client.post("/api/v1/systems", json=system, headers=admin)
+    assert made.status_code == 201 and made.json()["vendors"] == ["Énergie Öko"]

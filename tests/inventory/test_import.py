@@ -1,4 +1,5 @@
-"""Bulk import: every bad row reported, all-or-nothing vs skip, upsert by name, one audit event."""
+"""Bulk import: every bad row reported, all-or-nothing vs skip, upsert by name, and each
+changed record audited with its before and after, then the import as a whole."""
 
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ def test_all_or_nothing_reports_every_bad_row_and_writes_nothing(db: Database) -
         assert service.system_ids_by_name(session, ["Bot"]) == {}
 
 
-def test_skip_bad_rows_writes_the_good_ones_and_audits_once(db: Database) -> None:
+def test_skip_bad_rows_writes_the_good_ones_and_audits_each_row_and_the_import(
+    db: Database,
+) -> None:
     seed_units(db)
     add_vendor(db, "OpenAI")
     before = audit_count(db)
@@ -44,7 +47,7 @@ def test_skip_bad_rows_writes_the_good_ones_and_audits_once(db: Database) -> Non
     )
     assert report.written and report.created == ["Bot"]  # type: ignore[attr-defined]
     assert (3, "unit") in {(e.row, e.field) for e in report.errors}  # type: ignore[attr-defined]
-    assert audit_count(db) == before + 1
+    assert audit_count(db) == before + 2  # the created system, then the import
     with db.reading() as session:
         event = list_events(session, AuditFilter(action="systems.imported"), limit=1, offset=0)[0][
             0
@@ -71,6 +74,47 @@ def test_reimport_updates_or_leaves_unchanged_and_dry_run_writes_nothing(db: Dat
     assert audit_count(db) == before
     moved = run(db, HEADER + GOOD.replace("monitoring", "planning"))
     assert [(e.row, e.field) for e in moved.errors] == [(1, "stage")]  # type: ignore[attr-defined]
+
+
+def test_a_system_s_history_shows_what_an_import_changed(db: Database) -> None:
+    """#14, finding 7: the import's one event named the systems but held no values, so a
+    system moved to another unit by an import showed nothing in its history."""
+    units = seed_units(db)
+    add_vendor(db, "OpenAI")
+    run(db, HEADER + GOOD)
+    with db.reading() as session:
+        bot = service.system_ids_by_name(session, ["Bot"])["Bot"]
+    run(db, HEADER + GOOD.replace(",finance,", ",marketing,").replace("chat", "chat;support"))
+    with db.reading() as session:
+        history, _ = list_events(
+            session, AuditFilter(object_type="ai_system", object_id=str(bot)), limit=10, offset=0
+        )
+    moved, created = history
+    assert (moved.action, created.action) == ("system.update", "system.create")
+    assert moved.before is not None and moved.after is not None
+    assert moved.before["unit_id"] == str(units.unit_id)
+    assert moved.after["unit_id"] == str(units.other_unit_id)
+    assert moved.changed_fields == ["tags", "unit", "unit_id"]
+    assert moved.after["tags"] == ["chat", "support"] and moved.before["tags"] == ["chat"]
+    assert created.after is not None and created.after["vendors"] == ["OpenAI"]
+
+
+def test_a_vendor_import_records_each_vendor_before_and_after(db: Database) -> None:
+    seed_units(db)
+    add_vendor(db, "OpenAI", dpa_signed=False)
+    text = "name,vendor_type,dpa_signed\nOpenAI,model_provider,true\nMistral,model_provider,false\n"
+    with db.writing() as session:
+        report = import_vendors(session, CTX, text, Format.csv)
+    assert (report.created, report.updated) == (["Mistral"], ["OpenAI"])
+    with db.reading() as session:
+        events, _ = list_events(session, AuditFilter(object_type="vendor"), limit=3, offset=0)
+    summary, *rows = events
+    assert summary.action == "vendors.imported"
+    by_action = {e.action: e for e in rows}
+    update = by_action["vendor.update"]
+    assert update.before is not None and update.after is not None
+    assert (update.before["dpa_signed"], update.after["dpa_signed"]) == (False, True)
+    assert by_action["vendor.create"].after["name"] == "Mistral"  # type: ignore[index]
 
 
 def test_duplicate_names_services_and_scope_in_one_file(db: Database) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,7 @@ from aitower.alerts.alert_domain import Comparator, Notice, RuleSpec
 from aitower.alerts.evaluator import evaluate_due_rules
 from aitower.alerts.metric_values import metric_value
 from aitower.alerts.tables import IncidentRow, NotificationDeliveryRow
+from aitower.core.access.roles import Role
 from aitower.core.audit.tables import AuditEventRow
 from aitower.core.db.engine import Database
 from aitower.model_monitors import monitors, references, results
@@ -28,7 +30,7 @@ from aitower.model_monitors.tables import ModelMonitorResultRow, ModelMonitorRow
 from aitower.predictions.window import MonitoredModel, WindowData
 from model_monitors.support import log_window, make_model
 from model_monitors.windows import T0, binary_window
-from support import CTX, seed_units
+from support import CTX, login, make_user, seed_units
 from support_inventory import make_system
 
 DAY = timedelta(days=1)
@@ -138,6 +140,19 @@ def test_empty_window_gives_an_empty_result(db: Database, setup: Setup) -> None:
     (row,) = _results(db)
     assert summary.status == row.status == "empty" and row.rows == 0
     assert row.trigger == "manual" and row.drift_share is None
+
+
+def test_the_drift_page_after_an_empty_run_says_so(
+    db: Database, setup: Setup, client: TestClient
+) -> None:
+    """#14, finding 4: the model's drift page failed (500) when its latest run found no
+    predictions, which every crawl of the demo met."""
+    monitor_id = _monitor(db, setup, T0 + DAY)
+    run_now(db, monitor_id, T0 + 30 * DAY, setup.store)
+    login(client, make_user(db, Role.analyst))
+    page = client.get(f"/monitoring/models/{setup.model.id}/drift")
+    assert page.status_code == 200, page.text[:500]
+    assert "judged no drift: no predictions in the window" in page.text
 
 
 def test_two_replicas_one_run(db: Database, setup: Setup) -> None:

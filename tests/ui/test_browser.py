@@ -175,6 +175,14 @@ def test_api_key_secret_is_shown_once(
     page.reload()  # a reload of the list can never bring the secret back
     assert secret not in page.content()
     shoot(page, screenshots, "admin-api-keys")
+    # The key is the admin's: their keys are one click away, and revoked together.
+    row = page.locator("tr", has_text="support-bot telemetry")
+    row.get_by_role("link", name=ADMIN).click()
+    expect(page.get_by_test_id("owner-filter")).to_contain_text(f"Keys of {ADMIN}")
+    page.get_by_text(f"Revoke all 1 live keys of {ADMIN}").click()
+    page.get_by_role("button", name="Revoke them now").click()
+    expect(page.get_by_test_id("api-keys")).to_contain_text("revoked")
+    expect(page.locator("body")).to_contain_text("Every live key of this user was revoked")
 
 
 def test_csp_violations_would_be_caught(page: Page, live_server: LiveServer, watch: Watch) -> None:

@@ -36,6 +36,18 @@ class InvalidInput(DomainError):
         return cls(f"{field}: {reason}", issues=[FieldIssue(field, reason)])
 
 
+class TooLarge(DomainError):
+    """Input over a configured resource limit (rows, columns, bytes): 413."""
+
+    status = 413
+    type_slug = "too-large"
+    title = "Content too large"
+
+    @classmethod
+    def on(cls, field: str, reason: str) -> TooLarge:
+        return cls(f"{field}: {reason}", issues=[FieldIssue(field, reason)])
+
+
 class NotFound(DomainError):
     status = 404
     type_slug = "not-found"

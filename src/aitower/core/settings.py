@@ -44,6 +44,14 @@ class Settings(BaseSettings):
         description="Explicit local development: allows a generated secret, no TLS.",
     )
     host: str = Field(default="127.0.0.1", description="Address the server binds to.")
+    trusted_proxies: str = Field(
+        default="127.0.0.1",
+        max_length=2000,
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For names the client ('*' trusts any). Login throttling counts failures "
+        "per client address: behind a proxy not listed here every user shares the proxy's "
+        "address, and one attacker's failures would lock everyone out.",
+    )
     port: int = Field(default=8000, ge=1, le=65535, description="Port the server binds to.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Server log level."
@@ -61,6 +69,21 @@ class Settings(BaseSettings):
         default=64 * 1_048_576,
         ge=1024,
         description="Largest prediction or label batch or file accepted by the API (413 above).",
+    )
+    predictions_max_file_rows: int = Field(
+        default=5_000_000,
+        ge=1,
+        description="Most rows a predictions or labels file may hold (413 above); checked "
+        "before a Parquet file is decompressed.",
+    )
+    predictions_max_file_columns: int = Field(
+        default=2_000, ge=3, description="Most columns a predictions or labels file may hold."
+    )
+    predictions_max_file_decompressed_bytes: int = Field(
+        default=1024 * 1_048_576,
+        ge=1024,
+        description="Largest size of a Parquet file's data once decompressed, as its footer "
+        "declares it (413 above), so a small file cannot expand to fill the memory.",
     )
     otlp_max_decompressed_bytes: int = Field(
         default=64 * 1_048_576,

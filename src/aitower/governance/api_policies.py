@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Path, Request, status
 
 from aitower.core.access.principal import Principal
 from aitower.core.db.base import utcnow
@@ -15,7 +15,7 @@ from aitower.core.web.pagination import Page, PageDep
 from aitower.governance import compliance
 from aitower.governance import policy_service as service
 from aitower.governance.permissions import GovernancePermission
-from aitower.governance.policy import parse_policy, policy_schema
+from aitower.governance.policy import MAX_VERSION, parse_policy, policy_schema
 from aitower.governance.schemas_policies import (
     ComplianceOut,
     GateOut,
@@ -34,6 +34,11 @@ from aitower.governance.schemas_policies import (
 TAGS: list[str | Any] = ["governance"]
 Reader = Annotated[Principal, guard(GovernancePermission.policies_read)]
 Writer = Annotated[Principal, guard(GovernancePermission.policies_write)]
+
+
+# A version number as the URL gives it: beyond the column's range it cannot exist (404 is
+# not right either: SQLite cannot even bind it), so it is refused as a bad parameter.
+VersionNumber = Annotated[int, Path(ge=1, le=MAX_VERSION)]
 
 
 def _policy_routes(router: APIRouter) -> None:
@@ -58,7 +63,7 @@ def _policy_routes(router: APIRouter) -> None:
     @router.get(
         "/policies/{key}/versions/{version}", tags=TAGS, summary="One saved version of a policy"
     )
-    def get_version(key: str, version: int, db: DbDep, _: Reader) -> VersionOut:
+    def get_version(key: str, version: VersionNumber, db: DbDep, _: Reader) -> VersionOut:
         with db.reading() as session:
             return VersionOut.of(service.get_version(session, key, version))
 

@@ -24,6 +24,7 @@ from aitower.governance import compliance
 from aitower.governance import policy_service as service
 from aitower.governance.compliance import PolicyPreview, PortfolioCompliance
 from aitower.governance.permissions import GovernancePermission
+from aitower.governance.policy import MAX_VERSION
 
 Reader = Annotated[Principal, guard(GovernancePermission.policies_read)]
 Writer = Annotated[Principal, guard(GovernancePermission.policies_write)]
@@ -120,7 +121,7 @@ def _detail_page(
     key: str,
     db: DbDep,
     principal: Reader,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
     notice: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     with db.reading() as session:

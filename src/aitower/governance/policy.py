@@ -23,6 +23,9 @@ from aitower.governance.policy_validate import canonical_document
 from aitower.inventory.system_facts import SystemFacts, VendorFacts
 from aitower.inventory.vocabulary import Classification
 
+# Versions are numbered from 1 in an INTEGER column; no policy gets near this.
+MAX_VERSION = 2**31 - 1
+
 
 @dataclass(frozen=True, slots=True)
 class VendorSelector:

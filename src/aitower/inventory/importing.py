@@ -6,10 +6,12 @@ systems import in seconds. ``all_or_nothing`` writes nothing when any row is ref
 ``skip_bad_rows`` writes the good ones. Rows whose name exists update that record (upsert by
 name); the report says which were created, updated or unchanged.
 
-Audit: ONE event per import (``systems.imported`` / ``vendors.imported``) whose ``after`` lists
-the created and updated names, the counts and a SHA-256 of the names. Ten thousand per-record
-events would make the trail slow to verify and hide the one decision that was made: who
-imported which file, and what it changed.
+Audit: each created or updated record gets the event a single registration or edit would
+(``system.create`` / ``system.update`` with before and after), so a system's history shows what
+an import did to it, a move between units included (#14, finding 7). One more event,
+``systems.imported`` / ``vendors.imported``, names the import as a whole: its format, mode,
+counts, the created and updated names and a SHA-256 of them. All of them share the request id
+and are appended in one step (``record_changes``), so 10,000 rows cost one head lock.
 """
 
 from __future__ import annotations
@@ -24,13 +26,15 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from aitower.core.audit.service import ChangeContext, record_change
+from aitower.core.access.tables import UserRow
+from aitower.core.audit.service import Change, ChangeContext, record_changes
 from aitower.core.db.base import utcnow
 from aitower.core.errors import FieldIssue, InvalidInput
+from aitower.inventory.details import load_details
 from aitower.inventory.domain import SystemSpec, check_system
 from aitower.inventory.lifecycle import Stage
 from aitower.inventory.records import Lookups, chunks, load_lookups, resolve
-from aitower.inventory.service import write_links
+from aitower.inventory.service import audit_document, write_links
 from aitower.inventory.tables import (
     SystemRow,
     SystemTagRow,
@@ -39,8 +43,8 @@ from aitower.inventory.tables import (
     VendorRow,
 )
 from aitower.inventory.transfer import Format, RowIssue, parse_systems, parse_vendors
-from aitower.inventory.vendor_domain import VendorSpec, check_vendor
-from aitower.inventory.vendors import owner_ids, vendor_columns
+from aitower.inventory.vendor_domain import VendorSpec, check_vendor, vendor_document
+from aitower.inventory.vendors import owner_ids, spec_of, vendor_columns
 
 Progress = Callable[[int, int], None]  # (rows checked, rows in all)
 PROGRESS_STEP = 500
@@ -231,6 +235,8 @@ def import_systems(
     report.errors.sort(key=lambda e: e.row)
     if report.refused or dry_run or not (plan.creates or plan.updates):
         return report
+    updated_rows = [r for r in existing.rows.values() if r.id in {u["id"] for u in plan.updates}]
+    before = {i: audit_document(d) for i, d in load_details(session, updated_rows).items()}
     now = utcnow()
     if plan.creates:
         session.execute(
@@ -243,8 +249,39 @@ def import_systems(
         session, {k: v for k, v in plan.links.items() if k not in updated_ids}, replace=False
     )
     write_links(session, {k: v for k, v in plan.links.items() if k in updated_ids}, replace=True)
-    _audit(session, ctx, "systems.imported", "ai_system", fmt, report)
+    _audit(
+        session,
+        ctx,
+        "systems.imported",
+        "ai_system",
+        fmt,
+        report,
+        _system_changes(session, plan, before),
+    )
     return report
+
+
+def _system_changes(
+    session: Session, plan: _Plan, before: dict[uuid.UUID, dict[str, Any]]
+) -> list[Change]:
+    """Each written system's record after the import, and before it where it existed, as a
+    single registration or edit would record it: its history then shows what the import did."""
+    ids = [c["id"] for c in plan.creates] + [u["id"] for u in plan.updates]
+    rows: list[SystemRow] = []
+    for part in chunks(ids):
+        query = select(SystemRow).where(SystemRow.id.in_(part))
+        rows += session.execute(query.execution_options(populate_existing=True)).scalars()
+    after = {i: audit_document(d) for i, d in load_details(session, rows).items()}
+    return [
+        Change(
+            "system.update" if i in before else "system.create",
+            "ai_system",
+            i,
+            before=before.get(i),
+            after=after[i],
+        )
+        for i in ids
+    ]
 
 
 def _audit(
@@ -254,25 +291,21 @@ def _audit(
     object_type: str,
     fmt: Format,
     report: ImportReport,
+    changes: list[Change],
 ) -> None:
+    """One event per changed row, then one for the import as a whole, in one append."""
     report.written = True
-    record_change(
-        session,
-        ctx,
-        action,
-        object_type,
-        None,
-        after={
-            "format": fmt.value,
-            "mode": report.mode.value,
-            "rows": report.rows,
-            "created": report.created,
-            "updated": report.updated,
-            "unchanged": len(report.unchanged),
-            "refused_rows": report.refused_rows,
-            "names_sha256": _names_hash(report.created + report.updated),
-        },
-    )
+    summary = {
+        "format": fmt.value,
+        "mode": report.mode.value,
+        "rows": report.rows,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": len(report.unchanged),
+        "refused_rows": report.refused_rows,
+        "names_sha256": _names_hash(report.created + report.updated),
+    }
+    record_changes(session, ctx, [*changes, Change(action, object_type, None, after=summary)])
 
 
 # --- vendors ---------------------------------------------------------------------------------
@@ -320,6 +353,8 @@ def import_vendors(
         query = select(VendorRow).where(func.lower(VendorRow.name).in_(part))
         existing.update((r.name.lower(), r) for r in session.execute(query).scalars())
     creates, updates = [], []
+    changes: list[Change] = []
+    old_owners = _usernames(session, {r.contract_owner_id for r in existing.values()})
     for number, spec in good:
         try:
             columns = vendor_columns(spec, owners)
@@ -330,11 +365,18 @@ def import_vendors(
         if old is None:
             creates.append({"id": uuid.uuid4(), **columns})
             report.created.append(spec.name)
+            changes.append(
+                Change("vendor.create", "vendor", creates[-1]["id"], after=vendor_document(spec))
+            )
         elif all(getattr(old, k) == v for k, v in columns.items()):
             report.unchanged.append(spec.name)
         else:
             updates.append({"id": old.id, **columns})
             report.updated.append(spec.name)
+            was = vendor_document(spec_of(old, old_owners.get(old.contract_owner_id)))
+            changes.append(
+                Change("vendor.update", "vendor", old.id, before=was, after=vendor_document(spec))
+            )
     if report.refused or dry_run or not (creates or updates):
         return report
     now = utcnow()
@@ -344,5 +386,14 @@ def import_vendors(
         )
     if updates:
         session.execute(update(VendorRow), [{**u, "updated_at": now} for u in updates])
-    _audit(session, ctx, "vendors.imported", "vendor", fmt, report)
+    _audit(session, ctx, "vendors.imported", "vendor", fmt, report, changes)
     return report
+
+
+def _usernames(session: Session, ids: set[uuid.UUID | None]) -> dict[uuid.UUID | None, str]:
+    wanted = [i for i in ids if i is not None]
+    found: dict[uuid.UUID | None, str] = {}
+    for part in chunks(wanted):
+        query = select(UserRow.id, UserRow.username).where(UserRow.id.in_(part))
+        found.update(session.execute(query).tuples())
+    return found

@@ -17,35 +17,27 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aitower.core.access.principal import Principal
-from aitower.core.access.tables import BusinessUnitRow, UserRow
+from aitower.core.access.tables import BusinessUnitRow
 from aitower.core.audit.service import ChangeContext, record_change
 from aitower.core.errors import Conflict, InvalidInput, NotFound
+from aitower.inventory.details import load_details
 from aitower.inventory.domain import SystemSpec, check_system, spec_document
 from aitower.inventory.facts import governance_facts
 from aitower.inventory.lifecycle import Stage
 from aitower.inventory.records import (
-    Person,
     SystemDetail,
     chunks,
-    environments_of,
     load_lookups,
-    models_of,
     resolve,
-    sources_of,
 )
 from aitower.inventory.tables import (
     SystemRow,
     SystemTagRow,
     SystemVendorRow,
     TelemetryServiceRow,
-    VendorRow,
 )
 from aitower.inventory.vocabulary import (
-    Affected,
-    Autonomy,
-    Classification,
     RiskTier,
-    SystemKind,
 )
 
 __all__ = [
@@ -115,69 +107,8 @@ def set_risk_tier(session: Session, system_id: uuid.UUID, tier: RiskTier | None)
 # --- the whole record -----------------------------------------------------------------------
 
 
-def _people(session: Session, row: SystemRow) -> dict[uuid.UUID | None, Person]:
-    ids = [row.accountable_owner_id, row.technical_owner_id]
-    query = select(UserRow.id, UserRow.username, UserRow.display_name).where(UserRow.id.in_(ids))
-    return {uid: Person(name, display) for uid, name, display in session.execute(query)}
-
-
-def _linked(session: Session, system_id: uuid.UUID) -> tuple[list[str], list[str], list[str]]:
-    """The system's tags, vendor names and telemetry services, each sorted."""
-    tags = session.execute(
-        select(SystemTagRow.tag)
-        .where(SystemTagRow.system_id == system_id)
-        .order_by(SystemTagRow.tag)
-    ).scalars()
-    vendors = session.execute(
-        select(VendorRow.name)
-        .join(SystemVendorRow, SystemVendorRow.vendor_id == VendorRow.id)
-        .where(SystemVendorRow.system_id == system_id)
-        .order_by(VendorRow.name)
-    ).scalars()
-    services = session.execute(
-        select(TelemetryServiceRow.service_name)
-        .where(TelemetryServiceRow.system_id == system_id)
-        .order_by(TelemetryServiceRow.service_name)
-    ).scalars()
-    return list(tags), list(vendors), list(services)
-
-
 def _detail(session: Session, row: SystemRow) -> SystemDetail:
-    """The record with its references as names: a handful of small queries, one system."""
-    unit_name = session.execute(
-        select(BusinessUnitRow.name).where(BusinessUnitRow.id == row.unit_id)
-    ).scalar_one()
-    people = _people(session, row)
-    tags, vendors, services = _linked(session, row.id)
-    links = row.links or {}
-    return SystemDetail(
-        id=row.id,
-        name=row.name,
-        purpose=row.purpose,
-        kind=SystemKind(row.kind),
-        unit_id=row.unit_id,
-        unit_name=unit_name,
-        stage=Stage(row.stage),
-        risk_tier=None if row.risk_tier is None else RiskTier(row.risk_tier),
-        accountable_owner=people.get(row.accountable_owner_id),
-        technical_owner=people.get(row.technical_owner_id),
-        autonomy=Autonomy(row.autonomy),
-        affected=tuple(Affected(a) for a in row.affected),
-        models=models_of(row.models),
-        vendors=tuple(vendors),
-        data_sources=sources_of(row.data_sources),
-        data_classification=Classification(row.data_classification),
-        personal_data=row.personal_data,
-        special_category_data=row.special_category_data,
-        environments=environments_of(row.environments),
-        services=tuple(services),
-        docs_url=links.get("docs", ""),
-        repository_url=links.get("repository", ""),
-        tags=tuple(tags),
-        notes=row.notes,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return load_details(session, [row])[row.id]
 
 
 def get_system(session: Session, principal: Principal, system_id: uuid.UUID) -> SystemDetail:

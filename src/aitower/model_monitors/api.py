@@ -6,13 +6,13 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
-from pydantic import AwareDatetime
 
 from aitower.core.access.principal import Principal
 from aitower.core.db.base import utcnow
 from aitower.core.errors import InvalidInput
+from aitower.core.moments import AwareMoment
 from aitower.core.web.deps import DbDep, change_context, guard
-from aitower.core.web.pagination import Page, PageDep, PageParams
+from aitower.core.web.pagination import MAX_OFFSET, Page, PageDep, PageParams
 from aitower.model_monitors import monitors, references, results
 from aitower.model_monitors.permissions import MonitorPermission
 from aitower.model_monitors.running import run_now
@@ -159,10 +159,10 @@ def _result_routes(router: APIRouter) -> None:
         monitor_id: uuid.UUID,
         db: DbDep,
         principal: Reader,
-        since: Annotated[AwareDatetime | None, Query(description="run_at at or after")] = None,
-        until: Annotated[AwareDatetime | None, Query(description="run_at before")] = None,
+        since: Annotated[AwareMoment | None, Query(description="run_at at or after")] = None,
+        until: Annotated[AwareMoment | None, Query(description="run_at before")] = None,
         limit: Annotated[int, Query(ge=1, le=SERIES_LIMIT)] = 500,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> Page[ResultPointOut]:
         with db.reading() as session:
             found, total = results.result_series(

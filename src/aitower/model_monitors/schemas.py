@@ -6,8 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from aitower.core.moments import AwareMoment
 from aitower.model_monitors.monitors import MonitorView
 from aitower.model_monitors.references import ReferenceView
 from aitower.model_monitors.results import PortfolioEntry, ResultPoint, ResultView
@@ -42,8 +43,8 @@ class ReferenceIn(BaseModel):
     )
     model_id: uuid.UUID
     name: str = Field(max_length=200)
-    start: AwareDatetime | None = Field(default=None, description="A window of logged predictions")
-    end: AwareDatetime | None = None
+    start: AwareMoment | None = Field(default=None, description="A window of logged predictions")
+    end: AwareMoment | None = None
     records: list[RecordIn] | None = Field(
         default=None, description="Or an uploaded dataset: one record per prediction"
     )

@@ -11,7 +11,8 @@ from starlette.concurrency import run_in_threadpool
 
 from aitower.core.access.principal import Principal
 from aitower.core.errors import InvalidInput
-from aitower.core.web.deps import DbDep, change_context, guard
+from aitower.core.moments import Moment
+from aitower.core.web.deps import DbDep, change_context, get_settings, guard
 from aitower.predictions import file_layout, files, json_rows, reading, service
 from aitower.predictions.permissions import PredictionPermission
 from aitower.predictions.schemas import (
@@ -108,8 +109,8 @@ def _model_routes(router: APIRouter) -> None:
         model_id: uuid.UUID,
         db: DbDep,
         principal: Reader,
-        start: datetime | None = Query(None, description="Default: 30 days before end"),
-        end: datetime | None = Query(None, description="Default: now"),
+        start: Moment | None = Query(None, description="Default: 30 days before end"),
+        end: Moment | None = Query(None, description="Default: now"),
         bucket: reading.Bucket = "day",
     ) -> list[CoveragePointOut]:
         end = _aware(end) if end else datetime.now(UTC)
@@ -182,6 +183,7 @@ def _upload_routes(router: APIRouter) -> None:
         classes: str | None = Query(None, description="Classes, comma-separated, positive first"),
     ) -> LoggedOut:
         data, fmt = await _file(request, format)
+        limits = files.limits_of(get_settings(request))
         ctx = change_context(request, principal)
         names = file_layout.PredictionFileColumns(
             id_column, timestamp_column, output_column, score_column, files.column_list(sensitive)
@@ -189,7 +191,7 @@ def _upload_routes(router: APIRouter) -> None:
         key = service.ModelKey(system, model, version)
 
         def run() -> service.LogResult:
-            table, problems = files.read_table(data, fmt)
+            table, problems = files.read_table(data, fmt, limits)
             raw = files.raw_predictions(table, names, problems)
             with db.writing() as session:
                 return service.log_predictions(
@@ -218,12 +220,13 @@ def _upload_routes(router: APIRouter) -> None:
         labelled_at_column: str = "labelled_at",
     ) -> LabelsOut:
         data, fmt = await _file(request, format)
+        limits = files.limits_of(get_settings(request))
         ctx = change_context(request, principal)
         names = file_layout.LabelFileColumns(id_column, label_column, labelled_at_column)
         key = service.ModelKey(system, model, version)
 
         def run() -> LabelsOut:
-            table, problems = files.read_table(data, fmt)
+            table, problems = files.read_table(data, fmt, limits)
             raw = files.raw_labels(table, names, problems)
             with db.writing() as session:
                 return LabelsOut.of(service.log_labels(session, ctx, key, raw))

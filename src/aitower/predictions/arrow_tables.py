@@ -18,25 +18,29 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
-from aitower.core.errors import InvalidInput
-from aitower.predictions.file_layout import FileFormat, LabelFileColumns, PredictionFileColumns
+from aitower.core.errors import InvalidInput, TooLarge
+from aitower.predictions.file_layout import (
+    FileFormat,
+    FileLimits,
+    LabelFileColumns,
+    PredictionFileColumns,
+)
 from aitower.predictions.inputs import Numbers, Problems, Raw, Texts, check_times, parse_time
 from aitower.predictions.intake import RawLabels, RawPredictions
 from aitower.predictions.store import to_ns
 from aitower.statistics.drift.columns import Categorical
 
 
-def read_table(data: bytes, fmt: FileFormat) -> tuple[pa.Table, Problems]:
+def read_table(data: bytes, fmt: FileFormat, limits: FileLimits) -> tuple[pa.Table, Problems]:
     """The file as a table, and the rows that could not be read (CSV field counts)."""
     problems = Problems()
     if fmt is FileFormat.parquet:
-        try:
-            return _named(pq.read_table(io.BytesIO(data))), problems
-        except (pa.ArrowException, OSError) as exc:
-            raise InvalidInput.on("file", f"not a readable Parquet file: {exc}") from None
+        return _read_parquet(data, limits), problems
+    _check_header(data, limits)
     table, bad = _read_csv(data, threads=True)
     if bad and any(number <= 0 for number, _ in bad):
         table, bad = _read_csv(data, threads=False)  # only a single thread numbers bad rows
+    _check_size(table.num_rows + len(bad), table.num_columns, limits)
     for number, reason in bad:
         problems.add_as_numbered(number, "fields", reason)
     if bad:
@@ -44,6 +48,47 @@ def read_table(data: bytes, fmt: FileFormat) -> tuple[pa.Table, Problems]:
         kept = np.setdiff1d(np.arange(1, table.num_rows + skipped.size + 1), skipped)
         problems.row_numbers = kept[: table.num_rows]
     return table, problems
+
+
+def _read_parquet(data: bytes, limits: FileLimits) -> pa.Table:
+    """Limits are checked against the footer first: it declares the rows, the columns and the
+    decompressed size, so a small file claiming to expand hugely is refused unread."""
+    try:
+        file = pq.ParquetFile(io.BytesIO(data))
+        meta = file.metadata
+        _check_size(meta.num_rows, meta.num_columns, limits)
+        expanded = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        if expanded > limits.decompressed_bytes:
+            raise TooLarge.on(
+                "file",
+                f"decompresses to {expanded:,} bytes; the limit is {limits.decompressed_bytes:,} "
+                "(setting AITOWER_PREDICTIONS_MAX_FILE_DECOMPRESSED_BYTES)",
+            )
+        return _named(file.read())
+    except (pa.ArrowException, OSError) as exc:
+        raise InvalidInput.on("file", f"not a readable Parquet file: {exc}") from None
+
+
+def _check_header(data: bytes, limits: FileLimits) -> None:
+    """A CSV header with more columns than allowed is refused before the file is parsed."""
+    header = data[: data.find(b"\n") if b"\n" in data else len(data)]
+    if header.count(b",") + 1 > limits.columns:
+        _check_size(0, header.count(b",") + 1, limits)
+
+
+def _check_size(rows: int, columns: int, limits: FileLimits) -> None:
+    if columns > limits.columns:
+        raise TooLarge.on(
+            "file",
+            f"has {columns:,} columns; the limit is {limits.columns:,} "
+            "(setting AITOWER_PREDICTIONS_MAX_FILE_COLUMNS)",
+        )
+    if rows > limits.rows:
+        raise TooLarge.on(
+            "file",
+            f"has {rows:,} rows; the limit is {limits.rows:,} "
+            "(setting AITOWER_PREDICTIONS_MAX_FILE_ROWS), so send it in parts",
+        )
 
 
 def _read_csv(data: bytes, *, threads: bool) -> tuple[pa.Table, list[tuple[int, str]]]:
@@ -68,13 +113,53 @@ def _read_csv(data: bytes, *, threads: bool) -> tuple[pa.Table, list[tuple[int, 
 
 
 def _named(table: pa.Table) -> pa.Table:
-    """The table, once its column names are known to be text: pyarrow keeps a CSV header's
-    bytes as they came and fails only when a name is read."""
+    """The table, once its columns are known to be usable: names that are UTF-8 text (pyarrow
+    keeps a CSV header's bytes as they came and fails only when a name is read), each name
+    once, and one scalar per cell. Binary columns (a CSV column that is not UTF-8 is read as
+    binary) become text or are refused, so no later step meets bytes it cannot decode."""
     try:
-        table.column_names  # noqa: B018 (decodes every name)
+        names = table.column_names
     except UnicodeDecodeError:
         raise InvalidInput.on("file", "column names must be UTF-8 text") from None
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise InvalidInput.on("file", f"the column {repeated[0]!r} appears more than once")
+    for index, name in enumerate(names):
+        table = table.set_column(index, name, _scalar_column(name, table.column(index)))
     return table
+
+
+def _scalar_column(name: str, column: pa.ChunkedArray) -> pa.ChunkedArray:
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+        try:
+            return column.cast(pa.string())
+        except pa.ArrowInvalid:
+            raise InvalidInput.on(
+                "file", f"the column {name!r} is not UTF-8 text; save the file as UTF-8"
+            ) from None
+    if not any(accepts(kind) for accepts in SCALAR_TYPES):
+        held = "lists, records or maps" if pa.types.is_nested(kind) else f"{kind} values"
+        raise InvalidInput.on(
+            "file", f"the column {name!r} holds {held}; give one number, text or time a cell"
+        )
+    return column
+
+
+# Cell types a file may carry: numbers, booleans, text and times (nested and binary may not).
+SCALAR_TYPES = (
+    pa.types.is_integer,
+    pa.types.is_floating,
+    pa.types.is_decimal,
+    pa.types.is_boolean,
+    pa.types.is_string,
+    pa.types.is_large_string,
+    pa.types.is_timestamp,
+    pa.types.is_date,
+    pa.types.is_null,
+)
 
 
 def _raw(column: pa.ChunkedArray) -> Raw:

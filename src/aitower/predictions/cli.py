@@ -16,7 +16,14 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from aitower.core.access.cli_shared import JsonOption, add_row, new_table, print_json
-from aitower.core.cli.context import clean_errors, cli_context, console, database, err_console
+from aitower.core.cli.context import (
+    clean_errors,
+    cli_context,
+    console,
+    database,
+    err_console,
+    settings,
+)
 from aitower.core.errors import InvalidInput
 from aitower.predictions import file_layout, files, service
 from aitower.predictions.schemas import LabelsOut, LoggedOut, ModelOut
@@ -91,7 +98,9 @@ def upload_predictions(
     )
     key = service.ModelKey(system, model, version)
     with err_console.status(f"Reading {path.name}"):
-        table, problems = files.read_table(path.read_bytes(), files.format_of(path.name, fmt))
+        table, problems = files.read_table(
+            path.read_bytes(), files.format_of(path.name, fmt), files.limits_of(settings())
+        )
         raw = files.raw_predictions(table, names, problems)
     try:
         with database() as db, db.writing() as session, _progress("Storing") as tick:
@@ -135,7 +144,9 @@ def upload_labels(
     """Log a file of labels by prediction id (unknown ids are kept and reported)."""
     names = file_layout.LabelFileColumns(id_column, label_column, labelled_at_column)
     with err_console.status(f"Reading {path.name}"):
-        table, problems = files.read_table(path.read_bytes(), files.format_of(path.name, fmt))
+        table, problems = files.read_table(
+            path.read_bytes(), files.format_of(path.name, fmt), files.limits_of(settings())
+        )
         raw = files.raw_labels(table, names, problems)
     try:
         with database() as db, db.writing() as session:

@@ -67,6 +67,8 @@ class PredictionLogger:
         timeout: float = 30.0,
         retries: int = 3,
     ) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ValueError("base_url must be an http:// or https:// URL of an aitower server")
         self.base_url = base_url.rstrip("/")
         self._headers = {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json"}
         self._ref: Row = {"system": system, "model": model, "version": version}

@@ -26,3 +26,14 @@ class LabelFileColumns:
     id: str = "prediction_id"
     label: str = "label"
     labelled_at: str = "labelled_at"
+
+
+@dataclass(frozen=True, slots=True)
+class FileLimits:
+    """How large a file may be once read: a compressed Parquet file of a few kilobytes can
+    declare millions of rows, so these are checked against its footer before any data is
+    decompressed, and against a CSV file's header and row count."""
+
+    rows: int = 5_000_000
+    columns: int = 2_000
+    decompressed_bytes: int = 1024 * 1_048_576

@@ -17,7 +17,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aitower.core.errors import InvalidInput
-from aitower.predictions.file_layout import FileFormat, LabelFileColumns, PredictionFileColumns
+from aitower.core.settings import Settings
+from aitower.predictions.file_layout import (
+    FileFormat,
+    FileLimits,
+    LabelFileColumns,
+    PredictionFileColumns,
+)
 from aitower.predictions.inputs import Problems
 from aitower.predictions.intake import RawLabels, RawPredictions
 
@@ -36,11 +42,20 @@ def format_of(name: str, given: str | None = None) -> FileFormat:
     raise InvalidInput.on("file", "name a .csv or .parquet file, or give the format")
 
 
-def read_table(data: bytes, fmt: FileFormat) -> tuple[pa.Table, Problems]:
-    """The file as a pyarrow table, with the problems of rows that could not be read."""
+def limits_of(settings: Settings) -> FileLimits:
+    return FileLimits(
+        rows=settings.predictions_max_file_rows,
+        columns=settings.predictions_max_file_columns,
+        decompressed_bytes=settings.predictions_max_file_decompressed_bytes,
+    )
+
+
+def read_table(data: bytes, fmt: FileFormat, limits: FileLimits) -> tuple[pa.Table, Problems]:
+    """The file as a pyarrow table, with the problems of rows that could not be read; a file
+    over ``limits`` is refused (413) before it is decompressed where the format allows."""
     from aitower.predictions import arrow_tables  # pyarrow loads when a file first arrives
 
-    return arrow_tables.read_table(data, fmt)
+    return arrow_tables.read_table(data, fmt, limits)
 
 
 def raw_predictions(

@@ -17,12 +17,13 @@ from pydantic import TypeAdapter
 from aitower.core.access.principal import Principal
 from aitower.core.db.base import utcnow
 from aitower.core.errors import InvalidInput
+from aitower.core.moments import utc_moment
 from aitower.core.web.deps import DbDep, guard
 from aitower.core.web.pagination import Page, PageDep
 from aitower.telemetry import queries, reattribution, sources, trace_detail, traces
 from aitower.telemetry.metrics import ModelUsage, SeriesPoint
 from aitower.telemetry.permissions import TelemetryPermission
-from aitower.telemetry.ranges import PRESETS, TimeRange, resolve_range, utc_moment
+from aitower.telemetry.ranges import PRESETS, TimeRange, resolve_range
 from aitower.telemetry.scope import portfolio_scope, system_scope
 
 TelemetryReader = Annotated[Principal, guard(TelemetryPermission.telemetry_read)]

@@ -35,7 +35,7 @@ from opentelemetry.proto.collector.logs.v1 import logs_service_pb2, logs_service
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 
-from aitower.core.access.apikeys import resolve_api_key, touch_api_key
+from aitower.core.access.apikeys import REFUSED_KEY, resolve_api_key, touch_api_key
 from aitower.core.access.principal import Principal
 from aitower.core.db.engine import Database
 from aitower.core.settings import Settings
@@ -77,7 +77,7 @@ def authenticate(db: Database, metadata: Sequence[tuple[str, str | bytes]]) -> P
     with db.reading() as session:
         found = resolve_api_key(session, key)
     if found is None:
-        raise OtlpRefusal(401, "the API key is unknown, revoked or expired")
+        raise OtlpRefusal(401, REFUSED_KEY)
     principal, stale = found
     if stale and principal.id is not None:
         with db.writing() as session:

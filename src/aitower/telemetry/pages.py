@@ -15,6 +15,7 @@ from aitower.core.access.pages_shared import FormProblem
 from aitower.core.access.principal import Principal
 from aitower.core.db.base import utcnow
 from aitower.core.errors import DomainError, InvalidInput
+from aitower.core.moments import utc_moment
 from aitower.core.web.deps import DbDep, guard
 from aitower.core.web.overview_panels import attention_items
 from aitower.core.web.pagination import PageDep
@@ -23,7 +24,7 @@ from aitower.inventory.permissions import InventoryPermission
 from aitower.telemetry import charts, queries, reattribution, sources, trace_detail, traces
 from aitower.telemetry.pages_connect import add_connect_route
 from aitower.telemetry.permissions import TelemetryPermission
-from aitower.telemetry.ranges import TimeRange, resolve_range, utc_moment
+from aitower.telemetry.ranges import TimeRange, resolve_range
 from aitower.telemetry.scope import portfolio_scope, system_scope
 from aitower.telemetry.transcript import readable, transcript
 from aitower.telemetry.trends import trend

@@ -19,6 +19,7 @@ import orjson
 from sqlalchemy import BigInteger, Integer, Text, cast, func, select
 from sqlalchemy.orm import Session
 
+from aitower.core.moments import EPOCH
 from aitower.telemetry.metrics import (
     SCALARS,
     Figures,
@@ -27,7 +28,7 @@ from aitower.telemetry.metrics import (
     Summary,
     summarize,
 )
-from aitower.telemetry.ranges import EPOCH, Grain, TimeRange, choose_grain, floor
+from aitower.telemetry.ranges import Grain, TimeRange, choose_grain, floor
 from aitower.telemetry.scope import Scope
 from aitower.telemetry.scores import ScoreSummary, score_summaries
 from aitower.telemetry.tables import (

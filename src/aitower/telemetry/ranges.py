@@ -10,10 +10,11 @@ giving at most ``MAX_POINTS`` points, so a 30-day chart has 180 points, not 43,2
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from aitower.core.errors import InvalidInput
+from aitower.core.moments import EPOCH, utc_moment
 
 PRESETS: dict[str, timedelta] = {
     "1h": timedelta(hours=1),
@@ -40,8 +41,6 @@ STEPS = (
     timedelta(days=1),
     timedelta(days=7),
 )
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 class Grain(StrEnum):
@@ -93,17 +92,6 @@ def floor(moment: datetime, step: timedelta) -> datetime:
     """The start of the epoch-aligned ``step`` bucket holding ``moment``."""
     offset = (moment - EPOCH) // step
     return EPOCH + offset * step
-
-
-def utc_moment(moment: datetime, field: str) -> datetime:
-    """A given time as UTC (naive means UTC), refused outside 1970-2200 with ``field`` named."""
-    try:
-        found = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    except (OverflowError, ValueError):
-        found = None
-    if found is None or not EPOCH <= found <= LATEST:
-        raise InvalidInput.on(field, "must fall between 1970 and 2200")
-    return found
 
 
 def choose_grain(start: datetime, end: datetime, now: datetime) -> tuple[Grain, timedelta]:

@@ -11,7 +11,7 @@ from aitower.core.access.roles import (
     Role,
     permission_classes,
 )
-from aitower.core.access.secrets import api_key_prefix, generate_api_key
+from aitower.core.access.secrets import api_key_prefix, check_password_strength, generate_api_key
 from aitower.core.errors import Forbidden, InvalidInput
 
 
@@ -95,3 +95,45 @@ def test_source_wait_counts_the_sliding_window() -> None:
     assert domain.source_wait(failures[1:], now) is None
     stale = [now - timedelta(minutes=20)] * 30
     assert domain.source_wait(stale, now) is None
+
+
+def test_slugs_fold_accents_and_keep_non_latin_names_apart() -> None:
+    """#14, finding 8: non-ASCII letters were dropped, so 'Bücher' and 'Bächer' (and any two
+    Cyrillic names) got one slug and the second unit was refused."""
+    assert domain.slugify("Café Crème") == "cafe-creme"
+    assert domain.slugify("Bücher") != domain.slugify("Bächer")
+    finance, marketing = domain.slugify("Финансы"), domain.slugify("Маркетинг")
+    assert finance != marketing and domain.SLUG_RE.match(finance)
+    assert domain.slugify("ФИНАНСЫ") == finance  # the same name in another case is the same
+    assert domain.slugify("Finance & Risk") == "finance-risk"
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        (" " * 10, "must not be only spaces"),
+        ("short", "must be at least 10 characters"),
+        ("password1234", "is on a list of passwords leaked in data breaches; choose another"),
+        ("alice-at-work", "must not contain the user name"),
+        (
+            "aaaaaaaaaaaa",
+            'is too easy to guess (Repeats like "aaa" are easy to guess: a few '
+            "unrelated words make a strong one)",
+        ),
+        (
+            "abcdefghijkl",
+            'is too easy to guess (Sequences like "abc" or "6543" are easy to guess: '
+            "a few unrelated words make a strong one)",
+        ),
+    ],
+)
+def test_weak_passwords_are_refused_with_the_reason(password: str, reason: str) -> None:
+    """#14, finding 8: the policy was length only; ten spaces were accepted."""
+    with pytest.raises(InvalidInput) as refused:
+        check_password_strength(password, "alice")
+    assert refused.value.issues[0].reason == reason
+
+
+@pytest.mark.parametrize("password", ["correct horse battery", "tulip-engine-47-quarry"])
+def test_passphrases_pass(password: str) -> None:
+    check_password_strength(password, "alice")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -78,6 +79,24 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(db: Database) -> No
     assert _login(db, "nobody", PASSWORD).error == _login(db, name, "wrong password!").error
 
 
+def _shape(result: authn.LoginResult) -> tuple[str | None, bool]:
+    """The answer without its number of seconds, and whether it asks to wait up to a minute."""
+    wait = result.retry_after_seconds
+    return re.sub(r"\d+ s\.", "N s.", result.error or ""), wait is not None and 1 <= wait <= 60
+
+
+def test_lockout_answers_the_same_for_known_and_unknown_usernames(db: Database) -> None:
+    """#14, finding 8: only real accounts locked (429), so six guesses told whether a
+    username existed. Unknown names now lock after the same failures, for the same time."""
+    seed_units(db)
+    name = make_user(db, Role.analyst)
+    known = [_shape(_login(db, name, "wrong password!")) for _ in range(7)]
+    unknown = [_shape(_login(db, "nobody-here", "wrong password!")) for _ in range(7)]
+    assert known == unknown
+    assert known[4] == (authn.GENERIC_LOGIN_FAILURE, False)
+    assert known[5] == ("Too many failed attempts; try again in N s.", True)
+
+
 def test_disabling_a_user_ends_their_sessions(db: Database) -> None:
     seed_units(db)
     name = make_user(db, Role.engineer)
@@ -141,6 +160,34 @@ def test_key_secret_is_stored_only_as_a_hash(db: Database) -> None:
         stored = session.execute(select(ApiKeyRow.secret_hash, ApiKeyRow.prefix)).one()
     assert secret not in stored.secret_hash
     assert secret.startswith(stored.prefix + "_")
+
+
+@pytest.mark.parametrize(
+    ("change", "ends"),
+    [
+        ({"role": Role.stakeholder}, True),  # fewer permissions
+        ({"unit_refs": ("marketing",)}, True),  # finance taken away
+        ({"unit_refs": ("finance", "marketing")}, False),  # a unit added: nothing lost
+        ({"role": Role.admin}, False),  # wider: the administrator holds every permission
+    ],
+)
+def test_a_narrower_role_or_scope_ends_the_user_s_sessions(
+    db: Database, change: dict[str, object], ends: bool
+) -> None:
+    """#14, what to build 5: sessions end on a role change that takes something away."""
+    seed_units(db)
+    name = make_user(db, Role.engineer)
+    token = _login(db, name, PASSWORD).token
+    assert token is not None
+    with db.writing() as session:
+        service.update_user_access(session, CTX, name, **change)  # type: ignore[arg-type]
+    with db.reading() as session:
+        assert (authn.resolve_session(session, token) is None) is ends
+        event = session.execute(
+            select(AuditEventRow).where(AuditEventRow.action == "user.update_access")
+        ).scalar_one()
+    assert event.after is not None
+    assert event.after.get("sessions_ended") == (1 if ends else None)
 
 
 def test_password_spraying_from_one_address_is_throttled(db: Database) -> None:

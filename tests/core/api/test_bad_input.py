@@ -142,6 +142,19 @@ def test_openapi_document_describes_errors_as_problems(client: TestClient) -> No
     assert document["paths"]["/healthz"]["get"]["security"] == []
 
 
+def test_openapi_lists_only_json_operations_and_405_names_the_allowed_methods(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    """#14, finding 8: HTML pages and their form posts were listed as JSON operations, and a
+    405 from a page did not say which methods were allowed."""
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {p for p in paths if not p.startswith("/api/v1/")} == {"/healthz", "/readyz"}
+    wrong = client.delete("/api/v1/units", headers=admin)
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "GET, HEAD, POST"
+    page = client.delete("/approvals", headers={**admin, "accept": "text/html"})
+    assert page.status_code == 405 and page.headers["allow"] == "GET, HEAD"
+
+
 @pytest.mark.parametrize(
     ("path", "field"),
     [

@@ -173,3 +173,49 @@ def test_rollup_histograms_written_before_0010_are_packed_and_unpacked_back(
     assert _rollup_histograms(empty_db) == [packed, {"12": 3, "95": 1}] * 3
     downgrade(empty_db.engine, "0009")
     assert _rollup_histograms(empty_db) == [json.loads(DENSE_OLD), {"12": 3, "95": 1}] * 3
+
+
+def test_0011_links_each_key_to_the_person_who_made_it(empty_db: Database) -> None:
+    """A user's key goes to that user; a key made by a key goes to that key's owner; keys made
+    by the CLI or aitower itself have no person behind them and stay without owner."""
+    upgrade(empty_db.engine, "0010")
+    alice = uuid.uuid4()
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    keys = {"k_user": "user:alice", "k_child": "apikey:k_user", "k_cli": "cli:root"}
+    with empty_db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (id, username, email, display_name, role, all_units,"
+                " disabled, failed_logins, created_at, updated_at) VALUES (:id, 'alice',"
+                " 'alice@example.com', 'Alice', 'engineer', false, false, 0, :now, :now)"
+            ),
+            {"id": _uuid_param(empty_db, alice), "now": now},
+        )
+        for prefix, created_by in keys.items():
+            conn.execute(
+                text(
+                    "INSERT INTO api_keys (id, name, prefix, secret_hash, role, created_by,"
+                    " created_at) VALUES (:id, :p, :p, 'h', 'engineer', :by, :now)"
+                ),
+                {
+                    "id": _uuid_param(empty_db, uuid.uuid4()),
+                    "p": prefix,
+                    "by": created_by,
+                    "now": now,
+                },
+            )
+    upgrade(empty_db.engine)
+    with empty_db.engine.connect() as conn:
+        owners = dict(conn.execute(text("SELECT prefix, owner_id FROM api_keys")).all())
+    expected = {"k_user": alice, "k_child": alice, "k_cli": None}
+    assert {p: _as_uuid(o) for p, o in owners.items()} == expected
+    downgrade(empty_db.engine, "0010")
+    assert "owner_id" not in {c["name"] for c in inspect(empty_db.engine).get_columns("api_keys")}
+
+
+def _uuid_param(db: Database, value: uuid.UUID) -> object:
+    return value if db.engine.dialect.name == "postgresql" else value.hex
+
+
+def _as_uuid(value: object) -> uuid.UUID | None:
+    return None if value is None else uuid.UUID(str(value))

@@ -21,6 +21,24 @@ def test_security_headers_on_pages_and_api(client: TestClient) -> None:
         assert headers["x-content-type-options"] == "nosniff"
 
 
+def test_private_answers_are_never_stored_by_a_cache(client: TestClient, db: Database) -> None:
+    """#14, finding 8: pages, exports and API answers carried no Cache-Control, so a shared
+    browser or proxy could keep them; only the app's own assets may be cached."""
+    seed_units(db)
+    login(client, make_user(db, Role.admin))
+    for path in ("/", "/systems", "/api/v1/me", "/api/v1/systems/export?format=csv"):
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        assert answer.headers["cache-control"] == "no-store", path
+    made = client.post(
+        "/api/v1/api-keys",
+        json={"name": "exporter", "role": "engineer", "unit": "finance"},
+        headers={"x-csrf-token": csrf_of(client.get("/admin/api-keys").text)},
+    )
+    assert made.status_code == 201 and made.headers["cache-control"] == "no-store"
+    assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
+
+
 def test_session_cookie_is_httponly_samesite_and_secure_over_tls(
     app: FastAPI, db: Database
 ) -> None:
@@ -105,6 +123,22 @@ def test_request_id_is_echoed_and_safe(client: TestClient) -> None:
     )
     unsafe = client.get("/healthz", headers={"x-request-id": "<script>"}).headers["x-request-id"]
     assert unsafe != "<script>" and len(unsafe) == 32
+
+
+def test_a_csrf_token_of_one_session_is_refused_in_the_next(
+    client: TestClient, db: Database
+) -> None:
+    """#14, finding 8: the token hung on the browser's nonce only, so a token seen in one
+    session stayed valid in every later session of that browser."""
+    seed_units(db)
+    old = login(client, make_user(db, Role.analyst))
+    assert client.post("/logout", data={"csrf_token": old}).status_code == 200
+    new = login(client, make_user(db, Role.analyst))
+    assert new != old
+    assert (
+        client.post("/logout", data={"csrf_token": old}, follow_redirects=False).status_code == 403
+    )
+    assert client.post("/logout", data={"csrf_token": new}).status_code == 200
 
 
 def test_logout_needs_the_csrf_token(client: TestClient, db: Database) -> None:

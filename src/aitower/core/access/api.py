@@ -15,6 +15,7 @@ from aitower.core.access.schemas import (
     ApiKeyOut,
     CreatedApiKeyOut,
     MeOut,
+    RevokedKeysOut,
     UnitIn,
     UnitOut,
     UserIn,
@@ -158,12 +159,16 @@ def build_router() -> APIRouter:
         page: PageDep,
         principal: Annotated[Principal, guard(CorePermission.apikeys_read)],
         include_revoked: bool = True,
+        owner: Annotated[
+            str | None, Query(max_length=64, description="Only this user's keys (name or id)")
+        ] = None,
     ) -> Page[ApiKeyOut]:
         with db.reading() as session:
             keys, total = apikeys.list_api_keys(
                 session,
                 principal,
                 include_revoked=include_revoked,
+                owner_ref=owner,
                 limit=page.limit,
                 offset=page.offset,
             )
@@ -189,6 +194,7 @@ def build_router() -> APIRouter:
                 role=body.role,
                 unit_ref=body.unit,
                 expires_at=body.expires_at,
+                owner_ref=body.owner,
             )
         return CreatedApiKeyOut(**ApiKeyOut.of(created.key).model_dump(), secret=created.secret)
 
@@ -202,5 +208,20 @@ def build_router() -> APIRouter:
         with db.writing() as session:
             key = apikeys.revoke_api_key(session, change_context(request, principal), key_id)
         return ApiKeyOut.of(key)
+
+    @router.post(
+        "/users/{user_id}/revoke-keys",
+        tags=["access"],
+        summary="Revoke every live API key of a user",
+    )
+    def revoke_user_keys(
+        user_id: uuid.UUID,
+        request: Request,
+        db: DbDep,
+        principal: Annotated[Principal, guard(CorePermission.apikeys_write)],
+    ) -> RevokedKeysOut:
+        with db.writing() as session:
+            count = apikeys.revoke_user_keys(session, change_context(request, principal), user_id)
+        return RevokedKeysOut(revoked=count)
 
     return router

@@ -1,4 +1,9 @@
-"""Use cases for API keys: create (secret shown once), list, revoke, and resolve a presented key."""
+"""Use cases for API keys: create (secret shown once), list, revoke, and resolve a presented key.
+
+Every key belongs to a user and acts for them: a request with a key is allowed only what both
+the key's grant and its owner's *current* role and units allow, so disabling, demoting or
+moving the owner changes what their keys can do on the very next request (#14).
+"""
 
 from __future__ import annotations
 
@@ -10,18 +15,21 @@ from sqlalchemy.orm import Session
 
 from aitower.core.access import domain
 from aitower.core.access.entities import ApiKey, CreatedApiKey
-from aitower.core.access.principal import Principal, PrincipalKind
-from aitower.core.access.roles import Role
+from aitower.core.access.principal import Principal, PrincipalKind, unit_scope
+from aitower.core.access.roles import CorePermission, Role
 from aitower.core.access.secrets import api_key_prefix, generate_api_key, hash_token, tokens_equal
-from aitower.core.access.service import as_uuid, get_unit
-from aitower.core.access.tables import ApiKeyRow
+from aitower.core.access.service import as_uuid, get_unit, user_row
+from aitower.core.access.tables import ApiKeyRow, UserRow
 from aitower.core.audit.service import ChangeContext, record_change
 from aitower.core.db.base import utcnow
-from aitower.core.errors import Conflict, InvalidInput, NotFound
+from aitower.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 # last_used_at is written at most this often per key, so busy machine clients don't turn every
 # read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+# What a refused key hears, whatever the reason: the answer tells a guesser nothing.
+REFUSED_KEY = "the API key is unknown, revoked or expired, or its owner's access has ended"
 
 
 def key_from_row(row: ApiKeyRow) -> ApiKey:
@@ -31,6 +39,8 @@ def key_from_row(row: ApiKeyRow) -> ApiKey:
         prefix=row.prefix,
         role=Role(row.role),
         unit_id=row.unit_id,
+        owner_id=row.owner_id,
+        owner=None if row.owner is None else row.owner.username,
         created_by=row.created_by,
         created_at=row.created_at,
         expires_at=row.expires_at,
@@ -45,9 +55,38 @@ def _audit_doc(key: ApiKey) -> dict[str, object]:
         "prefix": key.prefix,
         "role": key.role,
         "unit_id": key.unit_id,
+        "owner": key.owner,
         "expires_at": key.expires_at,
         "revoked_at": key.revoked_at,
     }
+
+
+def _owner_scope(owner: UserRow) -> tuple[Role, frozenset[uuid.UUID] | None]:
+    role = Role(owner.role)
+    return role, unit_scope(role, owner.all_units, frozenset(m.unit_id for m in owner.memberships))
+
+
+def _chosen_owner(session: Session, principal: Principal, ref: str | uuid.UUID | None) -> UserRow:
+    """The key's owner: the caller's own user unless an administrator names someone else."""
+    own = principal.user_id or principal.owner_id
+    if ref is None:
+        if own is None:
+            raise InvalidInput.on("owner", "name the user this key acts for")
+        ref = own
+    try:
+        owner = user_row(session, ref)
+    except NotFound:
+        raise InvalidInput.on("owner", f"unknown user {str(ref)!r}") from None
+    if owner.id != own and not principal.can(CorePermission.users_write):
+        raise Forbidden("only an administrator can create a key for another user")
+    if owner.disabled:
+        raise InvalidInput.on("owner", f"{owner.username} is disabled")
+    return owner
+
+
+def _check_owner_grant(owner: UserRow, grant: domain.KeyGrant) -> None:
+    role, units = _owner_scope(owner)
+    domain.check_owner_grant(owner.username, role, units, grant)
 
 
 def create_api_key(
@@ -58,7 +97,10 @@ def create_api_key(
     role: Role,
     unit_ref: str | uuid.UUID | None,
     expires_at: datetime | None = None,
+    owner_ref: str | uuid.UUID | None = None,
 ) -> CreatedApiKey:
+    """A key for ``owner_ref`` (default: the caller), within both the caller's and the
+    owner's access."""
     name = domain.clean_text(name, "name", max_length=120)
     unit_id = None
     if unit_ref is not None:
@@ -66,9 +108,10 @@ def create_api_key(
             unit_id = get_unit(session, unit_ref).id
         except NotFound:
             raise InvalidInput.on("unit", f"unknown business unit {str(unit_ref)!r}") from None
-    domain.check_key_grant(
-        ctx.principal.role, ctx.principal.unit_ids, domain.KeyGrant(role, unit_id)
-    )
+    grant = domain.KeyGrant(role, unit_id)
+    domain.check_key_grant(ctx.principal.role, ctx.principal.unit_ids, grant)
+    owner = _chosen_owner(session, ctx.principal, owner_ref)
+    _check_owner_grant(owner, grant)
     now = utcnow()
     if expires_at is not None and expires_at <= now:
         raise InvalidInput.on("expires_at", "must be in the future")
@@ -81,12 +124,14 @@ def create_api_key(
         secret_hash=new.secret_hash,
         role=role.value,
         unit_id=unit_id,
+        owner_id=owner.id,
         created_by=ctx.principal.actor,
         created_at=now,
         expires_at=expires_at,
     )
     session.add(row)
     session.flush()
+    session.refresh(row)
     key = key_from_row(row)
     record_change(session, ctx, "apikey.create", "api_key", key.id, after=_audit_doc(key))
     return CreatedApiKey(key, new.secret)
@@ -105,10 +150,17 @@ def list_api_keys(
     principal: Principal,
     *,
     include_revoked: bool = True,
+    owner_ref: str | uuid.UUID | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[ApiKey], int]:
+    """Newest first; ``owner_ref`` (username or id) keeps one person's keys."""
     query = _visible(principal)
+    if owner_ref is not None:
+        try:
+            query = query.where(ApiKeyRow.owner_id == user_row(session, owner_ref).id)
+        except NotFound:
+            raise InvalidInput.on("owner", f"unknown user {str(owner_ref)!r}") from None
     if not include_revoked:
         query = query.where(ApiKeyRow.revoked_at.is_(None))
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
@@ -130,7 +182,52 @@ def _key_row(session: Session, principal: Principal, ref: str | uuid.UUID) -> Ap
 
 def revoke_api_key(session: Session, ctx: ChangeContext, ref: str | uuid.UUID) -> ApiKey:
     """Revoking is final and idempotent: a revoked key stays revoked at its first time."""
+    return _revoke(session, ctx, _key_row(session, ctx.principal, ref))
+
+
+def revoke_user_keys(session: Session, ctx: ChangeContext, owner_ref: str | uuid.UUID) -> int:
+    """Revoke every live key of one user (the caller sees) at once; how many were live."""
+    keys, _ = list_api_keys(
+        session, ctx.principal, include_revoked=False, owner_ref=owner_ref, limit=10_000
+    )
+    for key in keys:
+        _revoke(session, ctx, _key_row(session, ctx.principal, key.id))
+    return len(keys)
+
+
+def assign_owner(
+    session: Session, ctx: ChangeContext, ref: str | uuid.UUID, owner_ref: str | uuid.UUID
+) -> ApiKey:
+    """Give an orphaned key (made before keys had owners) its owner, within their access.
+
+    Only orphans: a key that belongs to someone is never handed to someone else; that person's
+    successor makes a new key, so the trail says who held which secret when.
+    """
+    if not ctx.principal.can(CorePermission.users_write):
+        raise Forbidden("only an administrator can give a key its owner")
     row = _key_row(session, ctx.principal, ref)
+    if row.owner_id is not None:
+        raise Conflict.on("owner", f"the key {row.prefix} already belongs to a user")
+    owner = _chosen_owner(session, ctx.principal, owner_ref)
+    _check_owner_grant(owner, domain.KeyGrant(Role(row.role), row.unit_id))
+    before = key_from_row(row)
+    row.owner_id = owner.id
+    session.flush()
+    session.refresh(row)
+    after = key_from_row(row)
+    record_change(
+        session,
+        ctx,
+        "apikey.assign_owner",
+        "api_key",
+        row.id,
+        before=_audit_doc(before),
+        after=_audit_doc(after),
+    )
+    return after
+
+
+def _revoke(session: Session, ctx: ChangeContext, row: ApiKeyRow) -> ApiKey:
     if row.revoked_at is not None:
         return key_from_row(row)
     before = key_from_row(row)
@@ -152,7 +249,8 @@ def revoke_api_key(session: Session, ctx: ChangeContext, ref: str | uuid.UUID) -
 def resolve_api_key(session: Session, presented: str) -> tuple[Principal, bool] | None:
     """The principal a presented key stands for, and whether its last-used time is stale.
 
-    None for anything that is not a live key: unknown, wrong secret, revoked or expired.
+    None for anything that is not a live key: unknown, wrong secret, revoked, expired, orphaned,
+    or owned by a disabled user. The owner's role and units are read afresh each time.
     """
     prefix = api_key_prefix(presented)
     if prefix is None:
@@ -163,8 +261,19 @@ def resolve_api_key(session: Session, presented: str) -> tuple[Principal, bool] 
     now = utcnow()
     if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         return None
-    units = None if row.unit_id is None else frozenset({row.unit_id})
-    principal = Principal(PrincipalKind.apikey, row.id, row.prefix, Role(row.role), units)
+    owner = row.owner
+    if owner is None or owner.disabled:
+        return None
+    owner_role, owner_units = _owner_scope(owner)
+    principal = Principal(
+        PrincipalKind.apikey,
+        row.id,
+        row.prefix,
+        Role(row.role),
+        domain.key_units(row.unit_id, owner_units),
+        owner_id=owner.id,
+        ceiling=owner_role,
+    )
     stale = row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION
     return principal, stale
 

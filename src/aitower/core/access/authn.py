@@ -72,18 +72,20 @@ def login(
                 f"Too many failed logins from your address; try again in {wait} s.",
                 wait,
             )
-    row = session.execute(
-        select(UserRow).where(UserRow.username == username.strip().lower())
-    ).scalar_one_or_none()
-    if row is not None and row.locked_until is not None and row.locked_until > now:
-        wait = domain.seconds_until(row.locked_until, now)
+    name = username.strip().lower()
+    row = session.execute(select(UserRow).where(UserRow.username == name)).scalar_one_or_none()
+    locked_until = _unknown_name_lock(session, name) if row is None else row.locked_until
+    if locked_until is not None and locked_until > now:
+        wait = domain.seconds_until(locked_until, now)
         return LoginResult(None, None, f"Too many failed attempts; try again in {wait} s.", wait)
     ok = verify_password(None if row is None else row.password_hash, password)
     if row is None or not ok or row.disabled:
-        if row is not None and not ok:
+        if row is None:
+            _record_failure(session, _name_key(name), now, keep=domain.LONGEST_LOCK * 24)
+        elif not ok:
             _count_failure(session, ctx, row, now)
         if source is not None:
-            _record_source_failure(session, source, now)
+            _record_failure(session, source, now, keep=domain.SOURCE_WINDOW)
         return LoginResult(None, None, GENERIC_LOGIN_FAILURE)
     row.failed_logins, row.locked_until, row.last_login_at = 0, None, now
     # Expired sessions are removed here, where they accumulate, rather than by a separate job.
@@ -117,14 +119,32 @@ def _recent_failures(session: Session, source: str, now: datetime) -> list[datet
     )
 
 
-def _record_source_failure(session: Session, source: str, now: datetime) -> None:
-    """Not audited: no account changed. Rows older than the window go as new ones come."""
+def _record_failure(session: Session, source: str, now: datetime, *, keep: timedelta) -> None:
+    """Not audited: no account changed. Rows older than ``keep`` go as new ones come."""
     session.execute(
         delete(LoginFailureRow).where(
-            LoginFailureRow.source == source, LoginFailureRow.at <= now - domain.SOURCE_WINDOW
+            LoginFailureRow.source == source[:64], LoginFailureRow.at <= now - keep
         )
     )
     session.add(LoginFailureRow(source=source[:64], at=now))
+
+
+def _name_key(name: str) -> str:
+    return f"name:{name}"[:64]
+
+
+def _unknown_name_lock(session: Session, name: str) -> datetime | None:
+    """Failures at a username that does not exist lock it as they would lock an account, so
+    the answers (401, then 429 with the same wait) do not tell which usernames exist."""
+    failures = list(
+        session.execute(
+            select(LoginFailureRow.at)
+            .where(LoginFailureRow.source == _name_key(name))
+            .order_by(LoginFailureRow.at)
+        ).scalars()
+    )
+    lock = domain.lock_duration(len(failures))
+    return None if lock is None else failures[-1] + lock
 
 
 def _count_failure(session: Session, ctx: ChangeContext, row: UserRow, now: datetime) -> None:
@@ -182,7 +202,7 @@ def change_own_password(
     if new == current:
         raise InvalidInput.on("new_password", "must differ from the current password")
     try:
-        row.password_hash = hash_password(new)
+        row.password_hash = hash_password(new, row.username)
     except InvalidInput as exc:
         raise InvalidInput.on("new_password", exc.issues[0].reason) from None
     ended = session.execute(

@@ -28,7 +28,8 @@ from aitower.core.cli.context import clean_errors, cli_context, console, databas
 from aitower.core.db.base import utcnow
 
 apikeys_app = typer.Typer(
-    help="API keys for machines (OTLP exporters, scripts): create, list, revoke.",
+    help="API keys for machines (OTLP exporters, scripts): create, list, revoke, assign. "
+    "Each key acts for its owner and never does more than they can today.",
     no_args_is_help=True,
 )
 
@@ -38,6 +39,10 @@ apikeys_app = typer.Typer(
 def create_key(
     name: Annotated[str, typer.Argument(help="What the key is for, e.g. 'support-bot telemetry'.")],
     role: Annotated[str, typer.Option(help=f"Role the key acts with; one of: {ROLE_NAMES}.")],
+    owner: Annotated[
+        str,
+        typer.Option(help="The user the key acts for (username or id); it stops when they do."),
+    ],
     unit: Annotated[
         str | None, typer.Option(help="Limit the key to this business unit (name, slug or id).")
     ] = None,
@@ -53,7 +58,13 @@ def create_key(
     expires = None if expires_in_days is None else utcnow() + timedelta(days=expires_in_days)
     with database() as db, db.writing() as session:
         created = apikeys.create_api_key(
-            session, cli_context(), name=name, role=chosen_role, unit_ref=unit, expires_at=expires
+            session,
+            cli_context(),
+            name=name,
+            role=chosen_role,
+            unit_ref=unit,
+            expires_at=expires,
+            owner_ref=owner,
         )
     if as_json:
         doc = ApiKeyOut.of(created.key).model_dump(mode="json")
@@ -65,7 +76,8 @@ def create_key(
 def print_new_key(key: ApiKey, secret: str, server_url: str) -> None:
     """The secret once, plainly (no wrapping, so it copies whole), and how an exporter uses it."""
     console.print(
-        f"Created API key [bold]{escape(key.name)}[/] ({key.prefix}, role {key.role.value})."
+        f"Created API key [bold]{escape(key.name)}[/] ({key.prefix}, role {key.role.value}, "
+        f"acting for {escape(key.owner or '-')})."
     )
     console.print("[bold yellow]Secret, shown only now; store it safely:[/]")
     typer.echo(f"\n    {secret}\n")
@@ -74,13 +86,14 @@ def print_new_key(key: ApiKey, secret: str, server_url: str) -> None:
     typer.echo(f"    OTEL_EXPORTER_OTLP_HEADERS=x-api-key={secret}")
 
 
-def _all_keys(session: Session, include_revoked: bool) -> list[ApiKey]:
+def _all_keys(session: Session, include_revoked: bool, owner: str | None) -> list[ApiKey]:
     found: list[ApiKey] = []
     while True:
         page, total = apikeys.list_api_keys(
             session,
             cli_context().principal,
             include_revoked=include_revoked,
+            owner_ref=owner,
             limit=PAGE_SIZE,
             offset=len(found),
         )
@@ -92,6 +105,8 @@ def _all_keys(session: Session, include_revoked: bool) -> list[ApiKey]:
 def _key_status(key: ApiKey) -> str:
     if key.revoked_at is not None:
         return "revoked"
+    if key.orphaned:
+        return "orphaned (refused)"
     if key.expires_at is not None and key.expires_at <= utcnow():
         return "expired"
     return "active"
@@ -103,28 +118,30 @@ def list_keys(
     include_revoked: Annotated[
         bool, typer.Option("--include-revoked/--active-only", help="Show revoked keys.")
     ] = True,
+    owner: Annotated[str | None, typer.Option(help="Only this user's keys.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List API keys (prefixes only: secrets are never stored)."""
     with database() as db, db.reading() as session:
-        keys = _all_keys(session, include_revoked)
+        keys = _all_keys(session, include_revoked, owner)
         names = unit_names(session)
     if as_json:
         print_json([ApiKeyOut.of(k).model_dump(mode="json") for k in keys])
         return
-    headers = ("prefix", "name", "role", "unit", "created by", "created", "expires", "status")
+    headers = ("prefix", "name", "owner", "role", "unit", "last used", "expires", "status")
     table = new_table(f"{len(keys)} API keys", *headers)
     for key in keys:
         unit = "all units" if key.unit_id is None else names.get(key.unit_id, str(key.unit_id))
         expires = "-" if key.expires_at is None else f"{key.expires_at:%Y-%m-%d}"
+        used = "never" if key.last_used_at is None else f"{key.last_used_at:%Y-%m-%d %H:%M}"
         add_row(
             table,
             key.prefix,
             key.name,
+            key.owner or "-",
             key.role.value,
             unit,
-            key.created_by,
-            f"{key.created_at:%Y-%m-%d}",
+            used,
             expires,
             _key_status(key),
         )
@@ -140,3 +157,24 @@ def revoke_key(
     with database() as db, db.writing() as session:
         revoked = apikeys.revoke_api_key(session, cli_context(), key)
     console.print(f"API key {revoked.prefix} ({escape(revoked.name)}) is revoked.")
+
+
+@apikeys_app.command("revoke-all")
+@clean_errors
+def revoke_all(user: Annotated[str, typer.Argument(help="Username or user id.")]) -> None:
+    """Revoke every live key of one user (someone leaving, a laptop lost)."""
+    with database() as db, db.writing() as session:
+        count = apikeys.revoke_user_keys(session, cli_context(), user)
+    console.print(f"{count} API keys of {escape(user)} revoked.")
+
+
+@apikeys_app.command("assign")
+@clean_errors
+def assign(
+    key: Annotated[str, typer.Argument(help="Key prefix (atk_…) or id.")],
+    owner: Annotated[str, typer.Argument(help="The user it will act for (username or id).")],
+) -> None:
+    """Give an orphaned key (made before keys had owners) the user it acts for."""
+    with database() as db, db.writing() as session:
+        assigned = apikeys.assign_owner(session, cli_context(), key, owner)
+    console.print(f"API key {assigned.prefix} now acts for {escape(assigned.owner or '-')}.")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -50,7 +52,16 @@ def check_email(email: str) -> str:
 
 
 def slugify(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64].strip("-")
+    """A URL-safe name: accents folded ('Café' → 'cafe'). Letters with no ASCII form
+    ('Финансы', 'Bücher' in part) would vanish and make different names collide, so a slug
+    that lost any gets a short hash of the name."""
+    folded = unicodedata.normalize("NFKD", name.lower())
+    kept = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    slug = re.sub(r"[^a-z0-9]+", "-", kept).strip("-")
+    if any(ch.isalnum() and not ch.isascii() for ch in kept):
+        digest = hashlib.sha256(name.strip().lower().encode()).hexdigest()[:8]
+        slug = f"{slug[:55].strip('-')}-{digest}".strip("-")
+    slug = slug[:64].strip("-")
     if not SLUG_RE.match(slug):
         raise InvalidInput.on("name", "must contain at least one letter or digit")
     return slug
@@ -92,6 +103,22 @@ def seconds_until(moment: datetime, now: datetime) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class Access:
+    """What a user may do: a role, and the units it applies to (None: every unit)."""
+
+    role: Role
+    units: frozenset[uuid.UUID] | None
+
+
+def narrower(before: Access, after: Access) -> bool:
+    """Whether ``after`` lost anything ``before`` had: a permission or a unit."""
+    lost_permission = not permissions_of(before.role) <= permissions_of(after.role)
+    if after.units is None:
+        return lost_permission
+    return lost_permission or before.units is None or not before.units <= after.units
+
+
+@dataclass(frozen=True, slots=True)
 class KeyGrant:
     role: Role
     unit_id: uuid.UUID | None
@@ -118,3 +145,33 @@ def check_key_grant(
         raise InvalidInput.on("unit", "choose one of your business units for this key")
     if grant.unit_id not in creator_units:
         raise Forbidden("you can only create keys for your own business units")
+
+
+def check_owner_grant(
+    owner: str, owner_role: Role, owner_units: frozenset[uuid.UUID] | None, grant: KeyGrant
+) -> None:
+    """A key stays within its owner's access when it is made (and is cut to it on every use)."""
+    if grant.role not in grantable_roles(owner_role):
+        raise InvalidInput.on(
+            "role",
+            f"{owner}'s role is {owner_role.value}: their keys cannot have role {grant.role.value}",
+        )
+    if owner_units is None:
+        return
+    if grant.unit_id is None:
+        raise InvalidInput.on("unit", f"{owner} works in chosen units: choose one for this key")
+    if grant.unit_id not in owner_units:
+        raise InvalidInput.on("unit", f"{owner} is not a member of this business unit")
+
+
+def key_units(
+    key_unit: uuid.UUID | None, owner_units: frozenset[uuid.UUID] | None
+) -> frozenset[uuid.UUID] | None:
+    """The units a key may reach today: its own unit (or all) within its owner's current scope.
+
+    Computed on every request, so removing the owner from a unit takes the key out of it too.
+    """
+    granted = None if key_unit is None else frozenset({key_unit})
+    if owner_units is None:
+        return granted
+    return owner_units if granted is None else granted & owner_units

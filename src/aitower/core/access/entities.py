@@ -40,6 +40,8 @@ class ApiKey:
     prefix: str
     role: Role
     unit_id: uuid.UUID | None
+    owner_id: uuid.UUID | None
+    owner: str | None
     created_by: str
     created_at: datetime
     expires_at: datetime | None
@@ -49,6 +51,12 @@ class ApiKey:
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def orphaned(self) -> bool:
+        """A key with no owner (made before keys belonged to people) is refused until an
+        administrator gives it one (``aitower apikeys assign``)."""
+        return self.owner_id is None
 
 
 @dataclass(frozen=True, slots=True)

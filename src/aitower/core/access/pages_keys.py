@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
@@ -53,11 +54,25 @@ def _page(
     form: dict[str, str] | None = None,
     problem: FormProblem | None = None,
     notice: str | None = None,
+    owner: str | None = None,
 ) -> Response:
     with db.reading() as session:
-        keys, total = apikeys.list_api_keys(
-            session, principal, limit=page.limit, offset=page.offset
-        )
+        try:
+            keys, total = apikeys.list_api_keys(
+                session, principal, owner_ref=owner, limit=page.limit, offset=page.offset
+            )
+            live = (
+                apikeys.list_api_keys(
+                    session, principal, owner_ref=owner, include_revoked=False, limit=1
+                )[1]
+                if owner
+                else 0
+            )
+        except InvalidInput as exc:
+            owner, problem, live = None, FormProblem.of(exc), 0
+            keys, total = apikeys.list_api_keys(
+                session, principal, limit=page.limit, offset=page.offset
+            )
         units = service.list_units(session)
     return render(
         request,
@@ -69,6 +84,8 @@ def _page(
         tab="api-keys",
         keys=keys,
         total=total,
+        owner=owner,
+        live_count=live,
         page=page,
         unit_names={u.id: u.name for u in units},
         unit_choices=_unit_choices(principal, units),
@@ -88,8 +105,9 @@ def keys_page(
     principal: KeyReader,
     page: PageDep,
     notice: Annotated[str | None, Query(max_length=64)] = None,
+    owner: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
-    return _page(request, db, principal, page, notice=notice_text(notice))
+    return _page(request, db, principal, page, notice=notice_text(notice), owner=owner or None)
 
 
 def create_key(
@@ -147,9 +165,22 @@ def revoke_key(key_id: uuid.UUID, request: Request, db: DbDep, principal: KeyWri
     return RedirectResponse("/admin/api-keys?notice=key-revoked", status_code=303)
 
 
+def revoke_all(
+    request: Request, db: DbDep, principal: KeyWriter, owner: ShortText = ""
+) -> Response:
+    try:
+        with db.writing() as session:
+            apikeys.revoke_user_keys(session, change_context(request, principal), owner)
+    except DomainError as exc:
+        return _page(request, db, principal, first_page(), problem=FormProblem.of(exc))
+    query = urlencode({"owner": owner, "notice": "keys-revoked"})
+    return RedirectResponse(f"/admin/api-keys?{query}", status_code=303)
+
+
 def build_router() -> APIRouter:
     router = APIRouter()
     router.get("/admin/api-keys")(keys_page)
     router.post("/admin/api-keys")(create_key)
+    router.post("/admin/api-keys/revoke-all")(revoke_all)
     router.post("/admin/api-keys/{key_id}/revoke")(revoke_key)
     return router

@@ -17,11 +17,13 @@ from aitower.core.web.pagination import DEFAULT_LIMIT, PageParams
 NOTICES: dict[str, str] = {
     "user-created": "The user was created.",
     "user-updated": "The user's role and units were saved.",
-    "user-disabled": "The user was disabled; their browser sessions have ended.",
+    "user-disabled": "The user was disabled; their browser sessions have ended and their "
+    "API keys are refused.",
     "user-enabled": "The user was enabled.",
     "user-unlocked": "The user's lockout was cleared; they can log in again.",
     "unit-created": "The business unit was created.",
     "key-revoked": "The API key was revoked; clients using it are refused from now on.",
+    "keys-revoked": "Every live key of this user was revoked; their clients are refused now.",
     "password-changed": "Your password was changed; your other browser sessions have ended.",
 }
 

@@ -115,6 +115,7 @@ def _page(
         "role_titles": ROLE_TITLES,
         "org_wide_roles": ORG_WIDE_ROLES,
         "can_write": principal.can(CorePermission.users_write),
+        "can_see_keys": principal.can(CorePermission.apikeys_read),
         "now": utcnow(),
         "view": view,
         "notice": view.notice,

@@ -22,6 +22,9 @@ class Principal:
     """An authenticated actor with its role and the business units it may see and change.
 
     ``unit_ids`` is ``None`` for organisation-wide actors (admin, ops manager, auditor, the CLI).
+    An API key acts for its owner: ``owner_id`` names that user, and ``ceiling`` is the owner's
+    current role, so a permission needs both the key's role and the owner's (a key never does
+    more than the person it belongs to can do today).
     """
 
     kind: PrincipalKind
@@ -30,6 +33,8 @@ class Principal:
     role: Role
     unit_ids: frozenset[uuid.UUID] | None
     user_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = None
+    ceiling: Role | None = None
 
     @property
     def actor(self) -> str:
@@ -37,7 +42,9 @@ class Principal:
         return f"{self.kind.value}:{self.name}"
 
     def can(self, permission: Permission) -> bool:
-        return allows(self.role, permission)
+        return allows(self.role, permission) and (
+            self.ceiling is None or allows(self.ceiling, permission)
+        )
 
     def sees_unit(self, unit_id: uuid.UUID | None) -> bool:
         return self.unit_ids is None or (unit_id is not None and unit_id in self.unit_ids)

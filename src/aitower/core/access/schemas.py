@@ -103,6 +103,12 @@ class ApiKeyIn(BaseModel):
     role: Role
     unit: str | None = Field(default=None, description="Unit id or slug; omit for all units")
     expires_at: AwareDatetime | None = Field(default=None, description="UTC offset required")
+    owner: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Username or id of the user the key acts for; omit for yourself "
+        "(only an administrator may name someone else)",
+    )
 
 
 class ApiKeyOut(BaseModel):
@@ -111,6 +117,9 @@ class ApiKeyOut(BaseModel):
     prefix: str
     role: Role
     unit_id: uuid.UUID | None
+    owner_id: uuid.UUID | None = Field(description="The user the key acts for")
+    owner: str | None = Field(description="That user's username")
+    orphaned: bool = Field(description="No owner (made before keys had owners): refused")
     created_by: str
     created_at: datetime
     expires_at: datetime | None
@@ -124,6 +133,10 @@ class ApiKeyOut(BaseModel):
         return cls(**data)
 
 
+class RevokedKeysOut(BaseModel):
+    revoked: int = Field(description="How many live keys were revoked")
+
+
 class CreatedApiKeyOut(ApiKeyOut):
     secret: str = Field(description="The whole key. Shown once: store it now.")
 
@@ -133,6 +146,9 @@ class MeOut(BaseModel):
     kind: str
     role: Role
     unit_ids: list[uuid.UUID] | None
+    owner_id: uuid.UUID | None = Field(
+        description="For an API key: the user it acts for (it never does more than they can)"
+    )
     permissions: list[Permission]
 
     @classmethod
@@ -142,5 +158,6 @@ class MeOut(BaseModel):
             kind=principal.kind.value,
             role=principal.role,
             unit_ids=None if principal.unit_ids is None else sorted(principal.unit_ids, key=str),
+            owner_id=principal.owner_id,
             permissions=[p for p in all_permissions() if principal.can(p)],
         )

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -14,21 +15,56 @@ from aitower.core.errors import InvalidInput
 
 API_KEY_PREFIX = "atk_"  # "aitower key": recognisable by secret scanners and in logs
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024
+MIN_GUESS_SCORE = 3  # zxcvbn's 0-4 scale; 3 is "safely unguessable" against online attacks
 
 _hasher = PasswordHasher()  # argon2id with the library's current RFC 9106 defaults
 # Verifying against this when the user does not exist keeps the answer time the same.
 _DUMMY_HASH = _hasher.hash("aitower-timing-equaliser")
 
 
-def check_password_strength(password: str) -> None:
+def check_password_strength(password: str, username: str | None = None) -> None:
+    """NIST SP 800-63B and ASVS 6.2: length, not a known breached password, not the user's
+    own name, not easy to guess; no composition rules (they make passwords worse, not better).
+
+    The breached list and the guessability estimate come from ``zxcvbn``: its 30,000 most
+    common passwords of leaked password sets, and its pattern matching (repeats, sequences,
+    dates, dictionary words, keyboard walks), offline.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput.on("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password) > 1024:
-        raise InvalidInput.on("password", "must be at most 1024 characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput.on("password", f"must be at most {MAX_PASSWORD_LENGTH} characters")
+    if not password.strip():
+        raise InvalidInput.on("password", "must not be only spaces")
+    lowered = password.lower()
+    if username and len(username) >= 3 and username.lower() in lowered:
+        raise InvalidInput.on("password", "must not contain the user name")
+    if lowered in _breached():
+        raise InvalidInput.on(
+            "password", "is on a list of passwords leaked in data breaches; choose another"
+        )
+    from zxcvbn import zxcvbn  # its word lists load on first use, not at import
+
+    # Its estimate grows slowly with length; the first 100 characters judge it fully.
+    estimate = zxcvbn(password[:100], user_inputs=[username] if username else [])
+    if estimate["score"] < MIN_GUESS_SCORE:
+        warning = estimate["feedback"]["warning"]
+        reason = f"{warning.rstrip('.')}: " if warning else ""
+        raise InvalidInput.on(
+            "password", f"is too easy to guess ({reason}a few unrelated words make a strong one)"
+        )
 
 
-def hash_password(password: str) -> str:
-    check_password_strength(password)
+@cache
+def _breached() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def hash_password(password: str, username: str | None = None) -> str:
+    check_password_strength(password, username)
     return _hasher.hash(password)
 
 

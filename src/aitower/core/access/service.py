@@ -173,7 +173,7 @@ def list_users(
     return [user_from_row(r) for r in rows], int(total)
 
 
-def _user_row(session: Session, ref: str | uuid.UUID) -> UserRow:
+def user_row(session: Session, ref: str | uuid.UUID) -> UserRow:
     ident = as_uuid(ref)
     if ident is not None:
         row = session.get(UserRow, ident)
@@ -187,7 +187,7 @@ def _user_row(session: Session, ref: str | uuid.UUID) -> UserRow:
 
 
 def get_user(session: Session, ref: str | uuid.UUID) -> User:
-    return user_from_row(_user_row(session, ref))
+    return user_from_row(user_row(session, ref))
 
 
 def _resolve_units(session: Session, refs: tuple[str, ...]) -> list[uuid.UUID]:
@@ -213,7 +213,7 @@ def create_user(session: Session, ctx: ChangeContext, new: NewUser) -> User:
     display = domain.clean_text(new.display_name or username, "display_name", max_length=120)
     unit_ids = _resolve_units(session, new.unit_refs)
     _check_scope(new.role, new.all_units, unit_ids)
-    password_hash = None if new.password is None else hash_password(new.password)
+    password_hash = None if new.password is None else hash_password(new.password, username)
     if session.execute(select(UserRow.id).where(UserRow.username == username)).first():
         raise Conflict.on("username", f"{username!r} is taken")
     if session.execute(select(UserRow.id).where(UserRow.email == email)).first():
@@ -244,7 +244,7 @@ def update_user_access(
     all_units: bool | None = None,
 ) -> User:
     """Change a user's role and/or business units; the result must still be a valid scope."""
-    row = _user_row(session, ref)
+    row = user_row(session, ref)
     before = user_from_row(row)
     new_role = role if role is not None else before.role
     new_all = all_units if all_units is not None else before.all_units
@@ -256,6 +256,11 @@ def update_user_access(
     session.flush()
     session.refresh(row)
     after = user_from_row(row)
+    after_doc = _user_audit(after)
+    if domain.narrower(_scope_of(before), _scope_of(after)):
+        # A browser opened with the wider access is closed, not left to a later check.
+        ended = session.execute(delete(WebSessionRow).where(WebSessionRow.user_id == row.id))
+        after_doc["sessions_ended"] = int(getattr(ended, "rowcount", 0) or 0)
     record_change(
         session,
         ctx,
@@ -263,16 +268,21 @@ def update_user_access(
         "user",
         row.id,
         before=_user_audit(before),
-        after=_user_audit(after),
+        after=after_doc,
     )
     return after
+
+
+def _scope_of(user: User) -> domain.Access:
+    units = None if user.role in ORG_WIDE_ROLES or user.all_units else frozenset(user.unit_ids)
+    return domain.Access(user.role, units)
 
 
 def set_user_disabled(
     session: Session, ctx: ChangeContext, ref: str | uuid.UUID, disabled: bool
 ) -> User:
     """Disabling also ends the user's browser sessions at once."""
-    row = _user_row(session, ref)
+    row = user_row(session, ref)
     if ctx.principal.user_id == row.id and disabled:
         raise InvalidInput.on("user", "you cannot disable yourself")
     before = user_from_row(row)
@@ -291,8 +301,8 @@ def set_user_disabled(
 def set_password(session: Session, ctx: ChangeContext, ref: str | uuid.UUID, password: str) -> User:
     """An administrator sets a user's password. Every session of the user ends: a reset is
     how an administrator shuts out whoever learnt the old password (#14)."""
-    row = _user_row(session, ref)
-    row.password_hash = hash_password(password)
+    row = user_row(session, ref)
+    row.password_hash = hash_password(password, row.username)
     row.failed_logins, row.locked_until = 0, None
     ended = session.execute(delete(WebSessionRow).where(WebSessionRow.user_id == row.id))
     session.flush()

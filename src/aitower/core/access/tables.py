@@ -62,11 +62,17 @@ class ApiKeyRow(HasId, Base):
     unit_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("business_units.id", ondelete="RESTRICT"), index=True
     )
+    # The user the key acts for; None only for keys made before keys had owners (refused).
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column()
     expires_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
     last_used_at: Mapped[datetime | None] = mapped_column()
+
+    owner: Mapped[UserRow | None] = relationship(lazy="joined")
 
 
 class WebSessionRow(Base):

@@ -8,13 +8,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel, Field
 
 from aitower.core.access.principal import Principal
 from aitower.core.access.roles import CorePermission
 from aitower.core.audit import service
 from aitower.core.audit.chain import ChainReport
 from aitower.core.errors import NotFound
+from aitower.core.moments import AwareMoment
 from aitower.core.web.deps import DbDep, guard
 from aitower.core.web.pagination import Page, PageDep
 
@@ -37,6 +38,10 @@ class AuditEventOut(BaseModel):
     request_id: str | None
     prev_hash: str
     hash: str
+    damage: str | None = Field(
+        description="Set when the stored row cannot be read as written (tampering or "
+        "corruption); the fields it names hold stand-ins"
+    )
 
     @classmethod
     def of(cls, event: service.AuditEvent) -> AuditEventOut:
@@ -80,8 +85,8 @@ def build_router() -> APIRouter:
         action: Annotated[str | None, Query(max_length=100, examples=["user.create"])] = None,
         object_type: Annotated[str | None, Query(max_length=64)] = None,
         object_id: Annotated[str | None, Query(max_length=200)] = None,
-        since: Annotated[AwareDatetime | None, Query(description="Inclusive, with offset")] = None,
-        until: Annotated[AwareDatetime | None, Query(description="Exclusive, with offset")] = None,
+        since: Annotated[AwareMoment | None, Query(description="Inclusive, with offset")] = None,
+        until: Annotated[AwareMoment | None, Query(description="Exclusive, with offset")] = None,
     ) -> Page[AuditEventOut]:
         flt = service.AuditFilter(actor, action, object_type, object_id, since, until)
         with db.reading() as session:
@@ -128,7 +133,7 @@ def build_router() -> APIRouter:
         db: DbDep,
         _: Annotated[Principal, guard(CorePermission.audit_export)],
         since: Annotated[
-            AwareDatetime | None, Query(description="Only events at or after this time")
+            AwareMoment | None, Query(description="Only events at or after this time")
         ] = None,
     ) -> StreamingResponse:
         def lines() -> Iterator[str]:

@@ -94,6 +94,9 @@ def verify_chain(
     for event in events:
         seq = int(event["seq"])
         ident = str(event["id"])
+        if event.get("damage"):
+            why = f"the stored event cannot be read as written: {event['damage']}"
+            return ChainReport(checked, last_seq, last_hash, ChainProblem(seq, ident, why))
         if seq != last_seq + 1:
             why = (
                 f"events {last_seq + 1}..{seq - 1} are missing"

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, TextIO
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from aitower.core.access.principal import Principal
+from aitower.core.audit import stored as stored_events
 from aitower.core.audit.chain import (
-    CHAINED_FIELDS,
     GENESIS_HASH,
     ChainReport,
     canonical_json,
@@ -27,6 +27,8 @@ from aitower.core.audit.chain import (
     format_time,
     verify_chain,
 )
+from aitower.core.audit.stored import AuditEvent as AuditEvent  # re-exported: the API names it
+from aitower.core.audit.stored import changed_fields
 from aitower.core.audit.tables import AuditEventRow, AuditHeadRow
 from aitower.core.db.base import utcnow
 
@@ -53,23 +55,6 @@ class AuditFilter:
     until: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class AuditEvent:
-    seq: int
-    id: uuid.UUID
-    occurred_at: datetime
-    actor: str
-    action: str
-    object_type: str
-    object_id: str | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    request_id: str | None
-    prev_hash: str
-    hash: str
-    changed_fields: list[str] = field(default_factory=list)
-
-
 def _json_default(value: object) -> object:
     if isinstance(value, datetime):
         return format_time(value)
@@ -94,6 +79,17 @@ def _normalise(doc: dict[str, Any] | None) -> dict[str, Any] | None:
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change to record: what was done to which object, and its state before and after."""
+
+    action: str
+    object_type: str
+    object_id: object | None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
 def record_change(
     session: Session,
     ctx: ChangeContext,
@@ -105,64 +101,54 @@ def record_change(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain in the current transaction."""
+    (event,) = record_changes(session, ctx, [Change(action, object_type, object_id, before, after)])
+    return event
+
+
+def record_changes(
+    session: Session, ctx: ChangeContext, changes: Sequence[Change]
+) -> list[AuditEvent]:
+    """Append events to the chain in order, in the current transaction: the head is locked and
+    moved once and the rows go in one bulk insert, so an import of thousands of rows records
+    each row's before and after at a small fraction of one ``record_change`` per row."""
     head = session.execute(
         select(AuditHeadRow).where(AuditHeadRow.id == HEAD_ROW_ID).with_for_update()
     ).scalar_one()
     now = utcnow()
-    event: dict[str, Any] = {
-        "seq": head.seq + 1,
-        "id": str(uuid.uuid4()),
-        "occurred_at": format_time(now),
-        "actor": ctx.principal.actor,
-        "action": action,
-        "object_type": object_type,
-        "object_id": None if object_id is None else str(object_id),
-        "before": _normalise(before),
-        "after": _normalise(after),
-        "request_id": ctx.request_id,
-    }
-    digest = event_hash(head.hash, event)
-    row = AuditEventRow(
-        seq=event["seq"],
-        id=uuid.UUID(event["id"]),
-        occurred_at=now,
-        actor=event["actor"],
-        action=action,
-        object_type=object_type,
-        object_id=event["object_id"],
-        before=event["before"],
-        after=event["after"],
-        request_id=ctx.request_id,
-        prev_hash=head.hash,
-        hash=digest,
-    )
-    session.add(row)
-    head.seq, head.hash = row.seq, digest
-    session.flush()
-    return _to_event(row)
-
-
-def _changed(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
-    keys = set(before or {}) | set(after or {})
-    return sorted(k for k in keys if (before or {}).get(k) != (after or {}).get(k))
-
-
-def _to_event(row: AuditEventRow) -> AuditEvent:
-    return AuditEvent(
-        seq=row.seq,
-        id=row.id,
-        occurred_at=row.occurred_at,
-        actor=row.actor,
-        action=row.action,
-        object_type=row.object_type,
-        object_id=row.object_id,
-        before=row.before,
-        after=row.after,
-        request_id=row.request_id,
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-        changed_fields=_changed(row.before, row.after),
-    )
+    seq, prev = head.seq, head.hash
+    rows: list[dict[str, Any]] = []
+    events: list[AuditEvent] = []
+    for change in changes:
+        seq += 1
+        event: dict[str, Any] = {
+            "seq": seq,
+            "id": str(uuid.uuid4()),
+            "occurred_at": format_time(now),
+            "actor": ctx.principal.actor,
+            "action": change.action,
+            "object_type": change.object_type,
+            "object_id": None if change.object_id is None else str(change.object_id),
+            "before": _normalise(change.before),
+            "after": _normalise(change.after),
+            "request_id": ctx.request_id,
+        }
+        digest = event_hash(prev, event)
+        row = {**event, "id": uuid.UUID(event["id"]), "occurred_at": now}
+        rows.append({**row, "prev_hash": prev, "hash": digest})
+        events.append(
+            AuditEvent(
+                **row,
+                prev_hash=prev,
+                hash=digest,
+                changed_fields=changed_fields(event["before"], event["after"]),
+            )
+        )
+        prev = digest
+    if rows:
+        session.execute(insert(AuditEventRow), rows)
+        head.seq, head.hash = seq, prev
+        session.flush()
+    return events
 
 
 def _filtered(query: Select[Any], flt: AuditFilter) -> Select[Any]:
@@ -187,29 +173,18 @@ def list_events(
     """Newest first, with the total that matches the filter."""
     total = session.execute(_filtered(select(func.count()).select_from(AuditEventRow), flt))
     rows = session.execute(
-        _filtered(select(AuditEventRow), flt)
+        _filtered(select(*stored_events.raw_columns()), flt)
         .order_by(AuditEventRow.seq.desc())
         .limit(limit)
         .offset(offset)
-    ).scalars()
-    return [_to_event(r) for r in rows], int(total.scalar_one())
+    )
+    return [stored_events.decode(r) for r in rows], int(total.scalar_one())
 
 
 def get_event(session: Session, seq: int) -> AuditEvent | None:
-    row = session.get(AuditEventRow, seq)
-    return None if row is None else _to_event(row)
-
-
-_CHAIN_COLUMNS = [
-    AuditEventRow.__table__.c[name] for name in (*CHAINED_FIELDS, "prev_hash", "hash")
-]
-
-
-def _as_chain_dict(row: Any) -> dict[str, Any]:
-    doc: dict[str, Any] = dict(row._mapping)
-    doc["id"] = str(doc["id"])
-    doc["occurred_at"] = format_time(doc["occurred_at"])
-    return doc
+    query = select(*stored_events.raw_columns()).where(AuditEventRow.seq == seq)
+    row = session.execute(query).first()
+    return None if row is None else stored_events.decode(row)
 
 
 def count_events(session: Session, *, since: datetime | None = None) -> int:
@@ -223,11 +198,11 @@ def chain_events(session: Session, *, since: datetime | None = None) -> Iterator
     """Events in chain order as plain mappings (chained fields, prev_hash, hash), streamed."""
     # Plain rows, not ORM objects: verification reads every event, and identity-mapping
     # each one would cost more than hashing it.
-    query = select(*_CHAIN_COLUMNS).order_by(AuditEventRow.seq)
+    query = select(*stored_events.raw_columns()).order_by(AuditEventRow.seq)
     if since is not None:
         query = query.where(AuditEventRow.occurred_at >= since)
     for row in session.execute(query.execution_options(yield_per=VERIFY_BATCH)):
-        yield _as_chain_dict(row)
+        yield stored_events.chain_dict(stored_events.decode(row))
 
 
 def chain_head(session: Session) -> tuple[int, str]:

@@ -30,6 +30,13 @@ _NO_VALUES: dict[object, None] = {}
 _NULL_ADAPTER: Callable[[object], None] = _NO_VALUES.get
 
 
+def _unicode_lower(value: str | int | float | bytes | None) -> str | int | float | bytes | None:
+    """SQLite's own ``lower()`` folds ASCII only, so 'Énergie' and 'énergie' stayed two names
+    where PostgreSQL (and Python) see one; every case-blind lookup and uniqueness check uses
+    ``lower()``, so it is replaced on each connection by Python's full Unicode folding."""
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: Engine) -> None:
     sqlite3.register_adapter(type(None), _NULL_ADAPTER)  # process-wide; see ``_NULL_ADAPTER``
 
@@ -45,6 +52,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # process; the audit trail and acknowledged telemetry rely on that.
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

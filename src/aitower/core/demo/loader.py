@@ -125,7 +125,8 @@ def add_users(session: Session, ctx: ChangeContext, demo: DemoOrganisation) -> N
 
 
 def add_api_keys(session: Session, ctx: ChangeContext, demo: DemoOrganisation) -> None:
-    """One engineer key for the support assistant's exporter; a revoked one is not remade."""
+    """One engineer key for the support assistant's exporter, the engineer's; a revoked one is
+    not remade."""
     keys, _ = apikeys.list_api_keys(session, ctx.principal, limit=1000)
     existing = {k.name: k for k in keys}
     if DEMO_KEY_NAME in existing:
@@ -137,6 +138,7 @@ def add_api_keys(session: Session, ctx: ChangeContext, demo: DemoOrganisation) -
         name=DEMO_KEY_NAME,
         role=Role.engineer,
         unit_ref=demo.units[DEMO_KEY_UNIT].id,
+        owner_ref=demo.users[Role.engineer].id,
     )
     demo.api_keys[DEMO_KEY_NAME] = created.key
     demo.new_secrets[DEMO_KEY_NAME] = created.secret
@@ -151,7 +153,7 @@ LIVE_KEY_NAME = "demo live traffic"
 def make_live_key(db: Database, ctx: ChangeContext) -> str:
     """A new organisation-wide ingest key for ``demo --live``; returns its secret. The live
     traffic feeds systems of several units, and a key limited to one unit may not write into
-    another's systems (their spans would be refused), so the key is an admin's."""
+    another's systems (their spans would be refused), so the key is the demo administrator's."""
     with db.writing() as session:
         try:
             service.get_unit(session, DEMO_KEY_UNIT)  # the demo is loaded
@@ -164,7 +166,7 @@ def make_live_key(db: Database, ctx: ChangeContext) -> str:
             if key.name == LIVE_KEY_NAME:
                 apikeys.revoke_api_key(session, ctx, key.id)
         created = apikeys.create_api_key(
-            session, ctx, name=LIVE_KEY_NAME, role=Role.admin, unit_ref=None
+            session, ctx, name=LIVE_KEY_NAME, role=Role.admin, unit_ref=None, owner_ref=DEMO_ADMIN
         )
     return created.secret
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import math
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from aitower.core.access.apikeys import resolve_api_key, touch_api_key
+from aitower.core.access.apikeys import REFUSED_KEY, resolve_api_key, touch_api_key
 from aitower.core.access.authn import resolve_session
 from aitower.core.access.principal import Principal
 from aitower.core.access.roles import Permission
@@ -53,16 +55,58 @@ def refuse_nul_in_query(request: Request) -> None:
             raise InvalidInput.on(name.replace("\x00", ""), "must not contain NUL characters")
 
 
+async def refuse_non_finite_json(request: Request) -> None:
+    """Refuse ``NaN``, ``Infinity`` and ``-Infinity`` in a JSON body, naming the field (422).
+
+    They are not JSON (RFC 8259), but Python's parser takes them and pydantic lets a float be
+    NaN, so a score of NaN was stored. Bodies without those words, nearly all, are not parsed
+    again: the search for them is a byte scan.
+    """
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        return
+    body = await request.body()
+    if b"NaN" not in body and b"Infinity" not in body:
+        return
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return  # not JSON at all: the framework's own parse answers that
+    field = _non_finite_field(doc)
+    if field is not None:
+        raise InvalidInput.on(
+            field or "body", "must be a finite number (NaN and Infinity are not JSON)"
+        )
+
+
+def _non_finite_field(doc: Any) -> str | None:
+    """The path (``rows[2].score``) of the first NaN or infinity in a parsed document."""
+    pending: list[tuple[str, Any]] = [("", doc)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return path
+        if isinstance(value, dict):
+            pending.extend(
+                (f"{path}.{k}" if path else str(k), v) for k, v in reversed(value.items())
+            )
+        elif isinstance(value, list):
+            pending.extend((f"{path}[{i}]", v) for i, v in reversed(list(enumerate(value))))
+    return None
+
+
 def request_id(request: Request) -> str | None:
     value = request.scope.get("state", {}).get("request_id")
     return None if value is None else str(value)
 
 
 def csrf_token(request: Request) -> str:
-    """Signed double-submit token: HMAC of the per-browser nonce cookie with the secret key."""
+    """Signed double-submit token: HMAC of the per-browser nonce cookie and the session cookie
+    with the secret key. Bound to the session, a token seen in one session (a shared machine,
+    a log) is worthless in the next one, even with the same browser's nonce."""
     nonce = str(request.scope.get("state", {}).get("csrf_nonce", ""))
+    session = request.cookies.get(SESSION_COOKIE, "")
     key = get_settings(request).secret_key.encode()
-    return hmac.new(key, nonce.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{nonce}\n{session}".encode(), hashlib.sha256).hexdigest()
 
 
 async def check_csrf(request: Request) -> None:
@@ -91,7 +135,7 @@ def _authenticate_sync(db: Database, key: str | None, cookie: str | None) -> tup
         with db.reading() as session:
             found = resolve_api_key(session, key)
         if found is None:
-            raise Unauthenticated("the API key is unknown, revoked or expired")
+            raise Unauthenticated(REFUSED_KEY)
         principal, stale = found
         if stale and principal.id is not None:
             with db.writing() as session:

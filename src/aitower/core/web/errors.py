@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from aitower.core.errors import DomainError, Unauthenticated
 from aitower.core.web.deps import request_id
 from aitower.core.web.problems import domain_problem, problem, validation_problem
+from aitower.core.web.routes import allowed_methods
 from aitower.core.web.templating import render
 
 log = logging.getLogger("aitower.web")
@@ -55,14 +56,19 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
         detail = str(exc.detail)
+        headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+        if exc.status_code == 405:
+            headers["allow"] = ", ".join(allowed_methods(app.routes, request.url.path))
         if wants_html(request):
-            return _page(request, exc.status_code, detail, detail)
+            page = _page(request, exc.status_code, detail, detail)
+            page.headers.update(headers)
+            return page
         return problem(
             exc.status_code,
             detail,
             instance=request.url.path,
             request_id=request_id(request),
-            headers=dict(exc.headers or {}),
+            headers=headers,
         )
 
     @app.exception_handler(Exception)

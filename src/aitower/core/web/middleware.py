@@ -138,6 +138,10 @@ async def _send_too_large(scope: Scope, send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+# Served the same to everyone (no data of any user): the only answers a cache may keep.
+PUBLIC_PATHS = ("/static/", "/favicon")
+
+
 class SecurityHeadersMiddleware:
     """CSP that loads scripts only from the app, no framing, no sniffing, HSTS over TLS."""
 
@@ -157,7 +161,11 @@ class SecurityHeadersMiddleware:
         if not csrf_nonce or len(csrf_nonce) > 100:
             csrf_nonce = new_nonce = secrets.token_urlsafe(24)
         state["csrf_nonce"] = csrf_nonce
-        csp = CSP_API_DOCS if scope.get("path") == "/api/docs" else CSP
+        path = str(scope.get("path", ""))
+        csp = CSP_API_DOCS if path == "/api/docs" else CSP
+        # Pages, answers, exports and a new key's secret hold private data: no browser or
+        # proxy may keep a copy. Only the app's own assets may be cached.
+        private = not path.startswith(PUBLIC_PATHS)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -170,6 +178,8 @@ class SecurityHeadersMiddleware:
                 headers["permissions-policy"] = "camera=(), microphone=(), geolocation=()"
                 if tls:
                     headers["strict-transport-security"] = "max-age=31536000"
+                if private and "cache-control" not in headers:
+                    headers["cache-control"] = "no-store"
                 if new_nonce is not None:
                     secure = "; Secure" if state["secure_cookies"] else ""
                     headers.append(

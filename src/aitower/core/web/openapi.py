@@ -15,6 +15,11 @@ from fastapi.openapi.utils import get_openapi
 from aitower.core.web.problems import PROBLEM_MEDIA_TYPE
 
 API_PATH_PREFIX = "/api/v1/"
+# The JSON API and the health probes. Pages and their form posts answer HTML, OTLP takes
+# protobuf and /metrics answers Prometheus text: none is a JSON operation, so none is listed
+# (OTLP and /metrics are described in docs/telemetry.md).
+DOCUMENTED = (API_PATH_PREFIX, "/healthz", "/readyz")
+REF_PREFIX = "#/components/schemas/"
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
@@ -66,11 +71,14 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schema = get_openapi(
         title=app.title, version=app.version, description=app.description, routes=app.routes
     )
+    paths = schema.get("paths", {})
+    schema["paths"] = {p: ops for p, ops in paths.items() if p.startswith(DOCUMENTED)}
     components = schema.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     for fastapi_shape in ("HTTPValidationError", "ValidationError"):
         schemas.pop(fastapi_shape, None)
     schemas["Problem"] = PROBLEM_SCHEMA
+    components["schemas"] = _referenced(schema["paths"], schemas)
     components["securitySchemes"] = SECURITY_SCHEMES
     schema["security"] = [{"bearer": []}, {"apiKeyHeader": []}]
     for path, operations in schema.get("paths", {}).items():
@@ -83,3 +91,23 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 operation["security"] = []  # health probes need no key
     app.openapi_schema = schema
     return schema
+
+
+def _referenced(paths: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    """The component schemas the listed operations use, directly or through each other (the
+    pages' form bodies go with the pages); ``Problem`` always, as errors refer to it."""
+    wanted: set[str] = {"Problem"}
+    pending: list[Any] = [paths]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(REF_PREFIX):
+                name = ref.removeprefix(REF_PREFIX)
+                if name not in wanted and name in schemas:
+                    wanted.add(name)
+                    pending.append(schemas[name])
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return {name: body for name, body in schemas.items() if name in wanted}

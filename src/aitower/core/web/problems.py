@@ -89,7 +89,8 @@ def validation_problem(
             ctx = err.get("ctx") or {}
             malformed = f"request body is not valid JSON: {ctx.get('error', 'parse error')}"
             continue
-        reason = str(err.get("msg", "invalid"))
+        # A validator's own sentence is the reason; pydantic prefixes it with "Value error, ".
+        reason = str(err.get("msg", "invalid")).removeprefix("Value error, ")
         if err.get("type") == "extra_forbidden":
             reason = "unknown field"
         errors.append({"field": field, "in": where, "reason": reason})

@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, compile_path
 
 from aitower.core.access.roles import Permission
 from aitower.core.web.deps import Guard
@@ -85,3 +85,17 @@ def route_access(routes: Iterable[BaseRoute], prefix: str = "") -> list[RouteAcc
         elif isinstance(declared, Route):
             found += [RouteAccess(path, m, False, None) for m in _methods(declared.methods)]
     return sorted(found)
+
+
+def allowed_methods(routes: Iterable[BaseRoute], path: str) -> list[str]:
+    """The methods of every route on ``path``: a 405's ``Allow`` (Starlette names only the
+    first route's, so a GET page with a POST form beside it said ``GET``)."""
+    methods: set[str] = set()
+    for declared, served in _as_served(routes):
+        if isinstance(declared, APIRoute | Route):
+            pattern, _, _ = compile_path(str(served.path))
+            if pattern.match(path):
+                methods.update(_methods(served.methods))
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
