@@ -235,7 +235,8 @@ def import_systems(
     report.errors.sort(key=lambda e: e.row)
     if report.refused or dry_run or not (plan.creates or plan.updates):
         return report
-    updated_rows = [r for r in existing.rows.values() if r.id in {u["id"] for u in plan.updates}]
+    updated_ids = {u["id"] for u in plan.updates}
+    updated_rows = [r for r in existing.rows.values() if r.id in updated_ids]
     before = {i: audit_document(d) for i, d in load_details(session, updated_rows).items()}
     now = utcnow()
     if plan.creates:
@@ -244,7 +245,6 @@ def import_systems(
         )
     if plan.updates:
         session.execute(update(SystemRow), [{**u, "updated_at": now} for u in plan.updates])
-    updated_ids = {u["id"] for u in plan.updates}
     write_links(
         session, {k: v for k, v in plan.links.items() if k not in updated_ids}, replace=False
     )

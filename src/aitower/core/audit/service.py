@@ -145,7 +145,7 @@ def record_changes(
         )
         prev = digest
     if rows:
-        session.execute(insert(AuditEventRow), rows)
+        session.execute(insert(AuditEventRow.__table__), rows)  # Core: no ORM bulk step
         head.seq, head.hash = seq, prev
         session.flush()
     return events
