@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import Select, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from aitower.core.access.principal import Principal
@@ -33,6 +33,7 @@ from aitower.core.audit.tables import AuditEventRow, AuditHeadRow
 from aitower.core.db.base import utcnow
 
 HEAD_ROW_ID = 1
+EVENTS_TABLE = cast(Table, AuditEventRow.__table__)
 VERIFY_BATCH = 2_000
 PROGRESS_STEP = 500  # progress callbacks per this many events: per-event would cost more
 
@@ -145,7 +146,7 @@ def record_changes(
         )
         prev = digest
     if rows:
-        session.execute(insert(AuditEventRow.__table__), rows)  # Core: no ORM bulk step
+        session.execute(insert(EVENTS_TABLE), rows)  # Core: no ORM bulk step
         head.seq, head.hash = seq, prev
         session.flush()
     return events
