@@ -1,11 +1,11 @@
 """Monday morning in a real browser, as the demo's Model Performance Analyst (amara.patel).
 
-The demo is loaded at a small volume into a server of its own: 30 days of LLM traffic, the
+The demo is loaded at half its volume into a server of its own: 30 days of LLM traffic, the
 chatbot's alert rules replayed over them (the latency episode five days back leaves a resolved
 incident). Then the night before: the chatbot's provider slows down and fails again (traces
-stored through the ingest path) and one background pass fires the p95 rule. The analyst opens
-the Overview, goes to the open incident, reads the owners, opens its failing traces, comes
-back, assigns it to the engineer and resolves it; the Overview then shows nothing open.
+stored through the ingest path) and one background pass of the p95 rule fires it. The analyst
+opens the Overview, goes to the open incident, reads the owners, opens its failing traces,
+comes back, assigns it to the engineer and resolves it; the Overview then shows nothing open.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from aitower.alerts.demo_llm import CHATBOT_SYSTEM, LATENCY_RULE, add_demo_llm_rules
 from aitower.alerts.evaluator import evaluate_due_rules
+from aitower.alerts.tables import AlertRuleRow
 from aitower.core.access.principal import system_principal
 from aitower.core.audit.service import ChangeContext
 from aitower.core.db.base import utcnow
@@ -45,7 +47,7 @@ from support import PASSWORD, SECRET
 
 pytestmark = pytest.mark.browser
 
-SCALE = 0.2
+SCALE = 0.5
 ANALYST = "amara.patel"
 NIGHT_TRACES = 40
 INCIDENT = f"{LATENCY_RULE} on {CHATBOT_SYSTEM}"
@@ -63,7 +65,13 @@ def _bad_night(db: Database) -> int:
         failed += any(s.parent_span_id is None and s.status_code == 2 for s in trace)
         spans += trace
     store_spans(db, spans)
-    fired = evaluate_due_rules(db, utcnow(), "background pass")
+    # The pass evaluates the latency rule only: whether the error-rate rule's 100 requests are
+    # in its window too (and it opens a second incident) depends on the hour the test runs.
+    with db.reading() as session:
+        latency = session.execute(
+            select(AlertRuleRow.id).where(AlertRuleRow.name == LATENCY_RULE)
+        ).scalar_one()
+    fired = evaluate_due_rules(db, utcnow(), "background pass", only={latency})
     assert any(t.transition.notice is not None for t in fired)
     return failed
 

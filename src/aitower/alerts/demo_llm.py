@@ -33,8 +33,11 @@ from aitower.telemetry.demo_traffic import DemoTimeline
 
 CHATBOT_SYSTEM = "Customer support chatbot"
 WINDOW_MINUTES = 180
-# The chatbot's p95 is about 4 s on a normal day and over 8 s during the episode.
-LATENCY_THRESHOLD_MS = 7_000.0
+# The chatbot's p95 is about 4 s on a normal day (at most 5.2 s in a quiet three hours) and
+# over 8 s during the episode, but a three-hour window of the episode holds 30 requests at the
+# tests' scale and its p95 dipped to 6.2 s in the middle of it for about 1 `now` in 16, which
+# resolved the incident and opened a second one. 6 s lies between the two at any scale >= 0.1.
+LATENCY_THRESHOLD_MS = 6_000.0
 ERROR_RATE_THRESHOLD = 0.05
 # An error rate judged on fewer requests swings across 5 % on a handful of failures (the
 # chatbot's usual rate is 1 to 4 %): at the default scale the episode's windows hold 130 to
@@ -63,7 +66,7 @@ def chatbot_rule_specs(system_id: uuid.UUID, scale: float) -> list[tuple[RuleSpe
                 severity=Severity.high,
                 system_id=str(system_id),
             ),
-            "The chatbot's answers take too long: p95 over 7 s (about twice its usual).",
+            "The chatbot's answers take too long: p95 over 6 s (half again its usual).",
         ),
         (
             RuleSpec(
