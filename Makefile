@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.stamp-run
 DEV_STAMP := $(VENV)/.stamp-dev
 PYTEST_ARGS ?=
+OIDC_PROVIDER := tests/oidc_provider
 
 LOCK := $(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 \
 	--custom-compile-command "make lock" --quiet
@@ -32,8 +33,15 @@ $(DEV_STAMP): pyproject.toml requirements/dev.lock | $(BIN)/python
 run: $(RUN_STAMP)
 	AITOWER_DEV_MODE=$${AITOWER_DEV_MODE:-1} $(BIN)/aitower serve --demo
 
+# The single sign-on tests run a real OpenID provider (npm's oidc-provider) with Node.js; without
+# npm they skip (CI requires them).
+$(OIDC_PROVIDER)/node_modules/.stamp: $(OIDC_PROVIDER)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --silent --no-audit --no-fund --prefix $(OIDC_PROVIDER) && touch $@; \
+	else echo "no npm: the single sign-on tests will skip"; fi
+
 ## test: install the dev dependencies and run every test
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) $(OIDC_PROVIDER)/node_modules/.stamp
 	@# pytest exits 5 when it collects no test: report it, do not fail the build on it.
 	@# -n auto: one worker per core (pytest-xdist); each worker has its own database templates.
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS); rc=$$?; \

@@ -63,12 +63,15 @@ def serve(
     import uvicorn
 
     from aitower.app import create_app
+    from aitower.core.access.sso import mapping_of
+    from aitower.core.access.sso_mapping import SsoSettingsError
     from aitower.demo import load_demo_if_empty
 
     chosen = settings()
     try:
         chosen.check_secure()
-    except InsecureSettingsError as exc:
+        mapping_of(chosen)
+    except (InsecureSettingsError, SsoSettingsError) as exc:
         raise fail(str(exc), 2) from None
     db = open_database(chosen, require_current=False)
     state = migrate.schema_state(db.engine)

@@ -146,6 +146,58 @@ class Settings(BaseSettings):
         default=None,
         description="Force the Secure cookie flag; by default set when the request came over TLS.",
     )
+    password_login: bool = Field(
+        default=True,
+        description="Let users sign in with a password; false leaves single sign-on only "
+        "(API keys and the CLI still work).",
+    )
+    oidc_issuer: str = Field(
+        default="",
+        max_length=500,
+        description="OpenID Connect single sign-on: the provider's issuer URL (its "
+        "/.well-known/openid-configuration is read from it); empty turns SSO off.",
+    )
+    oidc_client_id: str = Field(default="", max_length=500, description="SSO: client id.")
+    oidc_client_secret: SecretStr = Field(
+        default=SecretStr(""), description="SSO: client secret (client_secret_basic)."
+    )
+    oidc_scopes: str = Field(
+        default="openid profile email",
+        max_length=500,
+        description="SSO: scopes asked for; add the one that releases groups (e.g. 'groups').",
+    )
+    oidc_groups_claim: str = Field(
+        default="groups", max_length=100, description="SSO: the claim listing the user's groups."
+    )
+    oidc_username_claim: str = Field(
+        default="preferred_username",
+        max_length=100,
+        description="SSO: the claim that names the user (an e-mail address keeps its local part).",
+    )
+    oidc_role_groups: dict[str, str] = Field(
+        default_factory=dict,
+        description='SSO: group to role, JSON ({"ai-admins": "admin", "ai-ops": "ops_manager"}); '
+        "the first listed group the user is in gives the role.",
+    )
+    oidc_unit_groups: dict[str, str] = Field(
+        default_factory=dict,
+        description='SSO: group to business unit slug, JSON ({"payments-team": "payments"}); '
+        '"*" for every unit. A user gets the units of all their groups.',
+    )
+    oidc_default_role: str = Field(
+        default="",
+        max_length=32,
+        description="SSO: the role of a user in no mapped group; empty refuses them.",
+    )
+    oidc_redirect_url: str = Field(
+        default="",
+        max_length=500,
+        description="SSO: the callback URL registered at the provider; empty: this server's "
+        "own /auth/oidc/callback as the browser reached it.",
+    )
+    oidc_button_label: str = Field(
+        default="Sign in with single sign-on", max_length=80, description="SSO: the button."
+    )
 
     alerts_interval_seconds: float = Field(
         default=30.0,
@@ -158,6 +210,10 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_port_is_off(cls, value: object) -> object:
         return 0 if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def sso_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     def ingest_worker_count(self) -> int:
         if self.ingest_workers >= 0:

@@ -21,6 +21,8 @@ PUBLIC = {
     ("/readyz", "GET"),
     ("/login", "GET"),  # the way in
     ("/login", "POST"),
+    ("/login/sso", "GET"),  # single sign-on: off (404) unless AITOWER_OIDC_ISSUER is set
+    ("/auth/oidc/callback", "GET"),
     ("/api/docs", "GET"),  # the API's description holds no data
     ("/api/v1/openapi.json", "GET"),
     ("/static/{path}", "GET"),  # stylesheet, scripts, icons

@@ -87,6 +87,15 @@ def login(
         if source is not None:
             _record_failure(session, source, now, keep=domain.SOURCE_WINDOW)
         return LoginResult(None, None, GENERIC_LOGIN_FAILURE)
+    return open_session(session, ctx, row, session_hours=session_hours)
+
+
+def open_session(
+    session: Session, ctx: ChangeContext, row: UserRow, *, session_hours: int, method: str = ""
+) -> LoginResult:
+    """A new browser session for a user who proved who they are (password or single sign-on),
+    recorded as ``auth.login`` (with the ``method`` when not the password)."""
+    now = utcnow()
     row.failed_logins, row.locked_until, row.last_login_at = 0, None, now
     # Expired sessions are removed here, where they accumulate, rather than by a separate job.
     session.execute(
@@ -104,7 +113,9 @@ def login(
         )
     )
     principal = user_principal(row)
-    record_change(session, ChangeContext(principal, ctx.request_id), "auth.login", "user", row.id)
+    as_user = ChangeContext(principal, ctx.request_id)
+    after = {"method": method} if method else None
+    record_change(session, as_user, "auth.login", "user", row.id, after=after)
     return LoginResult(principal, token)
 
 

@@ -31,6 +31,7 @@ class User:
     locked_until: datetime | None
     last_login_at: datetime | None
     created_at: datetime
+    has_password: bool = True  # False: signs in with single sign-on only
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,9 @@ def _page(
         role_title=ROLE_TITLES[principal.role],
         units=units,
         permissions=[(p, p.description) for p in all_permissions() if principal.can(p)],
-        can_change_password=principal.kind is PrincipalKind.user,
+        can_change_password=principal.kind is PrincipalKind.user
+        and user is not None
+        and user.has_password,
         problem=problem,
         notice=notice,
     )

@@ -36,6 +36,7 @@ def user_from_row(row: UserRow) -> User:
         locked_until=row.locked_until,
         last_login_at=row.last_login_at,
         created_at=row.created_at,
+        has_password=row.password_hash is not None,
     )
 
 

@@ -96,3 +96,19 @@ class LoginFailureRow(HasId, Base):
 
     source: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column()
+
+
+class UserIdentityRow(HasId, Base):
+    """A user's account at an OpenID provider: ``(issuer, subject)`` is what the provider
+    promises never to reuse, unlike a name or an e-mail address, so sign-in matches on it."""
+
+    __tablename__ = "user_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_user_identities_subject"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    issuer: Mapped[str] = mapped_column(String(500))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column()
+    last_login_at: Mapped[datetime | None] = mapped_column()

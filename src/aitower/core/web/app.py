@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse
 from aitower import __version__
 from aitower.core.access import api as access_api
 from aitower.core.access import pages as access_pages
+from aitower.core.access import pages_sso
 from aitower.core.audit import api as audit_api
 from aitower.core.audit import pages as audit_pages
 from aitower.core.background import lifespan as background_lifespan
@@ -121,6 +122,7 @@ def create_web_app(
     app.include_router(health.build_router())
     app.include_router(pages.build_router())
     app.include_router(access_pages.build_router())
+    app.include_router(pages_sso.build_router(settings))
     app.include_router(audit_pages.build_router())
     for build in (build for s in slices for build in s.routers):
         app.include_router(build(settings))

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 from aitower.core.access.apikeys import REFUSED_KEY, resolve_api_key, touch_api_key
 from aitower.core.access.authn import resolve_session
@@ -92,6 +93,24 @@ def _non_finite_field(doc: Any) -> str | None:
         elif isinstance(value, list):
             pending.extend((f"{path}[{i}]", v) for i, v in reversed(list(enumerate(value))))
     return None
+
+
+def secure_cookies(request: Request) -> bool:
+    """Whether cookies set on this request get the Secure flag (TLS, or forced by settings)."""
+    return bool(request.scope.get("state", {}).get("secure_cookies"))
+
+
+def set_session_cookie(response: Response, request: Request, token: str) -> None:
+    """The browser session's cookie: HttpOnly, SameSite=Lax, Secure over TLS."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=get_settings(request).session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request),
+        path="/",
+    )
 
 
 def request_id(request: Request) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from starlette.concurrency import run_in_threadpool
@@ -20,8 +20,10 @@ from aitower.core.web.deps import (
     SettingsDep,
     authenticate,
     check_csrf,
+    get_settings,
     guard,
     request_id,
+    set_session_cookie,
 )
 from aitower.core.web.templating import render
 
@@ -36,13 +38,26 @@ def safe_next(target: str | None) -> str:
 def build_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
+    def login_page(request: Request, status: int = 200, **context: Any) -> Response:
+        """The login page with the ways in the settings allow (password, single sign-on)."""
+        settings = get_settings(request)
+        return render(
+            request,
+            "login.html",
+            None,
+            status_code=status,
+            sso_label=settings.oidc_button_label if settings.sso_enabled else None,
+            password_login=settings.password_login,
+            **context,
+        )
+
     @router.get("/login")
     async def login_form(request: Request, next: str = "/") -> Response:
         try:
             await authenticate(request)
             return RedirectResponse(safe_next(next), status_code=303)
         except Exception:  # not logged in: show the form
-            return render(request, "login.html", None, next=safe_next(next))
+            return login_page(request, next=safe_next(next))
 
     @router.post("/login")
     async def login(
@@ -53,6 +68,9 @@ def build_router() -> APIRouter:
         password: Annotated[str, Form(max_length=1024)],
         next: Annotated[str, Form(max_length=2000)] = "/",
     ) -> Response:
+        if not settings.password_login:  # before the CSRF check: there is no form to echo it
+            refusal = "Signing in with a password is turned off here; use single sign-on."
+            return login_page(request, 403, error=refusal, next=safe_next(next))
         await check_csrf(request)
         ctx = ChangeContext(anonymous_principal(), request_id(request))
 
@@ -70,28 +88,14 @@ def build_router() -> APIRouter:
         result = await run_in_threadpool(attempt)
         if result.token is None:
             status = 429 if result.retry_after_seconds else 401
-            refused = render(
-                request,
-                "login.html",
-                None,
-                status_code=status,
-                error=result.error,
-                username=username,
-                next=safe_next(next),
+            refused = login_page(
+                request, status, error=result.error, username=username, next=safe_next(next)
             )
             if result.retry_after_seconds:
                 refused.headers["retry-after"] = str(result.retry_after_seconds)
             return refused
         response = RedirectResponse(safe_next(next), status_code=303)
-        response.set_cookie(
-            SESSION_COOKIE,
-            result.token,
-            max_age=settings.session_hours * 3600,
-            httponly=True,
-            samesite="lax",
-            secure=bool(request.scope.get("state", {}).get("secure_cookies")),
-            path="/",
-        )
+        set_session_cookie(response, request, result.token)
         return response
 
     @router.post("/logout")
