@@ -82,6 +82,15 @@ def test_bad_cells_and_columns_are_reported_with_row_and_field() -> None:
     assert [(i.row, i.field) for i in parsed.issues] == [(1, "models[1]")]
 
 
+def test_csv_that_the_csv_module_cannot_read_is_an_issue_not_a_crash() -> None:
+    # Found by schemathesis: a lone carriage return made csv raise (a 500 before).
+    assert parse_systems("\r0", Format.csv).issues[0].field in {"file", "0"}
+    broken = parse_systems('name,kind\n"A\x00,llm_app\n', Format.csv)
+    assert broken.issues and broken.issues[0].row == 0
+    ends = parse_systems("name,kind,unit\rA,llm_app,x\r", Format.csv)
+    assert ends.issues == [] and len(ends.rows) == 1
+
+
 def test_yaml_problems_are_reported() -> None:
     assert parse_systems("systems: [1, {name: a, colour: red}]", Format.yaml).issues[0].row == 1
     fields = [

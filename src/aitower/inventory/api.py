@@ -41,6 +41,15 @@ VendorsReader = Annotated[Principal, guard(InventoryPermission.vendors_read)]
 VendorsWriter = Annotated[Principal, guard(InventoryPermission.vendors_write)]
 
 MEDIA_TYPES = {Format.csv: "text/csv", Format.yaml: "application/yaml"}
+# What an export answers: the file, in the format asked for (never JSON).
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/yaml": {"schema": {"type": "object"}},  # {systems: [...]} or vendors
+        }
+    }
+}
 IMPORT_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -249,7 +258,13 @@ def _vendor_routes(router: APIRouter) -> None:
 
 
 def _system_transfer_routes(router: APIRouter) -> None:
-    @router.get("/systems/export", tags=["inventory"], summary="Export systems as CSV or YAML")
+    @router.get(
+        "/systems/export",
+        tags=["inventory"],
+        summary="Export systems as CSV or YAML",
+        response_class=Response,
+        responses=EXPORT_RESPONSES,
+    )
     def export_systems(
         db: DbDep, principal: SystemsExporter, flt: FilterDep, format: Format = Format.csv
     ) -> Response:
@@ -282,7 +297,13 @@ def _system_transfer_routes(router: APIRouter) -> None:
 
 
 def _vendor_transfer_routes(router: APIRouter) -> None:
-    @router.get("/vendors/export", tags=["inventory"], summary="Export vendors as CSV or YAML")
+    @router.get(
+        "/vendors/export",
+        tags=["inventory"],
+        summary="Export vendors as CSV or YAML",
+        response_class=Response,
+        responses=EXPORT_RESPONSES,
+    )
     def export_vendors(db: DbDep, _: VendorsReader, format: Format = Format.csv) -> Response:
         with db.reading() as session:
             docs = [vendor_document(s) for s in vendors.all_vendor_specs(session)]

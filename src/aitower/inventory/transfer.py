@@ -205,8 +205,13 @@ def system_to_cells(doc: Mapping[str, Any]) -> dict[str, str]:
 def _csv_records(
     text: str, allowed: set[str], required: set[str], parsed: Parsed
 ) -> list[dict[str, str]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    headers = [h.strip() for h in reader.fieldnames or []]
+    # newline="": the csv module reads line ends itself (a lone \r too), as its docs ask.
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        headers = [h.strip() for h in reader.fieldnames or []]
+    except csv.Error as exc:
+        parsed.issues.append(RowIssue(0, "file", f"is not valid CSV: {exc}"))
+        return []
     if not headers:
         parsed.issues.append(RowIssue(0, "file", "the CSV file has no header row"))
         return []

@@ -117,3 +117,25 @@ def test_nan_and_infinity_in_a_json_body_are_refused_by_field(
     text = {"name": "NaN and Infinity in a name are fine", "kind": "llm_app", "unit": "finance"}
     assert client.post("/api/v1/systems", json=text, headers=admin).status_code == 201
     assert audit_count(db) == before + 1
+
+
+def test_a_nul_character_in_a_json_body_is_refused_by_field(
+    client: TestClient, db: Database
+) -> None:
+    """Found by the schemathesis contract test: a NUL in a channel's name reached PostgreSQL
+    (which cannot store it) and answered 500. Any string of a JSON body, key or value."""
+    admin = {"x-api-key": make_key(db, Role.admin)}
+    before = audit_count(db)
+    answer = client.post(
+        "/api/v1/notification-channels",
+        json={"config": {}, "kind": "email", "name": "ops\x00"},
+        headers=admin,
+    )
+    _refused(answer, "name")
+    answer = client.post(
+        "/api/v1/systems",
+        json={"name": "a", "kind": "llm_app", "unit": "finance", "tags": {"k\x00": "v"}},
+        headers=admin,
+    )
+    _refused(answer, "tags.k")
+    assert audit_count(db) == before

@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from aitower.core.access.entities import ApiKey, BusinessUnit, User
 from aitower.core.access.principal import Principal
-from aitower.core.access.roles import Permission, Role, all_permissions
+from aitower.core.access.roles import Role, all_permissions
 
 STRICT = ConfigDict(extra="forbid")
 
@@ -149,7 +149,7 @@ class MeOut(BaseModel):
     owner_id: uuid.UUID | None = Field(
         description="For an API key: the user it acts for (it never does more than they can)"
     )
-    permissions: list[Permission]
+    permissions: list[str]  # the values of the permissions (docs/permissions.md)
 
     @classmethod
     def of(cls, principal: Principal) -> MeOut:
@@ -159,5 +159,5 @@ class MeOut(BaseModel):
             role=principal.role,
             unit_ids=None if principal.unit_ids is None else sorted(principal.unit_ids, key=str),
             owner_id=principal.owner_id,
-            permissions=[p for p in all_permissions() if principal.can(p)],
+            permissions=[p.value for p in all_permissions() if principal.can(p)],
         )

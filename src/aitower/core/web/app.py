@@ -31,7 +31,7 @@ from aitower.core.db.migrate import schema_state
 from aitower.core.settings import Settings
 from aitower.core.slice import Slice
 from aitower.core.web import health, pages
-from aitower.core.web.deps import refuse_non_finite_json, refuse_nul_in_query
+from aitower.core.web.deps import refuse_nul_in_query, refuse_unstorable_json
 from aitower.core.web.errors import install_error_handlers
 from aitower.core.web.middleware import (
     BodySizeLimitMiddleware,
@@ -101,7 +101,7 @@ def create_web_app(
         docs_url=None,
         redoc_url=None,
         lifespan=_lifespan(db, settings, slices),
-        dependencies=[Depends(refuse_nul_in_query), Depends(refuse_non_finite_json)],
+        dependencies=[Depends(refuse_nul_in_query), Depends(refuse_unstorable_json)],
     )
     app.state.settings = settings
     app.state.db = db

@@ -56,37 +56,51 @@ def refuse_nul_in_query(request: Request) -> None:
             raise InvalidInput.on(name.replace("\x00", ""), "must not contain NUL characters")
 
 
-async def refuse_non_finite_json(request: Request) -> None:
-    """Refuse ``NaN``, ``Infinity`` and ``-Infinity`` in a JSON body, naming the field (422).
+async def refuse_unstorable_json(request: Request) -> None:
+    """Refuse, naming the field (422), what a JSON body to the REST API may hold but no store
+    keeps: ``NaN``, ``Infinity`` and ``-Infinity``, and the NUL character in a string.
 
-    They are not JSON (RFC 8259), but Python's parser takes them and pydantic lets a float be
-    NaN, so a score of NaN was stored. Bodies without those words, nearly all, are not parsed
-    again: the search for them is a byte scan.
+    The numbers are not JSON (RFC 8259), but Python's parser takes them and pydantic lets a
+    float be NaN, so a score of NaN was stored. PostgreSQL's text and JSONB cannot hold NUL
+    (``\\u0000``): it failed inside the query (a 500) where SQLite stored it. Bodies without
+    those, nearly all, are not parsed again: the search for them is a byte scan. Only
+    ``/api/``: OTLP bodies keep their own, more forgiving handling of odd values.
     """
+    if not request.url.path.startswith("/api/"):
+        return
     if not request.headers.get("content-type", "").startswith("application/json"):
         return
     body = await request.body()
-    if b"NaN" not in body and b"Infinity" not in body:
+    if b"NaN" not in body and b"Infinity" not in body and b"\\u0000" not in body:
         return
     try:
         doc = json.loads(body)
     except ValueError:
         return  # not JSON at all: the framework's own parse answers that
-    field = _non_finite_field(doc)
-    if field is not None:
-        raise InvalidInput.on(
-            field or "body", "must be a finite number (NaN and Infinity are not JSON)"
-        )
+    found = _unstorable_field(doc)
+    if found is not None:
+        field, reason = found
+        raise InvalidInput.on(field or "body", reason)
 
 
-def _non_finite_field(doc: Any) -> str | None:
-    """The path (``rows[2].score``) of the first NaN or infinity in a parsed document."""
+NON_FINITE = "must be a finite number (NaN and Infinity are not JSON)"
+HAS_NUL = "must not contain NUL characters"
+
+
+def _unstorable_field(doc: Any) -> tuple[str, str] | None:
+    """The path (``rows[2].score``) of the first NaN, infinity or NUL-holding string in a
+    parsed document, and why it cannot be stored."""
     pending: list[tuple[str, Any]] = [("", doc)]
     while pending:
         path, value = pending.pop()
         if isinstance(value, float) and not math.isfinite(value):
-            return path
+            return path, NON_FINITE
+        if isinstance(value, str) and "\x00" in value:
+            return path, HAS_NUL
         if isinstance(value, dict):
+            for key in value:
+                if "\x00" in str(key):
+                    return (f"{path}.{key}" if path else str(key)).replace("\x00", ""), HAS_NUL
             pending.extend(
                 (f"{path}.{k}" if path else str(k), v) for k, v in reversed(value.items())
             )
