@@ -291,6 +291,11 @@ def test_passwords_are_off_and_a_foreign_callback_is_refused(
     # A callback this browser did not start (a link from someone else's sign-in).
     page.goto(f"{world.server.url}/auth/oidc/callback?code=stolen&state=forged")
     expect(page.get_by_role("alert")).to_contain_text("did not start in this browser")
+    # A sign-in this browser did start, answered with another state (of any characters).
+    page.get_by_test_id("sso-login").click()
+    expect(page).to_have_url(re.compile("^" + re.escape(world.provider.url)))
+    page.goto(f"{world.server.url}/auth/oidc/callback?code=stolen&state=%C3%A9t%C3%A9")
+    expect(page.get_by_role("alert")).to_contain_text("did not start in this browser")
     # ada's password is right, but passwords are off.
     refused = httpx.post(
         f"{world.server.url}/login", data={"username": "ada", "password": PASSWORD}

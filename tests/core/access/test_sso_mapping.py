@@ -134,3 +134,9 @@ def test_without_an_issuer_there_is_no_single_sign_on(client: TestClient) -> Non
     assert client.get("/auth/oidc/callback?code=x&state=y").status_code == 404
     page = client.get("/login")
     assert 'data-testid="sso-login"' not in page.text and 'name="password"' in page.text
+
+
+def test_a_forged_state_or_cookie_of_any_characters_is_refused_not_a_crash() -> None:
+    pending = PendingSignIn.new("/")
+    assert unseal("k" * 40, seal("k" * 40, pending) + "é") is None
+    assert unseal("k" * 40, "é.é") is None

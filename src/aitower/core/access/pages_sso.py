@@ -58,7 +58,7 @@ def unseal(secret: str, value: str) -> PendingSignIn | None:
         payload = base64.urlsafe_b64decode(encoded.encode())
     except ValueError:
         return None
-    if not hmac.compare_digest(signature, _sign(secret, payload)):
+    if not hmac.compare_digest(signature.encode(), _sign(secret, payload).encode()):
         return None
     try:
         return PendingSignIn(**json.loads(payload))
@@ -135,7 +135,8 @@ def build_router(settings: Settings) -> APIRouter:
     ) -> Response:
         client, mapping = configured()
         pending = unseal(settings.secret_key, request.cookies.get(PENDING_COOKIE, ""))
-        if pending is None or not hmac.compare_digest(pending.state, state):
+        # As bytes: compare_digest refuses str with non-ASCII characters (a forged state).
+        if pending is None or not hmac.compare_digest(pending.state.encode(), state.encode()):
             return _refused(
                 request,
                 "This sign-in did not start in this browser or took too long; try again.",
