@@ -55,5 +55,8 @@ class Slice:
     prometheus: tuple[PrometheusSource, ...] = ()
     jobs: tuple[BackgroundJob, ...] = ()
     body_limits: tuple[BodyLimit, ...] = ()
+    # API paths whose JSON strings may hold NUL (elsewhere refused, 422): the capability keeps
+    # such text as U+FFFD, as telemetry does with what end users typed (feedback comments).
+    nul_tolerant: tuple[str, ...] = ()
     on_startup: tuple[Callable[[FastAPI], None], ...] = ()  # servers of its own (OTLP/gRPC)
     on_shutdown: tuple[Callable[[FastAPI], None], ...] = ()

@@ -60,6 +60,7 @@ SLICE = Slice(
         ),
     ),
     body_limits=(("/v1/", lambda settings: settings.otlp_max_body_bytes),),
+    nul_tolerant=("/api/v1/feedback", "/api/v1/evaluations"),
     on_startup=(otlp_grpc.start,),
     # The gRPC endpoint first: its calls in progress still use the ingest workers.
     on_shutdown=(otlp_grpc.stop, otlp_http.stop_ingest),

@@ -26,6 +26,7 @@ from aitower.core.settings import Settings
 
 log = logging.getLogger(__name__)
 SSO_ACTOR = "sso"
+MAX_SUBJECT = 255
 
 
 class SignInRefused(Exception):
@@ -53,8 +54,9 @@ def sign_in(
     request_id: str | None = None,
 ) -> authn.LoginResult:
     """Open a session for the person the provider vouched for, or SignInRefused."""
-    if not profile.subject:
-        raise SignInRefused("The identity provider did not say who you are (no subject).")
+    if not profile.subject or len(profile.subject) > MAX_SUBJECT:
+        # OpenID Connect Core 2: a subject is at most 255 ASCII characters.
+        raise SignInRefused("The identity provider did not say who you are (no valid subject).")
     if access is None:
         raise SignInRefused(
             "Your groups at the identity provider give no role in aitower; "

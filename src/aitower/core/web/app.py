@@ -112,6 +112,7 @@ def create_web_app(
     app.state.attention_sources = tuple(source for s in slices for source in s.attention)
     # Lines the slices add to /metrics: (session) -> Prometheus text lines.
     app.state.metrics_sources = tuple(source for s in slices for source in s.prometheus)
+    app.state.nul_tolerant = tuple(prefix for s in slices for prefix in s.nul_tolerant)
 
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(access_api.build_router())

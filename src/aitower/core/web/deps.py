@@ -64,20 +64,23 @@ async def refuse_unstorable_json(request: Request) -> None:
     float be NaN, so a score of NaN was stored. PostgreSQL's text and JSONB cannot hold NUL
     (``\\u0000``): it failed inside the query (a 500) where SQLite stored it. Bodies without
     those, nearly all, are not parsed again: the search for them is a byte scan. Only
-    ``/api/``: OTLP bodies keep their own, more forgiving handling of odd values.
+    ``/api/``: OTLP bodies keep their own, more forgiving handling of odd values, as do the
+    API paths a capability names ``nul_tolerant`` (user feedback keeps NUL as U+FFFD).
     """
     if not request.url.path.startswith("/api/"):
         return
     if not request.headers.get("content-type", "").startswith("application/json"):
         return
     body = await request.body()
-    if b"NaN" not in body and b"Infinity" not in body and b"\\u0000" not in body:
+    tolerant = getattr(request.app.state, "nul_tolerant", ())
+    nul = b"\\u0000" in body and not request.url.path.startswith(tuple(tolerant))
+    if b"NaN" not in body and b"Infinity" not in body and not nul:
         return
     try:
         doc = json.loads(body)
     except ValueError:
         return  # not JSON at all: the framework's own parse answers that
-    found = _unstorable_field(doc)
+    found = _unstorable_field(doc, nul=nul)
     if found is not None:
         field, reason = found
         raise InvalidInput.on(field or "body", reason)
@@ -87,19 +90,19 @@ NON_FINITE = "must be a finite number (NaN and Infinity are not JSON)"
 HAS_NUL = "must not contain NUL characters"
 
 
-def _unstorable_field(doc: Any) -> tuple[str, str] | None:
-    """The path (``rows[2].score``) of the first NaN, infinity or NUL-holding string in a
-    parsed document, and why it cannot be stored."""
+def _unstorable_field(doc: Any, *, nul: bool) -> tuple[str, str] | None:
+    """The path (``rows[2].score``) of the first NaN, infinity or (``nul``) NUL-holding
+    string in a parsed document, and why it cannot be stored."""
     pending: list[tuple[str, Any]] = [("", doc)]
     while pending:
         path, value = pending.pop()
         if isinstance(value, float) and not math.isfinite(value):
             return path, NON_FINITE
-        if isinstance(value, str) and "\x00" in value:
+        if nul and isinstance(value, str) and "\x00" in value:
             return path, HAS_NUL
         if isinstance(value, dict):
             for key in value:
-                if "\x00" in str(key):
+                if nul and "\x00" in str(key):
                     return (f"{path}.{key}" if path else str(key)).replace("\x00", ""), HAS_NUL
             pending.extend(
                 (f"{path}.{k}" if path else str(k), v) for k, v in reversed(value.items())
