@@ -137,7 +137,7 @@ def withdraw(
     now = now or utcnow()
     row, _ = load_request_row(session, ctx.principal, request_id, lock=True)
     rules.check_open(Status(row.status), row.expires_at, now)
-    rules.check_withdraw(row.requested_by_id, ctx.principal.user_id, ctx.principal.role.value)
+    rules.check_withdraw(row.requested_by_id, ctx.principal.person_id, ctx.principal.role.value)
     close(session, ctx, row, Status.withdrawn, now, rules.clean_reason(reason, required=False))
     return view_of(session, row, now)
 

@@ -187,7 +187,9 @@ def _raise(
     expire_for_system(session, ctx, system.id, now)
     _check_no_open(session, system.id, now)
     gate_name = INTAKE_GATE if kind is RequestKind.intake else target.value
-    requester = ctx.principal.user_id
+    # A key's owner is the requester: deciding in a browser the request one's key raised
+    # would otherwise pass separation of duties.
+    requester = ctx.principal.person_id
     gate = evaluate(session, system.id, gate_name, requester_id=requester, now=now)
     from_stage = None if kind is RequestKind.intake else system.stage.value
     if passes(gate):

@@ -164,6 +164,31 @@ def test_separation_of_duties(app: FastAPI, db: Database) -> None:
     assert len(request["decisions"]) == 1
 
 
+def test_a_request_raised_with_a_key_is_its_owners_for_separation_of_duties(
+    app: FastAPI, db: Database
+) -> None:
+    """#14: a key acts for its owner. Before, a move requested with a key had no requester,
+    and the owner then approved it in the browser: one person on both sides."""
+    w = _world(app, db)
+    key = TestClient(
+        app, headers={"x-api-key": make_key(db, Role.ops_manager, owner=w.ops.username)}
+    )
+    raised = key.post(
+        f"/api/v1/systems/{w.system_id}/moves",
+        json={"target_stage": "deployment", "reason": "pilot done"},
+    )
+    assert raised.status_code == 202, raised.text
+    request_id = raised.json()["request"]["id"]
+    decisions = f"/api/v1/approval-requests/{request_id}/decisions"
+    own = w.ops.post(decisions, {"decision": "approve", "reason": "mine, via my key"})
+    assert own.status_code == 403
+    assert "you raised this request" in own.json()["detail"]
+    assert w.ops.post(f"/api/v1/approval-requests/{request_id}/withdraw").status_code in (
+        200,
+        201,
+    ), "and it is theirs to withdraw"
+
+
 def test_expired_requests_refuse_decisions_and_completion(app: FastAPI, db: Database) -> None:
     w = _world(app, db)
     request_id = uuid.UUID(str(_move(w.engineer, w.system_id)["request"]["id"]))  # type: ignore[index]

@@ -41,6 +41,12 @@ class Principal:
         """How the audit trail names this actor, e.g. ``user:alice`` or ``apikey:atk_3f9a``."""
         return f"{self.kind.value}:{self.name}"
 
+    @property
+    def person_id(self) -> uuid.UUID | None:
+        """The person behind this actor: the user, or the owner of the API key; None for the
+        CLI and aitower itself. Separation of duties compares people, not credentials."""
+        return self.user_id if self.user_id is not None else self.owner_id
+
     def can(self, permission: Permission) -> bool:
         return allows(self.role, permission) and (
             self.ceiling is None or allows(self.ceiling, permission)
