@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from support import PASSWORD
@@ -27,6 +29,14 @@ class Watch:
 
     def csp_violations(self) -> list[str]:
         return [m for m in self.console if "Content Security Policy" in m]
+
+
+def missing(reason: str) -> None:
+    """What a browser test does without what it needs: skip, or fail under
+    ``AITOWER_REQUIRE_BROWSER=1`` (CI), where nothing may skip silently."""
+    if os.environ.get("AITOWER_REQUIRE_BROWSER", "") not in ("", "0", "false", "no"):
+        pytest.fail(f"AITOWER_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
 
 
 def log_in(page: Page, server: LiveServer, username: str) -> None:

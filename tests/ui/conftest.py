@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Playwrigh
 from aitower.core.access.roles import Role
 from aitower.core.db.engine import Database
 from aitower.core.db.migrate import upgrade
-from browser_support import ADMIN, STAKEHOLDER, LiveServer, Watch
+from browser_support import ADMIN, STAKEHOLDER, LiveServer, Watch, missing
 from servers import free_port, running
 from support import SECRET, make_user, seed_units
 
@@ -73,10 +73,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 @pytest.fixture(scope="session")
 def playwright_session() -> Iterator[Playwright]:
     if not CHROMIUM.exists():
-        reason = f"no Chromium at {CHROMIUM}"
-        if os.environ.get("AITOWER_REQUIRE_BROWSER", "") not in ("", "0", "false", "no"):
-            pytest.fail(f"AITOWER_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+        missing(f"no Chromium at {CHROMIUM}")
     with sync_playwright() as playwright:
         yield playwright
 

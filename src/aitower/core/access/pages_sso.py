@@ -32,8 +32,7 @@ from aitower.core.web.deps import (
     secure_cookies,
     set_session_cookie,
 )
-from aitower.core.web.pages import safe_next
-from aitower.core.web.templating import render
+from aitower.core.web.pages import login_page, safe_next
 
 log = logging.getLogger(__name__)
 PENDING_COOKIE = "aitower_sso"
@@ -67,17 +66,7 @@ def unseal(secret: str, value: str) -> PendingSignIn | None:
 
 
 def _refused(request: Request, message: str, status: int) -> Response:
-    settings: Settings = request.app.state.settings
-    page = render(
-        request,
-        "login.html",
-        None,
-        status_code=status,
-        error=message,
-        next="/",
-        sso_label=settings.oidc_button_label,
-        password_login=settings.password_login,
-    )
+    page = login_page(request, status, error=message, next="/")
     page.delete_cookie(PENDING_COOKIE, path=CALLBACK_PATH)
     return page
 

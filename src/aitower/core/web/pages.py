@@ -35,21 +35,22 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def login_page(request: Request, status: int = 200, **context: Any) -> Response:
+    """The login page with the ways in the settings allow (password, single sign-on)."""
+    settings = get_settings(request)
+    return render(
+        request,
+        "login.html",
+        None,
+        status_code=status,
+        sso_label=settings.oidc_button_label if settings.sso_enabled else None,
+        password_login=settings.password_login,
+        **context,
+    )
+
+
 def build_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
-
-    def login_page(request: Request, status: int = 200, **context: Any) -> Response:
-        """The login page with the ways in the settings allow (password, single sign-on)."""
-        settings = get_settings(request)
-        return render(
-            request,
-            "login.html",
-            None,
-            status_code=status,
-            sso_label=settings.oidc_button_label if settings.sso_enabled else None,
-            password_login=settings.password_login,
-            **context,
-        )
 
     @router.get("/login")
     async def login_form(request: Request, next: str = "/") -> Response:
