@@ -50,6 +50,9 @@ class EvidenceRow(HasId, Base):
     title: Mapped[str] = mapped_column(String(200))
     uri: Mapped[str] = mapped_column(String(1000), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # A live object judged at every gate (core.evidence): its type and id; None for a document.
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[uuid.UUID | None] = mapped_column()
     added_by: Mapped[str] = mapped_column(String(200))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
