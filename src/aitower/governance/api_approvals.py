@@ -7,7 +7,7 @@ holds the request and the gate's findings, so a client can say exactly what is m
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
@@ -62,6 +62,9 @@ class EvidenceIn(BaseModel):
         description="A live object judged at every gate instead of a document: model_monitor",
     )
     object_id: uuid.UUID | None = None
+    valid_until: date | None = Field(
+        default=None, description="A document's last valid day; past it, gates do not count it"
+    )
 
 
 class JudgementOut(BaseModel):
@@ -83,6 +86,7 @@ class EvidenceOut(BaseModel):
     added_at: datetime
     object_type: str | None
     object_id: uuid.UUID | None
+    valid_until: date | None
     judgement: JudgementOut | None = Field(description="A live object's verdict now")
 
     @classmethod

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,6 +51,10 @@ class EvidenceView:
     object_type: str | None = None
     object_id: uuid.UUID | None = None
     judgement: Judgement | None = None  # a live object's verdict now (None for a document)
+    valid_until: date | None = None  # a document's last valid day
+
+    def expired_on(self, today: date) -> bool:
+        return self.valid_until is not None and self.valid_until < today
 
     @property
     def is_live(self) -> bool:
@@ -85,6 +89,7 @@ def _view(row: EvidenceRow, judgement: Judgement | None = None) -> EvidenceView:
         row.object_type,
         row.object_id,
         judgement,
+        row.valid_until,
     )
 
 
@@ -97,6 +102,8 @@ def _audit(view: EvidenceView) -> dict[str, Any]:
     }
     if view.is_live:
         doc |= {"object_type": view.object_type, "object_id": view.object_id}
+    if view.valid_until is not None:
+        doc["valid_until"] = view.valid_until
     return doc
 
 
@@ -201,11 +208,16 @@ def attach(
     note: str = "",
     object_type: str | None = None,
     object_id: uuid.UUID | None = None,
+    valid_until: date | None = None,
     now: datetime | None = None,
 ) -> AttachOutcome:
-    """Attach a document, or link a live object (by type and id, or by a link to its page)."""
+    """Attach a document, or link a live object (by type and id, or by a link to its page).
+
+    ``valid_until``: a document's last valid day (a live object is judged afresh instead)."""
     now = now or utcnow()
     get_system_ref(session, ctx.principal, system_id)
+    if valid_until is not None and valid_until < now.date():
+        raise InvalidInput.on("valid_until", "is in the past: such a document would not count")
     kind = check_kind(kind)
     address = check_uri(uri)
     live = live_object(
@@ -225,6 +237,7 @@ def attach(
         note=_clean(note, "note", NOTE_MAX, required=False),
         object_type=live.object_type if live else None,
         object_id=live.object_id if live else None,
+        valid_until=None if live else valid_until,
         added_by=ctx.principal.actor,
         added_at=now,
     )

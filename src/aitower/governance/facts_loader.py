@@ -31,20 +31,24 @@ IN_LIST_LIMIT = 500
 
 
 def document_kinds(
-    session: Session, system_ids: Collection[uuid.UUID] | None
-) -> dict[uuid.UUID, frozenset[str]]:
-    """Kinds of documents (not live objects) attached to each system. One query."""
+    session: Session, system_ids: Collection[uuid.UUID] | None, today: date
+) -> tuple[dict[uuid.UUID, frozenset[str]], dict[uuid.UUID, frozenset[str]]]:
+    """Kinds of documents (not live objects) of each system still valid ``today``, and the
+    kinds whose documents have all expired. One query."""
     query = (
-        select(EvidenceRow.system_id, EvidenceRow.kind)
+        select(EvidenceRow.system_id, EvidenceRow.kind, EvidenceRow.valid_until)
         .where(EvidenceRow.object_type.is_(None))
         .distinct()
     )
     if system_ids is not None and len(system_ids) <= IN_LIST_LIMIT:
         query = query.where(EvidenceRow.system_id.in_(list(system_ids)))
-    found: dict[uuid.UUID, set[str]] = {}
-    for system_id, kind in session.execute(query).all():
-        found.setdefault(system_id, set()).add(kind)
-    return {k: frozenset(v) for k, v in found.items()}
+    valid: dict[uuid.UUID, set[str]] = {}
+    expired: dict[uuid.UUID, set[str]] = {}
+    for system_id, kind, until in session.execute(query).all():
+        chosen = valid if until is None or until >= today else expired
+        chosen.setdefault(system_id, set()).add(kind)
+    lapsed = {k: frozenset(v - valid.get(k, set())) for k, v in expired.items()}
+    return {k: frozenset(v) for k, v in valid.items()}, lapsed
 
 
 def judgements(
@@ -90,7 +94,7 @@ def load_facts(
         return {}
     everything = system_ids is None and (principal is None or principal.unit_ids is None)
     ids = None if everything else list(base)
-    documents = document_kinds(session, ids)
+    documents, expired = document_kinds(session, ids, today)
     verdicts = judgements(session, ids, now or utcnow())
     done = risk_service.questionnaire_done(session, ids)
     scores = risk_service.open_risk_scores(session, ids)
@@ -98,6 +102,7 @@ def load_facts(
         system_id: dataclasses.replace(
             facts,
             documents=documents.get(system_id, frozenset()),
+            expired_documents=expired.get(system_id, frozenset()),
             judgements=verdicts.get(system_id, ()),
             questionnaire_done=system_id in done,
             open_risk_scores=scores.get(system_id, ()),

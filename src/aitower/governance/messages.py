@@ -117,6 +117,8 @@ def failure_detail(
             return None
         who, verb = subject(policy)
         title = DOCUMENT_TITLES[str(req.document)]
+        if req.document in system.expired_documents:
+            return f"{who} {verb} {_article(title)} {title}; the attached one has expired."
         return f"{who} {verb} {_article(title)} {title}; none is attached."
     if req.type == "field":
         if req.field_name in system.fields_set:

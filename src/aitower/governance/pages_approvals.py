@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -122,6 +123,7 @@ def _governance_tab(
         kinds=DOCUMENT_KINDS,
         kind_titles=DOCUMENT_TITLES,
         judged_kinds=JUDGED_KINDS,
+        today=now.date(),
         live_objects=live,
         can_move=principal.can(GovernancePermission.lifecycle_move),
         can_attach=principal.can(GovernancePermission.evidence_write),
@@ -169,6 +171,15 @@ def _live_choice(value: str) -> tuple[str | None, uuid.UUID | None]:
         raise InvalidInput.on("object_id", "choose one of the listed objects") from None
 
 
+def _day(value: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput.on("valid_until", "expected a date, YYYY-MM-DD") from None
+
+
 def attach_evidence(
     system_id: uuid.UUID,
     request: Request,
@@ -179,9 +190,11 @@ def attach_evidence(
     uri: Text = "",
     note: Text = "",
     live: Text = "",
+    valid_until: Text = "",
 ) -> Response:
     try:
         object_type, object_id = _live_choice(live)
+        last_day = _day(valid_until)
         with db.writing() as session:
             evidence.attach(
                 session,
@@ -193,9 +206,11 @@ def attach_evidence(
                 note=note,
                 object_type=object_type,
                 object_id=object_id,
+                valid_until=last_day,
             )
     except DomainError as exc:
         typed = {"kind": kind, "title": title, "uri": uri, "note": note, "live": live}
+        typed["valid_until"] = valid_until
         view = _refused(exc, "evidence", **typed)
         return _governance_tab(request, db, principal, system_id, view)
     return RedirectResponse(f"/systems/{system_id}/governance?notice=attached", status_code=303)

@@ -48,6 +48,8 @@ class SystemFacts:
     fields_set: frozenset[str] = frozenset()
     # Kinds of documents/evidence attached (DOCUMENT_KINDS of governance.policy).
     documents: frozenset[str] = frozenset()
+    # Kinds whose every attached document is past its last valid day (and so not in documents).
+    expired_documents: frozenset[str] = frozenset()
     # Verdicts on the live objects linked as evidence (a fairness monitor ...), judged now.
     judgements: tuple[Judgement, ...] = ()
     questionnaire_done: bool = False

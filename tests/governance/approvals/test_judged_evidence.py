@@ -177,3 +177,42 @@ def test_an_object_of_another_system_or_a_kind_it_cannot_show_is_refused(
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "object_type"
     listed = engineer.get(f"/api/v1/systems/{other}/evidence").json()
     assert listed["total"] == 0  # nothing half-written
+
+
+OVERSIGHT_GATE = """\
+key: oversight-before-deployment
+name: High-risk systems need a current oversight plan
+gates: [deployment]
+applies_to: {tiers: [high]}
+requirements:
+  - document: human_oversight_plan
+"""
+
+
+def test_a_document_past_its_last_valid_day_no_longer_counts(app: FastAPI, db: Database) -> None:
+    units = seed_units(db)
+    add_policy(db, OVERSIGHT_GATE)
+    system_id = make_system(db, units.unit_id, "Scorer", stage="development", risk_tier="high")
+    name = make_user(db, Role.engineer)
+    plan = {
+        "kind": "human_oversight_plan",
+        "title": "Oversight plan 2026",
+        "uri": "DMS-4411",
+        "valid_until": "2026-03-31",
+    }
+    with time_machine.travel(T0, tick=False):  # 2026-03-01
+        engineer = As(app, name)
+        past = engineer.post(
+            f"/api/v1/systems/{system_id}/evidence", {**plan, "valid_until": "2026-02-28"}
+        )
+        assert past.status_code == 422 and past.json()["errors"][0]["field"] == "valid_until"
+        assert engineer.post(f"/api/v1/systems/{system_id}/evidence", plan).status_code == 201
+        gate = f"/api/v1/systems/{system_id}/gates/deployment"
+        assert engineer.get(gate).json()["verdict"] == "pass"
+    with time_machine.travel(T0 + 31 * DAY, tick=False):  # 2026-04-01: the plan has lapsed
+        engineer = As(app, name)
+        lapsed = engineer.get(gate).json()
+        assert lapsed["verdict"] == "block"
+        assert lapsed["findings"][0]["message"] == (
+            "Blocked: high-risk systems need a human-oversight plan; the attached one has expired."
+        )
