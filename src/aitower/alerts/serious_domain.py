@@ -114,7 +114,9 @@ def classification(
         try:
             found.add(Limb(str(letter).strip().lower()))
         except ValueError:
-            raise InvalidInput.on("limbs", f"{letter!r} is not a point of Art. 3(49) (a-d)") from None
+            raise InvalidInput.on(
+                "limbs", f"{letter!r} is not a point of Art. 3(49) (a-d)"
+            ) from None
     if death and Limb.health not in found:
         raise InvalidInput.on("death", "a death is point (a) of Art. 3(49): choose it too")
     if widespread and not found:

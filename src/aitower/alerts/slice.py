@@ -10,6 +10,7 @@ from aitower.alerts.notify import deliver_due
 from aitower.alerts.overview import alerts_panel, incident_attention
 from aitower.alerts.permissions import AlertPermission
 from aitower.alerts.prometheus import notification_lines
+from aitower.alerts.serious_reminders import send_serious_reminders
 from aitower.core.background import BackgroundJob
 from aitower.core.slice import Slice
 
@@ -27,6 +28,10 @@ SLICE = Slice(
     # Rule leases and delivery claims keep replicas' passes apart.
     jobs=(
         BackgroundJob("alert rules", evaluate_due_rules),
+        # Before the notifications, so a reminder goes out in the pass that records it.
+        BackgroundJob(
+            "serious-incident reminders", lambda db, now, _: send_serious_reminders(db, now)
+        ),
         BackgroundJob("notifications", lambda db, now, _: deliver_due(db, now)),
     ),
 )

@@ -79,7 +79,7 @@ class IncidentEventRow(HasId, Base):
 
     incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     # fired | notified | notification_failed | acknowledged | assigned | comment | resolved
-    # | reopened
+    # | reopened | opened (by hand) | classified | reported | report_reminder
     kind: Mapped[str] = mapped_column(String(24))
     actor: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text, default="")
