@@ -205,7 +205,7 @@ def test_serious_list_and_draft_report(client: TestClient, db: Database) -> None
         "**Name:** loan-scorer",
         "**Risk tier (EU AI Act):** high",
         "**Lifecycle stage:** monitoring",
-        "(c) the infringement of obligations under Union law intended to protect fundamental rights",
+        "(c) the infringement of obligations under Union law intended to protect fundamental",
         "**Moment of awareness:** 2026-10-01 09:00 UTC",
         "**Report by:** 2026-10-16 09:00 UTC",
         "Art. 73(2)",
