@@ -74,6 +74,10 @@ def test_enter_classify_and_count_down(client: TestClient, db: Database) -> None
         assert "2026-10-26 09:00</time> Europe/Berlin (UTC+0100)" in page
         assert _countdown(page) == ("warn", "soon", "20 h 0 min left")
 
+        overview = client.get("/").text  # ahead of the open incidents, with its countdown
+        due = overview.index("Art. 73 report due: Substation switched off by the balancer")
+        assert due < overview.index('data-testid="open-incident"')
+        assert "grid-balancer · 20 h 0 min left" in overview
         serious_list = client.get("/monitoring/incidents?serious=1").text
         assert 'data-serious="1"' in serious_list and "20 h 0 min left" in serious_list
 

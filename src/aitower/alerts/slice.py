@@ -7,7 +7,7 @@ from aitower.alerts import api, cli, pages, tables
 from aitower.alerts.demo_llm import add_demo_llm_rules
 from aitower.alerts.evaluator import evaluate_due_rules
 from aitower.alerts.notify import deliver_due
-from aitower.alerts.overview import alerts_panel, incident_attention
+from aitower.alerts.overview import alerts_panel, incident_attention, serious_attention
 from aitower.alerts.permissions import AlertPermission
 from aitower.alerts.prometheus import notification_lines
 from aitower.alerts.serious_reminders import send_serious_reminders
@@ -24,7 +24,7 @@ SLICE = Slice(
     prometheus=(notification_lines,),
     demo=(add_demo_llm_rules,),
     overview=(alerts_panel,),
-    attention=(incident_attention,),
+    attention=(serious_attention, incident_attention),
     # Rule leases and delivery claims keep replicas' passes apart.
     jobs=(
         BackgroundJob("alert rules", evaluate_due_rules),
