@@ -119,6 +119,13 @@ def test_awareness_in_kolkata() -> None:
     assert d.at.astimezone(ZoneInfo("Asia/Kolkata")).strftime("%d %H:%M") == "16 23:30"
 
 
+def test_moments_beyond_the_calendar_are_refused_not_crashed() -> None:
+    for moment in (datetime(1, 1, 1), datetime.min.replace(tzinfo=ZoneInfo("Asia/Kolkata"))):
+        with pytest.raises(InvalidInput) as refused:
+            local_moment(moment, zone("Asia/Kolkata"))
+        assert refused.value.issues[0].field == "aware_at"
+
+
 def test_an_offset_given_with_the_moment_wins_over_the_zone() -> None:
     given = datetime(2026, 3, 1, 23, 30, tzinfo=ZoneInfo("Asia/Kolkata"))
     assert local_moment(given, zone("Europe/Berlin")) == datetime(2026, 3, 1, 18, 0, tzinfo=UTC)

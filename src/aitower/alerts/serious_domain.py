@@ -170,13 +170,17 @@ def local_moment(moment: datetime, tz: ZoneInfo, field: str = "aware_at") -> dat
     one that occurs twice (the hour repeated when they go back) is taken at its first
     occurrence, the earlier instant, which gives the earlier, safer deadline.
     """
-    if moment.tzinfo is not None:
-        return moment.astimezone(UTC)
-    placed = moment.replace(tzinfo=tz, fold=0)
-    back = placed.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    try:
+        if moment.tzinfo is not None:
+            return moment.astimezone(UTC)
+        placed = moment.replace(tzinfo=tz, fold=0)
+        back = placed.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+        found = placed.astimezone(UTC)
+    except (OverflowError, ValueError):  # year 1 moved west of UTC, say
+        raise InvalidInput.on(field, "must fall between 1970 and 2200") from None
     if back != moment:
         raise InvalidInput.on(field, f"{moment:%Y-%m-%d %H:%M} does not exist in {tz.key}")
-    return placed.astimezone(UTC)
+    return found
 
 
 def reminder_moments(aware_at: datetime, deadline: datetime) -> dict[Reminder, datetime]:
