@@ -183,6 +183,7 @@ def test_countdown_text_and_state() -> None:
     assert (c.text, c.state) == ("3 days 2 h left", "ok")
     c = countdown(deadline, datetime(2026, 3, 16, 20, 0, tzinfo=UTC), None)
     assert (c.text, c.state) == ("13 h 15 min left", "soon")
+    assert countdown(deadline, deadline, None).text == "0 min left"  # "not later than"
     c = countdown(deadline, datetime(2026, 3, 17, 14, 45, tzinfo=UTC), None)
     assert (c.text, c.state, c.seconds) == ("overdue by 5 h 30 min", "overdue", -19800)
     early = datetime(2026, 3, 15, 9, 15, tzinfo=UTC)

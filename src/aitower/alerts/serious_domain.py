@@ -234,7 +234,7 @@ def countdown(deadline: datetime, now: datetime, reported_at: datetime | None) -
         return Countdown(f"reported {_span(margin)} after the deadline", "late", seconds)
     left = deadline - now
     seconds = int(left.total_seconds())
-    if left <= timedelta(0):
+    if left < timedelta(0):  # at the deadline itself a report is still in time
         return Countdown(f"overdue by {_span(left)}", "overdue", seconds)
     return Countdown(f"{_span(left)} left", "soon" if left <= DAY else "ok", seconds)
 
