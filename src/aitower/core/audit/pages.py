@@ -20,6 +20,7 @@ from aitower.core.web.templating import render
 
 Auditor = Annotated[Principal, guard(CorePermission.audit_read)]
 FilterText = Annotated[str, Query(max_length=200)]
+AS_OF_PATH = "/audit/as-of"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +148,9 @@ def audit_page(
         errors=errors,
         report=report,
         can_export=principal.can(CorePermission.audit_export),
+        # A capability may add the auditor's view of the organisation on a date; the core
+        # links to it only where the app has it.
+        as_of_view=any(getattr(r, "path", None) == AS_OF_PATH for r in request.app.routes),
     )
 
 
