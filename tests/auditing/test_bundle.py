@@ -32,6 +32,7 @@ SCRIPT = DOCS / "verify_audit_bundle.py"
 EXPORT_SCRIPT = DOCS / "verify_audit_export.py"
 KEY = Ed25519PrivateKey.generate()
 AT = datetime(2026, 3, 31, 23, 59, 59, 999999, tzinfo=UTC)
+SIG = "manifest.sig"
 OPENSSL_VERIFY = ("openssl", "pkeyutl", "-verify", "-pubin", "-rawin")
 SYS = "5b0c1a43-8d3e-4f4e-9d7b-000000000001"
 
@@ -226,7 +227,7 @@ def _script(bundle: Path, *extra: str) -> subprocess.CompletedProcess[str]:
 def _openssl_and_sha256sum(folder: Path, pinned: Path) -> bool:
     """The commands docs/audit.md gives, run in the unpacked bundle: True when all pass."""
     signature = subprocess.run(
-        [*OPENSSL_VERIFY, "-inkey", str(pinned), "-in", "manifest.json", "-sigfile", "manifest.sig"],
+        [*OPENSSL_VERIFY, "-inkey", str(pinned), "-in", "manifest.json", "-sigfile", SIG],
         cwd=folder,
         capture_output=True,
         check=False,

@@ -16,6 +16,7 @@ from aitower.core.access.roles import CorePermission
 from aitower.core.audit import service
 from aitower.core.web.deps import DbDep, guard
 from aitower.core.web.pagination import PageDep
+from aitower.core.web.routes import route_access
 from aitower.core.web.templating import render
 
 Auditor = Annotated[Principal, guard(CorePermission.audit_read)]
@@ -150,7 +151,7 @@ def audit_page(
         can_export=principal.can(CorePermission.audit_export),
         # A capability may add the auditor's view of the organisation on a date; the core
         # links to it only where the app has it.
-        as_of_view=any(getattr(r, "path", None) == AS_OF_PATH for r in request.app.routes),
+        as_of_view=any(r.path == AS_OF_PATH for r in route_access(request.app.routes)),
     )
 
 
