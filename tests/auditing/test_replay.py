@@ -246,6 +246,16 @@ def test_every_approval_with_who_gave_it_up_to_the_moment() -> None:
     )
 
 
+def test_a_pending_request_past_its_expiry_reads_expired() -> None:
+    asked = {**APPROVALS[1].after, "expires_at": "2026-03-10T12:00:00.000000Z"}  # type: ignore[dict-item]
+    events = [
+        APPROVALS[0],
+        ev(2, at(3), "approval.requested", "approval_request", REQ, after=asked),
+    ]
+    assert [r.status for r in reconstruct(events, at(10, 11)).requests] == ["pending"]
+    assert [r.status for r in reconstruct(events, at(10, 13)).requests] == ["expired"]
+
+
 EVIDENCE = [
     HISTORY[0],
     ev(

@@ -79,6 +79,7 @@ def approvals_document(snapshot: Snapshot) -> dict[str, Any]:
                 "reason": r.reason,
                 "status": r.status,
                 "closed_at": _time(r.closed_at),
+                "expires_at": _time(r.expires_at),
             }
             for r in snapshot.requests
         ],

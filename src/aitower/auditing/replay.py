@@ -124,6 +124,7 @@ class RequestAsOf:
     reason: str
     status: str  # pending, completed, rejected, withdrawn, expired
     closed_at: datetime | None = None
+    expires_at: datetime | None = None
 
     @property
     def move(self) -> str:
@@ -325,6 +326,7 @@ class Replay:
                 requested_at=event.occurred_at,
                 reason=str(after.get("reason", "")),
                 status="pending",
+                expires_at=_moment(after.get("expires_at")),
             )
         elif event.action == "approval.decided":
             self._decision(event, request_id, after)
@@ -362,12 +364,36 @@ class Replay:
             head_hash=self.head_hash,
             systems=tuple(sorted(self.systems.values(), key=lambda s: (s.name.lower(), s.id))),
             policies=tuple(sorted(self.policies.values(), key=lambda p: p.key)),
-            requests=tuple(sorted(self.requests.values(), key=lambda r: r.requested_at)),
+            requests=tuple(
+                _effective(r, at) for r in sorted(self.requests.values(), key=_requested)
+            ),
             decisions=tuple(self.decisions),
             evidence=tuple(
                 sorted(self.evidence.values(), key=lambda e: (e.system_id, e.added_at, e.id))
             ),
         )
+
+
+def _requested(request: RequestAsOf) -> datetime:
+    return request.requested_at
+
+
+def _effective(request: RequestAsOf, at: datetime) -> RequestAsOf:
+    """A pending request past its expiry reads "expired" (as governance shows it), though the
+    ``approval.expired`` event is written only when someone next touches the system."""
+    if request.status == "pending" and request.expires_at is not None and request.expires_at < at:
+        return replace(request, status="expired")
+    return request
+
+
+def _moment(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _text(value: object) -> str | None:

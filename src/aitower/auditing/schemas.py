@@ -63,6 +63,7 @@ class RequestOut(_Out):
     reason: str
     status: str = Field(description="As it stood: pending, completed, rejected, withdrawn, expired")
     closed_at: str | None
+    expires_at: str | None
 
 
 class ApprovalsAsOfOut(_Out):
