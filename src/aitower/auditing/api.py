@@ -3,7 +3,6 @@ moment, the signed bundle, and the public key that checks it. Read-only, like th
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,7 +10,7 @@ from fastapi.responses import Response
 
 from aitower.auditing import documents, service
 from aitower.auditing.bundle import fingerprint, public_pem
-from aitower.auditing.replay import Snapshot, parse_moment
+from aitower.auditing.replay import Snapshot
 from aitower.auditing.schemas import (
     ApprovalsAsOfOut,
     EvidenceAsOfOut,
@@ -21,9 +20,6 @@ from aitower.auditing.schemas import (
 from aitower.auditing.signing import signing_key
 from aitower.core.access.principal import Principal
 from aitower.core.access.roles import CorePermission
-from aitower.core.db.base import utcnow
-from aitower.core.errors import InvalidInput
-from aitower.core.moments import utc_moment
 from aitower.core.settings import Settings
 from aitower.core.web.deps import DbDep, guard
 
@@ -41,22 +37,11 @@ AtQuery = Annotated[
 PEM = "application/x-pem-file"
 
 
-def moment_of(at: str | None) -> datetime:
-    """The ``at`` parameter as a UTC moment, refused (422, naming ``at``) when unreadable."""
-    if at is None or not at.strip():
-        return utcnow()
-    try:
-        moment = parse_moment(at)
-    except ValueError as exc:
-        raise InvalidInput.on("at", str(exc)) from None
-    return utc_moment(moment, "at")
-
-
 def build_router(settings: Settings) -> APIRouter:
     router = APIRouter(prefix="/audit", tags=["audit"])
 
     def snapshot(db: DbDep, at: str | None) -> Snapshot:
-        moment = moment_of(at)
+        moment = service.moment_of(at)
         with db.reading() as session:
             return service.snapshot_at(session, moment)
 
@@ -85,7 +70,7 @@ def build_router(settings: Settings) -> APIRouter:
         responses={200: {"content": {"application/zip": {}}}},
     )
     def bundle(db: DbDep, principal: Exporter, at: AtQuery = None) -> Response:
-        moment = moment_of(at)
+        moment = service.moment_of(at)
         key = signing_key(settings)
         with db.reading() as session:
             data, _snap = service.make_bundle(session, moment, key=key, made_by=principal.actor)

@@ -217,9 +217,14 @@ def verify_bundle(data: bytes, *, pinned_key: bytes | None = None) -> BundleRepo
     except ValueError:
         report.problems.append(f"{MANIFEST}: not JSON")
         return report
-    hashes_ok = _check_files(members, report)
-    if TRAIL in members and hashes_ok:
-        _check_trail(members, report)
+    try:
+        hashes_ok = _check_files(members, report)
+        if TRAIL in members and hashes_ok:
+            _check_trail(members, report)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        # Only a manifest that was not made by aitower gets here (its signature failed above,
+        # or the signer wrote something else): say so rather than fail with a traceback.
+        report.problems.append(f"{MANIFEST}: not in the format of {FORMAT} ({exc!r})")
     return report
 
 

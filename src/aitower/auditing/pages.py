@@ -13,7 +13,6 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from aitower.auditing import service
-from aitower.auditing.api import moment_of
 from aitower.auditing.bundle import fingerprint
 from aitower.auditing.replay import Snapshot
 from aitower.auditing.signing import SigningKeyUnavailable, signing_key
@@ -34,7 +33,7 @@ def _read(db: DbDep, at: str) -> tuple[Snapshot | None, str, dict[str, str]]:
     """The snapshot at ``at`` (today when empty), the text to refill the form, any error."""
     text = at.strip() or utcnow().date().isoformat()
     try:
-        moment = moment_of(text)
+        moment = service.moment_of(text)
     except InvalidInput as exc:
         return None, text, {"at": exc.issues[0].reason}
     with db.reading() as session:

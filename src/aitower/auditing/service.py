@@ -15,11 +15,23 @@ from sqlalchemy.orm import Session
 
 from aitower.auditing.bundle import BundleContents, build_bundle
 from aitower.auditing.documents import snapshot_files
-from aitower.auditing.replay import Replay, Snapshot, TrailEvent
+from aitower.auditing.replay import Replay, Snapshot, TrailEvent, parse_moment
 from aitower.core.audit import service as audit
 from aitower.core.audit.chain import GENESIS_HASH
 from aitower.core.db.base import utcnow
+from aitower.core.errors import InvalidInput
 from aitower.core.moments import utc_moment
+
+
+def moment_of(at: str | None) -> datetime:
+    """The ``at`` parameter as a UTC moment, refused (422, naming ``at``) when unreadable."""
+    if at is None or not at.strip():
+        return utcnow()
+    try:
+        moment = parse_moment(at)
+    except ValueError as exc:
+        raise InvalidInput.on("at", str(exc)) from None
+    return utc_moment(moment, "at")
 
 
 def _events(session: Session, through_seq: int) -> Iterator[dict[str, object]]:
