@@ -360,3 +360,22 @@ def test_end_of_day_includes_the_whole_day() -> None:
     ]
     assert len(reconstruct(events, last).systems) == 1
     assert reconstruct(events, last.replace(microsecond=999998)).systems == ()
+
+
+def test_live_evidence_keeps_what_it_links_to() -> None:
+    live = {
+        "evidence_id": "e3",
+        "kind": "bias_evaluation",
+        "title": "Fairness monitor",
+        "uri": "",
+        "object_type": "model_monitor",
+        "object_id": "m1",
+        "valid_until": "2026-06-30",
+    }
+    events = [HISTORY[0], ev(2, at(3), "evidence.attached", after=live)]
+    (found,) = reconstruct(events, at(4)).evidence
+    assert dict(found.extra) == {
+        "object_type": "model_monitor",
+        "object_id": "m1",
+        "valid_until": "2026-06-30",
+    }
