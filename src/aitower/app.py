@@ -18,6 +18,7 @@ from sqlalchemy import MetaData
 
 from aitower.alerts.demo import replay_model_rules
 from aitower.alerts.slice import SLICE as ALERTS
+from aitower.auditing.slice import SLICE as AUDITING
 from aitower.core.access import tables as access_tables
 from aitower.core.audit import tables as audit_tables
 from aitower.core.background import run_once
@@ -49,6 +50,8 @@ CAPABILITIES: tuple[Slice, ...] = (
     # The demo's model alert rules replay over the models' backfilled history.
     model_monitors_slice(replay=replay_model_rules),
     ALERTS,
+    # The auditor's journey replays the trail every capability above writes to.
+    AUDITING,
     UPCOMING,
 )
 

@@ -199,6 +199,12 @@ class Settings(BaseSettings):
         default="Sign in with single sign-on", max_length=80, description="SSO: the button."
     )
 
+    signing_key_file: Path | None = Field(
+        default=None,
+        description="PEM file of the Ed25519 key that signs audit bundles; unset: a key made "
+        "once in DATA_DIR/audit-signing-key.pem (servers sharing a database must share one).",
+    )
+
     alerts_interval_seconds: float = Field(
         default=30.0,
         ge=0,
@@ -210,6 +216,11 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_port_is_off(cls, value: object) -> object:
         return 0 if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("signing_key_file", mode="before")
+    @classmethod
+    def _empty_path_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def sso_enabled(self) -> bool:

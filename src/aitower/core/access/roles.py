@@ -108,7 +108,7 @@ class CorePermission(Permission):
     )
     audit_export = (
         "audit.export",
-        "Export the audit trail as JSON Lines",
+        "Export the audit trail as JSON Lines, and the signed audit bundle",
         {Role.admin, Role.auditor},
     )
 

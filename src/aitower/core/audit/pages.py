@@ -16,10 +16,12 @@ from aitower.core.access.roles import CorePermission
 from aitower.core.audit import service
 from aitower.core.web.deps import DbDep, guard
 from aitower.core.web.pagination import PageDep
+from aitower.core.web.routes import route_access
 from aitower.core.web.templating import render
 
 Auditor = Annotated[Principal, guard(CorePermission.audit_read)]
 FilterText = Annotated[str, Query(max_length=200)]
+AS_OF_PATH = "/audit/as-of"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,9 @@ def audit_page(
         errors=errors,
         report=report,
         can_export=principal.can(CorePermission.audit_export),
+        # A capability may add the auditor's view of the organisation on a date; the core
+        # links to it only where the app has it.
+        as_of_view=any(r.path == AS_OF_PATH for r in route_access(request.app.routes)),
     )
 
 

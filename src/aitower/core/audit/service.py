@@ -195,13 +195,18 @@ def count_events(session: Session, *, since: datetime | None = None) -> int:
     return int(session.execute(query).scalar_one())
 
 
-def chain_events(session: Session, *, since: datetime | None = None) -> Iterator[dict[str, Any]]:
-    """Events in chain order as plain mappings (chained fields, prev_hash, hash), streamed."""
+def chain_events(
+    session: Session, *, since: datetime | None = None, through_seq: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """Events in chain order as plain mappings (chained fields, prev_hash, hash), streamed;
+    ``through_seq`` stops at that event (the chain as it stood then)."""
     # Plain rows, not ORM objects: verification reads every event, and identity-mapping
     # each one would cost more than hashing it.
     query = select(*stored_events.raw_columns()).order_by(AuditEventRow.seq)
     if since is not None:
         query = query.where(AuditEventRow.occurred_at >= since)
+    if through_seq is not None:
+        query = query.where(AuditEventRow.seq <= through_seq)
     for row in session.execute(query.execution_options(yield_per=VERIFY_BATCH)):
         yield stored_events.chain_dict(stored_events.decode(row))
 
@@ -209,6 +214,19 @@ def chain_events(session: Session, *, since: datetime | None = None) -> Iterator
 def chain_head(session: Session) -> tuple[int, str]:
     head = session.get(AuditHeadRow, HEAD_ROW_ID)
     return (0, GENESIS_HASH) if head is None else (head.seq, head.hash)
+
+
+def head_at(session: Session, moment: datetime) -> tuple[int, str]:
+    """The chain's head as it stood at ``moment``: the last event recorded at or before it
+    (``(0, genesis)`` before the first). The chain up to it is a prefix an auditor can verify
+    from the first event, even where replicas' clocks made times step back a little."""
+    seq = session.execute(
+        select(func.max(AuditEventRow.seq)).where(AuditEventRow.occurred_at <= moment)
+    ).scalar()
+    if seq is None:
+        return 0, GENESIS_HASH
+    digest = session.execute(select(AuditEventRow.hash).where(AuditEventRow.seq == seq)).scalar()
+    return int(seq), str(digest)
 
 
 def _reporting(
@@ -247,10 +265,12 @@ def export_lines(
     session: Session,
     *,
     since: datetime | None = None,
+    through_seq: int | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> Iterator[str]:
     """Events as JSON Lines: each the canonical form of the chained fields, prev_hash and hash."""
-    for doc in _reporting(chain_events(session, since=since), on_progress):
+    events = chain_events(session, since=since, through_seq=through_seq)
+    for doc in _reporting(events, on_progress):
         yield canonical_json(doc) + "\n"
 
 
