@@ -115,7 +115,9 @@ def _annex_iii(given: Mapping[str, bool], draft: _Draft) -> list[Question]:
         )
         return []
     shown = f" claimed ({conditions})" if conditions else ""
-    draft.reasons.append(f"High risk: {uses}; the Art. 6(3) derogation{shown} does not apply {why}.")
+    draft.reasons.append(
+        f"High risk: {uses}; the Art. 6(3) derogation{shown} does not apply {why}."
+    )
     return hits
 
 
@@ -138,9 +140,7 @@ def _annex_iii_facts(given: Mapping[str, bool], hits: list[Question], draft: _Dr
         draft.names.add("annex_iii_decisions")
     if given["deployer_public_service"]:
         draft.names.add("public_service_deployer")
-    if beyond_infrastructure and (
-        given["deployer_public_service"] or points & {"5(b)", "5(c)"}
-    ):
+    if beyond_infrastructure and (given["deployer_public_service"] or points & {"5(b)", "5(c)"}):
         draft.names.add("fria")
 
 

@@ -170,7 +170,9 @@ def _date(value: Any, where: str) -> dt.date | None:
     raise ValueError(f"{where}: {value!r} is not a date")
 
 
-def _obligation(raw: dict[str, Any], sources: dict[str, Source], tracks: Collection[str]) -> Obligation:
+def _obligation(
+    raw: dict[str, Any], sources: dict[str, Source], tracks: Collection[str]
+) -> Obligation:
     where = f"obligation {raw.get('id')!r}"
     roles, when = tuple(raw["roles"]), tuple(raw["when"])
     if not roles or set(roles) - set(ROLES):
@@ -211,7 +213,9 @@ def parse(document: dict[str, Any]) -> Catalog:
     }
     obligations = tuple(_obligation(o, sources, tracks) for o in document["obligations"])
     amendments = tuple(
-        Amendment(str(a["id"]), str(a["article"]), str(a["text"]), _source(sources, a["source"], a["id"]))
+        Amendment(
+            str(a["id"]), str(a["article"]), str(a["text"]), _source(sources, a["source"], a["id"])
+        )
         for a in document["amendments"]
     )
     ids = [o.id for o in obligations] + [a.id for a in amendments]
@@ -234,7 +238,9 @@ def _track(obligation: Obligation, facts: Collection[str], tracks: dict[str, Tra
     return tracks[route]
 
 
-def duties(facts: Collection[str], roles: Iterable[str], data: Catalog | None = None) -> tuple[Duty, ...]:
+def duties(
+    facts: Collection[str], roles: Iterable[str], data: Catalog | None = None
+) -> tuple[Duty, ...]:
     """The obligations whose conditions all hold and that bind one of ``roles``, in the data's
     order, each with its application dates for this system."""
     found = data or catalog()
