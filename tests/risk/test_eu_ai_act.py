@@ -80,16 +80,34 @@ def test_limited_for_a_chatbot_gives_the_art_50_duty_to_its_provider_only() -> N
 
 def test_high_for_credit_scoring_with_profiling_overriding_the_derogation() -> None:
     result = classify(
-        answers("creditworthiness", "exemption_no_significant_risk", "exemption_preparatory",
-                "profiling", role="role_provider")
-    )  # fmt: skip
+        answers(
+            "creditworthiness",
+            "exemption_no_significant_risk",
+            "exemption_preparatory",
+            "profiling",
+            role="role_provider",
+        )
+    )
     assert result.tier is RiskTier.high
     assert "Annex III point 5(b)" in result.articles and "Art. 6(3)" in result.articles
     reason = next(r for r in result.reasons if "5(b)" in r)
     assert reason.startswith("High risk: creditworthiness evaluation of natural persons")
     assert "does not apply because the system profiles natural persons" in reason
-    for article in ("Art. 9", "Art. 10", "Art. 11", "Art. 12", "Art. 13", "Art. 14", "Art. 15",
-                    "Art. 17", "Art. 43", "Art. 48", "Art. 49(1)", "Art. 72", "Art. 73"):  # fmt: skip
+    for article in (
+        "Art. 9",
+        "Art. 10",
+        "Art. 11",
+        "Art. 12",
+        "Art. 13",
+        "Art. 14",
+        "Art. 15",
+        "Art. 17",
+        "Art. 43",
+        "Art. 48",
+        "Art. 49(1)",
+        "Art. 72",
+        "Art. 73",
+    ):
         assert any(f"({article})" in o for o in result.obligations), article
 
 
@@ -120,9 +138,33 @@ def test_annex_iii_has_8_areas_and_25_numbered_points_each_a_question() -> None:
     points = [annex_iii_point(q) for q in eu_ai_act.ANNEX_III_POINTS]
     assert len(points) == 25 == len(set(points))
     assert {p[0] for p in points} == set("12345678")
-    assert points == ["1(a)", "1(b)", "1(c)", "2", "3(a)", "3(b)", "3(c)", "3(d)", "4(a)",
-                      "4(b)", "5(a)", "5(b)", "5(c)", "5(d)", "6(a)", "6(b)", "6(c)", "6(d)",
-                      "6(e)", "7(a)", "7(b)", "7(c)", "7(d)", "8(a)", "8(b)"]  # fmt: skip
+    assert points == [
+        "1(a)",
+        "1(b)",
+        "1(c)",
+        "2",
+        "3(a)",
+        "3(b)",
+        "3(c)",
+        "3(d)",
+        "4(a)",
+        "4(b)",
+        "5(a)",
+        "5(b)",
+        "5(c)",
+        "5(d)",
+        "6(a)",
+        "6(b)",
+        "6(c)",
+        "6(d)",
+        "6(e)",
+        "7(a)",
+        "7(b)",
+        "7(c)",
+        "7(d)",
+        "8(a)",
+        "8(b)",
+    ]
     assert {q for qids in ANNEX_III_POINTS.values() for q in qids} == {
         q.id for q in eu_ai_act.ANNEX_III_POINTS
     }
@@ -175,7 +217,9 @@ def test_the_derogation_needs_the_no_significant_risk_test_and_a_condition() -> 
         without_test = classify(answers("employment_recruitment", condition))
         assert without_test.tier is RiskTier.high, condition
         assert any("significant risk of harm" in r for r in without_test.reasons)
-        both = classify(answers("employment_recruitment", condition, "exemption_no_significant_risk"))
+        both = classify(
+            answers("employment_recruitment", condition, "exemption_no_significant_risk")
+        )
         assert both.tier is RiskTier.minimal, condition
         assert any("the Art. 6(3) derogation applies" in r for r in both.reasons)
     test_only = classify(answers("employment_recruitment", "exemption_no_significant_risk"))
@@ -185,25 +229,35 @@ def test_the_derogation_needs_the_no_significant_risk_test_and_a_condition() -> 
 
 def test_an_exempted_provider_documents_and_registers_art_6_4_and_49_2() -> None:
     result = classify(
-        answers("employment_recruitment", "exemption_narrow_procedural",
-                "exemption_no_significant_risk", role="role_provider")
-    )  # fmt: skip
+        answers(
+            "employment_recruitment",
+            "exemption_narrow_procedural",
+            "exemption_no_significant_risk",
+            role="role_provider",
+        )
+    )
     assert {"exempted.document", "exempted.register"} <= ids(result)
 
 
 def test_exempted_system_with_a_transparency_case_is_limited() -> None:
     result = classify(
-        answers("education_evaluation", "exemption_detects_patterns",
-                "exemption_no_significant_risk", "interacts_with_people")
-    )  # fmt: skip
+        answers(
+            "education_evaluation",
+            "exemption_detects_patterns",
+            "exemption_no_significant_risk",
+            "interacts_with_people",
+        )
+    )
     assert result.tier is RiskTier.limited
 
 
 def test_profiling_overrides_every_condition() -> None:
     everything = answers(
-        "employment_decisions", "exemption_no_significant_risk", *eu_ai_act.EXEMPTION_IDS,
+        "employment_decisions",
+        "exemption_no_significant_risk",
+        *eu_ai_act.EXEMPTION_IDS,
         "profiling",
-    )  # fmt: skip
+    )
     assert classify(everything).tier is RiskTier.high
 
 
@@ -295,12 +349,11 @@ def test_fix_5_registration_follows_art_49_by_route_and_point() -> None:
     assert registrations("law_enforcement", "law_enforcement_evidence") == {
         "provider.registration_secure"
     }
-    assert registrations("migration_border", "migration_risk") == {
-        "provider.registration_secure"
-    }
+    assert registrations("migration_border", "migration_risk") == {"provider.registration_secure"}
     # Point 1 in law enforcement: secure; point 1 elsewhere: the public database.
-    assert registrations("law_enforcement", "biometric_remote_identification",
-                         "law_enforcement_profiling") == {"provider.registration_secure"}  # fmt: skip
+    assert registrations(
+        "law_enforcement", "biometric_remote_identification", "law_enforcement_profiling"
+    ) == {"provider.registration_secure"}
     assert registrations("biometric_remote_identification") == {"provider.registration"}
     # Other points: the EU database (Art. 49(1)).
     assert registrations("creditworthiness") == {"provider.registration"}
