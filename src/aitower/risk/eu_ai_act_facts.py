@@ -154,7 +154,8 @@ def _annex_i(given: Mapping[str, bool], draft: _Draft) -> bool:
         draft.articles.append("Art. 2(2)")
         draft.reasons.append(
             f"High risk: {question.label} ({question.article}, Annex I Section B): only "
-            "Art. 6(1), Arts. 102–109 and 112 of the Act apply (Art. 2(2))."
+            "Art. 6(1), Arts. 102–109 and 112 of the Act apply, and Art. 57 as far as the "
+            "high-risk requirements are integrated in that legislation (Art. 2(2))."
         )
     else:
         draft.names.add("annex_i_section_a")

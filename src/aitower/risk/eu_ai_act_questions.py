@@ -236,7 +236,8 @@ ANNEX_I = Section(
             "two- or three-wheel and quadricycle vehicles, agricultural and forestry vehicles, "
             "marine equipment, rail systems, motor vehicles and their trailers?",
             "Section A (toys, lifts, medical devices, radio equipment, ...) is 'no'. For Section B "
-            "products only Art. 6(1), Arts. 102–109 and 112 of the Act apply (Art. 2(2)). By "
+            "products only Art. 6(1), Arts. 102–109 and 112 (and Art. 57 in part) of the Act "
+            "apply (Art. 2(2)). By "
             "secondary reports the 2026 amendment moves machinery to Section B (not verified).",
             "Art. 2(2), Annex I Section B",
             "product under Annex I Section B legislation",
