@@ -31,13 +31,19 @@ def test_questionnaire_and_dry_run_classification(client: TestClient, db: Databa
     reader = _auth(make_key(db, Role.stakeholder))
     sections = client.get("/api/v1/ai-act/questionnaire", headers=reader).json()
     assert [s["key"] for s in sections] == [
+        "roles",
         "prohibited",
+        "rbi_exceptions",
         "annex_i",
         "annex_iii",
         "exemptions",
         "transparency",
+        "gpai",
     ]
     assert all(q["article"] for s in sections for q in s["questions"])
+    by_id = {q["id"]: q for s in sections for q in s["questions"]}
+    assert by_id["rbi_victims"]["needed_when"] == ["p_realtime_rbi"]
+    assert by_id["p_csam"]["verified"] is False and by_id["p_manipulation"]["verified"] is True
     before = _events(db)
     answer = client.post(
         "/api/v1/ai-act/classify",
@@ -47,6 +53,15 @@ def test_questionnaire_and_dry_run_classification(client: TestClient, db: Databa
     assert answer.status_code == 200, answer.text
     assert answer.json()["tier"] == "high"
     assert "Annex III point 5(b)" in answer.json()["articles"]
+    assert answer.json()["roles"] == ["deployer"]
+    fria = next(d for d in answer.json()["duties"] if d["id"] == "deployer.fria")
+    assert fria["article"] == "Art. 27"
+    # Annex III: 2 August 2026 as published (Art. 113); 2 December 2027 as amended (unverified).
+    assert (fria["applies_from_original"], fria["applies_from_amended"]) == (
+        "2026-08-02",
+        "2027-12-02",
+    )
+    assert fria["amended_date_verified"] is False
     assert _events(db) == before
 
 

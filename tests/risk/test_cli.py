@@ -28,14 +28,15 @@ def test_questionnaire_yaml_template_classifies_as_minimal(
     template = cli("risks", "questionnaire", "--format", "yaml")
     assert template.exit_code == 0, template.output
     parsed = yaml.safe_load(template.stdout)
-    assert parsed == dict.fromkeys(QUESTIONS, False)
+    assert parsed == {**dict.fromkeys(QUESTIONS, False), "role_deployer": True}
     parsed.update(creditworthiness=True, profiling=True)
     answers = tmp_path / "answers.yaml"
     answers.write_text(yaml.safe_dump(parsed))
     result = cli("risks", "classify", "Credit Scoring Model", str(answers))
     assert result.exit_code == 0, result.output
     assert "Tier: high" in result.stdout and "Annex III point 5(b)" in result.stdout
-    assert "Human oversight (Art. 14)" in result.stdout
+    assert "Roles: deployer" in result.stdout
+    assert "(Art. 26(2)): 2026-08-02 / 2027-12-02 (amended date unverified)" in result.stdout
     with db.reading() as session:
         done = service.questionnaire_done(session, None)
     assert len(done) == 1

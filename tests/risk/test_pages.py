@@ -44,7 +44,10 @@ def test_engineer_answers_the_questionnaire_in_the_risk_tab(
     assert saved.headers["location"].endswith("notice=assessed")
     shown = client.get(saved.headers["location"]).text
     assert 'data-testid="assessed-tier">high<' in shown
-    assert "Annex III point 5(b)" in shown and "Human oversight (Art. 14)" in shown
+    assert "Annex III point 5(b)" in shown
+    # The answers' role (deployer) gets the deployer's duties, with both application dates.
+    assert 'data-duty="deployer.oversight"' in shown and 'data-duty="provider.qms"' not in shown
+    assert 'data-testid="timeline"' in shown and "02 Dec 2027" in shown and "02 Aug 2026" in shown
     assert 'name="answers.creditworthiness" value="yes" checked' in shown
     again = client.post(f"/systems/{system}/risk/assessments", data=form, follow_redirects=False)
     assert again.headers["location"].endswith("notice=unchanged")

@@ -176,9 +176,13 @@ def classify(
     console.print("Articles: " + (", ".join(result.articles) or "none"), highlight=False)
     for reason in result.reasons:
         console.print(f"  {escape(reason)}", highlight=False)
-    console.print("Obligations:", highlight=False)
-    for obligation in result.obligations:
-        console.print(f"  - {escape(obligation)}", highlight=False)
+    console.print("Roles: " + (", ".join(result.roles) or "none"), highlight=False)
+    console.print("Obligations (applies from: as published / as amended):", highlight=False)
+    for duty in result.duties:
+        original = "-" if duty.original is None else duty.original.isoformat()
+        amended = "-" if duty.amended is None else duty.amended.isoformat()
+        mark = "" if duty.amended_verified else " (amended date unverified)"
+        console.print(f"  - {escape(duty.line())}: {original} / {amended}{mark}", highlight=False)
 
 
 @risks_app.command("questionnaire")
@@ -190,12 +194,18 @@ def questionnaire(
 ) -> None:
     """Print the EU AI Act questions (ids, text, article), or a YAML answers template."""
     if output_format == "yaml":
-        lines = ["# EU AI Act questionnaire: answer each question true or false."]
+        template = eu_ai_act.template_answers()
+        lines = [
+            "# EU AI Act questionnaire: answer each question true or false.",
+            "# At least one role must be true (the template assumes you deploy the system).",
+        ]
         for section in eu_ai_act.SECTIONS:
             lines.append(f"\n# {section.title}")
             for q in section.questions:
                 lines.append(f"# {q.text} ({q.article})")
-                lines.append(f"{q.id}: false")
+                if q.needed_when:
+                    lines.append(f"#   only needed when true: {', '.join(q.needed_when[:4])}")
+                lines.append(f"{q.id}: {'true' if template[q.id] else 'false'}")
         typer.echo("\n".join(lines))
         return
     if output_format != "text":

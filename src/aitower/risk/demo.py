@@ -24,15 +24,22 @@ from aitower.risk.eu_ai_act import template_answers
 from aitower.risk.register import RiskFields
 from aitower.risk.tables import RiskRow
 
-# Which questions each demo system answers "yes" to (all others "no"). The Sales Forecasting
-# Model is left unassessed on purpose: the portfolio then shows a gap to close.
+# Which questions each demo system answers "yes" to (all others "no", except the role of
+# deployer, which every demo system has: the organisation uses them all). The bank builds its
+# credit and fraud models itself, so it is also their provider. The Sales Forecasting Model is
+# left unassessed on purpose: the portfolio then shows a gap to close.
 ASSESSMENTS: dict[str, tuple[str, ...]] = {
-    "Credit Scoring Model": ("creditworthiness", "profiling", "exemption_preparatory"),
+    "Credit Scoring Model": (
+        "role_provider",
+        "creditworthiness",
+        "profiling",
+        "exemption_preparatory",
+    ),
     "Healthcare Triage Assistant": ("emergency_triage", "interacts_with_people"),
     "Customer Support Chatbot": ("interacts_with_people", "generates_synthetic_content"),
     "Knowledge Assistant": ("interacts_with_people", "generates_synthetic_content"),
     "Marketing Content Generator": ("generates_synthetic_content", "deep_fakes"),
-    "Fraud Detection Model": (),
+    "Fraud Detection Model": ("role_provider",),
     "Coding Copilot": (),
 }
 

@@ -1,18 +1,27 @@
-"""The EU AI Act (Regulation (EU) 2024/1689) questionnaire and the tier it yields. Pure.
+"""The EU AI Act (Regulation (EU) 2024/1689) questionnaire and what it yields. Pure.
 
 Why a questionnaire of yes/no questions: the people who register AI systems are engineers and
 product owners, not lawyers. Each question says in plain words what the Act means, with a help
 line and the article it comes from, so the answer can be checked against the text.
 
 Tiers, from the most to the least severe: prohibited (Art. 5) > high (Art. 6(1) with Annex I,
-or Art. 6(2) with Annex III unless an Art. 6(3) exemption applies) > limited (Art. 50
-transparency duties) > minimal. The Art. 6(3) exemptions never apply to a system that profiles
-natural persons (Art. 6(3), last subparagraph).
+or Art. 6(2) with Annex III unless the Art. 6(3) derogation applies) > limited (Art. 50
+transparency duties) > minimal. The derogation needs both the overarching "no significant risk"
+test and one of its conditions (a)–(d), and never applies to a system that profiles natural
+persons (Art. 6(3), last subparagraph). Real-time remote biometric identification for law
+enforcement is prohibited unless used for an Art. 5(1)(h) objective with prior authorisation
+(Art. 5(3)); it is then a high-risk use of Annex III point 1(a).
 
-Completeness rule (chosen and documented in docs/eu-ai-act.md): every question is required,
-except the Art. 6(3) group (exemptions and profiling), which matters only when an Annex III use
-case was answered "yes"; when no Annex III case applies, unanswered Art. 6(3) questions count as
-"no". Missing answers are refused with every missing id named (``answers.<id>``).
+Besides the tier, the answers establish facts about the system (its route to high risk, where
+it registers, whether a fundamental rights impact assessment is due, whether it is or is built
+on a general-purpose AI model of ours) and the organisation's roles; the obligations that follow
+come from the data in ``eu_ai_act_obligations`` with their application dates.
+
+Completeness rule (docs/eu-ai-act.md): every question is required, except those that only matter
+after another "yes" (``Question.needed_when``): the Art. 5(1)(h) exceptions, the Annex I section,
+the sub-points of Annex III points 6 and 7, the Art. 6(3) group, the deployer's kind and the
+systemic-risk questions; left out when not needed, they count as "no". At least one role must
+apply. Missing answers are refused with every missing id named (``answers.<id>``).
 """
 
 from __future__ import annotations
@@ -22,33 +31,56 @@ from dataclasses import dataclass
 
 from aitower.core.errors import FieldIssue, InvalidInput
 from aitower.inventory.vocabulary import RiskTier
+from aitower.risk import eu_ai_act_obligations as data
+from aitower.risk.eu_ai_act_facts import Facts, establish
 from aitower.risk.eu_ai_act_questions import (
     ANNEX_I,
     ANNEX_III,
-    EXEMPTION_IDS,
-    EXEMPTIONS,
+    ANNEX_III_AREAS,
+    ANNEX_III_POINTS,
     PROHIBITED,
-    QUESTIONS,
-    SECTIONS,
-    TRANSPARENCY,
+    RBI_EXCEPTIONS,
+    RBI_OBJECTIVE_IDS,
     Question,
     Section,
+)
+from aitower.risk.eu_ai_act_questions_more import (
+    EXEMPTION_IDS,
+    EXEMPTION_TEST_ID,
+    EXEMPTIONS,
+    GPAI,
+    QUESTIONS,
+    ROLE_IDS,
+    ROLES,
+    SECTIONS,
+    TRANSPARENCY,
 )
 
 __all__ = [
     "ANNEX_I",
     "ANNEX_III",
+    "ANNEX_III_AREAS",
+    "ANNEX_III_POINTS",
     "EXEMPTIONS",
     "EXEMPTION_IDS",
+    "EXEMPTION_TEST_ID",
+    "GPAI",
     "PROHIBITED",
     "QUESTIONS",
+    "RBI_EXCEPTIONS",
+    "RBI_OBJECTIVE_IDS",
+    "ROLES",
+    "ROLE_IDS",
     "SECTIONS",
     "TRANSPARENCY",
     "Classification",
     "Question",
+    "Review",
     "Section",
     "check_answers",
     "classify",
+    "missing_answers",
+    "review",
 ]
 
 TIER_ORDER: dict[RiskTier, int] = {
@@ -57,41 +89,10 @@ TIER_ORDER: dict[RiskTier, int] = {
     RiskTier.high: 2,
     RiskTier.prohibited: 3,
 }
-
-
-HIGH_RISK_OBLIGATIONS: tuple[str, ...] = (
-    "Risk management system (Art. 9)",
-    "Data and data governance (Art. 10)",
-    "Technical documentation (Art. 11)",
-    "Record-keeping: automatic logs (Art. 12)",
-    "Transparency and information to deployers (Art. 13)",
-    "Human oversight (Art. 14)",
-    "Accuracy, robustness and cybersecurity (Art. 15)",
-    "Quality management system (Art. 17)",
-    "Conformity assessment before placing on the market (Art. 43)",
-    "Registration in the EU database (Art. 49)",
-    "Post-market monitoring (Art. 72)",
-    "Reporting of serious incidents (Art. 73)",
+NO_ROLE = (
+    "at least one role must be 'yes' (provider, deployer, importer, distributor or product "
+    "manufacturer), or the organisation must provide a general-purpose AI model"
 )
-TRANSPARENCY_OBLIGATIONS: dict[str, str] = {
-    "interacts_with_people": "Inform people that they are interacting with an AI system, "
-    "unless obvious (Art. 50(1))",
-    "generates_synthetic_content": "Mark synthetic output as artificially generated, in a "
-    "machine-readable format (Art. 50(2))",
-    "emotion_or_biometric_categorisation": "Inform the people exposed of the operation of the "
-    "system (Art. 50(3))",
-    "deep_fakes": "Disclose that the content has been artificially generated or manipulated "
-    "(Art. 50(4))",
-    "public_interest_text": "Disclose that the text was artificially generated, unless under "
-    "human editorial review (Art. 50(4))",
-}
-PROHIBITED_OBLIGATION = "Must not be placed on the market or put into service (Art. 5)"
-AI_LITERACY = "AI literacy of the staff operating the system (Art. 4)"
-EXEMPTION_OBLIGATIONS: tuple[str, ...] = (
-    "Document the assessment that the system is not high risk (Art. 6(4))",
-    "Register the system in the EU database even so (Art. 49(2))",
-)
-MINIMAL_OBLIGATION = "No mandatory duties; consider voluntary codes of conduct (Art. 95)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +100,25 @@ class Classification:
     tier: RiskTier
     articles: tuple[str, ...]
     reasons: tuple[str, ...]
-    obligations: tuple[str, ...]
+    obligations: tuple[str, ...]  # the duties as "text (article)" lines
+    roles: tuple[str, ...] = ()  # provider, deployer, ... (eu_ai_act_obligations.ROLES)
+    gpai: str = "none"  # none | general_purpose | systemic_risk
+    duties: tuple[data.Duty, ...] = ()
+
+
+def _needed(question: Question, answers: Mapping[str, object]) -> bool:
+    return not question.needed_when or any(answers.get(q) is True for q in question.needed_when)
+
+
+def missing_answers(answers: Mapping[str, object]) -> list[str]:
+    """Ids of the questions that must be answered but are not (a stored assessment made before
+    a question was added shows them as needing a new answer)."""
+    return [q.id for q in QUESTIONS.values() if q.id not in answers and _needed(q, answers)]
 
 
 def check_answers(answers: Mapping[str, object]) -> dict[str, bool]:
     """All answers as booleans, or InvalidInput naming every unknown, non-boolean or missing
-    ``answers.<id>``. Art. 6(3) answers left out when no Annex III case applies become False."""
+    ``answers.<id>``. Questions not needed (``needed_when``) and left out become False."""
     issues = [
         FieldIssue(f"answers.{key}", "is not a question of the questionnaire")
         for key in answers
@@ -117,16 +131,13 @@ def check_answers(answers: Mapping[str, object]) -> dict[str, bool]:
     ]
     if issues:
         raise InvalidInput(_summary(issues), issues=issues)
-    annex_iii = any(answers.get(q.id) is True for q in ANNEX_III.questions)
-    optional = set() if annex_iii else {q.id for q in EXEMPTIONS.questions}
-    missing = [
-        FieldIssue(f"answers.{qid}", "is required")
-        for qid in QUESTIONS
-        if qid not in answers and qid not in optional
-    ]
+    missing = [FieldIssue(f"answers.{qid}", "is required") for qid in missing_answers(answers)]
     if missing:
         raise InvalidInput(_summary(missing), issues=missing)
-    return {qid: bool(answers.get(qid, False)) for qid in QUESTIONS}
+    given = {qid: bool(answers.get(qid, False)) for qid in QUESTIONS}
+    if not any(given[r] for r in (*ROLE_IDS, "gpai_provider")):
+        raise InvalidInput.on("answers.role_provider", NO_ROLE)
+    return given
 
 
 def _summary(issues: list[FieldIssue]) -> str:
@@ -135,80 +146,57 @@ def _summary(issues: list[FieldIssue]) -> str:
     return shown + more
 
 
-def _hits(section: Section, answers: Mapping[str, bool]) -> list[Question]:
-    return [q for q in section.questions if answers[q.id]]
-
-
 def classify(answers: Mapping[str, object]) -> Classification:
-    """The tier, the articles that decided it, plain reasons and the obligations that follow."""
+    """The tier, the articles that decided it, plain reasons, the organisation's roles, the
+    general-purpose AI status and the obligations that follow for those roles, with dates."""
     given = check_answers(answers)
-    prohibited = _hits(PROHIBITED, given)
-    annex_i = _hits(ANNEX_I, given)
-    annex_iii = _hits(ANNEX_III, given)
-    transparency = _hits(TRANSPARENCY, given)
-    articles = [q.article for q in (*prohibited, *annex_i, *annex_iii)]
-    reasons = [f"Prohibited: {q.label} ({q.article})." for q in prohibited]
-    reasons += [f"High risk: {q.label} ({q.article}, Annex I)." for q in annex_i]
-    high = bool(annex_i)
-    exempted = False
-    if annex_iii:
-        decision = _annex_iii_decision(annex_iii, given)
-        reasons.append(decision.reason)
-        articles += decision.articles
-        high = high or decision.high
-        exempted = not decision.high
-    articles += [q.article for q in transparency]
-    reasons += [f"Transparency duty: {q.label} ({q.article})." for q in transparency]
-    if prohibited:
-        return Classification(
-            RiskTier.prohibited, _unique(articles), tuple(reasons), (PROHIBITED_OBLIGATION,)
-        )
-    duties = [TRANSPARENCY_OBLIGATIONS[q.id] for q in transparency]
-    if high:
-        tier, obligations = RiskTier.high, [*HIGH_RISK_OBLIGATIONS, *duties]
-    elif transparency:
-        tier, obligations = RiskTier.limited, duties
-    else:
-        tier, obligations = RiskTier.minimal, [MINIMAL_OBLIGATION]
-        reasons.append("Minimal risk: no prohibited practice, high-risk use or transparency case.")
-    if exempted and not annex_i:
-        obligations = [*EXEMPTION_OBLIGATIONS, *obligations]
+    effective = {q.id: given[q.id] and _needed(q, given) for q in QUESTIONS.values()}
+    facts = establish(effective)
+    roles = _roles(effective, facts)
+    duties = data.duties(facts.names, roles)
     return Classification(
-        tier, _unique(articles), tuple(reasons), tuple(_unique([*obligations, AI_LITERACY]))
+        tier=facts.tier,
+        articles=facts.articles,
+        reasons=facts.reasons,
+        obligations=tuple(dict.fromkeys(d.line() for d in duties)),
+        roles=roles,
+        gpai=facts.gpai,
+        duties=duties,
     )
+
+
+def _roles(given: Mapping[str, bool], facts: Facts) -> tuple[str, ...]:
+    """The roles answered, plus provider for a product manufacturer of an Annex I Section A
+    product (Art. 25(3)) and the model provider's role for a general-purpose AI model."""
+    roles = [qid.removeprefix("role_") for qid in ROLE_IDS if given[qid]]
+    if "product_manufacturer" in roles and "annex_i_section_a" in facts.names:
+        roles.append("provider")
+    if given["gpai_provider"]:
+        roles.append("gpai_provider")
+    return tuple(dict.fromkeys(roles))
 
 
 @dataclass(frozen=True, slots=True)
-class _Decision:
-    high: bool
-    reason: str
-    articles: tuple[str, ...]
+class Review:
+    """A stored assessment seen today: its classification under the current rules, or the
+    questions it lacks (asked since it was stored) when it cannot be classified."""
+
+    classification: Classification | None
+    missing: tuple[str, ...]
+    unknown: tuple[str, ...]  # stored ids that are no longer questions
 
 
-def _annex_iii_decision(hits: list[Question], given: Mapping[str, bool]) -> _Decision:
-    """High risk unless an Art. 6(3) exemption is claimed and the system does not profile."""
-    uses = "; ".join(f"{q.label} ({q.article})" for q in hits)
-    claimed = [QUESTIONS[qid] for qid in EXEMPTION_IDS if given[qid]]
-    if not claimed:
-        return _Decision(True, f"High risk: {uses}.", ())
-    exemption = ", ".join(f"{q.label} ({q.article})" for q in claimed)
-    if given["profiling"]:
-        return _Decision(
-            True,
-            f"High risk: {uses}; the Art. 6(3) exemption claimed ({exemption}) does not apply "
-            "because the system profiles natural persons.",
-            ("Art. 6(3)",),
-        )
-    return _Decision(
-        False,
-        f"Not high risk although listed in Annex III: {uses}; the Art. 6(3) exemption applies "
-        f"({exemption}) and the system does not profile natural persons.",
-        ("Art. 6(3)",),
-    )
-
-
-def _unique(items: list[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))
+def review(answers: Mapping[str, object]) -> Review:
+    """Never raises: an old or partial answer set yields what it lacks instead."""
+    unknown = tuple(k for k in answers if k not in QUESTIONS)
+    known = {k: v for k, v in answers.items() if k in QUESTIONS and isinstance(v, bool)}
+    missing = tuple(missing_answers(known))
+    if missing:
+        return Review(None, missing, unknown)
+    try:
+        return Review(classify(known), (), unknown)
+    except InvalidInput as exc:  # e.g. no role answered "yes"
+        return Review(None, tuple(i.field.removeprefix("answers.") for i in exc.issues), unknown)
 
 
 def changed_answers(
@@ -220,8 +208,9 @@ def changed_answers(
 
 
 def template_answers() -> dict[str, bool]:
-    """Every question answered "no": the starting point of an answers file."""
-    return dict.fromkeys(QUESTIONS, False)
+    """The starting point of an answers file: every question "no" except the role of
+    deployer (a valid answer set needs one role; most organisations deploy what they list)."""
+    return {**dict.fromkeys(QUESTIONS, False), "role_deployer": True}
 
 
 def tier_rank(tier: RiskTier) -> int:

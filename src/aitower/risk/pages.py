@@ -8,6 +8,7 @@ answers the page again with the form as typed and each field's reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import uuid
 from dataclasses import dataclass, field
@@ -25,7 +26,8 @@ from aitower.core.errors import DomainError
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.templating import render
 from aitower.inventory.service import get_system_ref
-from aitower.risk import eu_ai_act, pages_portfolio, service
+from aitower.risk import eu_ai_act, eu_ai_act_timeline, pages_portfolio, service
+from aitower.risk.eu_ai_act_obligations import ROLE_TITLES, catalog
 from aitower.risk.forms import RiskForm, form_answers, rating_choices
 from aitower.risk.permissions import RiskPermission
 from aitower.risk.register import RiskStatus
@@ -75,6 +77,23 @@ def _changes(versions: list[service.Assessment]) -> dict[int, list[VersionChange
     return result
 
 
+def _ai_act_view(current: service.Assessment | None, today: dt.date) -> dict[str, Any]:
+    """The assessment in force seen under today's rules: the roles, duties and timeline, or the
+    questions added since it was stored (its tier and obligations stay as stored)."""
+    review = None if current is None else eu_ai_act.review(current.answers)
+    found = None if review is None else review.classification
+    return {
+        "review": review,
+        "reanswer": [] if review is None else [eu_ai_act.QUESTIONS[q] for q in review.missing
+                                               if q in eu_ai_act.QUESTIONS],
+        "classification": found,
+        "timeline": None if found is None else eu_ai_act_timeline.build(found.duties, today),
+        "role_titles": ROLE_TITLES,
+        "catalog": catalog(),
+        "questions": eu_ai_act.QUESTIONS,
+    }  # fmt: skip
+
+
 def _tab(
     request: Request, db: Database, principal: Principal, system_id: uuid.UUID, view: RiskTabView
 ) -> Response:
@@ -88,16 +107,18 @@ def _tab(
     shown_answers = (
         view.answers if view.answers is not None else (current.answers if current else {})
     )
+    today = utcnow().date()
     context: dict[str, Any] = {
         "system": system,
         "current": current,
+        **_ai_act_view(current, today),
         "versions": versions,
         "changes": _changes(versions),
         "sections": eu_ai_act.SECTIONS,
         "answers": shown_answers,
         "risks": risks,
         "risk_total": total,
-        "today": utcnow().date(),
+        "today": today,
         "can_classify": principal.can(RiskPermission.risk_classify),
         "can_write": principal.can(RiskPermission.risk_write),
         "view": view,

@@ -10,7 +10,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from aitower.inventory.vocabulary import RiskTier
-from aitower.risk.eu_ai_act import SECTIONS, Classification
+from aitower.risk.eu_ai_act import SECTIONS, Classification, review
+from aitower.risk.eu_ai_act_obligations import Duty
 from aitower.risk.register import Level, RiskCategory, RiskStatus
 from aitower.risk.service import Assessment, RiskView
 
@@ -22,6 +23,10 @@ class QuestionOut(BaseModel):
     text: str
     help: str
     article: str
+    needed_when: list[str] = Field(
+        description="Asked only when one of these was answered true; otherwise counts as false"
+    )
+    verified: bool = Field(description="False: the source is secondary (the 2026 amendment)")
 
 
 class SectionOut(BaseModel):
@@ -38,7 +43,14 @@ def questionnaire() -> list[SectionOut]:
             title=s.title,
             intro=s.intro,
             questions=[
-                QuestionOut(id=q.id, text=q.text, help=q.help, article=q.article)
+                QuestionOut(
+                    id=q.id,
+                    text=q.text,
+                    help=q.help,
+                    article=q.article,
+                    needed_when=list(q.needed_when),
+                    verified=q.verified,
+                )
                 for q in s.questions
             ],
         )
@@ -50,7 +62,15 @@ class AnswersIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "examples": [{"answers": {"creditworthiness": True, "profiling": True}}]
+            "examples": [
+                {
+                    "answers": {
+                        "role_deployer": True,
+                        "creditworthiness": True,
+                        "profiling": True,
+                    }
+                }
+            ]
         },
     )
     answers: dict[str, Any] = Field(
@@ -58,11 +78,46 @@ class AnswersIn(BaseModel):
     )
 
 
+class DutyOut(BaseModel):
+    """One obligation for this system and role, with its application dates."""
+
+    id: str
+    article: str
+    text: str
+    roles: list[str]
+    applies_from_original: dt.date | None = Field(
+        description="Under Regulation (EU) 2024/1689 as published; null: not in it"
+    )
+    applies_from_amended: dt.date | None = Field(description="Under the 2026 amendment")
+    amended_date_verified: bool = Field(
+        description="False: the amended date comes from secondary sources only"
+    )
+    verified: bool
+    source: str
+
+    @classmethod
+    def of(cls, duty: Duty) -> DutyOut:
+        return cls(
+            id=duty.id,
+            article=duty.article,
+            text=duty.text,
+            roles=list(duty.roles),
+            applies_from_original=duty.original,
+            applies_from_amended=duty.amended,
+            amended_date_verified=duty.amended_verified,
+            verified=duty.obligation.verified,
+            source=duty.obligation.source.url,
+        )
+
+
 class ClassificationOut(BaseModel):
     tier: RiskTier
     articles: list[str]
     reasons: list[str]
     obligations: list[str]
+    roles: list[str] = Field(default=[], description="provider, deployer, importer, ...")
+    gpai: str = Field(default="none", description="none, general_purpose or systemic_risk")
+    duties: list[DutyOut] = Field(default=[], description="The obligations for those roles")
 
     @classmethod
     def of(cls, result: Classification) -> ClassificationOut:
@@ -71,6 +126,9 @@ class ClassificationOut(BaseModel):
             articles=list(result.articles),
             reasons=list(result.reasons),
             obligations=list(result.obligations),
+            roles=list(result.roles),
+            gpai=result.gpai,
+            duties=[DutyOut.of(d) for d in result.duties],
         )
 
 
@@ -81,9 +139,17 @@ class AssessmentOut(ClassificationOut):
     answers: dict[str, bool]
     assessed_by: str
     assessed_at: dt.datetime
+    reanswer_needed: list[str] = Field(
+        default=[],
+        description="Questions added since this version was stored: answer them again to get "
+        "roles, duties and dates (tier, reasons and obligations are as stored)",
+    )
 
     @classmethod
     def of_assessment(cls, a: Assessment) -> AssessmentOut:
+        """Tier, reasons and obligations as stored; roles and duties under today's rules."""
+        current = review(a.answers)
+        found = current.classification
         return cls(
             id=a.id,
             system_id=a.system_id,
@@ -93,8 +159,12 @@ class AssessmentOut(ClassificationOut):
             articles=list(a.articles),
             reasons=list(a.reasons),
             obligations=list(a.obligations),
+            roles=[] if found is None else list(found.roles),
+            gpai="none" if found is None else found.gpai,
+            duties=[] if found is None else [DutyOut.of(d) for d in found.duties],
             assessed_by=a.assessed_by,
             assessed_at=a.assessed_at,
+            reanswer_needed=list(current.missing),
         )
 
 

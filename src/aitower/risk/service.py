@@ -129,6 +129,8 @@ def assess(
             "articles": list(result.articles),
             "reasons": list(result.reasons),
             "obligations": list(result.obligations),
+            "roles": list(result.roles),
+            "gpai": result.gpai,
         },
         assessed_by=ctx.principal.actor,
     )
@@ -152,6 +154,7 @@ def assess(
             "version": row.version,
             "answers": {qid: new for qid, (_, new) in changed.items()},
             "articles": list(result.articles),
+            "roles": list(result.roles),
         },
     )
     return _assessment(row)

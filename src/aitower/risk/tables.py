@@ -24,7 +24,8 @@ class AssessmentRow(HasId, Base):
     version: Mapped[int] = mapped_column()
     answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     tier: Mapped[str] = mapped_column(String(16))
-    # {"articles": [...], "reasons": [...], "obligations": [...]}
+    # {"articles", "reasons", "obligations": [...], "roles": [...], "gpai": str}; versions
+    # stored before roles were asked lack the last two.
     result: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     assessed_by: Mapped[str] = mapped_column(String(200))
     assessed_at: Mapped[datetime] = mapped_column(default=utcnow)
