@@ -28,6 +28,7 @@ from aitower.core.slice import Slice
 from aitower.core.web.app import create_web_app
 from aitower.core.web.navigation import NavItem
 from aitower.cost.slice import SLICE as COST
+from aitower.documents.slice import SLICE as DOCUMENTS
 from aitower.governance.slice import SLICE as GOVERNANCE
 from aitower.inventory.slice import SLICE as INVENTORY
 from aitower.model_monitors.slice import model_monitors_slice
@@ -48,6 +49,8 @@ CAPABILITIES: tuple[Slice, ...] = (
     # The demo's model alert rules replay over the models' backfilled history.
     model_monitors_slice(replay=replay_model_rules),
     ALERTS,
+    # Generated documents read every capability above (live metrics included).
+    DOCUMENTS,
     UPCOMING,
 )
 
