@@ -33,7 +33,9 @@ from aitower.inventory import service as inventory
 from aitower.inventory.records import Person, SystemDetail
 from aitower.model_monitors import monitors, page_data, results
 from aitower.model_monitors.monitors import MonitorView
+from aitower.model_monitors.results import ResultPoint
 from aitower.predictions import service as predictions
+from aitower.predictions.window import Task
 from aitower.risk import service as risk
 from aitower.telemetry import queries
 from aitower.telemetry.ranges import resolve_range
@@ -149,6 +151,17 @@ def _approvals(
     )
 
 
+def _performance(task: Task, point: ResultPoint) -> tuple[tuple[str, float], ...]:
+    """The metrics measured on enough labelled rows; without them (labels come late), the
+    headline's CBPE estimate, named ``estimated_...`` (as the Models page shows it)."""
+    measured = [(n, page_data.measured_value(point, n)) for n in PERFORMANCE]
+    found = tuple((n, v) for n, v in measured if v is not None)
+    if found:
+        return found
+    figure = page_data.headline_metric(task, point)
+    return () if figure is None else ((figure.metric, figure.value),)
+
+
 def _monitor(session: Session, principal: Principal, m: MonitorView) -> MonitorFact:
     model = predictions.get_model(session, principal, m.model_id).model
     latest = results.latest_result(session, principal, m.id)
@@ -159,9 +172,7 @@ def _monitor(session: Session, principal: Principal, m: MonitorView) -> MonitorF
         value = s.get(name)
         return None if value is None else int(value)
 
-    measured = (
-        [] if point is None else [(n, page_data.measured_value(point, n)) for n in PERFORMANCE]
-    )
+    performance = () if point is None else _performance(model.task, point)
     return MonitorFact(
         name=m.spec.name,
         model=f"{model.name} {model.version}".strip(),
@@ -175,7 +186,7 @@ def _monitor(session: Session, principal: Principal, m: MonitorView) -> MonitorF
         drift_share=s.get("drift_share"),
         drifted_features=whole("drifted_features"),
         judged_features=whole("judged_features"),
-        performance=tuple((n, v) for n, v in measured if v is not None),
+        performance=performance,
         fairness_ratio=None
         if point is None
         else page_data.fairness_value(point, "demographic_parity_ratio"),
