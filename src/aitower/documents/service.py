@@ -33,6 +33,7 @@ from aitower.documents.kinds import FORMATS, build, check_format, check_kind
 from aitower.documents.pdf import html_to_pdf
 from aitower.documents.tables import DocumentVersionRow as Row
 from aitower.inventory.service import get_system_ref
+from aitower.inventory.tables import SystemRow
 
 
 def sha256(content: bytes) -> str:
@@ -102,6 +103,9 @@ def generate(
     kept = _formats(formats)
     now = now or utcnow()
     facts = gather_facts(session, ctx.principal, system_id, now)
+    # Two generations of one system at once would both take the same next number: the second
+    # waits here (PostgreSQL row lock; SQLite serialises writers already), as lifecycle moves do.
+    session.execute(select(SystemRow.id).where(SystemRow.id == system_id).with_for_update())
     last = session.execute(
         select(func.max(Row.version)).where(Row.system_id == system_id, Row.kind == kind)
     ).scalar()
