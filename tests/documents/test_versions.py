@@ -65,6 +65,12 @@ def test_each_generation_is_kept_hashed_audited_and_downloads_identical(
     assert second["facts_sha256"] == first["facts_sha256"]
     listed = client.get(f"/api/v1/systems/{system}/documents", headers=_auth(key)).json()
     assert [(v["version"], v["same_facts_as"]) for v in listed] == [(2, 1), (1, None)]
+    record = client.get(base, headers=_auth(key)).json()
+    assert record["digests"] == first["digests"] and record["generated_by"].startswith("apikey:")
+    other = client.get(f"/api/v1/systems/{system}/documents?kind=fria", headers=_auth(key))
+    assert other.status_code == 200 and other.json() == []
+    bad = client.get(f"/api/v1/systems/{system}/documents?kind=memo", headers=_auth(key))
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "kind"
     no_pdf = client.get(f"/api/v1/systems/{system}/documents/system-card/2/pdf", headers=_auth(key))
     assert no_pdf.status_code == 422 and no_pdf.json()["errors"][0]["field"] == "format"
     events = _generated_events(db)
