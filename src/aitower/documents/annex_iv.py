@@ -197,7 +197,10 @@ def _changes(f: DocumentFacts) -> Section:
 
 
 def _standards(f: DocumentFacts) -> Section:
-    blocks: list[Block] = [evidence_table(f, "technical_documentation")]
+    blocks: list[Block] = [
+        Paragraph("Technical documentation attached:"),
+        evidence_table(f, "technical_documentation"),
+    ]
     return _point(
         7, blocks, ["harmonised standards applied (OJ references) or the solutions adopted"]
     )
@@ -212,6 +215,7 @@ def _post_market(f: DocumentFacts) -> Section:
     rows = tuple((m.name, m.model, m.status, when(m.run_at)) for m in f.monitors)
     blocks: list[Block] = [
         Table(("monitor", "model", "status", "latest run"), rows, empty="no model monitor"),
+        Paragraph("Monitoring plan attached:"),
         evidence_table(f, "monitoring_plan"),
     ]
     missing = []

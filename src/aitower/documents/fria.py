@@ -140,6 +140,7 @@ def _oversight(f: DocumentFacts) -> Section:
     s = f.system
     blocks: list[Block] = [
         Facts((("Oversight (as recorded)", AUTONOMY.get(s.autonomy, s.autonomy)),)),
+        Paragraph("Human-oversight plan attached:"),
         evidence_table(f, "human_oversight_plan"),
     ]
     missing = ["how human oversight is implemented, following the instructions for use"]
@@ -164,6 +165,7 @@ def _measures(f: DocumentFacts) -> Section:
                 ("Technical owner", f.system.technical_owner or ""),
             )
         ),
+        Paragraph("Impact and data-protection impact assessments attached:"),
         evidence_table(f, "impact_assessment", "data_protection_impact_assessment"),
     ]
     missing = [
