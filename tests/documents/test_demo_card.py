@@ -68,5 +68,9 @@ def test_the_demo_credit_model_card_holds_its_real_values(db: Database) -> None:
     assert f"{monitor.fairness_ratio:.3g} (fails the floor 0.8)" in text
     assert "| EU AI Act tier | high |" in text and "Annex III point 5(b)" in text
     assert "Disparate impact on protected groups" in text  # the register's open risk
+    # The fairness monitor is attached as the bias evaluation: a live object, judged now.
+    bias = [e for e in facts.evidence if e.kind == "bias_evaluation"]
+    assert bias and bias[0].status.startswith("live object, fails now")
+    assert "live object, fails now" in text
     assert "training datasets: provenance, size" in text  # never held by aitower
     assert "a copy of the EU declaration of conformity" in annex_md.decode()

@@ -175,9 +175,15 @@ def telemetry_rows(t: TelemetryFact) -> tuple[tuple[str, str], ...]:
 def evidence_table(facts: DocumentFacts, *kinds: str) -> Table:
     found = facts.evidence_of(*kinds) if kinds else facts.evidence
     return Table(
-        ("kind", "title", "reference", "added"),
+        ("kind", "title", "reference", "added", "status now"),
         tuple(
-            (e.kind.replace("_", " "), e.title, e.uri, f"{when(e.added_at)} by {e.added_by}")
+            (
+                e.kind.replace("_", " "),
+                e.title,
+                e.uri,
+                f"{when(e.added_at)} by {e.added_by}",
+                e.status or "a document (not judged)",
+            )
             for e in found
         ),
         empty="no such document attached",

@@ -104,6 +104,9 @@ class EvidenceFact:
     uri: str
     added_by: str
     added_at: datetime
+    # A live object's verdict now ("passes: ..." / "fails: ..."), a document's validity
+    # ("valid until ..." / "expired on ..."), or "" when neither applies.
+    status: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from aitower.documents.facts import (
     TelemetryFact,
 )
 from aitower.governance import approvals, compliance, evidence
+from aitower.governance.evidence import EvidenceView
 from aitower.inventory import service as inventory
 from aitower.inventory.records import Person, SystemDetail
 from aitower.model_monitors import monitors, page_data, results
@@ -126,10 +127,27 @@ def _policies(
     )
 
 
-def _evidence(session: Session, principal: Principal, sid: uuid.UUID) -> tuple[EvidenceFact, ...]:
+def _evidence_status(e: EvidenceView, today: date) -> str:
+    if e.judgement is not None:
+        verdict = "passes" if e.judgement.passed else "fails"
+        return f"live object, {verdict} now: {e.judgement.reason}"
+    if e.valid_until is None:
+        return ""
+    if e.expired_on(today):
+        return f"expired on {e.valid_until.isoformat()}"
+    return f"valid until {e.valid_until.isoformat()}"
+
+
+def _evidence(
+    session: Session, principal: Principal, sid: uuid.UUID, now: datetime
+) -> tuple[EvidenceFact, ...]:
+    """Attached evidence; live objects (a monitor backing a bias evaluation...) with the
+    verdict governance gives them now, documents with their validity."""
     return tuple(
-        EvidenceFact(e.kind, e.title, e.uri, e.added_by, e.added_at)
-        for e in evidence.list_evidence(session, principal, sid)
+        EvidenceFact(
+            e.kind, e.title, e.uri, e.added_by, e.added_at, _evidence_status(e, now.date())
+        )
+        for e in evidence.list_evidence(session, principal, sid, now)
     )
 
 
@@ -234,7 +252,7 @@ def gather_facts(
         assessment=_assessment(session, principal, system_id),
         risks=_risks(session, principal, system_id),
         policies=_policies(session, principal, system_id, now.date()),
-        evidence=_evidence(session, principal, system_id),
+        evidence=_evidence(session, principal, system_id, now),
         approvals=_approvals(session, principal, system_id, now),
         monitors=_monitors(session, principal, system_id),
         telemetry=_telemetry(session, principal, system_id, now),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from aitower.core.background import BackgroundJob
 from aitower.core.slice import Slice
 from aitower.core.web.navigation import NavItem
 from aitower.governance import api, cli, pages, tables
 from aitower.governance.demo_approvals import add_demo_approvals
 from aitower.governance.demo_policies import add_demo_policies
+from aitower.governance.moves import reevaluate_pending
 from aitower.governance.overview import governance_panel
 from aitower.governance.permissions import GovernancePermission
 
@@ -24,4 +26,6 @@ SLICE = Slice(
     cli=(cli.register,),
     demo=(add_demo_policies, add_demo_approvals),
     overview=(governance_panel,),
+    # Open requests follow facts that change elsewhere (a vendor, a monitor's newest result).
+    jobs=(BackgroundJob("open approval requests", reevaluate_pending),),
 )

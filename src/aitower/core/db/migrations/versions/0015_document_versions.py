@@ -1,7 +1,7 @@
 """Generated documents: ``document_versions`` keeps every version of a system's documents
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-07
 
 A system card, an Annex IV skeleton or a FRIA template is generated from the facts aitower
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0015"
-down_revision: str | None = "0012"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
