@@ -30,6 +30,7 @@ from aitower.core.slice import Slice
 from aitower.core.web.app import create_web_app
 from aitower.core.web.navigation import NavItem
 from aitower.cost.slice import SLICE as COST
+from aitower.documents.slice import SLICE as DOCUMENTS
 from aitower.governance.slice import SLICE as GOVERNANCE
 from aitower.inventory.slice import SLICE as INVENTORY
 from aitower.model_monitors.slice import model_monitors_slice
@@ -52,6 +53,8 @@ CAPABILITIES: tuple[Slice, ...] = (
     ALERTS,
     # The auditor's journey replays the trail every capability above writes to.
     AUDITING,
+    # Generated documents read every capability above (live metrics included).
+    DOCUMENTS,
     UPCOMING,
 )
 

@@ -1,0 +1,1 @@
+"""Generated documentation of an AI system: system card, Annex IV skeleton, FRIA template."""
