@@ -142,7 +142,17 @@ def import_framework(session: Session, ctx: ChangeContext, source: str) -> Frame
 
 def _eu_label(item: str) -> tuple[str, str]:
     article = builtin_crosswalks().articles.get(item)
-    return (f"{item} {article.title}", "") if article else (item, "")
+    return (article.title, "") if article else (item, "")
+
+
+def _position(ref: Ref) -> tuple[int, int]:
+    """Where a reference sorts: the EU AI Act, then the catalogs, each in its own order."""
+    if ref.framework == EU_AI_ACT:
+        return 0, list(builtin_crosswalks().articles).index(ref.item)
+    for n, framework in enumerate(builtin_frameworks(), start=1):
+        if framework.id == ref.framework:
+            return n, [i.id for i in framework.items].index(ref.item)
+    return len(builtin_frameworks()) + 1, 0
 
 
 def _describe(session: Session, ref: Ref) -> tuple[str, str, str]:
@@ -196,6 +206,7 @@ def crosswalk(session: Session, item: str) -> CrosswalkView:
             link.target, name, target_label, target_text, link.source, source.document, source.url
         )
         entries.append(entry)
+    entries.sort(key=lambda e: _position(e.ref))
     return CrosswalkView(ref, framework_name, label, text, tuple(entries))
 
 
