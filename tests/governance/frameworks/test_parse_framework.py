@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from aitower.core.errors import InvalidInput
@@ -109,3 +111,12 @@ def test_items_must_be_a_non_empty_list() -> None:
             parse_framework(head + tail)
         assert caught.value.issues[0].field == "items"
         assert reason in caught.value.issues[0].reason
+
+
+def test_the_documented_example_parses() -> None:
+    """docs/frameworks.md shows a custom framework: it must be one aitower accepts."""
+    doc = (Path(__file__).parents[3] / "docs" / "frameworks.md").read_text(encoding="utf-8")
+    (example,) = doc.split("```yaml\n")[1:]
+    framework = parse_framework(example.split("```")[0])
+    assert framework.id == "acme-ai-standard"
+    assert framework.counts() == {"section": 1, "control": 1}
