@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -138,3 +139,53 @@ def test_unknown_items_are_not_found(db: Database) -> None:
                 service.crosswalk(session, item)
         with pytest.raises(InvalidInput):
             service.crosswalk(session, "  ")
+
+
+MAPPED = CUSTOM.replace(
+    "    title: An accountable owner is named\n",
+    "    title: An accountable owner is named\n"
+    "    maps_to: [nist-ai-rmf-1.0:GOVERN 2.1, eu-ai-act:Art. 26]\n",
+)
+
+
+def test_an_imported_item_joins_the_crosswalks_on_its_own_word(db: Database) -> None:
+    seed_units(db)
+    with db.writing() as session:
+        service.import_framework(session, CTX, MAPPED)
+    with db.reading() as session:
+        back = service.crosswalk(session, "GOVERN 2.1")
+        mine = service.crosswalk(session, "acme-ai-standard:GOV-1")
+        counts = service.crosswalk_counts(session)
+    (declared,) = [e for e in back.related if e.ref.framework == "acme-ai-standard"]
+    assert (str(declared.ref), declared.source) == ("acme-ai-standard:GOV-1", "acme-ai-standard")
+    assert declared.source_document == "ACME internal standard AI-01, issue 3"
+    assert [str(e.ref) for e in mine.related] == ["eu-ai-act:Art. 26", "nist-ai-rmf-1.0:GOVERN 2.1"]
+    assert counts["acme-ai-standard:GOV-1"] == 2
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        ("nist-ai-rmf-1.0:GOVERN 9.9", "has no item 'GOVERN 9.9'"),
+        ("eu-ai-act:Art. 5", "has no item 'Art. 5'"),
+        ("acme-ai-standard:GOV", "map to one of"),
+    ],
+)
+def test_maps_to_must_name_a_shipped_item(db: Database, target: str, reason: str) -> None:
+    seed_units(db)
+    before = _events(db)
+    source = MAPPED.replace("eu-ai-act:Art. 26", target)
+    with pytest.raises(InvalidInput) as caught, db.writing() as session:
+        service.import_framework(session, CTX, source)
+    (issue,) = caught.value.issues
+    assert issue.field == "items[1].maps_to[1]" and reason in issue.reason
+    assert _events(db) == before
+
+
+def test_the_documented_example_imports(db: Database) -> None:
+    seed_units(db)
+    doc = (Path(__file__).parents[3] / "docs" / "frameworks.md").read_text(encoding="utf-8")
+    example = doc.split("```yaml\n")[1].split("```")[0]
+    with db.writing() as session:
+        imported = service.import_framework(session, CTX, example)
+    assert imported.framework.id == "acme-ai-standard"

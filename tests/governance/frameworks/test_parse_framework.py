@@ -120,3 +120,20 @@ def test_the_documented_example_parses() -> None:
     framework = parse_framework(example.split("```")[0])
     assert framework.id == "acme-ai-standard"
     assert framework.counts() == {"section": 1, "control": 1}
+    gov_1 = framework.item("GOV-1")
+    assert gov_1 is not None and "eu-ai-act:Art. 26" in gov_1.maps_to
+
+
+@pytest.mark.parametrize(
+    ("maps_to", "field"),
+    [
+        ("maps_to: nist-ai-rmf-1.0:GOVERN 2.1", "items[1].maps_to"),
+        ("maps_to: [GOVERN 2.1]", "items[1].maps_to[0]"),
+        ("maps_to: [nist-ai-rmf-1.0:GOVERN 2.1, 'NIST:GOVERN 2.1']", "items[1].maps_to[1]"),
+    ],
+)
+def test_maps_to_must_be_a_list_of_references(maps_to: str, field: str) -> None:
+    source = VALID.replace("    kind: control\n    title: An", f"    {maps_to}\n    title: An")
+    with pytest.raises(InvalidInput) as caught:
+        parse_framework(source)
+    assert [issue.field for issue in caught.value.issues] == [field]

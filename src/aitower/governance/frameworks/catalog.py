@@ -24,12 +24,15 @@ FRAMEWORK_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # make a crosswalk reference ambiguous, and line breaks have no place in an identifier.
 ITEM_ID = re.compile(r"^[^\s:][^:\r\n\t]{0,62}[^\s:]$|^[^\s:]$")
 KIND = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+# A crosswalk reference: "framework:item", e.g. "nist-ai-rmf-1.0:GOVERN 2.1" or "eu-ai-act:Art. 9".
+REFERENCE = re.compile(r"^([a-z0-9][a-z0-9._-]{1,63}):(\S(?:.{0,62}\S)?)$")
 MAX_ITEMS = 5000
+MAX_MAPS = 50
 MAX_SOURCE_CHARS = 2_000_000
 
 _TOP = ("id", "name", "version", "source", "description", "items")
 _SOURCE = ("document", "url", "publisher", "license")
-_ITEM = ("id", "title", "text", "parent", "kind", "source")
+_ITEM = ("id", "title", "text", "parent", "kind", "source", "maps_to")
 _LIMITS = {
     "name": 200,
     "version": 40,
@@ -63,6 +66,8 @@ class Item:
     parent: str | None
     kind: str
     source: str  # where in the document, e.g. "NIST AI 100-1, Table 1"
+    # Crosswalk of an imported item to shipped ones ("nist-ai-rmf-1.0:GOVERN 2.1"), by its author.
+    maps_to: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -124,6 +129,8 @@ class Framework:
                 value = getattr(i, key)
                 if value:
                     entry[key] = value
+            if i.maps_to:
+                entry["maps_to"] = list(i.maps_to)
             items.append(entry)
         doc: dict[str, Any] = {"id": self.id, "name": self.name, "version": self.version}
         doc["source"] = source
@@ -263,7 +270,26 @@ def _item(raw: Any, path: str) -> Item:
         raise InvalidInput.on(f"{path}.kind", "a lowercase word such as control or clause")
     parent = _optional_text(raw, "parent", f"{path}.parent", 64) or None
     where = _optional_text(raw, "source", f"{path}.source", _LIMITS["item_source"])
-    return Item(item_id, title, text, parent, kind, where)
+    return Item(item_id, title, text, parent, kind, where, _maps_to(raw.get("maps_to"), path))
+
+
+def _maps_to(value: Any, path: str) -> tuple[str, ...]:
+    """The item's crosswalk references, well-formed; whether they exist is the caller's check."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise InvalidInput.on(f"{path}.maps_to", "a list of references such as 'eu-ai-act:Art. 9'")
+    if len(value) > MAX_MAPS:
+        raise InvalidInput.on(f"{path}.maps_to", f"at most {MAX_MAPS} references")
+    found: list[str] = []
+    for n, ref in enumerate(value):
+        if not isinstance(ref, str) or not REFERENCE.match(" ".join(ref.split())):
+            raise InvalidInput.on(
+                f"{path}.maps_to[{n}]", "framework:item, e.g. 'nist-ai-rmf-1.0:GOVERN 2.1'"
+            )
+        if " ".join(ref.split()) not in found:
+            found.append(" ".join(ref.split()))
+    return tuple(found)
 
 
 def _check_parents(items: list[Item], position: Mapping[str, int]) -> None:

@@ -46,6 +46,7 @@ def _list(
 ) -> Response:
     with db.reading() as session:
         found = service.list_frameworks(session)
+        links = service.crosswalk_counts(session)
     return render(
         request,
         "frameworks/list.html",
@@ -55,7 +56,7 @@ def _list(
         frameworks=found,
         plural=plural,
         articles=list(builtin_crosswalks().articles.values()),
-        links=service.crosswalk_counts(),
+        links=links,
         can_import=principal.can(FrameworkPermission.frameworks_import),
         source=source or EXAMPLE,
         problem=problem,
@@ -92,6 +93,7 @@ def _detail_page(
 ) -> Response:
     with db.reading() as session:
         detail = service.get_framework(session, framework_id)
+        links = service.crosswalk_counts(session)
     return render(
         request,
         "frameworks/detail.html",
@@ -100,7 +102,7 @@ def _detail_page(
         detail=detail,
         framework=detail.framework,
         plural=plural,
-        links=service.crosswalk_counts(),
+        links=links,
         notice=NOTICES.get(notice or ""),
     )
 

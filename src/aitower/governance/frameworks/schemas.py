@@ -62,6 +62,7 @@ class ItemOut(BaseModel):
     text: str
     label: str
     source: str
+    maps_to: list[str] = Field(description="framework:item references this item answers")
 
     @classmethod
     def of(cls, item: Item) -> ItemOut:
@@ -73,6 +74,7 @@ class ItemOut(BaseModel):
             text=item.text,
             label=item.label,
             source=item.source,
+            maps_to=list(item.maps_to),
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,7 +30,13 @@ from aitower.governance.frameworks.catalog import (
     framework_from_document,
     parse_framework,
 )
-from aitower.governance.frameworks.crosswalk import EU_AI_ACT, Ref
+from aitower.governance.frameworks.crosswalk import (
+    EU_AI_ACT,
+    Crosswalks,
+    CrosswalkSource,
+    Link,
+    Ref,
+)
 from aitower.governance.frameworks.tables import FrameworkRow
 
 EU_AI_ACT_NAME = "EU AI Act (Regulation (EU) 2024/1689)"
@@ -101,9 +108,30 @@ def get_framework(session: Session, framework_id: str) -> FrameworkDetail:
     return FrameworkDetail(_summary(row), row.source)
 
 
+def _check_maps(framework: Framework) -> None:
+    """An imported item may map to the shipped catalogs' items and the crosswalked articles."""
+    known = {f.id: f for f in builtin_frameworks()}
+    articles = builtin_crosswalks().articles
+    for n, item in enumerate(framework.items):
+        for k, ref in enumerate(item.maps_to):
+            target, _, target_item = ref.partition(":")
+            if target == EU_AI_ACT:
+                found = target_item in articles
+            elif target in known:
+                found = known[target].item(target_item) is not None
+            else:
+                allowed = ", ".join([*known, EU_AI_ACT])
+                raise InvalidInput.on(f"items[{n}].maps_to[{k}]", f"map to one of {allowed}")
+            if not found:
+                raise InvalidInput.on(
+                    f"items[{n}].maps_to[{k}]", f"{target} has no item {target_item!r}"
+                )
+
+
 def import_framework(session: Session, ctx: ChangeContext, source: str) -> FrameworkDetail:
     """Store a custom framework; its id must be new and not a built-in one's."""
     framework = parse_framework(source)
+    _check_maps(framework)
     if framework.id in reserved_ids():
         raise Conflict.on("id", f"{framework.id!r} is built into aitower and cannot be replaced")
     taken = select(FrameworkRow.id).where(FrameworkRow.key == framework.id)
@@ -155,13 +183,15 @@ def _position(ref: Ref) -> tuple[int, int]:
     return len(builtin_frameworks()) + 1, 0
 
 
-def _describe(session: Session, ref: Ref) -> tuple[str, str, str]:
+def _describe(frameworks: Mapping[str, Framework], ref: Ref) -> tuple[str, str, str]:
     """(framework name, label, text) of a reference, or NotFound."""
     if ref.framework == EU_AI_ACT:
         if ref.item not in builtin_crosswalks().articles:
             raise NotFound(f"the crosswalks do not map EU AI Act {ref.item!r}")
         return (EU_AI_ACT_NAME, *_eu_label(ref.item))
-    framework = get_framework(session, ref.framework).framework
+    framework = frameworks.get(ref.framework)
+    if framework is None:
+        raise NotFound(f"no framework {ref.framework!r}")
     item = framework.item(ref.item)
     if item is None:
         raise NotFound(f"framework {ref.framework!r} has no item {ref.item!r}")
@@ -193,27 +223,55 @@ def resolve(item: str) -> Ref:
     raise NotFound(f"no built-in framework has an item {text!r}; write it as framework:item")
 
 
+def _frameworks(session: Session) -> dict[str, Framework]:
+    return {s.framework.id: s.framework for s in list_frameworks(session)}
+
+
+def _combined(frameworks: Mapping[str, Framework]) -> Crosswalks:
+    shipped = builtin_crosswalks()
+    links = list(shipped.links)
+    sources = dict(shipped.sources)
+    for framework in frameworks.values():
+        declared = [
+            Link(Ref(framework.id, i.id), Ref(*ref.split(":", 1)), framework.id)
+            for i in framework.items
+            for ref in i.maps_to
+        ]
+        if declared and not framework.builtin:
+            links.extend(declared)
+            doc = framework.source
+            sources[framework.id] = CrosswalkSource(framework.id, doc.document, doc.url)
+    return Crosswalks(tuple(links), shipped.articles, sources)
+
+
+def all_crosswalks(session: Session) -> Crosswalks:
+    """The shipped links, and those the imported frameworks declare (``maps_to``), each of the
+    latter on the word of its framework (its source is the framework's id)."""
+    return _combined(_frameworks(session))
+
+
 def crosswalk(session: Session, item: str) -> CrosswalkView:
     """What an item maps to in the other frameworks, and from them back to it, with sources."""
     ref = resolve(item)
-    framework_name, label, text = _describe(session, ref)
-    crosswalks = builtin_crosswalks()
+    frameworks = _frameworks(session)
+    framework_name, label, text = _describe(frameworks, ref)
+    crosswalks = _combined(frameworks)
     entries = []
     for link in crosswalks.related(ref):
-        name, target_label, target_text = _describe(session, link.target)
+        name, target_label, target_text = _describe(frameworks, link.target)
         source = crosswalks.sources[link.source]
         entry = CrosswalkEntry(
             link.target, name, target_label, target_text, link.source, source.document, source.url
         )
         entries.append(entry)
-    entries.sort(key=lambda e: _position(e.ref))
+    entries.sort(key=lambda e: (*_position(e.ref), str(e.ref)))
     return CrosswalkView(ref, framework_name, label, text, tuple(entries))
 
 
-def crosswalk_counts() -> dict[str, int]:
+def crosswalk_counts(session: Session) -> dict[str, int]:
     """Links per reference ("framework:item"), so a tree can show which items have a crosswalk."""
     counts: dict[str, int] = {}
-    for link in builtin_crosswalks().links:
+    for link in all_crosswalks(session).links:
         for ref in (link.origin, link.target):
             counts[str(ref)] = counts.get(str(ref), 0) + 1
     return counts
