@@ -23,6 +23,7 @@ from aitower.core.audit import tables as audit_tables
 from aitower.core.background import run_once
 from aitower.core.db.base import Base
 from aitower.core.db.engine import Database
+from aitower.core.evidence import install as install_evidence_sources
 from aitower.core.settings import Settings
 from aitower.core.slice import Slice
 from aitower.core.web.app import create_web_app
@@ -50,6 +51,11 @@ CAPABILITIES: tuple[Slice, ...] = (
     ALERTS,
     UPCOMING,
 )
+
+
+# Gates are judged from services, jobs and the CLI alike: the live-evidence sources are known
+# process-wide once this module (the composition root) is imported.
+install_evidence_sources(source for c in CAPABILITIES for source in c.evidence_sources)
 
 
 def create_app(

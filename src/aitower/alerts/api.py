@@ -9,7 +9,9 @@ from fastapi import APIRouter, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from aitower.alerts import channels, incidents, notify, rules
+from aitower.alerts import serious as serious_service
 from aitower.alerts.alert_domain import Severity
+from aitower.alerts.api_serious import add_serious_routes, incident_out
 from aitower.alerts.incidents import IncidentStatus
 from aitower.alerts.metric_catalog import METRICS
 from aitower.alerts.permissions import AlertPermission
@@ -105,24 +107,28 @@ def _incident_routes(router: APIRouter) -> None:
         status: IncidentStatus | None = None,
         system: Annotated[uuid.UUID | None, Query(description="Only this system")] = None,
         severity: Severity | None = None,
+        serious: Annotated[
+            bool, Query(description="Only serious incidents (Art. 73), nearest deadline first")
+        ] = False,
     ) -> Page[IncidentOut]:
         flt = incidents.IncidentFilter(
             status=None if status is None else status.value,
             system_id=system,
             severity=None if severity is None else severity.value,
+            serious=serious,
         )
+        now = utcnow()
         with db.reading() as session:
             found, total = incidents.list_incidents(
                 session, principal, flt, limit=page.limit, offset=page.offset
             )
-        return Page.of([IncidentOut.of(i) for i in found], total, page)
+            classified = serious_service.serious_of(session, [i.id for i in found])
+        items = [IncidentOut.of(i, None, classified.get(i.id), now) for i in found]
+        return Page.of(items, total, page)
 
     @router.get("/incidents/{incident_id}", tags=[TAG], summary="One incident and its timeline")
     def get_incident(incident_id: uuid.UUID, db: DbDep, principal: IncidentReader) -> IncidentOut:
-        with db.reading() as session:
-            found = incidents.get_incident(session, principal, incident_id)
-            events = incidents.timeline(session, principal, incident_id)
-        return IncidentOut.of(found, events)
+        return incident_out(db, principal, incident_id)
 
     def _act(name: str, summary: str) -> None:
         @router.post(f"/incidents/{{incident_id}}/{name}", tags=[TAG], summary=summary)
@@ -140,9 +146,7 @@ def _incident_routes(router: APIRouter) -> None:
             }[name]
             with db.writing() as session:
                 action(session, change_context(request, principal), incident_id, body.text)
-                events = incidents.timeline(session, principal, incident_id)
-                found = incidents.get_incident(session, principal, incident_id)
-            return IncidentOut.of(found, events)
+            return incident_out(db, principal, incident_id)
 
         act.__name__ = f"{name}_incident"
 
@@ -160,9 +164,7 @@ def _incident_routes(router: APIRouter) -> None:
     ) -> IncidentOut:
         with db.writing() as session:
             incidents.assign(session, change_context(request, principal), incident_id, body.owner)
-            events = incidents.timeline(session, principal, incident_id)
-            found = incidents.get_incident(session, principal, incident_id)
-        return IncidentOut.of(found, events)
+        return incident_out(db, principal, incident_id)
 
 
 def _channel_routes(router: APIRouter) -> None:
@@ -234,5 +236,6 @@ def build_router() -> APIRouter:
     router = APIRouter()
     _rule_routes(router)
     _incident_routes(router)
+    add_serious_routes(router)
     _channel_routes(router)
     return router

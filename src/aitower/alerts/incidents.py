@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from aitower.alerts.tables import IncidentEventRow, IncidentRow
+from aitower.alerts.alert_domain import Severity
+from aitower.alerts.tables import IncidentEventRow, IncidentRow, SeriousIncidentRow
 from aitower.core.access.principal import Principal
 from aitower.core.access.tables import UserRow
 from aitower.core.audit.service import ChangeContext, record_change
@@ -67,6 +68,7 @@ class IncidentFilter:
     status: str | None = None
     system_id: uuid.UUID | None = None
     severity: str | None = None
+    serious: bool = False  # only incidents classified serious, the nearest deadline first
 
 
 def _query() -> Any:
@@ -151,10 +153,13 @@ def list_incidents(
         query = query.where(IncidentRow.system_id == flt.system_id)
     if flt.severity:
         query = query.where(IncidentRow.severity == flt.severity)
+    order: tuple[Any, ...] = (IncidentRow.opened_at.desc(), IncidentRow.id)
+    if flt.serious:
+        s = SeriousIncidentRow
+        query = query.join(s, s.incident_id == IncidentRow.id).where(s.serious.is_(True))
+        order = (s.reported_at.is_not(None), s.deadline_at, IncidentRow.id)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(
-        query.order_by(IncidentRow.opened_at.desc(), IncidentRow.id).limit(limit).offset(offset)
-    ).all()
+    rows = session.execute(query.order_by(*order).limit(limit).offset(offset)).all()
     return [_view(*r) for r in rows], int(total)
 
 
@@ -245,3 +250,38 @@ def resolve(
     row.status, row.resolved_at = IncidentStatus.resolved.value, utcnow()
     add_event(session, row.id, "resolved", ctx.principal.actor, _text(text, required=False))
     return _done(session, ctx, row, "resolved", before)
+
+
+def create_incident(
+    session: Session,
+    ctx: ChangeContext,
+    *,
+    title: str,
+    severity: str,
+    system_id: uuid.UUID | None,
+    text: str = "",
+) -> IncidentView:
+    """An incident entered by hand (a complaint, a report from a deployer, a finding no rule
+    watches): open, owned by whoever entered it, its description the first timeline event."""
+    name = title.strip()
+    if not name or len(name) > 300:
+        raise InvalidInput.on("title", "must be 1 to 300 characters")
+    if severity not in Severity.__members__:
+        raise InvalidInput.on("severity", f"one of: {', '.join(Severity)}")
+    scope.system_for(session, ctx.principal, system_id, "system_id")
+    row = IncidentRow(
+        id=uuid.uuid4(),
+        title=name,
+        system_id=system_id,
+        severity=severity,
+        status=IncidentStatus.open.value,
+        owner_id=ctx.principal.user_id,
+        opened_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    add_event(session, row.id, "opened", ctx.principal.actor, _text(text, required=False))
+    view = get_incident(session, ctx.principal, row.id)
+    after = {"title": name, "severity": severity, "system_id": system_id, "by_hand": True}
+    record_change(session, ctx, "incident.opened", "incident", row.id, after=after)
+    return view

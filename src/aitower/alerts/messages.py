@@ -20,6 +20,14 @@ SIGNATURE_HEADER = "X-Aitower-Signature"
 TIMESTAMP_HEADER = "X-Aitower-Timestamp"
 DELIVERY_HEADER = "X-Aitower-Delivery"
 PAYLOAD_VERSION = 1
+LABELS = {
+    "fired": "FIRING",
+    "resolved": "RESOLVED",
+    # Reminders of a serious incident's reporting deadline (``serious_reminders``).
+    "report_half_time": "REPORT: HALF THE TIME GONE",
+    "report_day_left": "REPORT: 24 H LEFT",
+    "report_overdue": "REPORT OVERDUE",
+}
 
 
 def build_payload(
@@ -47,9 +55,12 @@ def build_payload(
 
 def summary(payload: dict[str, Any]) -> str:
     """One line: ``[FIRING] high: Error rate of chatbot (error_rate > 0.05 over 5 min) = 0.2``."""
-    label = {"fired": "FIRING", "resolved": "RESOLVED"}.get(payload["event"], "TEST")
+    label = LABELS.get(payload["event"], "TEST")
     incident = payload.get("incident") or {}
     line = f"[{label}] {incident.get('severity', '')}: {incident.get('title', '')}"
+    serious = payload.get("serious")
+    if serious:
+        line += f" (EU AI Act Art. {serious['article']} report due {serious['deadline_at']})"
     rule = payload.get("rule")
     if rule:
         line += f" ({rule['condition']})"

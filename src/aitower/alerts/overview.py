@@ -7,10 +7,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from aitower.alerts import incidents
+from aitower.alerts import incidents, serious
 from aitower.alerts.incidents import IncidentFilter, IncidentStatus, IncidentView
 from aitower.alerts.permissions import AlertPermission
 from aitower.core.access.principal import Principal
+from aitower.core.db.base import utcnow
 from aitower.core.web.overview_panels import AttentionItem, OverviewPanel, OverviewTile, tone_if
 
 LISTED = 5  # open incidents named on the Overview; the tile links to the rest
@@ -71,3 +72,32 @@ def alerts_panel(session: Session, principal: Principal, today: date) -> Overvie
         testid="tile-incidents",
     )
     return OverviewPanel(tiles=(tile,))
+
+
+def serious_attention(session: Session, principal: Principal) -> tuple[AttentionItem, ...]:
+    """Serious incidents whose Art. 73 report has not gone yet, nearest deadline first, ahead
+    of the open incidents: a legal deadline runs whether or not the incident is resolved."""
+    if not principal.can(AlertPermission.incidents_read):
+        return ()
+    found, _ = incidents.list_incidents(
+        session, principal, IncidentFilter(serious=True), limit=LISTED, offset=0
+    )
+    classified = serious.serious_of(session, [i.id for i in found])
+    now = utcnow()
+    items: list[AttentionItem] = []
+    for incident in found:
+        view = classified.get(incident.id)
+        clock = None if view is None else view.countdown(now)
+        if view is None or view.reported_at is not None or clock is None:
+            continue
+        items.append(
+            AttentionItem(
+                -LISTED + len(items),
+                f"Art. 73 report due: {incident.title}",
+                f"/monitoring/incidents/{incident.id}#art73",
+                f"{incident.system_name or 'portfolio'} · {clock.text}",
+                "bad" if clock.state in ("overdue", "soon") else "warn",
+                testid="serious-report-due",
+            )
+        )
+    return tuple(items)

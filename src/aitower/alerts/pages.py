@@ -17,6 +17,7 @@ from aitower.alerts.alert_domain import Comparator, RuleSpec, Severity
 from aitower.alerts.channel_domain import ChannelKind
 from aitower.alerts.metric_catalog import METRICS
 from aitower.alerts.pages_incidents import add_incident_routes
+from aitower.alerts.pages_serious import add_serious_page_routes
 from aitower.alerts.permissions import AlertPermission
 from aitower.core.access.pages_shared import FormProblem, parse_uuid
 from aitower.core.access.principal import Principal
@@ -273,5 +274,6 @@ def build_router() -> APIRouter:
     router = APIRouter()
     _rule_routes(router)
     add_incident_routes(router)
+    add_serious_page_routes(router)
     _channel_routes(router)
     return router

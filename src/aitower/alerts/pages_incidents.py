@@ -18,9 +18,12 @@ from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from aitower.alerts import incidents
+from aitower.alerts.alert_domain import Severity
 from aitower.alerts.incident_context import incident_context
 from aitower.alerts.incidents import IncidentFilter, IncidentStatus, IncidentView
 from aitower.alerts.permissions import AlertPermission
+from aitower.alerts.serious import serious_of
+from aitower.alerts.serious_panel import serious_panel
 from aitower.core.access.pages_shared import FormProblem
 from aitower.core.access.principal import Principal
 from aitower.core.audit.service import ChangeContext
@@ -28,6 +31,7 @@ from aitower.core.db.base import utcnow
 from aitower.core.errors import DomainError
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.templating import render
+from aitower.inventory.service import visible_systems
 
 IncidentReader = Annotated[Principal, guard(AlertPermission.incidents_read)]
 IncidentWriter = Annotated[Principal, guard(AlertPermission.incidents_write)]
@@ -41,6 +45,9 @@ NOTICES = {
     "assigned": "The incident was assigned.",
     "commented": "The comment was added.",
     "resolved": "The incident was resolved.",
+    "opened": "The incident was entered.",
+    "classified": "The classification was recorded.",
+    "reported": "The report to the authority was recorded.",
 }
 
 Action = Callable[[Session, ChangeContext, uuid.UUID, str], IncidentView]
@@ -59,11 +66,14 @@ def incident_page(
     *,
     notice: str | None = None,
     problem: FormProblem | None = None,
+    form: dict[str, object] | None = None,
 ) -> Response:
+    now = utcnow()
     with db.reading() as session:
         found = incidents.get_incident(session, principal, incident_id)
         events = incidents.timeline(session, principal, incident_id)
-        context = incident_context(session, principal, found, utcnow())
+        context = incident_context(session, principal, found, now)
+        art73 = serious_panel(session, principal, incident_id, now, form)
     return render(
         request,
         "alerts/incident.html",
@@ -76,6 +86,7 @@ def incident_page(
         notice=NOTICES.get(notice or ""),
         problem=problem,
         can_write=principal.can(AlertPermission.incidents_write),
+        art73=art73,
     )
 
 
@@ -101,23 +112,49 @@ def _act(
 def _list_route(router: APIRouter) -> None:
     @router.get("/monitoring/incidents", include_in_schema=False)
     def incident_list(
-        request: Request, db: DbDep, principal: IncidentReader, status: str = ""
+        request: Request, db: DbDep, principal: IncidentReader, status: str = "", serious: str = ""
     ) -> Response:
-        chosen = status if status in IncidentStatus.__members__ else None
-        with db.reading() as session:
-            found, total = incidents.list_incidents(
-                session, principal, IncidentFilter(status=chosen), limit=SHOWN, offset=0
-            )
-        return render(
-            request,
-            "alerts/incidents.html",
-            principal,
-            section=SECTION,
-            incidents=found,
-            total=total,
-            status=chosen or "",
-            statuses=list(IncidentStatus),
-        )
+        return incident_list_page(request, db, principal, status=status, serious=serious == "1")
+
+
+def incident_list_page(
+    request: Request,
+    db: DbDep,
+    principal: Principal,
+    *,
+    status: str = "",
+    serious: bool = False,
+    problem: FormProblem | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
+    """The list (only serious incidents, nearest deadline first, with ``serious``) and the form
+    that enters an incident by hand."""
+    chosen = status if status in IncidentStatus.__members__ else None
+    now = utcnow()
+    with db.reading() as session:
+        flt = IncidentFilter(status=chosen, serious=serious)
+        found, total = incidents.list_incidents(session, principal, flt, limit=SHOWN, offset=0)
+        classified = serious_of(session, [i.id for i in found])
+        systems = visible_systems(session, principal)
+    return render(
+        request,
+        "alerts/incidents.html",
+        principal,
+        section=SECTION,
+        status_code=problem.status if problem else 200,
+        incidents=found,
+        total=total,
+        status=chosen or "",
+        statuses=list(IncidentStatus),
+        serious=serious,
+        classified=classified,
+        countdowns={k: v.countdown(now) for k, v in classified.items()},
+        can_write=principal.can(AlertPermission.incidents_write),
+        systems=systems,
+        severities=list(Severity),
+        problem=problem,
+        form=form or {},
+    )
 
 
 def _detail_routes(router: APIRouter) -> None:

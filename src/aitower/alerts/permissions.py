@@ -48,3 +48,11 @@ class AlertPermission(Permission):
         "Create, change, delete and test notification channels",
         {Role.admin, Role.ops_manager},
     )
+    # The legal judgement of Art. 3(49) and the report to the authority: compliance and the
+    # portfolio's owner (issue #15); everyone who reads incidents reads the classification.
+    # The admin holds every permission, so that it can grant keys of every role.
+    incidents_classify = (
+        "incidents.classify",
+        "Classify incidents as serious (EU AI Act Art. 73) and record their reports",
+        {Role.admin, Role.governance, Role.ops_manager},
+    )

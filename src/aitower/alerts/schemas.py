@@ -14,6 +14,9 @@ from aitower.alerts.channels import ChannelView
 from aitower.alerts.incidents import EventView, IncidentStatus, IncidentView
 from aitower.alerts.metric_catalog import MetricInfo
 from aitower.alerts.rules import RuleView
+from aitower.alerts.serious import SeriousView
+from aitower.alerts.serious_schemas import SeriousOut
+from aitower.core.db.base import utcnow
 
 
 class MetricOut(BaseModel):
@@ -177,9 +180,18 @@ class IncidentOut(BaseModel):
     acknowledged_at: dt.datetime | None
     resolved_at: dt.datetime | None
     timeline: list[EventOut] | None = None
+    serious: SeriousOut | None = Field(
+        default=None, description="Its EU AI Act Art. 73 classification; null: not classified"
+    )
 
     @classmethod
-    def of(cls, i: IncidentView, events: list[EventView] | None = None) -> IncidentOut:
+    def of(
+        cls,
+        i: IncidentView,
+        events: list[EventView] | None = None,
+        serious: SeriousView | None = None,
+        now: dt.datetime | None = None,
+    ) -> IncidentOut:
         return cls(
             id=i.id,
             title=i.title,
@@ -193,6 +205,7 @@ class IncidentOut(BaseModel):
             acknowledged_at=i.acknowledged_at,
             resolved_at=i.resolved_at,
             timeline=None if events is None else [EventOut.of(e) for e in events],
+            serious=None if serious is None else SeriousOut.of(serious, now or utcnow()),
         )
 
 

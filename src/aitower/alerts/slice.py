@@ -7,9 +7,10 @@ from aitower.alerts import api, cli, pages, tables
 from aitower.alerts.demo_llm import add_demo_llm_rules
 from aitower.alerts.evaluator import evaluate_due_rules
 from aitower.alerts.notify import deliver_due
-from aitower.alerts.overview import alerts_panel, incident_attention
+from aitower.alerts.overview import alerts_panel, incident_attention, serious_attention
 from aitower.alerts.permissions import AlertPermission
 from aitower.alerts.prometheus import notification_lines
+from aitower.alerts.serious_reminders import send_serious_reminders
 from aitower.core.background import BackgroundJob
 from aitower.core.slice import Slice
 
@@ -23,10 +24,14 @@ SLICE = Slice(
     prometheus=(notification_lines,),
     demo=(add_demo_llm_rules,),
     overview=(alerts_panel,),
-    attention=(incident_attention,),
+    attention=(serious_attention, incident_attention),
     # Rule leases and delivery claims keep replicas' passes apart.
     jobs=(
         BackgroundJob("alert rules", evaluate_due_rules),
+        # Before the notifications, so a reminder goes out in the pass that records it.
+        BackgroundJob(
+            "serious-incident reminders", lambda db, now, _: send_serious_reminders(db, now)
+        ),
         BackgroundJob("notifications", lambda db, now, _: deliver_due(db, now)),
     ),
 )

@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aitower.core.db.base import Base, HasId, HasTimestamps, JSONDocument, utcnow
@@ -79,7 +79,7 @@ class IncidentEventRow(HasId, Base):
 
     incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     # fired | notified | notification_failed | acknowledged | assigned | comment | resolved
-    # | reopened
+    # | reopened | opened (by hand) | classified | reported | report_reminder
     kind: Mapped[str] = mapped_column(String(24))
     actor: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text, default="")
@@ -119,3 +119,52 @@ class NotificationDeliveryRow(HasId, Base):
     response_code: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
+
+
+class SeriousIncidentRow(Base):
+    """An incident's classification against Art. 3(49) of the EU AI Act and its Art. 73 report.
+
+    One row per classified incident (classified as not serious too: that judgement is kept).
+    The deadline is computed by ``serious_domain.reporting_deadline`` and stored so the list
+    sorts by it and the reminder job finds what is due with one indexed query.
+    """
+
+    __tablename__ = "serious_incidents"
+
+    incident_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
+    )
+    serious: Mapped[bool] = mapped_column()
+    limbs: Mapped[str] = mapped_column(String(8), default="")  # letters of Art. 3(49): "ab"
+    death: Mapped[bool] = mapped_column(default=False)
+    widespread: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    classified_by: Mapped[str] = mapped_column(String(200))
+    classified_at: Mapped[datetime] = mapped_column()
+    aware_at: Mapped[datetime] = mapped_column()
+    # The IANA zone awareness was entered in; the deadline is shown in it beside UTC.
+    aware_time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    deadline_at: Mapped[datetime | None] = mapped_column(index=True)
+    deadline_days: Mapped[int | None] = mapped_column(Integer)
+    deadline_paragraph: Mapped[str] = mapped_column(String(8), default="")
+    reported_at: Mapped[datetime | None] = mapped_column()
+    reported_by: Mapped[str | None] = mapped_column(String(200))
+    report_reference: Mapped[str] = mapped_column(Text, default="")
+
+
+class SeriousIncidentReminderRow(HasId, Base):
+    """A reminder of the Art. 73 deadline, recorded once per incident, kind and deadline: the
+    unique key is what keeps two replicas (or two passes) from sending it twice."""
+
+    __tablename__ = "serious_incident_reminders"
+    __table_args__ = (
+        UniqueConstraint("incident_id", "reminder", "deadline_at", name="uq_serious_reminder"),
+    )
+
+    incident_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    reminder: Mapped[str] = mapped_column(String(16))  # half_time | day_left | overdue
+    deadline_at: Mapped[datetime] = mapped_column()
+    notified: Mapped[bool] = mapped_column(default=True)  # False: passed with a later one
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from aitower.core.access.roles import Permission
 from aitower.core.background import BackgroundJob
 from aitower.core.demo.organisation import DemoContributor
+from aitower.core.evidence import EvidenceSource
 from aitower.core.settings import Settings
 from aitower.core.web.navigation import NavItem
 from aitower.core.web.overview_panels import AttentionSource, OverviewSource
@@ -58,5 +59,7 @@ class Slice:
     # API paths whose JSON strings may hold NUL (elsewhere refused, 422): the capability keeps
     # such text as U+FFFD, as telemetry does with what end users typed (feedback comments).
     nul_tolerant: tuple[str, ...] = ()
+    # Live objects (monitors, evaluations) that gates judge as evidence (``core.evidence``).
+    evidence_sources: tuple[EvidenceSource, ...] = ()
     on_startup: tuple[Callable[[FastAPI], None], ...] = ()  # servers of its own (OTLP/gRPC)
     on_shutdown: tuple[Callable[[FastAPI], None], ...] = ()

@@ -7,7 +7,7 @@ holds the request and the gate's findings, so a client can say exactly what is m
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
@@ -37,14 +37,42 @@ class EvidenceIn(BaseModel):
                     "kind": "human_oversight_plan",
                     "title": "Oversight plan v2",
                     "uri": "https://docs.example.com/oversight-v2.pdf",
-                }
+                },
+                {
+                    "kind": "bias_evaluation",
+                    "object_type": "model_monitor",
+                    "object_id": "7f0c2a1e-54b4-4c1e-9d43-2b8f6f1d0a11",
+                },
             ]
         },
     )
     kind: str = Field(max_length=64, description="One of the document kinds of policies")
-    title: str = Field(max_length=400)
-    uri: str = Field(default="", max_length=2000, description="http(s) address or a reference")
+    title: str = Field(
+        default="", max_length=400, description="Required for a document; a live object's own"
+    )
+    uri: str = Field(
+        default="",
+        max_length=2000,
+        description="http(s) address or a reference; a link to a monitor's page links the monitor",
+    )
     note: str = Field(default="", max_length=8000)
+    object_type: str | None = Field(
+        default=None,
+        max_length=40,
+        description="A live object judged at every gate instead of a document: model_monitor",
+    )
+    object_id: uuid.UUID | None = None
+    valid_until: date | None = Field(
+        default=None, description="A document's last valid day; past it, gates do not count it"
+    )
+
+
+class JudgementOut(BaseModel):
+    passed: bool
+    observed_at: datetime | None
+    reason: str
+    metric: str | None
+    value: float | None
 
 
 class EvidenceOut(BaseModel):
@@ -56,10 +84,27 @@ class EvidenceOut(BaseModel):
     note: str
     added_by: str
     added_at: datetime
+    object_type: str | None
+    object_id: uuid.UUID | None
+    valid_until: date | None
+    judgement: JudgementOut | None = Field(description="A live object's verdict now")
 
     @classmethod
     def of(cls, item: evidence.EvidenceView) -> EvidenceOut:
-        return cls(**{f: getattr(item, f) for f in cls.model_fields})
+        fields = {f: getattr(item, f) for f in cls.model_fields if f != "judgement"}
+        j = item.judgement
+        judged = (
+            None
+            if j is None
+            else JudgementOut(
+                passed=j.passed,
+                observed_at=j.observed_at,
+                reason=j.reason,
+                metric=j.metric,
+                value=j.value,
+            )
+        )
+        return cls(**fields, judgement=judged)
 
 
 class MoveIn(BaseModel):
@@ -194,7 +239,7 @@ class MoveOut(BaseModel):
         message = (
             "Completed: the gate passed."
             if outcome.status == "completed"
-            else (f"Blocked: {blocking}" if blocking else "Blocked by its gate.")
+            else (blocking or "Blocked by its gate.")  # each finding says "Blocked: ..." itself
         )
         return cls(
             status=outcome.status,

@@ -34,7 +34,7 @@ from aitower.governance.history import (
     system_names,
     view_of,
 )
-from aitower.governance.moves import close, expire_for_system, try_complete
+from aitower.governance.moves import close, expire_for_system, try_complete, with_live_gate
 from aitower.governance.tables import ApprovalRequestRow, DecisionRow
 from aitower.inventory.tables import SystemRow
 
@@ -167,7 +167,10 @@ def _views(session: Session, rows: list[ApprovalRequestRow], now: datetime) -> l
         ).scalars()
         for d in found:
             by_request[d.request_id].append(d)
-    return [request_view(r, names[r.system_id], by_request[r.id], now) for r in rows]
+    return [
+        with_live_gate(session, request_view(r, names[r.system_id], by_request[r.id], now), now)
+        for r in rows
+    ]
 
 
 def _status_filter(query: Select[Any], status: Status, now: datetime) -> Select[Any]:
@@ -222,7 +225,7 @@ def get_request(
     session: Session, principal: Principal, request_id: uuid.UUID, now: datetime | None = None
 ) -> RequestView:
     row, _ = load_request_row(session, principal, request_id)
-    return view_of(session, row, now)
+    return with_live_gate(session, view_of(session, row, now), now)
 
 
 def could_decide(principal: Principal, request: RequestView) -> bool:

@@ -128,10 +128,12 @@ def worst(outcomes: Sequence[str]) -> Outcome:
     return cast(Outcome, max(outcomes, key=_RANK.__getitem__, default="pass"))
 
 
-def _finding(policy: Policy, req: Requirement, failed_detail: str | None) -> Finding:
+def _finding(
+    policy: Policy, req: Requirement, failed_detail: str | None, passed_detail: str
+) -> Finding:
     severity = cast(Severity, req.severity)
     outcome: Outcome = "pass" if failed_detail is None else severity
-    detail = pass_detail(req) if failed_detail is None else req.message or failed_detail
+    detail = passed_detail if failed_detail is None else req.message or failed_detail
     return Finding(
         policy.key, policy.name, req.label, severity, outcome, f"{_PREFIX[outcome]}: {detail}"
     )
@@ -153,8 +155,10 @@ def _check(
             if got >= req.count
             else (f"needs {req.count} approval{plural} from {req.role} ({got} so far).")
         )
-        return _finding(policy, req, failed)
-    return _finding(policy, req, failure_detail(policy, req, system, gate, today))
+        return _finding(policy, req, failed, f"approved by {req.role}.")
+    failed = failure_detail(policy, req, system, gate, today)
+    passed = "" if failed is not None else pass_detail(req, policy, system, today)
+    return _finding(policy, req, failed, passed)
 
 
 def _unique_sorted(policies: Sequence[Policy]) -> list[Policy]:

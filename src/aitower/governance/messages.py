@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from aitower.governance.judged import judge_requirement
 from aitower.governance.policy import Policy, Requirement
-from aitower.governance.policy_terms import DOCUMENT_TITLES, FIELD_TITLES, VENDOR_RATINGS
+from aitower.governance.policy_terms import (
+    DOCUMENT_TITLES,
+    FIELD_TITLES,
+    JUDGED_KINDS,
+    VENDOR_RATINGS,
+)
 from aitower.inventory.system_facts import SystemFacts, VendorFacts
 from aitower.inventory.vocabulary import KIND_TITLES, SystemKind
 
@@ -41,8 +47,10 @@ def subject(policy: Policy) -> tuple[str, str]:
     return "this system", "needs"
 
 
-def pass_detail(req: Requirement) -> str:
-    """What a met requirement confirms."""
+def pass_detail(req: Requirement, policy: Policy, system: SystemFacts, today: date) -> str:
+    """What a met requirement confirms (for a judged kind, which object proves it)."""
+    if req.type == "document" and req.document in JUDGED_KINDS:
+        return judge_requirement(req, system, today, *subject(policy)).detail
     if req.type == "document":
         return f"{DOCUMENT_TITLES[str(req.document)]} attached."
     if req.type == "field":
@@ -101,11 +109,16 @@ def failure_detail(
     policy: Policy, req: Requirement, system: SystemFacts, gate: str, today: date
 ) -> str | None:
     """None when the requirement is met; else the plain sentence saying what is missing."""
+    if req.type == "document" and req.document in JUDGED_KINDS:
+        verdict = judge_requirement(req, system, today, *subject(policy))
+        return None if verdict.met else verdict.detail
     if req.type == "document":
         if req.document in system.documents:
             return None
         who, verb = subject(policy)
         title = DOCUMENT_TITLES[str(req.document)]
+        if req.document in system.expired_documents:
+            return f"{who} {verb} {_article(title)} {title}; the attached one has expired."
         return f"{who} {verb} {_article(title)} {title}; none is attached."
     if req.type == "field":
         if req.field_name in system.fields_set:

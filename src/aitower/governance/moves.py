@@ -10,6 +10,7 @@ change that made the gate pass, so no move ever completes on a stale verdict.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,8 +20,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aitower.core.access.principal import system_principal
 from aitower.core.audit.service import ChangeContext, record_change
 from aitower.core.db.base import utcnow
+from aitower.core.db.engine import Database
 from aitower.core.errors import Conflict, InvalidInput
 from aitower.governance import approval_rules as rules
 from aitower.governance.approval_rules import RequestKind, Status
@@ -28,6 +31,7 @@ from aitower.governance.evaluation import GateResult, evaluate_gate
 from aitower.governance.facts import ApprovalState, Approver
 from aitower.governance.facts_loader import load_facts
 from aitower.governance.history import (
+    DecisionView,
     EventView,
     RequestView,
     decisions_of,
@@ -64,13 +68,14 @@ def evaluate(
     gate: str,
     *,
     requester_id: uuid.UUID | None,
-    decisions: Iterable[DecisionRow] = (),
+    decisions: Iterable[DecisionRow | DecisionView] = (),
     now: datetime | None = None,
 ) -> GateResult:
     """The gate of ``system_id`` now: active policies × its facts × the approvals given."""
-    today = (now or utcnow()).date()
+    now = now or utcnow()
+    today = now.date()
     session.flush()  # evidence or decisions added in this transaction count
-    facts = load_facts(session, None, [system_id], today)[system_id]
+    facts = load_facts(session, None, [system_id], today, now)[system_id]
     approvers = tuple(
         Approver(d.approver_id, d.approver, frozenset({d.role}))
         for d in decisions
@@ -306,11 +311,10 @@ def try_complete(
     """Evaluate the request's gate again; complete the move when it passes. The request must
     be open (the caller checked)."""
     decisions = decisions_of(session, row.id)
-    gate_name = INTAKE_GATE if row.kind == RequestKind.intake else str(row.target_stage)
     gate = evaluate(
         session,
         row.system_id,
-        gate_name,
+        gate_name_of(row.kind, row.target_stage),
         requester_id=row.requested_by_id,
         decisions=decisions,
         now=now,
@@ -343,6 +347,64 @@ def complete(
     event = try_complete(session, ctx, row, system, now)
     view = view_of(session, row, now)
     return MoveOutcome("completed" if event else "pending", view.gate, request=view, event=event)
+
+
+def gate_name_of(kind: str, target_stage: str | None) -> str:
+    return INTAKE_GATE if kind == RequestKind.intake else str(target_stage)
+
+
+def with_live_gate(session: Session, view: RequestView, now: datetime | None = None) -> RequestView:
+    """An open request as it stands now: its gate evaluated again, not as stored.
+
+    A request is one move, so it has one verdict: the request page, the system page and the
+    inbox all show this one, and it is the one ``try_complete`` acts on. (The stored gate is
+    what the last change or background pass saw; a vendor's DPA signed since then must not
+    leave a "blocked" request beside a passing preview of the same move.)
+    """
+    if view.status != Status.pending.value:
+        return view
+    gate = evaluate(
+        session,
+        view.system_id,
+        gate_name_of(view.kind, view.target_stage),
+        requester_id=view.requested_by_id,
+        decisions=view.decisions,
+        now=now,
+    )
+    return dataclasses.replace(view, gate=gate, required=tuple(_required(gate)))
+
+
+def reevaluate_pending(db: Database, now: datetime, owner: str) -> int:
+    """The background pass: every open request's gate again, completing those that now pass.
+
+    Facts change outside governance (a vendor's DPA, a monitor's newest result, a risk
+    closed); this is how a request notices within one pass. Row locks keep replicas from
+    completing one request twice. Returns how many moves completed.
+    """
+    del owner
+    ctx = ChangeContext(system_principal("governance"))
+    done = 0
+    with db.reading() as session:
+        pending = select(ApprovalRequestRow.id).where(
+            ApprovalRequestRow.status == Status.pending.value
+        )
+        if session.execute(pending.limit(1)).first() is None:
+            return 0  # the usual case: no write transaction at all
+    with db.writing() as session:
+        expire_for_system(session, ctx, None, now)
+        rows = session.execute(
+            select(ApprovalRequestRow)
+            .where(ApprovalRequestRow.status == Status.pending.value)
+            .order_by(ApprovalRequestRow.created_at)
+            .with_for_update(skip_locked=True)
+        ).scalars()
+        for row in list(rows):
+            system = get_system_ref(session, ctx.principal, row.system_id)
+            try:
+                done += try_complete(session, ctx, row, system, now) is not None
+            except Conflict:
+                continue  # the system moved meanwhile: the request waits for a person
+    return done
 
 
 def reevaluate_open(

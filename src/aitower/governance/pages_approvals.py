@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -19,13 +20,13 @@ from aitower.core.access.pages_shared import FormProblem
 from aitower.core.access.principal import Principal
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
-from aitower.core.errors import DomainError
+from aitower.core.errors import DomainError, InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.templating import render
 from aitower.governance import approvals, evidence, history, moves
 from aitower.governance.approval_rules import Status, may_withdraw
 from aitower.governance.permissions import GovernancePermission
-from aitower.governance.policy_terms import DOCUMENT_KINDS, DOCUMENT_TITLES
+from aitower.governance.policy_terms import DOCUMENT_KINDS, DOCUMENT_TITLES, JUDGED_KINDS
 from aitower.inventory.lifecycle import allowed_targets
 from aitower.inventory.permissions import InventoryPermission
 from aitower.inventory.service import get_system_ref
@@ -95,6 +96,9 @@ def _governance_tab(
         open_requests, _ = approvals.list_requests(
             session, principal, status=Status.pending, system_id=system_id, now=now
         )
+        # The open request's move has one verdict, the request's (evaluated now): no preview
+        # of the same move beside it that could read differently.
+        asked = open_requests[0].target_stage if open_requests else None
         previews = [
             (
                 target.value,
@@ -103,8 +107,10 @@ def _governance_tab(
                 ),
             )
             for target in allowed_targets(system.stage)
+            if target.value != asked
         ]
-        items = evidence.list_evidence(session, principal, system_id)
+        items = evidence.list_evidence(session, principal, system_id, now)
+        live = evidence.offers(session, principal, system_id)
     return _answer(
         request,
         "governance/system_governance.html",
@@ -116,6 +122,9 @@ def _governance_tab(
         evidence=items,
         kinds=DOCUMENT_KINDS,
         kind_titles=DOCUMENT_TITLES,
+        judged_kinds=JUDGED_KINDS,
+        today=now.date(),
+        live_objects=live,
         can_move=principal.can(GovernancePermission.lifecycle_move),
         can_attach=principal.can(GovernancePermission.evidence_write),
     )
@@ -151,6 +160,26 @@ def request_move(
     return RedirectResponse(f"/systems/{system_id}/governance?notice={code}", status_code=303)
 
 
+def _live_choice(value: str) -> tuple[str | None, uuid.UUID | None]:
+    """The form's "type:id" of a live object ("" for a document)."""
+    if not value.strip():
+        return None, None
+    object_type, _, object_id = value.strip().partition(":")
+    try:
+        return object_type, uuid.UUID(object_id)
+    except ValueError:
+        raise InvalidInput.on("object_id", "choose one of the listed objects") from None
+
+
+def _day(value: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput.on("valid_until", "expected a date, YYYY-MM-DD") from None
+
+
 def attach_evidence(
     system_id: uuid.UUID,
     request: Request,
@@ -160,8 +189,12 @@ def attach_evidence(
     title: Text = "",
     uri: Text = "",
     note: Text = "",
+    live: Text = "",
+    valid_until: Text = "",
 ) -> Response:
     try:
+        object_type, object_id = _live_choice(live)
+        last_day = _day(valid_until)
         with db.writing() as session:
             evidence.attach(
                 session,
@@ -171,9 +204,14 @@ def attach_evidence(
                 title=title,
                 uri=uri,
                 note=note,
+                object_type=object_type,
+                object_id=object_id,
+                valid_until=last_day,
             )
     except DomainError as exc:
-        view = _refused(exc, "evidence", kind=kind, title=title, uri=uri, note=note)
+        typed = {"kind": kind, "title": title, "uri": uri, "note": note, "live": live}
+        typed["valid_until"] = valid_until
+        view = _refused(exc, "evidence", **typed)
         return _governance_tab(request, db, principal, system_id, view)
     return RedirectResponse(f"/systems/{system_id}/governance?notice=attached", status_code=303)
 

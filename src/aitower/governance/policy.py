@@ -100,6 +100,8 @@ class Requirement:
     message: str | None = None
     field_name: str | None = None  # field
     document: str | None = None  # document
+    max_age_days: int | None = None  # document of a judged kind: newest result at most this old
+    at_least: float | None = None  # document of a judged kind: the policy's own bar on its figure
     role: str | None = None  # approval
     count: int = 1  # approval
     vendor_check: str | None = None  # vendor: one of VENDOR_CHECKS
@@ -196,7 +198,13 @@ def _requirement(doc: Mapping[str, Any]) -> Requirement:
     if "field" in doc:
         return Requirement("field", field_name=doc["field"], **common)
     if "document" in doc:
-        return Requirement("document", document=doc["document"], **common)
+        return Requirement(
+            "document",
+            document=doc["document"],
+            max_age_days=doc.get("max_age_days"),
+            at_least=doc.get("at_least"),
+            **common,
+        )
     if "questionnaire" in doc:
         return Requirement("questionnaire", **common)
     if "approval" in doc:

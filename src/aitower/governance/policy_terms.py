@@ -46,6 +46,8 @@ DOCUMENT_TITLES: dict[str, str] = {
     "impact_assessment": "impact assessment",
     "human_oversight_plan": "human-oversight plan",
     "bias_evaluation": "bias evaluation",
+    "performance_evaluation": "performance evaluation",
+    "monitoring": "live monitoring",
     "security_review": "security review",
     "decommission_plan": "decommission plan",
     "technical_documentation": "technical documentation",
@@ -57,6 +59,12 @@ DOCUMENT_TITLES: dict[str, str] = {
     "other": "other document",
 }
 DOCUMENT_KINDS: tuple[str, ...] = tuple(DOCUMENT_TITLES)
+# Kinds a document cannot prove: only a live object (core.evidence) that passes its own
+# criteria, with a result recent enough, meets them. A link to a failing monitor's page once
+# passed as a bias evaluation (#15).
+JUDGED_KINDS: tuple[str, ...] = ("bias_evaluation", "performance_evaluation", "monitoring")
+DEFAULT_MAX_AGE_DAYS = 30
+MAX_AGE_LIMIT_DAYS = 3650
 
 TIERS: tuple[str, ...] = (*(t.value for t in RiskTier), "unassessed")
 KINDS: tuple[str, ...] = tuple(k.value for k in SystemKind)

@@ -8,7 +8,7 @@ for editors and other tools; a test keeps the two in agreement.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aitower.core.errors import InvalidInput
@@ -18,8 +18,10 @@ from aitower.governance.policy_terms import (
     DOCUMENT_KINDS,
     FIELD_NAMES,
     GATES,
+    JUDGED_KINDS,
     KEY_PATTERN,
     KINDS,
+    MAX_AGE_LIMIT_DAYS,
     REQUIREMENT_TYPES,
     SEVERITIES,
     STAGES,
@@ -38,6 +40,7 @@ SELECTOR_LISTS: dict[str, tuple[str, ...] | None] = {
     "stages": STAGES,
 }
 SELECTOR_FLAGS = ("personal_data", "special_category_data")
+JUDGED_OPTIONS = ("max_age_days", "at_least")
 MAX_TEXT = 2000
 
 
@@ -179,13 +182,34 @@ def _requirement_value(kind: str, value: Any, path: str) -> Any:
     return _list(value, path, TIERS, "tier")
 
 
+def _judged_options(doc: Mapping[str, Any], out: dict[str, Any], path: str) -> None:
+    """``max_age_days`` and ``at_least``: only for the kinds a live result proves."""
+    options = [name for name in JUDGED_OPTIONS if name in doc]
+    if not options:
+        return
+    if "document" not in doc or out["document"] not in JUDGED_KINDS:
+        raise _refuse(
+            f"{path}.{options[0]}",
+            f"only for a document of a judged kind ({', '.join(JUDGED_KINDS)})",
+        )
+    if "max_age_days" in doc:
+        limit = MAX_AGE_LIMIT_DAYS
+        out["max_age_days"] = _count(doc["max_age_days"], f"{path}.max_age_days", 1, limit)
+    if "at_least" in doc:
+        value = doc["at_least"]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            raise _refuse(f"{path}.at_least", "expected a number")
+        out["at_least"] = float(value)
+
+
 def _requirement(value: Any, path: str) -> dict[str, Any]:
-    doc = _mapping(value, path, (*REQUIREMENT_TYPES, "severity", "message"))
+    doc = _mapping(value, path, (*REQUIREMENT_TYPES, "severity", "message", *JUDGED_OPTIONS))
     kinds = [k for k in REQUIREMENT_TYPES if k in doc]
     if len(kinds) != 1:
         raise _refuse(path, f"expected exactly one of {', '.join(REQUIREMENT_TYPES)}")
     kind = kinds[0]
     out: dict[str, Any] = {kind: _requirement_value(kind, doc[kind], f"{path}.{kind}")}
+    _judged_options(doc, out, path)
     out["severity"] = _choice(
         doc.get("severity", "block"), SEVERITIES, f"{path}.severity", "severity"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aitower.core.background import BackgroundJob
 from aitower.core.slice import Slice
 from aitower.core.web.navigation import NavItem
 from aitower.governance import api, cli, pages, tables
@@ -12,6 +13,7 @@ from aitower.governance.frameworks import cli as frameworks_cli
 from aitower.governance.frameworks import pages as frameworks_pages
 from aitower.governance.frameworks import tables as frameworks_tables
 from aitower.governance.frameworks.permissions import FrameworkPermission
+from aitower.governance.moves import reevaluate_pending
 from aitower.governance.overview import governance_panel
 from aitower.governance.permissions import GovernancePermission
 
@@ -29,4 +31,6 @@ SLICE = Slice(
     cli=(cli.register, frameworks_cli.register),
     demo=(add_demo_policies, add_demo_approvals),
     overview=(governance_panel,),
+    # Open requests follow facts that change elsewhere (a vendor, a monitor's newest result).
+    jobs=(BackgroundJob("open approval requests", reevaluate_pending),),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
@@ -50,6 +50,12 @@ class EvidenceRow(HasId, Base):
     title: Mapped[str] = mapped_column(String(200))
     uri: Mapped[str] = mapped_column(String(1000), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # A live object judged at every gate (core.evidence): its type and id; None for a document.
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[uuid.UUID | None] = mapped_column()
+    # A document's last valid day (an annual review, a certificate); None: no end. Past it, a
+    # gate no longer counts the document.
+    valid_until: Mapped[date | None] = mapped_column()
     added_by: Mapped[str] = mapped_column(String(200))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -10,6 +10,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
+from aitower.core.evidence_facts import Judgement
+
 
 @dataclass(frozen=True, slots=True)
 class VendorFacts:
@@ -46,6 +48,10 @@ class SystemFacts:
     fields_set: frozenset[str] = frozenset()
     # Kinds of documents/evidence attached (DOCUMENT_KINDS of governance.policy).
     documents: frozenset[str] = frozenset()
+    # Kinds whose every attached document is past its last valid day (and so not in documents).
+    expired_documents: frozenset[str] = frozenset()
+    # Verdicts on the live objects linked as evidence (a fairness monitor ...), judged now.
+    judgements: tuple[Judgement, ...] = ()
     questionnaire_done: bool = False
     vendors: tuple[VendorFacts, ...] = ()
     # Residual scores (likelihood × impact, 1..25) of the register's risks that are not closed.

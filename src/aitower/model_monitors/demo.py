@@ -17,7 +17,9 @@ the history, stored after that transaction commits (``DemoHistory``):
 4. the composition root's ``replay`` (``alerts.demo.replay_model_rules``) adds two alert rules
    (fraud drift share above 0.5, credit demographic parity ratio under 0.8) and replays them
    over the same boundaries, so the fraud drift episode left a resolved incident and the
-   credit model's age gap an open one.
+   credit model's age gap an open one;
+5. the credit model's fairness monitor is linked as its bias evaluation, so the pending move
+   to deployment shows its gate judging the monitor (``link_credit_fairness``).
 
 The history is that of the 90 whole UTC days before today's daily boundary (``demo_day``),
 the boundaries the monitors run at, and its labels are those known at that boundary: loaded
@@ -51,11 +53,14 @@ from aitower.core.demo.organisation import (
     DemoOrganisation,
     Report,
 )
+from aitower.governance import evidence
 from aitower.inventory.service import system_ids_by_name
 from aitower.model_monitors import monitors, references
+from aitower.model_monitors.evidence import OBJECT_TYPE
 from aitower.model_monitors.running import run_now
 from aitower.model_monitors.spec import MonitorSpec, Schedule, floor_time
 from aitower.model_monitors.store import default_store
+from aitower.model_monitors.tables import ModelMonitorRow
 from aitower.predictions import service as predictions
 from aitower.predictions.demo_data import (
     DAYS,
@@ -142,9 +147,33 @@ def add_demo_models(
         )
         for name in PLANS:
             demo.note("model monitoring histories", name)
+        with db.writing() as session:
+            link_credit_fairness(session, ctx, found["Credit scoring model"])
         return said
 
     demo.history.append(DemoHistory("90 days of model predictions", store))
+
+
+def link_credit_fairness(session: Session, ctx: ChangeContext, system_id: uuid.UUID) -> None:
+    """The credit model's fairness monitor linked as its bias evaluation: the demo's pending
+    deployment then shows a gate judging it (and failing on the age gap), as in the journey
+    "Getting a high-risk system to production"."""
+    monitor_id = session.execute(
+        select(ModelMonitorRow.id).where(
+            ModelMonitorRow.system_id == system_id,
+            ModelMonitorRow.name == PLANS["credit-score-lr"].monitor,
+        )
+    ).scalar()
+    if monitor_id is not None:
+        evidence.attach(
+            session,
+            ctx,
+            system_id,
+            kind="bias_evaluation",
+            object_type=OBJECT_TYPE,
+            object_id=monitor_id,
+            note="Daily fairness monitor by gender and age band",
+        )
 
 
 # --- from a generated history to the prediction store's raw columns ---------------------------

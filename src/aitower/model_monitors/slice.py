@@ -8,6 +8,7 @@ from aitower.core.slice import Slice
 from aitower.core.web.navigation import NavItem
 from aitower.model_monitors import api, cli, pages, tables
 from aitower.model_monitors.demo import RuleReplay, demo_models_contributor
+from aitower.model_monitors.evidence import MonitorEvidence
 from aitower.model_monitors.overview import models_panel
 from aitower.model_monitors.permissions import MonitorPermission
 from aitower.model_monitors.running import run_due_monitors
@@ -32,4 +33,6 @@ def model_monitors_slice(replay: RuleReplay | None = None) -> Slice:
         overview=(models_panel,),
         # One indexed query when no monitor is due; each due one is leased to one replica.
         jobs=(BackgroundJob("model monitors", run_due_monitors),),
+        # A gate asking for a bias or performance evaluation judges the linked monitor.
+        evidence_sources=(MonitorEvidence(),),
     )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import yaml
 
+from aitower.core.evidence_facts import Judgement
 from aitower.governance.facts import Approver
 from aitower.governance.policy import Policy, parse_policy
 from aitower.inventory.system_facts import SystemFacts, VendorFacts
@@ -52,3 +53,20 @@ def approver(name: str, *roles: str) -> Approver:
 def policy(doc: dict[str, Any]) -> Policy:
     full = {"key": "pol", "name": "Policy", "gates": ["deployment"], **doc}
     return parse_policy(yaml.safe_dump(full))[0]
+
+
+def fair_monitor(
+    *, passed: bool, ratio: float = 0.91, days_old: int = 1, kind: str = "bias_evaluation"
+) -> Judgement:
+    """A fairness monitor's verdict as the model monitors would give it."""
+    observed = datetime.combine(TODAY - timedelta(days=days_old), time(6), tzinfo=UTC)
+    sign = ">=" if passed else "<"
+    return Judgement(
+        kind,
+        "monitor 'credit daily'",
+        passed,
+        observed,
+        f"demographic parity ratio {ratio:.2f} {sign} 0.80 (the four-fifths rule)",
+        "demographic parity ratio",
+        ratio,
+    )

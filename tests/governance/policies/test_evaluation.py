@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -9,7 +10,14 @@ import pytest
 from aitower.governance.evaluation import GateResult, evaluate_compliance, evaluate_gate
 from aitower.governance.facts import ApprovalState
 from aitower.governance.policy import default_pack, parse_policy
-from governance.policies.support_policies import TODAY, approver, facts, policy, vendor
+from governance.policies.support_policies import (
+    TODAY,
+    approver,
+    facts,
+    fair_monitor,
+    policy,
+    vendor,
+)
 
 
 def _one(doc: dict[str, object], system: object, gate: str = "deployment") -> GateResult:
@@ -293,7 +301,7 @@ def test_high_risk_deployment_by_the_pack_lists_what_is_missing() -> None:
     messages = [f.message for f in result.blocking]
     assert "Blocked: high-risk systems need a human-oversight plan; none is attached." in messages
     assert {n.role for n in result.approvals} == {"governance", "ops_manager"}
-    complete = facts(
+    documented = facts(
         documents=frozenset(
             {
                 "impact_assessment",
@@ -305,6 +313,12 @@ def test_high_risk_deployment_by_the_pack_lists_what_is_missing() -> None:
         questionnaire_done=True,
         fields_set=frozenset({"accountable_owner", "technical_owner"}),
     )
+    # A bias evaluation is judged: the attached document alone does not pass the gate.
+    claimed = evaluate_gate(pack, documented, "deployment", today=TODAY)
+    assert [f.requirement for f in claimed.blocking if not f.is_approval] == [
+        "document: bias_evaluation"
+    ]
+    complete = replace(documented, judgements=(fair_monitor(passed=True),))
     waiting = evaluate_gate(pack, complete, "deployment", today=TODAY)
     assert waiting.verdict == "block" and waiting.only_approvals_missing
     approved = evaluate_gate(

@@ -1,7 +1,7 @@
 """Custom frameworks: ``frameworks`` holds each imported framework's document (#15)
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-07
 
 The built-in catalogs (NIST AI RMF 1.0, ISO/IEC 42001:2023 Annex A) ship with the package;
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
