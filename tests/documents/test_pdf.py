@@ -10,7 +10,7 @@ import pytest
 
 from aitower.documents.document import to_html
 from aitower.documents.kinds import build
-from aitower.documents.pdf import LocalOnlyFetcher, html_to_pdf
+from aitower.core.pdf import LocalOnlyFetcher, html_to_pdf
 from documents.sample import ISSUE, rich_facts
 
 

@@ -25,12 +25,12 @@ from aitower.core.access.principal import Principal
 from aitower.core.audit.service import ChangeContext, record_change
 from aitower.core.db.base import utcnow
 from aitower.core.errors import InvalidInput, NotFound
+from aitower.core.pdf import html_to_pdf
 from aitower.documents.common import KIND_TITLES, Issue
 from aitower.documents.document import Document, to_html, to_markdown
 from aitower.documents.facts import facts_digest
 from aitower.documents.gather import gather_facts
 from aitower.documents.kinds import FORMATS, build, check_format, check_kind
-from aitower.documents.pdf import html_to_pdf
 from aitower.documents.tables import DocumentVersionRow as Row
 from aitower.inventory.service import get_system_ref
 from aitower.inventory.tables import SystemRow

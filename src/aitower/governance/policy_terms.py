@@ -52,6 +52,7 @@ DOCUMENT_TITLES: dict[str, str] = {
     "decommission_plan": "decommission plan",
     "technical_documentation": "technical documentation",
     "data_protection_impact_assessment": "data-protection impact assessment",
+    "fundamental_rights_impact_assessment": "fundamental-rights impact assessment",
     "model_card": "model card",
     "test_report": "test report",
     "monitoring_plan": "monitoring plan",

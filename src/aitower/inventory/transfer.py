@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from aitower.core.spreadsheet import as_written, inert
 from aitower.inventory.vendor_domain import VENDOR_FIELDS
 from aitower.inventory.vocabulary import Hosting
 
@@ -232,7 +233,7 @@ def _csv_records(
                 )
                 continue
             if any((v or "").strip() for v in record.values()):
-                records.append({k: _as_written(v or "") for k, v in record.items()})
+                records.append({k: as_written(v or "") for k, v in record.items()})
     except csv.Error as exc:
         parsed.issues.append(RowIssue(0, "file", f"is not valid CSV: {exc}"))
     return records
@@ -316,18 +317,9 @@ def render_systems(docs: list[dict[str, Any]], fmt: Format) -> str:
     return out.getvalue()
 
 
-# A cell a spreadsheet would run as a formula (OWASP, CSV injection) is written after a quote,
-# which spreadsheets show as text; an import takes the quote off again, so files round-trip.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _inert(row: Mapping[str, str]) -> dict[str, str]:
-    return {k: "'" + v if v.startswith(_FORMULA_STARTS) else v for k, v in row.items()}
-
-
-def _as_written(cell: str) -> str:
-    """A cell as the user meant it: the quote ``_inert`` put before a formula start removed."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_STARTS) else cell
+    """A row whose cells a spreadsheet will not run (``core.spreadsheet``)."""
+    return {k: inert(v) for k, v in row.items()}
 
 
 def _cell(value: Any) -> str:

@@ -1,4 +1,5 @@
-"""A document's printable HTML as PDF, laid out by WeasyPrint, with nothing fetched.
+"""Printable HTML as PDF, laid out by WeasyPrint, with nothing fetched (generated documents,
+the compliance gap report).
 
 The HTML is self-contained (inline style, system fonts through Pango/fontconfig), so the
 fetcher refuses every URL but inline ``data:`` ones: a link typed into a system's record can
@@ -25,7 +26,7 @@ class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no
     def fetch(self, url: str, headers: Any = None) -> Any:
         if not url.lower().startswith("data:"):
             self.refused.append(url)
-            raise ValueError(f"aitower documents fetch nothing: {url[:100]}")
+            raise ValueError(f"aitower prints fetch nothing: {url[:100]}")
         return super().fetch(url, headers)
 
 
