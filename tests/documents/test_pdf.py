@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from aitower.core.pdf import LocalOnlyFetcher, html_to_pdf
 from aitower.documents.document import to_html
 from aitower.documents.kinds import build
-from aitower.core.pdf import LocalOnlyFetcher, html_to_pdf
 from documents.sample import ISSUE, rich_facts
 
 
