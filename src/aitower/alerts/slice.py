@@ -6,6 +6,7 @@ from __future__ import annotations
 from aitower.alerts import api, cli, pages, tables
 from aitower.alerts.demo_llm import add_demo_llm_rules
 from aitower.alerts.evaluator import evaluate_due_rules
+from aitower.alerts.evidence import AlertRuleEvidence
 from aitower.alerts.notify import deliver_due
 from aitower.alerts.overview import alerts_panel, incident_attention, serious_attention
 from aitower.alerts.permissions import AlertPermission
@@ -34,4 +35,6 @@ SLICE = Slice(
         ),
         BackgroundJob("notifications", lambda db, now, _: deliver_due(db, now)),
     ),
+    # An LLM app's monitoring, for a gate that asks for it, is an alert rule on its telemetry.
+    evidence_sources=(AlertRuleEvidence(),),
 )

@@ -15,6 +15,9 @@ from datetime import timedelta
 import time_machine
 from fastapi import FastAPI
 
+from aitower.alerts import rules
+from aitower.alerts.alert_domain import Comparator, RuleSpec
+from aitower.alerts.evaluator import evaluate_due_rules
 from aitower.core.access.roles import Role
 from aitower.core.db.engine import Database
 from aitower.governance.moves import reevaluate_pending
@@ -216,3 +219,52 @@ def test_a_document_past_its_last_valid_day_no_longer_counts(app: FastAPI, db: D
         assert lapsed["findings"][0]["message"] == (
             "Blocked: high-risk systems need a human-oversight plan; the attached one has expired."
         )
+
+
+MONITORING_GATE = """\
+key: monitoring-before-deployment
+name: Systems are watched before they go live
+gates: [deployment]
+requirements:
+  - document: monitoring
+"""
+
+
+def test_an_llm_apps_alert_rule_is_its_monitoring_while_enabled_and_evaluated(
+    app: FastAPI, db: Database
+) -> None:
+    units = seed_units(db)
+    add_policy(db, MONITORING_GATE)
+    bot = make_system(db, units.unit_id, "Support bot", stage="development")
+    spec = RuleSpec(
+        name="Error rate",
+        metric="error_rate",
+        comparator=Comparator.gt,
+        threshold=0.1,
+        window_minutes=5,
+        min_samples=10,
+        system_id=str(bot),
+    )
+    with db.writing() as session:
+        rule_id = rules.create_rule(session, CTX, spec).id
+    name = make_user(db, Role.engineer)
+    gate = f"/api/v1/systems/{bot}/gates/deployment"
+    with time_machine.travel(T0, tick=False):
+        engineer = As(app, name)
+        # Linked by the rule page's address, as someone would paste it.
+        attached = engineer.post(
+            f"/api/v1/systems/{bot}/evidence",
+            {"kind": "monitoring", "title": "Alerting", "uri": f"/monitoring/alerts/{rule_id}"},
+        )
+        assert attached.status_code == 201 and attached.json()["object_type"] == "alert_rule"
+        assert attached.json()["judgement"]["passed"] is False  # never evaluated yet
+        assert "never evaluated" in engineer.get(gate).json()["findings"][0]["message"]
+    evaluate_due_rules(db, T0 + timedelta(minutes=1), "replica-a")
+    with time_machine.travel(T0 + timedelta(minutes=2), tick=False):
+        engineer = As(app, name)
+        assert engineer.get(gate).json()["verdict"] == "pass"
+        with db.writing() as session:
+            rules.update_rule(session, CTX, rule_id, {"enabled": False})
+        disabled = engineer.get(gate).json()
+        assert disabled["verdict"] == "block"
+        assert "alert rule 'Error rate' fails: disabled" in disabled["findings"][0]["message"]
