@@ -187,3 +187,4 @@ def test_the_credit_model_goes_to_production_on_judged_evidence(
     page.goto(f"{demo_server.url}/governance/gaps?system={system_id}")
     oversight = page.locator('tr[data-testid="gap-row"][data-article="Art. 14"]')
     expect(oversight).to_have_attribute("data-status", "met")
+    shoot(page, screenshots, "journey-gaps")

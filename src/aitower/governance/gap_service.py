@@ -100,7 +100,8 @@ def gap_report(
             duties, reanswer = _duties(dict(assessment.answers))
             rows = system_gaps(system, duties, crosswalks, today, reanswer=reanswer)
         counts = dict(summary(rows))
-        systems.append(SystemGaps(sid, system.name, system.tier, counts, tuple(rows)))
+        ordered = sorted(rows, key=lambda r: STATUS_ORDER[r.status])  # gaps first, stable
+        systems.append(SystemGaps(sid, system.name, system.tier, counts, tuple(ordered)))
     return GapReport(now, tuple(sorted(systems, key=_worst_first)))
 
 

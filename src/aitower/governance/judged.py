@@ -23,8 +23,10 @@ from aitower.inventory.system_facts import SystemFacts
 _PROVEN_BY = {
     "bias_evaluation": "a fairness monitor",
     "performance_evaluation": "a model monitor with performance limits and labelled results",
-    "monitoring": "an enabled model monitor",
+    "monitoring": "an enabled model monitor or alert rule",
 }
+# "monitoring" is not counted: "needs live monitoring", not "needs a live monitoring".
+_ARTICLE = {"bias_evaluation": "a ", "performance_evaluation": "a ", "monitoring": ""}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,7 @@ def judge_requirement(
         shortfalls.append(problem)
     if shortfalls:
         return JudgedVerdict(
-            False, f"{who} {verb} a passing {title}: " + "; ".join(shortfalls) + "."
+            False, f"{who} {verb} {_ARTICLE[kind]}passing {title}: " + "; ".join(shortfalls) + "."
         )
     document = (
         " The attached document does not count: only a live result can show it passes."
@@ -80,5 +82,6 @@ def judge_requirement(
     )
     return JudgedVerdict(
         False,
-        f"{who} {verb} a {title} that aitower can check; link {_PROVEN_BY[kind]}.{document}",
+        f"{who} {verb} {_ARTICLE[kind]}{title} that aitower can check; "
+        f"link {_PROVEN_BY[kind]}.{document}",
     )
