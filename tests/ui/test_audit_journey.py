@@ -5,8 +5,6 @@ existed, and the signed bundle downloaded and verified against the key the app s
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,54 +12,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from aitower.auditing.bundle import verify_bundle
-from aitower.core.access.principal import system_principal
-from aitower.core.audit.service import ChangeContext
-from aitower.core.db.engine import Database
-from aitower.core.db.migrate import upgrade
-from aitower.core.demo.loader import FOUNDATION_CONTRIBUTORS, DemoPassword, load_demo
-from aitower.governance.demo_approvals import CREDIT, add_demo_approvals
-from aitower.governance.demo_policies import add_demo_policies
-from aitower.inventory.demo import add_demo_inventory
-from aitower.risk.demo import add_demo_risk
+from aitower.governance.demo_approvals import CREDIT
 from browser_support import LiveServer, log_in, shoot
-from servers import free_port, running
-from support import PASSWORD, SECRET
 
 pytestmark = pytest.mark.browser
 
 AUDITOR = "aisha.karimi"
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """uvicorn on a fresh SQLite file holding the demo's people, systems, tiers, policies and
-    approvals (no traffic history: the audit journey does not read it)."""
-    home = tmp_path_factory.mktemp("audit-live")
-    db_url = f"sqlite:///{home / 'aitower.db'}"
-    db = Database(db_url)
-    upgrade(db.engine)
-    contributors = [
-        *FOUNDATION_CONTRIBUTORS,
-        add_demo_inventory,
-        add_demo_risk,
-        add_demo_policies,
-        add_demo_approvals,
-    ]
-    ctx = ChangeContext(system_principal("demo"))
-    assert load_demo(db, ctx, DemoPassword(PASSWORD, "stdin"), contributors=contributors)
-    db.dispose()
-    port = free_port()
-    env = {
-        "AITOWER_DATABASE_URL": db_url,
-        "AITOWER_SECRET_KEY": SECRET,
-        "AITOWER_DATA_DIR": str(home),
-        "AITOWER_LOG_LEVEL": "warning",
-        "AITOWER_ALERTS_INTERVAL_SECONDS": "0",
-    }
-    command = [sys.executable, "-m", "uvicorn", "aitower.asgi:app",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
-    with running(command, env, port, cwd=home, timeout=30) as url:
-        yield LiveServer(url, db_url)
 
 
 def test_the_auditor_sees_the_organisation_as_of_a_date_and_takes_a_signed_bundle(

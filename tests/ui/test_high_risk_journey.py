@@ -12,9 +12,7 @@ the facts of the journey in it, and the compliance gaps show the oversight duty 
 
 from __future__ import annotations
 
-import sys
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,57 +24,18 @@ from aitower.core.access.principal import system_principal
 from aitower.core.audit.service import ChangeContext
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
-from aitower.core.db.migrate import upgrade
-from aitower.core.demo.loader import FOUNDATION_CONTRIBUTORS, DemoPassword, load_demo
-from aitower.governance.demo_approvals import CREDIT, add_demo_approvals
-from aitower.governance.demo_policies import add_demo_policies
-from aitower.inventory.demo import add_demo_inventory
+from aitower.governance.demo_approvals import CREDIT
 from aitower.inventory.tables import SystemRow, VendorRow
 from aitower.model_monitors import monitors, references
 from aitower.model_monitors.running import run_now
 from aitower.model_monitors.spec import MonitorSpec, Schedule
 from aitower.model_monitors.store import StoredPredictions
-from aitower.risk.demo import add_demo_risk
 from browser_support import LiveServer, log_in, shoot
 from model_monitors.support import log_window, make_model
 from model_monitors.windows import binary_window
-from servers import free_port, running
-from support import PASSWORD, SECRET
 
 pytestmark = pytest.mark.browser
 DAY = timedelta(days=1)
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """uvicorn on a fresh SQLite file holding the demo's people, systems, tiers, policies and
-    approvals (the model history is left out: the journey sets up its own fair monitor)."""
-    home = tmp_path_factory.mktemp("journey-live")
-    db_url = f"sqlite:///{home / 'aitower.db'}"
-    db = Database(db_url)
-    upgrade(db.engine)
-    contributors = [
-        *FOUNDATION_CONTRIBUTORS,
-        add_demo_inventory,
-        add_demo_risk,
-        add_demo_policies,
-        add_demo_approvals,
-    ]
-    ctx = ChangeContext(system_principal("demo"))
-    assert load_demo(db, ctx, DemoPassword(PASSWORD, "stdin"), contributors=contributors)
-    db.dispose()
-    port = free_port()
-    env = {
-        "AITOWER_DATABASE_URL": db_url,
-        "AITOWER_SECRET_KEY": SECRET,
-        "AITOWER_DATA_DIR": str(home),
-        "AITOWER_LOG_LEVEL": "warning",
-        "AITOWER_ALERTS_INTERVAL_SECONDS": "0",
-    }
-    command = [sys.executable, "-m", "uvicorn", "aitower.asgi:app",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
-    with running(command, env, port, cwd=home, timeout=30) as url:
-        yield LiveServer(url, db_url)
 
 
 def _fair_monitor(db: Database, system_id: uuid.UUID) -> uuid.UUID:
