@@ -18,6 +18,7 @@ from aitower.documents.common import (
     approvals_table,
     evidence_table,
     header,
+    incidents_table,
     joined,
     models_table,
     monitors_table,
@@ -217,6 +218,8 @@ def _post_market(f: DocumentFacts) -> Section:
         Table(("monitor", "model", "status", "latest run"), rows, empty="no model monitor"),
         Paragraph("Monitoring plan attached:"),
         evidence_table(f, "monitoring_plan"),
+        Paragraph("Incidents and their reporting under Art. 73:"),
+        incidents_table(f),
     ]
     missing = []
     if not f.evidence_of("monitoring_plan"):

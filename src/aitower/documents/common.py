@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from aitower.documents.document import Table
-from aitower.documents.facts import DocumentFacts, MonitorFact, TelemetryFact
+from aitower.documents.facts import DocumentFacts, IncidentFact, MonitorFact, TelemetryFact
 
 KIND_TITLES: dict[str, str] = {
     "system-card": "System card",
@@ -108,6 +108,35 @@ def risks_table(facts: DocumentFacts) -> Table:
             for r in facts.open_risks
         ),
         empty="no open risk in the register",
+    )
+
+
+def _serious(i: IncidentFact) -> str:
+    if i.serious is None:
+        return "not classified"
+    if not i.serious:
+        return "not serious"
+    limbs = ", ".join(f"3(49)({limb})" for limb in i.limbs)
+    report = f"reported {when(i.reported_at)}" if i.reported_at else "not reported"
+    return f"serious ({limbs}); report by {when(i.deadline_at)}, {report}"
+
+
+def incidents_table(facts: DocumentFacts) -> Table:
+    """The system's incidents, newest first, with their Art. 73 standing."""
+    return Table(
+        ("incident", "severity", "status", "opened", "resolved", "Art. 73"),
+        tuple(
+            (
+                i.title,
+                i.severity,
+                i.status,
+                when(i.opened_at),
+                when(i.resolved_at),
+                _serious(i),
+            )
+            for i in facts.incidents
+        ),
+        empty="no incident recorded",
     )
 
 

@@ -165,6 +165,21 @@ class TelemetryFact:
 
 
 @dataclass(frozen=True, slots=True)
+class IncidentFact:
+    """An incident on the system, and its EU AI Act Art. 73 classification if it has one."""
+
+    title: str
+    severity: str
+    status: str  # open | acknowledged | resolved
+    opened_at: datetime
+    resolved_at: datetime | None
+    serious: bool | None = None  # None: not classified
+    limbs: tuple[str, ...] = ()  # the points of Art. 3(49) it meets
+    deadline_at: datetime | None = None  # the Art. 73 reporting deadline
+    reported_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentFacts:
     """Everything aitower holds about a system that a document may cite."""
 
@@ -176,6 +191,7 @@ class DocumentFacts:
     approvals: tuple[ApprovalFact, ...] = ()
     monitors: tuple[MonitorFact, ...] = ()
     telemetry: TelemetryFact | None = None
+    incidents: tuple[IncidentFact, ...] = ()  # newest first
 
     def evidence_of(self, *kinds: str) -> tuple[EvidenceFact, ...]:
         return tuple(e for e in self.evidence if e.kind in kinds)

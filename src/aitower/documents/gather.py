@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from aitower.alerts import incidents, serious
 from aitower.core.access.principal import Principal
 from aitower.documents.facts import (
     ApprovalFact,
@@ -21,6 +22,7 @@ from aitower.documents.facts import (
     DecisionFact,
     DocumentFacts,
     EvidenceFact,
+    IncidentFact,
     ModelFact,
     MonitorFact,
     PolicyFact,
@@ -45,6 +47,7 @@ from aitower.telemetry.scope import system_scope
 TELEMETRY_DAYS = 30
 MONITORS_SHOWN = 50
 APPROVALS_SHOWN = 50
+INCIDENTS_SHOWN = 50
 RISKS_SHOWN = 200
 PERFORMANCE = ("accuracy", "precision", "recall", "f1", "roc_auc", "log_loss", "mae", "rmse", "r2")
 
@@ -242,6 +245,31 @@ def _telemetry(
     )
 
 
+def _incidents(session: Session, principal: Principal, sid: uuid.UUID) -> tuple[IncidentFact, ...]:
+    """The newest incidents of the system, each with its Art. 73 classification if any."""
+    found, _ = incidents.list_incidents(
+        session, principal, incidents.IncidentFilter(system_id=sid), limit=INCIDENTS_SHOWN, offset=0
+    )
+    classified = serious.serious_of(session, [i.id for i in found])
+    facts = []
+    for i in found:
+        c = classified.get(i.id)
+        facts.append(
+            IncidentFact(
+                i.title,
+                i.severity,
+                str(i.status),
+                i.opened_at,
+                i.resolved_at,
+                None if c is None else c.serious,
+                () if c is None else tuple(str(limb) for limb in c.limbs),
+                None if c is None or c.deadline is None else c.deadline.at,
+                None if c is None else c.reported_at,
+            )
+        )
+    return tuple(facts)
+
+
 def gather_facts(
     session: Session, principal: Principal, system_id: uuid.UUID, now: datetime
 ) -> DocumentFacts:
@@ -256,4 +284,5 @@ def gather_facts(
         approvals=_approvals(session, principal, system_id, now),
         monitors=_monitors(session, principal, system_id),
         telemetry=_telemetry(session, principal, system_id, now),
+        incidents=_incidents(session, principal, system_id),
     )

@@ -18,6 +18,7 @@ from aitower.documents.common import (
     approvals_table,
     evidence_table,
     header,
+    incidents_table,
     joined,
     models_table,
     monitors_table,
@@ -220,6 +221,7 @@ def _caveats(f: DocumentFacts) -> Section:
     ]
     items += [f"{m.name}: {signal}" for m in f.monitors for signal in m.signals]
     blocks: list[Block] = [Bullets(tuple(items))] if items else []
+    blocks += [Paragraph("Incidents recorded:"), incidents_table(f)]
     if f.system.notes.strip():
         blocks.append(Paragraph(f"Notes: {f.system.notes}"))
     blocks.append(Missing(("known limitations and recommendations from the system's owners",)))
