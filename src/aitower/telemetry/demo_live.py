@@ -155,9 +155,12 @@ def stream_live_traffic(
     duration: float | None = None,
     seed: int | None = None,
     on_progress: Callable[[LiveStats], None] | None = None,
+    traces: int | None = None,
 ) -> LiveStats:
-    """Send about ``rate`` traces a second until ``duration`` seconds passed (None: until
-    interrupted, e.g. Ctrl-C), then flush; returns what was sent and acknowledged."""
+    """Send about ``rate`` traces a second until ``duration`` seconds passed or ``traces``
+    were sent (None, None: until interrupted, e.g. Ctrl-C), then flush; returns what was sent
+    and acknowledged. With a seed and a number of traces, what is sent does not depend on how
+    fast the machine is."""
     rng = random.Random(seed)  # noqa: S311 (simulation, not secrets)
     apps = list(APPS)
     weights = [LIVE_MIX[a.service_name] for a in apps]
@@ -165,7 +168,9 @@ def stream_live_traffic(
     sender = LiveSender(url, api_key)
     deadline = None if duration is None else time.monotonic() + duration
     try:
-        while deadline is None or time.monotonic() < deadline:
+        while (deadline is None or time.monotonic() < deadline) and (
+            traces is None or sender.stats.traces < traces
+        ):
             app = rng.choices(apps, weights)[0]
             if not sessions[app.service_name] or rng.random() < 0.4:
                 sessions[app.service_name] = f"{app.service_name}-{rng.getrandbits(48):012x}"
