@@ -23,7 +23,19 @@ from sqlalchemy.orm import Session
 from aitower.core.access.principal import Principal
 from aitower.core.evidence_facts import Judgement, LiveObject
 
-__all__ = ["EvidenceSource", "Judgement", "LiveObject", "install", "source", "sources"]
+__all__ = [
+    "EvidenceSource",
+    "Judgement",
+    "Link",
+    "LiveObject",
+    "install",
+    "judge_links",
+    "source",
+    "sources",
+]
+
+Link = tuple[str, uuid.UUID, str]
+"""A live object linked as evidence: (object type, object id, evidence kind)."""
 
 
 class EvidenceSource(Protocol):
@@ -64,3 +76,21 @@ def sources() -> tuple[EvidenceSource, ...]:
 
 def source(object_type: str) -> EvidenceSource | None:
     return _SOURCES.get(object_type)
+
+
+def judge_links(session: Session, links: Iterable[Link], now: datetime) -> dict[Link, Judgement]:
+    """The verdict on each link, asking each owning capability once for all of its objects.
+
+    A link whose capability is not installed, or whose object is gone, has no verdict: a gate
+    then finds nothing that proves the kind, which is what is true.
+    """
+    by_type: dict[str, set[tuple[uuid.UUID, str]]] = {}
+    for object_type, object_id, kind in links:
+        by_type.setdefault(object_type, set()).add((object_id, kind))
+    verdicts: dict[Link, Judgement] = {}
+    for object_type, wanted in by_type.items():
+        found = source(object_type)
+        if found is not None:
+            for (object_id, kind), verdict in found.judge(session, wanted, now).items():
+                verdicts[(object_type, object_id, kind)] = verdict
+    return verdicts

@@ -190,11 +190,15 @@ def live_object(
     return found
 
 
-def _judged(session: Session, row: EvidenceRow, now: datetime) -> Judgement | None:
-    found = live_evidence.source(row.object_type) if row.object_type else None
-    if found is None or row.object_id is None:
+def _link(row: EvidenceRow) -> live_evidence.Link | None:
+    if row.object_type is None or row.object_id is None:
         return None
-    return found.judge(session, {(row.object_id, row.kind)}, now).get((row.object_id, row.kind))
+    return (row.object_type, row.object_id, row.kind)
+
+
+def _judged(session: Session, row: EvidenceRow, now: datetime) -> Judgement | None:
+    link = _link(row)
+    return None if link is None else live_evidence.judge_links(session, [link], now).get(link)
 
 
 def attach(
@@ -280,19 +284,9 @@ def list_evidence(
             .order_by(EvidenceRow.added_at.desc())
         ).scalars()
     )
-    verdicts: dict[tuple[uuid.UUID, str], Judgement] = {}
-    by_type: dict[str, set[tuple[uuid.UUID, str]]] = {}
-    for row in rows:
-        if row.object_type is not None and row.object_id is not None:
-            by_type.setdefault(row.object_type, set()).add((row.object_id, row.kind))
-    for object_type, wanted in by_type.items():
-        found = live_evidence.source(object_type)
-        if found is not None:
-            verdicts |= found.judge(session, wanted, now or utcnow())
-    return [
-        _view(r, verdicts.get((r.object_id, r.kind)) if r.object_id is not None else None)
-        for r in rows
-    ]
+    links = [link for r in rows if (link := _link(r)) is not None]
+    verdicts = live_evidence.judge_links(session, links, now or utcnow())
+    return [_view(r, verdicts.get(link) if (link := _link(r)) else None) for r in rows]
 
 
 def offers(session: Session, principal: Principal, system_id: uuid.UUID) -> list[LiveObject]:

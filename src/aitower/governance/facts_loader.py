@@ -54,29 +54,22 @@ def document_kinds(
 def judgements(
     session: Session, system_ids: Collection[uuid.UUID] | None, now: datetime
 ) -> dict[uuid.UUID, tuple[Judgement, ...]]:
-    """Verdicts on the live objects linked to each system, from the capabilities owning them.
-
-    An object whose capability is not installed, or that is gone, has no verdict: the gate
-    then finds nothing that proves the kind, which is what is true.
-    """
+    """Verdicts on the live objects linked to each system (``core.evidence.judge_links``)."""
     query = select(
         EvidenceRow.system_id, EvidenceRow.object_type, EvidenceRow.object_id, EvidenceRow.kind
     ).where(EvidenceRow.object_type.is_not(None), EvidenceRow.object_id.is_not(None))
     if system_ids is not None and len(system_ids) <= IN_LIST_LIMIT:
         query = query.where(EvidenceRow.system_id.in_(list(system_ids)))
-    wanted: dict[str, list[tuple[uuid.UUID, uuid.UUID, str]]] = {}
-    for system_id, object_type, object_id, kind in session.execute(query).all():
-        if object_id is not None:
-            wanted.setdefault(str(object_type), []).append((system_id, object_id, kind))
+    linked = [
+        (system_id, (str(object_type), object_id, kind))
+        for system_id, object_type, object_id, kind in session.execute(query).all()
+        if object_id is not None
+    ]
+    verdicts = live_evidence.judge_links(session, (link for _, link in linked), now)
     found: dict[uuid.UUID, list[Judgement]] = {}
-    for object_type, links in wanted.items():
-        source = live_evidence.source(object_type)
-        if source is None:
-            continue
-        verdicts = source.judge(session, {(o, k) for _, o, k in links}, now)
-        for system_id, object_id, kind in links:
-            if (verdict := verdicts.get((object_id, kind))) is not None:
-                found.setdefault(system_id, []).append(verdict)
+    for system_id, link in linked:
+        if (verdict := verdicts.get(link)) is not None:
+            found.setdefault(system_id, []).append(verdict)
     return {k: tuple(v) for k, v in found.items()}
 
 
