@@ -9,6 +9,7 @@ from aitower.telemetry import (
     api,
     api_scores,
     cli,
+    finding_tables,
     log_tables,
     metrics_route,
     otlp_grpc,
@@ -31,7 +32,7 @@ LOG_EVENTS_EVERY_SECONDS = 300.0
 
 SLICE = Slice(
     name="telemetry",
-    tables=(tables, log_tables),
+    tables=(tables, log_tables, finding_tables),
     permissions=(TelemetryPermission,),
     api_routers=(lambda _: api.build_router(), lambda _: api_scores.build_router()),
     routers=(
