@@ -8,7 +8,7 @@ from enum import StrEnum
 
 class Category(StrEnum):
     personal_data = "personal_data"
-    secret = "secret"  # noqa: S105 - a category name, not a password
+    secret = "secret"  # noqa: S105  # nosec B105
     injection = "injection"
 
 
