@@ -8,7 +8,7 @@ from enum import StrEnum
 
 class Category(StrEnum):
     personal_data = "personal_data"
-    secret = "secret"  # noqa: S105  # nosec B105
+    secret = "secret"  # noqa: S105 - a category name
     injection = "injection"
 
 
