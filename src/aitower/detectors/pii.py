@@ -13,11 +13,14 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterator
 
-from aitower.detectors import dates, national_ids, phones
+from aitower.detectors import catalog, dates, national_ids, phones
 from aitower.detectors.context import before, near, words
 from aitower.detectors.detection import Category, Detection
 
 _PD = Category.personal_data
+_CHECKED = frozenset({"payment_card", "iban", "email"}) | {
+    t.name for t in catalog.TYPES if t.name.startswith("national_id.")
+}
 _ANY_DIGIT_OR_AT = re.compile(r"[0-9@]")
 
 _EMAIL = re.compile(
@@ -67,6 +70,9 @@ def detect(text: str) -> list[Detection]:
     found: list[Detection] = []
     for finder in _FINDERS:
         found.extend(finder(text))
+    # Phones last: a digit run already known as a card, IBAN or id is not parsed again.
+    taken = [(d.start, d.end) for d in found if d.confidence >= 0.5 and d.type in _CHECKED]
+    found.extend(phones.find(text, taken))
     return found
 
 
@@ -159,10 +165,6 @@ def find_ips(text: str) -> Iterator[Detection]:
         yield Detection("ip_address", _PD, m.start(), m.end(), 0.85, "IPv6 address")
 
 
-def find_phones(text: str) -> Iterator[Detection]:
-    return phones.find(text)
-
-
 def find_birth_dates(text: str) -> Iterator[Detection]:
     return dates.find_birth_dates(text)
 
@@ -172,7 +174,6 @@ _FINDERS: tuple[Callable[[str], Iterator[Detection]], ...] = (
     find_cards,
     find_ibans,
     find_ips,
-    find_phones,
     find_birth_dates,
     national_ids.find,
 )
