@@ -46,13 +46,15 @@ _PHONE_WORDS = words(
 )
 
 
-def find(text: str, taken: Sequence[tuple[int, int]] = ()) -> Iterator[Detection]:
+def find(
+    text: str, taken: Sequence[tuple[int, int]] = (), lo: int = 0, hi: int | None = None
+) -> Iterator[Detection]:
     """Valid phone numbers in ``text``, with a confidence that says how sure the shape is.
 
     Candidates overlapping a ``taken`` span (a card, an IBAN, an id with a check digit, which
     the scan would prefer anyway) are not parsed: parsing is what costs here. Neither is a bare
     run of digits without "+", separators or phone words (an order number as often as not)."""
-    for m in _CANDIDATE.finditer(text):
+    for m in _CANDIDATE.finditer(text, lo, len(text) if hi is None else hi):
         raw = m.group().rstrip(" -.(")
         start, end = m.start(), m.start() + len(raw)
         digits = sum(ch.isdigit() for ch in raw)
