@@ -18,8 +18,8 @@ What it finds (types under ``injection.``, category ``Category.injection``):
 Matching runs on a normalised view (NFKC, case-folded, zero-width and format characters
 removed, whitespace collapsed, Cyrillic/Greek look-alike letters folded), so "IGNORE  all
 previous\u200b instructions" is the same as the plain sentence; offsets point into the
-original text. Benign text costs one keyword alternation (``injection_patterns.PREFILTER``)
-and a scan for invisible characters.
+original text. Benign text costs one set intersection of its words with the rules' anchor words
+(``injection_patterns.ANCHORS``) and a scan for invisible characters: about 30 µs for 2 kB.
 
 What it cannot do: it knows phrasings, not intent. A paraphrase it has no rule for ("let's
 start over with a clean slate and a new purpose"), an attack spread over several turns, one
@@ -46,11 +46,14 @@ from aitower.detectors.injection_hidden import (
     invisible_spans,
 )
 from aitower.detectors.injection_patterns import (
+    ANCHORS,
     CONFUSABLES,
-    PREFILTER,
-    ROT13_KEYWORDS,
+    FOREIGN_KEYWORDS,
+    LITERAL_KEYWORDS,
+    ROT13_ANCHORS,
     RULES,
     Rule,
+    anchors,
 )
 
 FLAG_THRESHOLD = 0.5  # a score at or above it flags the text; one weak rule alone stays below
@@ -132,14 +135,25 @@ def _explain(rule: str, found: list[Detection], weight: float) -> str:
 
 def _signals(text: str, depth: int) -> list[_Signal]:
     found: list[_Signal] = []
-    quick = _quick_view(text)
-    if PREFILTER.search(quick) or ROT13_KEYWORDS.search(quick):
-        found += _phrase_signals(text)
+    lowered = text.lower() if text.isascii() else _quick_view(text)
+    words = anchors(lowered)
+    rot13 = not ROT13_ANCHORS.isdisjoint(words)
+    if rot13 or may_match(lowered, words):
+        found += _phrase_signals(text, _quick_view(text), rot13)
     if not text.isascii() and INVISIBLE.search(text):
         found += _invisible_signals(text, depth)
     if depth < _MAX_DEPTH and (max(map(len, text.split()), default=0) >= 16 or "\\x" in text):
         found += _encoded_signals(text, depth)
     return _without_overlaps(found)
+
+
+def may_match(view: str, words: set[str] | None = None) -> bool:
+    """False when no phrase rule can match the normalised ``view`` (the cheap first test)."""
+    if not ANCHORS.isdisjoint(anchors(view) if words is None else words):
+        return True
+    if any(keyword in view for keyword in LITERAL_KEYWORDS):
+        return True
+    return not view.isascii() and any(keyword in view for keyword in FOREIGN_KEYWORDS)
 
 
 def _quick_view(text: str) -> str:
@@ -178,12 +192,16 @@ def normalise(text: str) -> tuple[str, list[int]]:
     return "".join(chars), origin
 
 
-def _phrase_signals(text: str) -> list[_Signal]:
+def _phrase_signals(text: str, quick: str, rot13: bool) -> list[_Signal]:
+    """Rules run on the quick view first; offsets are worked out only for a text that matched."""
+    views = [(quick, ""), (codecs.encode(quick, "rot13"), "rot13")] if rot13 else [(quick, "")]
+    if not any(_matches(view) for view, _ in views):
+        return []
     norm, origin = normalise(text)
     views = [(norm, "")]
     if not norm.isascii() and (folded := norm.translate(CONFUSABLES)) != norm:
         views.append((folded, "look-alike letters"))
-    if ROT13_KEYWORDS.search(norm):
+    if rot13:
         views.append((codecs.encode(norm, "rot13"), "rot13"))
     found: list[_Signal] = []
     for view, how in views:
@@ -191,6 +209,14 @@ def _phrase_signals(text: str) -> list[_Signal]:
             if any(keyword in view for keyword in rule.keywords):
                 found += _rule_signals(rule, view, origin, how)
     return found
+
+
+def _matches(view: str) -> bool:
+    return any(
+        rule.pattern.search(view)
+        for rule in RULES
+        if any(keyword in view for keyword in rule.keywords)
+    )
 
 
 def _rule_signals(rule: Rule, view: str, origin: list[int], how: str) -> list[_Signal]:

@@ -31,8 +31,12 @@ class Rule:
     reason: str
 
 
-def _rule(kind: str, name: str, keywords: str, pattern: str, weight: float, reason: str) -> Rule:
-    return Rule(kind, name, tuple(keywords.split("|")), re.compile(pattern), weight, reason)
+def _rule(
+    kind: str, name: str, keywords: str | tuple[str, ...], pattern: str, weight: float, reason: str
+) -> Rule:
+    """A rule; ``keywords`` is a tuple, or a string of them separated by "|"."""
+    listed = tuple(keywords.split("|")) if isinstance(keywords, str) else keywords
+    return Rule(kind, name, listed, re.compile(pattern), weight, reason)
 
 
 # Fragments. Words end at \b; the text has single spaces, so " " is the separator.
@@ -108,7 +112,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         OVERRIDE,
         "must no longer follow",
-        "no longer|not follow|not obey|not adhere|not comply|not be bound|not abide|never",
+        "no longer|not follow|not obey|not adhere|not comply|not be bound|not abide|never follow"
+        "|never obey|never adhere|never comply|never abide|never be bound",
         r"\byou (?:must|will|should|shall|do|are to|need to|can) (?:now )?(?:no longer|not|never)"
         r" (?:follow|obey|adhere to|comply with|be bound by|abide by)\s(?:any |your |the |its )?"
         r"(?:previous |prior |original |system |safety |ethical |content )?"
@@ -137,9 +142,27 @@ RULES: tuple[Rule, ...] = (
     _rule(
         OVERRIDE,
         "chat-template delimiter",
-        "<|im_|<|system|<|user|<|assistant|<|endoftext|<|eot_id|<|start_header|<<sys>>|<</sys>>"
-        "|[inst]|[/inst]|<system>|</system>|[system]|### system|### instruction|end of prompt"
-        "|end of system",
+        (
+            "im_start",
+            "im_end",
+            "<|system",
+            "<|user",
+            "<|assistant",
+            "endoftext",
+            "eot_id",
+            "start_header",
+            "<<sys>>",
+            "<</sys>>",
+            "[inst]",
+            "[/inst]",
+            "<system>",
+            "</system>",
+            "[system]",
+            "### system",
+            "### instruction",
+            "end of prompt",
+            "end of system",
+        ),
         r"(?:<\|im_(?:start|end)\|>|<\|(?:system|user|assistant|endoftext|eot_id)\|>|"
         r"<\|start_header_id\|>|<</?sys>>|\[/?inst\]|</?system>|\[system\]|"
         r"### (?:system|instruction)s?:|\bend of (?:system )?prompt\b)",
@@ -290,11 +313,11 @@ RULES: tuple[Rule, ...] = (
         ROLE_PLAY,
         "act as an unrestricted AI",
         "unrestricted|unfiltered|uncensored|jailbr|evil|amoral|immoral|unethical|rogue|malicious"
-        "|unbound|without|with no|character who",
+        "|unbound|ai without|chatbot without|character who",
         r"\b(?:act|acting|behave|respond|answer|reply|roleplay|role-play|role play|simulate|"
         r"emulate)(?: as| like)? (?:if you (?:are|were) )?(?:an? |the |my )?(?:completely |totally |"
         r"fully )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|amoral|immoral|unethical|"
-        r"rogue|malicious|unbound|ai (?:without|with no)|chatbot (?:without|with no)|"
+        r"rogue|malicious|unbound|ai without|chatbot without|"
         r"character who (?:has no|doesn't|does not|never))\b",
         0.75,
         "asks the model to act as an unrestricted or malicious character",
@@ -343,8 +366,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         ROLE_PLAY,
         "two answers",
-        "two resp|two answ|two para|two outp|two diff|two sepa|2 resp|2 answ|2 para|2 outp|2 diff"
-        "|2 sepa",
+        "two responses|two answers|two paragraphs|two outputs|two different|two separate"
+        "|2 responses|2 answers|2 paragraphs|2 outputs|2 different|2 separate",
         r"\b(?:two|2) (?:different |separate )?(?:responses|answers|paragraphs|outputs)\b"
         r".{0,120}\b(?:normal|classic|standard|filtered|censored)\b",
         0.45,
@@ -398,7 +421,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         EXTRACTION,
         "what were you told",
-        "what were you|what was you|what have you",
+        "told|instructed|programmed|you given|been given",
         r"\bwhat (?:were|was|have) you (?:been )?(?:told|instructed|given|programmed)(?: to do)? "
         r"(?:before|at the (?:beginning|start)|initially|prior to|earlier|by (?:your|the) "
         r"(?:developers?|creators?|operators?|system))",
@@ -424,18 +447,46 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
-# The one alternation every text meets first: no keyword, no rule to run. Longest first, so
-# that the regex engine's leftmost-first alternation reports the most specific word.
-KEYWORDS: tuple[str, ...] = tuple(
-    sorted({k for rule in RULES for k in rule.keywords}, key=lambda k: (-len(k), k))
-)
-PREFILTER = re.compile("|".join(re.escape(k) for k in KEYWORDS))
+# What every text meets first. Each keyword is reduced to an *anchor*: its longest word, cut
+# to five characters ("ignor", "instr", "jailb"). A text whose words, cut alike, hold no anchor
+# (one set intersection) needs no rule. Keywords with punctuation ("<|im_") or outside ASCII
+# are looked for as they are. A fragment keyword ("ignor") must be five characters or more.
+ANCHOR_LENGTH = 5
+SEPARATORS = str.maketrans(dict.fromkeys("!\"#$%&'()*+,./:;<=>?@[\\]^_`{|}~“”‘’«»…–—", " "))
+KEYWORDS: tuple[str, ...] = tuple(sorted({k for rule in RULES for k in rule.keywords}))
 
-# Keywords of the strongest rules as rot13 shows them: a text holding one is decoded and
-# checked again (rot13 keeps offsets, so its findings map back one to one).
-ROT13_KEYWORDS = re.compile(
-    r"\b(?:vtaber|qvfertneq|sbetrg|vafgehpgvbaf|flfgrz cebzcg|wnvyoernx|qrirybcre zbqr|"
-    r"qb nalguvat abj|cergraq|erirny|cebzcg)\b"
+
+def anchors(text: str) -> set[str]:
+    """The words of a (normalised) text, each cut to ``ANCHOR_LENGTH`` characters."""
+    return {word[:ANCHOR_LENGTH] for word in text.translate(SEPARATORS).split()}
+
+
+# Words too common to anchor on: a keyword made only of them ("you are now") is looked for as
+# it is, which costs one substring search.
+_COMMON = frozenset(
+    "you your with from are now on the all new real actual true only far so is of to a an in no "
+    "not never mode follow following stop two 2 different separate responses answers paragraphs "
+    "outputs been were given anything stands this that t system message start beginning".split()
+)
+
+
+def _anchor(keyword: str) -> str | None:
+    if not keyword.isascii() or keyword.translate(SEPARATORS) != keyword:
+        return None
+    words = [word for word in keyword.split() if word not in _COMMON]
+    return max(words, key=len)[:ANCHOR_LENGTH] if words else None
+
+
+ANCHORS = frozenset(a for k in KEYWORDS if (a := _anchor(k)))
+LITERAL_KEYWORDS = tuple(k for k in KEYWORDS if _anchor(k) is None and k.isascii())
+FOREIGN_KEYWORDS = tuple(k for k in KEYWORDS if not k.isascii())
+
+# Words of the strongest rules as rot13 shows them: a text holding one is decoded and checked
+# again (rot13 keeps offsets, so its findings map back one to one).
+ROT13_ANCHORS = frozenset(
+    w[:ANCHOR_LENGTH]
+    for w in "vtaber qvfertneq sbetrg vafgehpgvbaf flfgrz wnvyoernx qrirybcre nalguvat "
+    "cergraq erirny cebzcg".split()
 )
 
 # Latin look-alikes from Cyrillic and Greek that NFKC keeps apart ("іgnore" with a Ukrainian
