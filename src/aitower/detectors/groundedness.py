@@ -5,8 +5,9 @@ it (with units, percentages and money), its dates and its proper names (capitali
 opening a sentence, acronyms). A claim is
 
 * **supported** when a context document states it: the same number after normalisation
-  ("1,000" = "1000", "5 %" = "5%", "$1.2bn" = "1,200,000,000 USD"; a hedged "about 40%" also
-  matches 39.6%, to the precision the answer wrote), the same date in any of the usual formats
+  ("1,000" = "1000", "5 %" = "5%", "$1.2bn" = "1,200,000,000 USD"), rounded to the precision
+  the answer wrote ("40%" and "3.5%" state 39.6% and 3.47%; "about 1,000" and "1.2 million"
+  state 1,040 and 1,203,000, but a bare "1000" does not state 1,040), the same date in any of the usual formats
   ("2024-03-15" = "15 March 2024" = "March 15, 2024"; "March 2024" is stated by any date in
   that month), the same name (any case; a two-word name also when both words appear);
 * **contradicted** when it is a number or a date that a context does not state, and a context
@@ -108,7 +109,7 @@ def check(answer: str, contexts: Sequence[str]) -> Groundedness:
     total = [c for s in checks for c in s.claims]
     supported = sum(c.status is Status.supported for c in total)
     score = supported / len(total) if total else 1.0
-    return Groundedness(round(score, 4), tuple(checks))
+    return Groundedness(score, tuple(checks))
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -139,6 +140,7 @@ class _Passage:
     numbers: tuple[Number, ...]
     dates: tuple[Date, ...]
     words: tuple[tuple[int, str], ...]  # (offset, stem) of each content word
+    sentences: tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,14 @@ class _Context:
             found_numbers = (*numbers(text, spans), *word_numbers(text))
             folded = " ".join(text.casefold().split())
             passages.append(
-                _Passage(text, folded, found_numbers, tuple(found_dates), tuple(_stems(text)))
+                _Passage(
+                    text,
+                    folded,
+                    found_numbers,
+                    tuple(found_dates),
+                    tuple(_stems(text)),
+                    tuple(sentences(text)),
+                )
             )
         return _Context(tuple(passages))
 
@@ -246,13 +255,14 @@ def _subject(sentence: str, start: int, end: int) -> list[str]:
 
 
 def _near(passage: _Passage, start: int, end: int, subject: list[str]) -> bool:
-    """Whether at least two subject words (all, when fewer) stand within six words of a figure."""
+    """Whether at least two subject words (all, when fewer) stand within six words of a figure,
+    in the figure's own sentence."""
     if not subject:
         return False
-    position = sum(offset < start for offset, _ in passage.words)
-    lo = max(0, position - 6)
-    hi = position + 6 + sum(start <= offset < end for offset, _ in passage.words)
-    around = {stem for _, stem in passage.words[lo:hi]}
+    low, high = next(((s, e) for s, e in passage.sentences if s <= start < e), (start, end))
+    before = [stem for offset, stem in passage.words if low <= offset < start]
+    after = [stem for offset, stem in passage.words if end <= offset < high]
+    around = set(before[-6:] + after[:6])
     wanted = set(subject)
     return len(wanted & around) >= min(2, len(wanted))
 
