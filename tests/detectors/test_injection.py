@@ -317,3 +317,10 @@ def test_benign_text_is_cheap() -> None:
         assert detect(prose) == []
     per_call = (time.perf_counter() - began) / rounds
     assert per_call < 0.001  # measured ~25 µs; the bound leaves room for a loaded machine
+
+
+def test_the_stripped_characters_are_the_same_set_as_the_fast_class() -> None:
+    from aitower.detectors.injection import _STRIP, _STRIP_RUNS
+
+    codes = [*range(0x10000), *range(0xE0000, 0xE0200)]
+    assert {c for c in codes if _STRIP_RUNS.fullmatch(chr(c))} == set(_STRIP)

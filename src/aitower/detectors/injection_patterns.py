@@ -453,12 +453,15 @@ RULES: tuple[Rule, ...] = (
 # are looked for as they are. A fragment keyword ("ignor") must be five characters or more.
 ANCHOR_LENGTH = 5
 SEPARATORS = str.maketrans(dict.fromkeys("!\"#$%&'()*+,./:;<=>?@[\\]^_`{|}~“”‘’«»…–—", " "))
+_SEPARATOR_RUNS = re.compile(r"[\s!-/:-@\[-`{-~“”‘’«»…–—]+")
 KEYWORDS: tuple[str, ...] = tuple(sorted({k for rule in RULES for k in rule.keywords}))
 
 
 def anchors(text: str) -> set[str]:
     """The words of a (normalised) text, each cut to ``ANCHOR_LENGTH`` characters."""
-    return {word[:ANCHOR_LENGTH] for word in text.translate(SEPARATORS).split()}
+    if text.isascii():
+        return {word[:ANCHOR_LENGTH] for word in text.translate(SEPARATORS).split()}
+    return {word[:ANCHOR_LENGTH] for word in _SEPARATOR_RUNS.split(text)}
 
 
 # Words too common to anchor on: a keyword made only of them ("you are now") is looked for as
