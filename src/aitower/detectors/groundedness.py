@@ -86,15 +86,15 @@ class Groundedness:
         return sum(c.status is Status.supported for s in self.sentences for c in s.claims)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Ý])|\n\s*\n|\n(?=\s*[-*•\d])")
-_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|mr|mrs|ms|dr|prof|inc|ltd|no|fig|approx|st)\.$", re.I)
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?。！？])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Ý])|\n\s*\n|\n(?=\s*[-*•\d])"
+)
+_ABBREVIATIONS = re.compile(
+    r"\b(?:e\.g|i\.e|etc|vs|mr|mrs|ms|dr|prof|inc|ltd|no|fig|approx|st)\.$", re.I
+)
 _WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ'-]+")
 _STOPWORDS = frozenset(
-    "the a an and or of in on at to for from by with as is are was were be been has have had "
-    "this that these those its it their our your which who whom than then there about around "
-    "approximately roughly nearly almost over under more less up per cent percent also only "
-    "total all some any each into out after before during while will would can could should "
-    "may might must not no yes what when where how why so such very".split()
+    ["the", "a", "an", "and", "or", "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "this", "that", "these", "those", "its", "it", "their", "our", "your", "which", "who", "whom", "than", "then", "there", "about", "around", "approximately", "roughly", "nearly", "almost", "over", "under", "more", "less", "up", "per", "cent", "percent", "also", "only", "total", "all", "some", "any", "each", "into", "out", "after", "before", "during", "while", "will", "would", "can", "could", "should", "may", "might", "must", "not", "no", "yes", "what", "when", "where", "how", "why", "so", "such", "very"]
 )
 _SORT = {Status.contradicted: 0, Status.unsupported: 1, Status.supported: 2}
 

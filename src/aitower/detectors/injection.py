@@ -61,14 +61,7 @@ FLAG_THRESHOLD = 0.5  # a score at or above it flags the text; one weak rule alo
 _MAX_DEPTH = 2  # decoded text is checked again, to this depth (base64 inside base64)
 _TAGS = range(0xE0000, 0xE0080)
 _SELECTORS = (*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))
-_STRIP = {
-    code: None
-    for code in (
-        *map(ord, ZERO_WIDTH + BIDI_OVERRIDES + BIDI_EMBEDDINGS + "\u00ad\u200e\u200f\u034f"),
-        *_TAGS,
-        *_SELECTORS,
-    )
-}
+_STRIP = dict.fromkeys((*map(ord, ZERO_WIDTH + BIDI_OVERRIDES + BIDI_EMBEDDINGS + "\xad\u200e\u200f͏"), *_TAGS, *_SELECTORS))
 
 
 # The same characters as ranges: a class of 450 single characters costs sre 1 µs a character.
