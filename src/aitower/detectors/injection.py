@@ -51,7 +51,7 @@ from aitower.detectors.injection_patterns import (
     CONFUSABLES,
     FOREIGN_KEYWORDS,
     LITERAL_KEYWORDS,
-    ROT13_ANCHORS,
+    CODED_ANCHORS,
     RULES,
     Rule,
     anchors,
@@ -140,9 +140,9 @@ def _signals(text: str, depth: int) -> list[_Signal]:
     found: list[_Signal] = []
     lowered = text.lower() if text.isascii() else _quick_view(text)
     words = anchors(lowered)
-    rot13 = not ROT13_ANCHORS.isdisjoint(words)
-    if rot13 or may_match(lowered, words):
-        found += _phrase_signals(text, _quick_view(text), rot13)
+    coded = tuple(how for how, marks in CODED_ANCHORS.items() if not marks.isdisjoint(words))
+    if coded or may_match(lowered, words):
+        found += _phrase_signals(text, _quick_view(text), coded)
     if not text.isascii() and INVISIBLE.search(text):
         found += _invisible_signals(text, depth)
     if depth < _MAX_DEPTH and (max(map(len, text.split()), default=0) >= 16 or "\\x" in text):
@@ -225,23 +225,30 @@ def _normalised_by_character(text: str) -> tuple[str, list[int]]:
     return "".join(chars), origin
 
 
-def _phrase_signals(text: str, quick: str, rot13: bool) -> list[_Signal]:
-    """Rules run on the quick view first; offsets are worked out only for a text that matched."""
-    views = [(quick, ""), (codecs.encode(quick, "rot13"), "rot13")] if rot13 else [(quick, "")]
+def _phrase_signals(text: str, quick: str, coded: tuple[str, ...]) -> list[_Signal]:
+    """Rules run on the quick view first; offsets are worked out only for a text that matched.
+
+    ``coded`` names the decoded readings to check as well ("rot13", "reversed"): both keep the
+    text's length, so a finding in them maps back to offsets one to one.
+    """
+    views = [(quick, ""), *((_DECODE[how](quick), how) for how in coded)]
     if not any(_matches(view) for view, _ in views):
         return []
     norm, origin = normalise(text)
     views = [(norm, "")]
     if not norm.isascii() and (folded := norm.translate(CONFUSABLES)) != norm:
         views.append((folded, "look-alike letters"))
-    if rot13:
-        views.append((codecs.encode(norm, "rot13"), "rot13"))
+    views += [(_DECODE[how](norm), how) for how in coded]
     found: list[_Signal] = []
     for view, how in views:
         for rule in RULES:
             if any(keyword in view for keyword in rule.keywords):
                 found += _rule_signals(rule, view, origin, how)
     return found
+
+
+_DECODE = {"rot13": lambda view: codecs.encode(view, "rot13"), "reversed": lambda view: view[::-1]}
+_DECODED_AS = {"rot13": "rot13 text", "reversed": "text written backwards"}
 
 
 def _matches(view: str) -> bool:
@@ -255,18 +262,21 @@ def _matches(view: str) -> bool:
 def _rule_signals(rule: Rule, view: str, origin: list[int], how: str) -> list[_Signal]:
     found = []
     for match in rule.pattern.finditer(view):
-        start, end = origin[match.start()], origin[match.end() - 1] + 1
+        low, high = match.span()
+        if how == "reversed":
+            low, high = len(view) - high, len(view) - low
+        start, end = origin[low], origin[high - 1] + 1
         excerpt = _excerpt(match.group())
-        if how == "rot13":
+        if how in _DECODE:
             detection = Detection(
                 "injection.encoded_payload",
                 Category.injection,
                 start,
                 end,
                 min(0.99, rule.weight + 0.05),
-                f"rot13 text that decodes to “{excerpt}”, which {rule.reason}",
+                f"{_DECODED_AS[how]} that reads “{excerpt}”, which {rule.reason}",
             )
-            found.append(_Signal(f"rot13: {rule.name}", detection))
+            found.append(_Signal(f"{how}: {rule.name}", detection))
             continue
         spelled = f" (spelled with {how})" if how else ""
         reason = f"{rule.reason}{spelled}: “{excerpt}”"

@@ -32,6 +32,8 @@ _HEX = re.compile(
     r"(?<![0-9A-Fa-f])(?:(?:\\x|0x)?[0-9A-Fa-f]{2}[ :]?){10,}(?![0-9A-Fa-f])",
 )
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2}){6,}")
+_ESCAPES = re.compile(r"(?:\\u[0-9A-Fa-f]{4}){4,}")
+_ASCII85 = re.compile(r"<~[!-u\s]{8,}?~>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,8 @@ def encoded_spans(text: str) -> Iterator[Hidden]:
         (_BASE64, "base64", _from_base64),
         (_HEX, "hex", _from_hex),
         (_PERCENT, "percent-encoding", _from_percent),
+        (_ESCAPES, "\\u escapes", _from_escapes),
+        (_ASCII85, "Ascii85", _from_ascii85),
     ):
         for match in pattern.finditer(text):
             decoded = decode(match.group())
@@ -152,6 +156,17 @@ def _from_hex(blob: str) -> str | None:
 
 def _from_percent(blob: str) -> str | None:
     return _printable(urllib.parse.unquote_to_bytes(blob))
+
+
+def _from_escapes(blob: str) -> str | None:
+    return _printable("".join(chr(int(blob[i + 2 : i + 6], 16)) for i in range(0, len(blob), 6)).encode())
+
+
+def _from_ascii85(blob: str) -> str | None:
+    try:
+        return _printable(base64.a85decode(blob, adobe=True))
+    except ValueError:
+        return None
 
 
 def _printable(data: bytes) -> str | None:

