@@ -47,6 +47,7 @@ def measure(sources: list[Source]) -> dict[str, Any]:
     scores: dict[str, list[float]] = {}
     fired: Counter[str] = Counter()
     latencies: list[float] = []
+    cpu_began = time.process_time()
     for source in sources:
         scores[source.name] = []
         for text in source.texts:
@@ -56,9 +57,11 @@ def measure(sources: list[Source]) -> dict[str, Any]:
             scores[source.name].append(verdict.score)
             if source.attack and verdict.flagged:
                 fired.update({d.type for d in verdict.detections})
+    cpu = time.process_time() - cpu_began
     characters = sum(len(t) for s in sources for t in s.texts)
     total = sum(latencies)
     return {
+        "cpu_texts_per_second": len(latencies) / cpu,
         "scores": scores,
         "fired": dict(fired.most_common()),
         "texts_per_second": len(latencies) / total,
@@ -66,6 +69,26 @@ def measure(sources: list[Source]) -> dict[str, Any]:
         "p50_us": statistics.median(latencies) * 1e6,
         "p95_us": statistics.quantiles(latencies, n=20)[-1] * 1e6,
     }
+
+
+def inline_latency(sources: list[Source], calls: int = 2000) -> dict[str, float]:
+    """Per-call latency on 2 kB texts, as an inline scan sees them: ordinary model answers
+    (PyRIT's scorer-eval answers, joined and cut to 2,000 characters) and a 2 kB jailbreak."""
+    answers = next(s for s in sources if s.name.endswith("scorer-eval model answers")).texts
+    benign = " ".join(answers)[:2000]
+    attack = next(t for s in sources if s.attack for t in s.texts if len(t) >= 2000)[:2000]
+    result = {}
+    for name, text in (("benign_2kb", benign), ("attack_2kb", attack)):
+        times = []
+        cpu_began = time.process_time()
+        for _ in range(calls):
+            began = time.perf_counter()
+            injection_score(text)
+            times.append(time.perf_counter() - began)
+        result[f"{name}_cpu_us"] = (time.process_time() - cpu_began) / calls * 1e6
+        result[f"{name}_p50_us"] = statistics.median(times) * 1e6
+        result[f"{name}_p95_us"] = statistics.quantiles(times, n=20)[-1] * 1e6
+    return result
 
 
 def peers(sources: list[Source]) -> dict[str, Any]:
@@ -125,7 +148,12 @@ def report(sources: list[Source], ours: dict[str, Any], theirs: dict[str, Any]) 
         "pooled": pooled,
         "peers": peer_pooled,
         "fired_on_flagged_attacks": ours["fired"],
-        "speed": {k: ours[k] for k in ("texts_per_second", "mb_per_second", "p50_us", "p95_us")},
+        "speed": {
+            k: ours[k]
+            for k in ("texts_per_second", "cpu_texts_per_second", "mb_per_second", "p50_us", "p95_us")
+        },
+        "inline": inline_latency(sources),
+        "load_average": os.getloadavg(),
     }
 
 
@@ -162,8 +190,16 @@ def print_report(result: dict[str, Any]) -> None:
         )
     speed = result["speed"]
     print(
-        f"\naitower speed: {speed['texts_per_second']:,.0f} texts/s ({speed['mb_per_second']:.2f} MB/s),"
+        f"\naitower speed: {speed['texts_per_second']:,.0f} texts/s ({speed['mb_per_second']:.2f} MB/s,"
+        f" {speed['cpu_texts_per_second']:,.0f} texts per CPU-second),"
         f" per text p50 {speed['p50_us']:.0f} µs, p95 {speed['p95_us']:.0f} µs"
+    )
+    inline = result["inline"]
+    print(
+        f"one 2 kB text: benign p50 {inline['benign_2kb_p50_us']:.0f} µs, p95 "
+        f"{inline['benign_2kb_p95_us']:.0f} µs, CPU {inline['benign_2kb_cpu_us']:.0f} µs; jailbreak "
+        f"p50 {inline['attack_2kb_p50_us']:.0f} µs, p95 {inline['attack_2kb_p95_us']:.0f} µs, CPU "
+        f"{inline['attack_2kb_cpu_us']:.0f} µs (load average {result['load_average'][0]:.1f})"
     )
     print(f"rule types on flagged attacks: {result['fired_on_flagged_attacks']}")
 

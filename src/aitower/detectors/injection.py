@@ -47,14 +47,11 @@ from aitower.detectors.injection_hidden import (
     invisible_spans,
 )
 from aitower.detectors.injection_patterns import (
-    ANCHORS,
     CONFUSABLES,
-    FOREIGN_KEYWORDS,
-    LITERAL_KEYWORDS,
     CODED_ANCHORS,
-    RULES,
     Rule,
     anchors,
+    candidates,
 )
 
 FLAG_THRESHOLD = 0.5  # a score at or above it flags the text; one weak rule alone stays below
@@ -145,18 +142,14 @@ def _signals(text: str, depth: int) -> list[_Signal]:
         found += _phrase_signals(text, _quick_view(text), coded)
     if not text.isascii() and INVISIBLE.search(text):
         found += _invisible_signals(text, depth)
-    if depth < _MAX_DEPTH and (max(map(len, text.split()), default=0) >= 16 or "\\x" in text):
+    if depth < _MAX_DEPTH:
         found += _encoded_signals(text, depth)
     return _without_overlaps(found)
 
 
 def may_match(view: str, words: set[str] | None = None) -> bool:
     """False when no phrase rule can match the normalised ``view`` (the cheap first test)."""
-    if not ANCHORS.isdisjoint(anchors(view) if words is None else words):
-        return True
-    if any(keyword in view for keyword in LITERAL_KEYWORDS):
-        return True
-    return not view.isascii() and any(keyword in view for keyword in FOREIGN_KEYWORDS)
+    return bool(candidates(view, anchors(view) if words is None else words))
 
 
 def _quick_view(text: str) -> str:
@@ -241,9 +234,8 @@ def _phrase_signals(text: str, quick: str, coded: tuple[str, ...]) -> list[_Sign
     views += [(_DECODE[how](norm), how) for how in coded]
     found: list[_Signal] = []
     for view, how in views:
-        for rule in RULES:
-            if any(keyword in view for keyword in rule.keywords):
-                found += _rule_signals(rule, view, origin, how)
+        for rule in candidates(view, anchors(view)):
+            found += _rule_signals(rule, view, origin, how)
     return found
 
 
@@ -252,11 +244,7 @@ _DECODED_AS = {"rot13": "rot13 text", "reversed": "text written backwards"}
 
 
 def _matches(view: str) -> bool:
-    return any(
-        rule.pattern.search(view)
-        for rule in RULES
-        if any(keyword in view for keyword in rule.keywords)
-    )
+    return any(rule.pattern.search(view) for rule in candidates(view, anchors(view)))
 
 
 def _rule_signals(rule: Rule, view: str, origin: list[int], how: str) -> list[_Signal]:

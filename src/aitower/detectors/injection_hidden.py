@@ -118,14 +118,21 @@ def _zero_width_bits(run: str) -> str | None:
 
 
 def encoded_spans(text: str) -> Iterator[Hidden]:
-    """Base64, hex and percent-encoded blobs that decode to readable text."""
-    for pattern, how, decode in (
-        (_BASE64, "base64", _from_base64),
-        (_HEX, "hex", _from_hex),
-        (_PERCENT, "percent-encoding", _from_percent),
-        (_ESCAPES, "\\u escapes", _from_escapes),
-        (_ASCII85, "Ascii85", _from_ascii85),
+    """Base64, hex, percent-encoded, \\u-escaped and Ascii85 blobs that decode to readable text.
+
+    Each pattern runs only when the text holds what it needs (a token of 16 characters or
+    more, "%", "\\u", "<~"), so that ordinary prose pays a split and a few substring tests.
+    """
+    long_token = max(map(len, text.split()), default=0) >= 16
+    for pattern, how, decode, needed in (
+        (_BASE64, "base64", _from_base64, long_token),
+        (_HEX, "hex", _from_hex, long_token or "\\x" in text),
+        (_PERCENT, "percent-encoding", _from_percent, "%" in text),
+        (_ESCAPES, "\\u escapes", _from_escapes, "\\u" in text),
+        (_ASCII85, "Ascii85", _from_ascii85, "<~" in text),
     ):
+        if not needed:
+            continue
         for match in pattern.finditer(text):
             decoded = decode(match.group())
             if decoded:

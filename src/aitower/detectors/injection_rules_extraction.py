@@ -69,7 +69,7 @@ EXTRACTION_RULES: tuple[Rule, ...] = (
     rule(
         EXTRACTION,
         "system prompt mentioned",
-        "system prompt|system message|systemprompt|system_prompt|system-prompt|系统提示|系統提示",
+        "system prompt|system message|system_prompt|system-prompt|系统提示|系統提示",
         r"\bsystem[ _-]?(?:prompt|message)\b|系统提示|系統提示",
         0.3,
         "mentions the system prompt",
