@@ -150,7 +150,13 @@ def report(sources: list[Source], ours: dict[str, Any], theirs: dict[str, Any]) 
         "fired_on_flagged_attacks": ours["fired"],
         "speed": {
             k: ours[k]
-            for k in ("texts_per_second", "cpu_texts_per_second", "mb_per_second", "p50_us", "p95_us")
+            for k in (
+                "texts_per_second",
+                "cpu_texts_per_second",
+                "mb_per_second",
+                "p50_us",
+                "p95_us",
+            )
         },
         "inline": inline_latency(sources),
         "load_average": os.getloadavg(),
@@ -163,13 +169,16 @@ def _machine() -> str:
     for line in lscpu.splitlines():
         if line.startswith("Model name:"):
             model = line.split(":", 1)[1].strip()
-    return f"{model}, {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+    return (
+        f"{model}, {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+    )
 
 
 def print_report(result: dict[str, Any]) -> None:
     peers_named = list(result["peers"])
     head = ["source (label)", "n", "aitower", *peers_named]
-    print(f"{result['machine']}; {result['date'][:10]}; aitower flags at score >= {result['threshold']}")
+    date, threshold = result["date"][:10], result["threshold"]
+    print(f"{result['machine']}; {date}; aitower flags at score >= {threshold}")
     print("recall for attack sets, false-positive rate for benign ones\n")
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
@@ -190,16 +199,18 @@ def print_report(result: dict[str, Any]) -> None:
         )
     speed = result["speed"]
     print(
-        f"\naitower speed: {speed['texts_per_second']:,.0f} texts/s ({speed['mb_per_second']:.2f} MB/s,"
-        f" {speed['cpu_texts_per_second']:,.0f} texts per CPU-second),"
+        f"\naitower speed: {speed['texts_per_second']:,.0f} texts/s "
+        f"({speed['mb_per_second']:.2f} MB/s, {speed['cpu_texts_per_second']:,.0f} texts per "
+        "CPU-second),"
         f" per text p50 {speed['p50_us']:.0f} µs, p95 {speed['p95_us']:.0f} µs"
     )
     inline = result["inline"]
     print(
         f"one 2 kB text: benign p50 {inline['benign_2kb_p50_us']:.0f} µs, p95 "
-        f"{inline['benign_2kb_p95_us']:.0f} µs, CPU {inline['benign_2kb_cpu_us']:.0f} µs; jailbreak "
-        f"p50 {inline['attack_2kb_p50_us']:.0f} µs, p95 {inline['attack_2kb_p95_us']:.0f} µs, CPU "
-        f"{inline['attack_2kb_cpu_us']:.0f} µs (load average {result['load_average'][0]:.1f})"
+        f"{inline['benign_2kb_p95_us']:.0f} µs, CPU {inline['benign_2kb_cpu_us']:.0f} µs; "
+        f"jailbreak p50 {inline['attack_2kb_p50_us']:.0f} µs, p95 "
+        f"{inline['attack_2kb_p95_us']:.0f} µs, CPU {inline['attack_2kb_cpu_us']:.0f} µs "
+        f"(load average {result['load_average'][0]:.1f})"
     )
     print(f"rule types on flagged attacks: {result['fired_on_flagged_attacks']}")
 

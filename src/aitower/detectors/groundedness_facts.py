@@ -87,7 +87,29 @@ _NUMBER = re.compile(
 _WORD_NUMBERS = {
     word: float(value)
     for value, word in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
     )
 } | {"thirty": 30.0, "forty": 40.0, "fifty": 50.0, "hundred": 100.0, "dozen": 12.0}
 
@@ -168,7 +190,8 @@ def _date_candidates(
         pairs = [(b, a), (a, b)]  # day/month first (most of the world), then the US order
     elif parts.get("month"):
         month = MONTHS[(parts["month"] or "").lower()]
-        return {(year, month, int(parts["day"]) if parts.get("day") else None)}
+        day = parts.get("day")
+        return {(year, month, int(day) if day else None)}
     else:
         return {(year, None, None)}
     return {(year, m, d) for m, d in pairs if 1 <= m <= 12 and 1 <= d <= 31}
@@ -246,12 +269,113 @@ def word_numbers(text: str) -> Iterator[Number]:
 
 
 _NOT_UNITS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of", "on", "or", "per", "than", "that", "the", "their", "this", "to", "was", "were", "which", "while", "will", "with"]
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "per",
+        "than",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "was",
+        "were",
+        "which",
+        "while",
+        "will",
+        "with",
+    ]
 )
 _NAME_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’&.-]*[\w]|[A-Z]")
 _CONNECTORS = frozenset({"of", "de", "van", "von", "der", "den", "la", "le", "du", "&"})
 _NOT_NAMES = frozenset(
-    ["i", "i'm", "i've", "i'd", "i'll", "a", "an", "the", "this", "that", "these", "those", "it", "its", "in", "on", "at", "to", "for", "of", "and", "or", "but", "if", "as", "by", "with", "from", "according", "however", "also", "our", "we", "you", "they", "he", "she", "there", "here", "when", "while", "after", "before", "during", "yes", "no", "not", "ok", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "am", "pm", "usd", "eur", "gbp", "chf", "jpy", "kg", "km", "gb", "mb", "tb", "kb", "ms"]
+    [
+        "i",
+        "i'm",
+        "i've",
+        "i'd",
+        "i'll",
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "of",
+        "and",
+        "or",
+        "but",
+        "if",
+        "as",
+        "by",
+        "with",
+        "from",
+        "according",
+        "however",
+        "also",
+        "our",
+        "we",
+        "you",
+        "they",
+        "he",
+        "she",
+        "there",
+        "here",
+        "when",
+        "while",
+        "after",
+        "before",
+        "during",
+        "yes",
+        "no",
+        "not",
+        "ok",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "am",
+        "pm",
+        "usd",
+        "eur",
+        "gbp",
+        "chf",
+        "jpy",
+        "kg",
+        "km",
+        "gb",
+        "mb",
+        "tb",
+        "kb",
+        "ms",
+    ]
 ) | frozenset(MONTHS)
 
 

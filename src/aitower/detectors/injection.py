@@ -34,6 +34,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aitower.detectors.detection import Category, Detection
@@ -47,18 +48,24 @@ from aitower.detectors.injection_hidden import (
     invisible_spans,
 )
 from aitower.detectors.injection_patterns import (
-    CONFUSABLES,
     CODED_ANCHORS,
-    Rule,
+    CONFUSABLES,
     anchors,
     candidates,
 )
+from aitower.detectors.injection_rule import Rule
 
 FLAG_THRESHOLD = 0.5  # a score at or above it flags the text; one weak rule alone stays below
 _MAX_DEPTH = 2  # decoded text is checked again, to this depth (base64 inside base64)
 _TAGS = range(0xE0000, 0xE0080)
 _SELECTORS = (*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))
-_STRIP = dict.fromkeys((*map(ord, ZERO_WIDTH + BIDI_OVERRIDES + BIDI_EMBEDDINGS + "\xad\u200e\u200f͏"), *_TAGS, *_SELECTORS))
+_STRIP = dict.fromkeys(
+    (
+        *map(ord, ZERO_WIDTH + BIDI_OVERRIDES + BIDI_EMBEDDINGS + "\xad\u200e\u200f͏"),
+        *_TAGS,
+        *_SELECTORS,
+    )
+)
 
 
 # The same characters as ranges: a class of 450 single characters costs sre 1 µs a character.
@@ -239,7 +246,15 @@ def _phrase_signals(text: str, quick: str, coded: tuple[str, ...]) -> list[_Sign
     return found
 
 
-_DECODE = {"rot13": lambda view: codecs.encode(view, "rot13"), "reversed": lambda view: view[::-1]}
+def _rot13(view: str) -> str:
+    return codecs.encode(view, "rot13")
+
+
+def _backwards(view: str) -> str:
+    return view[::-1]
+
+
+_DECODE: dict[str, Callable[[str], str]] = {"rot13": _rot13, "reversed": _backwards}
 _DECODED_AS = {"rot13": "rot13 text", "reversed": "text written backwards"}
 
 

@@ -166,7 +166,9 @@ def _from_percent(blob: str) -> str | None:
 
 
 def _from_escapes(blob: str) -> str | None:
-    return _printable("".join(chr(int(blob[i + 2 : i + 6], 16)) for i in range(0, len(blob), 6)).encode())
+    return _printable(
+        "".join(chr(int(blob[i + 2 : i + 6], 16)) for i in range(0, len(blob), 6)).encode()
+    )
 
 
 def _from_ascii85(blob: str) -> str | None:

@@ -37,11 +37,13 @@ def anchors(text: str) -> set[str]:
 
 # Words too common to anchor on: a keyword made only of them ("you are now") is looked for as
 # it is, which costs one substring search.
-_COMMON = frozenset(
-    "you your with from are now on the all new real actual true only far so is of to a an in no "
-    "not never mode follow following stop two 2 different separate responses answers paragraphs "
-    "outputs been were given anything stands this that t system message start beginning".split()
+_COMMON_WORDS = (
+    "you your with from are now on the all new real actual true only far so is of to a an in "
+    "no not never mode follow following stop two 2 different separate responses answers "
+    "paragraphs outputs been were given anything stands this that t system message start "
+    "beginning"
 )
+_COMMON = frozenset(_COMMON_WORDS.split())
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 ")
 
 

@@ -57,7 +57,7 @@ REVEAL_VERB = (
     r"(?:repeat|print|show|reveal|display|output|tell|give|write|dump|leak|spell|recite|list|"
     r"share|provide|return|disclose|expose|paste|copy|echo|summari[sz]e|translate|encode|state)"
 )
-SECRET_QUAL = (
+HIDDEN_QUAL = (
     r"(?:(?:full|entire|complete|exact|original|initial|hidden|secret|internal|first|system|"
     r"developer|starting|underlying|confidential|verbatim|previous|whole|actual|real|raw|"
     r"current|core)\s)"

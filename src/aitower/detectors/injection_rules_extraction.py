@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aitower.detectors.injection_rule import (
     EXTRACTION,
+    HIDDEN_QUAL,
     REVEAL_VERB,
-    SECRET_QUAL,
     Rule,
     rule,
 )
@@ -17,7 +17,7 @@ EXTRACTION_RULES: tuple[Rule, ...] = (
         "reveal the system prompt",
         "prompt|system message|developer message|instructions|initiali",
         rf"\b{REVEAL_VERB}(?: me| us| out| back)?\s(?:[\w'-]+\s){{0,3}}?(?:your|the|its)\s"
-        rf"{SECRET_QUAL}{{0,3}}(?:system prompt|system message|system instructions|initial prompt|"
+        rf"{HIDDEN_QUAL}{{0,3}}(?:system prompt|system message|system instructions|initial prompt|"
         rf"pre-?prompt|hidden prompt|developer message|hidden instructions|secret instructions|"
         rf"original instructions|initial instructions|initiali[sz]ation|prompt)\b",
         0.85,
@@ -27,7 +27,7 @@ EXTRACTION_RULES: tuple[Rule, ...] = (
         EXTRACTION,
         "reveal your instructions",
         "instruction|directive|guideline|rules|configuration|programming",
-        rf"\b{REVEAL_VERB}(?: me| us| out| back)?\s(?:[\w'-]+\s){{0,3}}?your\s{SECRET_QUAL}{{0,3}}"
+        rf"\b{REVEAL_VERB}(?: me| us| out| back)?\s(?:[\w'-]+\s){{0,3}}?your\s{HIDDEN_QUAL}{{0,3}}"
         r"(?:instructions|directives|guidelines|rules|configuration|programming)\b",
         0.65,
         "asks the model to reveal its instructions",
@@ -36,8 +36,9 @@ EXTRACTION_RULES: tuple[Rule, ...] = (
         EXTRACTION,
         "what are your instructions",
         "instructions|prompt|directives|been given|were given",
-        rf"\bwhat (?:are|were|is|was) (?:your|the) {SECRET_QUAL}{{0,2}}(?:instructions|"
-        r"system prompt|initial prompt|prompt|directives|(?:rules|guidelines) you (?:were|have been)"
+        rf"\bwhat (?:are|were|is|was) (?:your|the) {HIDDEN_QUAL}{{0,2}}(?:instructions|"
+        r"system prompt|initial prompt|prompt|directives|(?:rules|guidelines) you (?:were|have been"
+        r")"
         r" given)\b",
         0.7,
         "asks what the model's instructions are",
@@ -47,11 +48,14 @@ EXTRACTION_RULES: tuple[Rule, ...] = (
         "print everything above",
         "above|before this|so far|prior to this|preceding|beginning of|start of",
         r"\b(?:repeat|print|output|copy|reproduce|recite|write|show|return|echo|display|type)"
-        r"(?: back| out)? (?:all |everything |every word |all the (?:words|text) |the (?:text|words|"
+        r"(?: back| out)? (?:all |everything |every word |all the (?:words|text) |the (?:text|words"
+        r"|"
         r"content|message|messages|lines|prompt|instructions) |the (?:entire|whole|full) (?:text|"
-        r"conversation|prompt) |(?:the )?initiali[sz]ation )(?:(?:written|said|stated|you (?:see|saw|"
+        r"conversation|prompt) |(?:the )?initiali[sz]ation )(?:(?:written|said|stated|you (?:see|sa"
+        r"w|"
         r"were given)|that (?:comes|came|appears|appeared|is|was)|which is|in the (?:messages?|"
-        r"conversation))\s)?(?:above|before this|so far|prior to this|preceding|at the (?:beginning|"
+        r"conversation))\s)?(?:above|before this|so far|prior to this|preceding|at the (?:beginning"
+        r"|"
         r"start) of (?:this|the|our) (?:conversation|chat|prompt|session))",
         0.8,
         "asks the model to print what precedes the user's text",
@@ -89,7 +93,8 @@ EXTRACTION_RULES: tuple[Rule, ...] = (
         "repeat the text above",
         "above|previous|preceding|prior|earlier|initial|original|first",
         r"\b(?:repeat|print|output|copy|show|display|reproduce|echo|write|return|translate|encode|"
-        r"summari[sz]e|spell)\b(?: back)?(?: me| us)? (?:the |all |this |your |all of the )?(?:above|"
+        r"summari[sz]e|spell)\b(?: back)?(?: me| us)? (?:the |all |this |your |all of the )?(?:abov"
+        r"e|"
         r"previous|preceding|prior|earlier|initial|original|first) (?:text|message|messages|prompt|"
         r"instructions|words|content|conversation|lines|paragraphs?)\b",
         0.75,
@@ -99,8 +104,10 @@ EXTRACTION_RULES: tuple[Rule, ...] = (
         EXTRACTION,
         "your initial prompt",
         "initial|original|starting|hidden|secret|internal|pre-prompt|preprompt|context window",
-        r"\b(?:your|the model's|the assistant's) (?:initial|original|starting|hidden|secret|internal)"
-        r" (?:prompt|instructions|configuration|config|directives|setup)\b|\b(?:your|the) pre-?prompt\b"
+        r"\b(?:your|the model's|the assistant's) (?:initial|original|starting|hidden|secret|interna"
+        r"l)"
+        r" (?:prompt|instructions|configuration|config|directives|setup)\b|\b(?:your|the) pre-?prom"
+        r"pt\b"
         r"|\b(?:everything|all|contents?) (?:in|of) your context(?: window)?\b",
         0.55,
         "refers to the model's hidden instructions",
@@ -108,10 +115,13 @@ EXTRACTION_RULES: tuple[Rule, ...] = (
     rule(
         EXTRACTION,
         "complete: my instructions are",
-        "instructions are|instructions were|instructed|system prompt is|system prompt was|my initial"
+        "instructions are|instructions were|instructed|system prompt is|system prompt was|my initia"
+        "l"
         "|my original|my system",
-        r"\b(?:start|begin|complete|continue|finish)\b.{0,40}?(?:my instructions (?:are|were)|i (?:was|"
-        r"have been) (?:instructed|told|programmed) to|the system prompt (?:is|was)|my system prompt|my"
+        r"\b(?:start|begin|complete|continue|finish)\b.{0,40}?(?:my instructions (?:are|were)|i (?:"
+        r"was|"
+        r"have been) (?:instructed|told|programmed) to|the system prompt (?:is|was)|my system promp"
+        r"t|my"
         r" (?:initial|original) (?:prompt|instructions))",
         0.7,
         "asks the model to complete a sentence that reveals its instructions",
@@ -120,7 +130,8 @@ EXTRACTION_RULES: tuple[Rule, ...] = (
         EXTRACTION,
         "what you must not tell",
         "supposed|allowed|told not|instructed not",
-        r"\bwhat (?:are|were) you (?:not supposed|not allowed|told not|instructed not) to (?:say|tell|"
+        r"\bwhat (?:are|were) you (?:not supposed|not allowed|told not|instructed not) to (?:say|te"
+        r"ll|"
         r"reveal|share|discuss|talk about)\b",
         0.6,
         "asks what the model was told to keep secret",

@@ -192,7 +192,8 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
         "ignore previous messages",
         "ignor|disregard|forget|skip|discard",
         r"\b(?:ignore|disregard|forget|skip|discard)\s(?:all |any |the |your |of the )?"
-        r"(?:previous|prior|above|earlier|preceding|past) (?:messages?|conversations?|chats?|inputs?"
+        r"(?:previous|prior|above|earlier|preceding|past) (?:messages?|conversations?|chats?|inputs"
+        r"?"
         r"|responses|answers|text|content|context|prompts?|turns?)\b",
         0.8,
         "asks to disregard the conversation so far",
@@ -201,9 +202,12 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
         OVERRIDE,
         "from this point on",
         "henceforth|forward|rest of|ab jetzt|von nun an|partir de|ora in poi",
-        r"\b(?:from (?:this|that) (?:point|moment|time)(?: on)?(?: forward|onwards?)?|henceforth|for "
-        r"the rest of (?:this|our|the) (?:conversation|chat|session))\b,? (?:you|your|answer|respond|"
-        r"reply|act|always|only)\b|\b(?:ab jetzt|von nun an) (?:bist|hast|wirst|antwortest|sollst) du\b|"
+        r"\b(?:from (?:this|that) (?:point|moment|time)(?: on)?(?: forward|onwards?)?|henceforth|fo"
+        r"r "
+        r"the rest of (?:this|our|the) (?:conversation|chat|session))\b,? (?:you|your|answer|respon"
+        r"d|"
+        r"reply|act|always|only)\b|\b(?:ab jetzt|von nun an) (?:bist|hast|wirst|antwortest|sollst) "
+        r"du\b|"
         r"\bà partir de maintenant,? (?:tu|vous)\b|\ba partir de ahora,? (?:eres|serás|tú|vas)\b|"
         r"\bd'ora in poi,? (?:sei|tu|sarai)\b",
         0.45,
@@ -213,8 +217,10 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
         OVERRIDE,
         "safety disabled",
         "safety|content|ethical|override",
-        r"\b(?:safety|content|ethical|moral) (?:protocols?|filters?|guidelines|guardrails|restrictions"
-        r"|mode|checks|settings|features) (?:are |have been |has been |is |were )?(?:now )?(?:disabled"
+        r"\b(?:safety|content|ethical|moral) (?:protocols?|filters?|guidelines|guardrails|restricti"
+        r"ons"
+        r"|mode|checks|settings|features) (?:are |have been |has been |is |were )?(?:now )?(?:disab"
+        r"led"
         r"|off|deactivated|removed|lifted|bypassed|suspended|turned off)\b|\b(?:admin(?:istrator)?|"
         r"system|developer|root|sudo|security) override\b",
         0.75,
@@ -224,9 +230,12 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
         OVERRIDE,
         "addressed to the AI",
         "agent|assistant|llm|language model|chatbot|ai",
-        r"\b(?:if you are|if you're|attention|note (?:for|to)|important (?:for|to)|message (?:for|to)|"
-        r"instructions? (?:for|to)|dear)\s(?:an? |the |any |all )?(?:ai|llm|language model|assistant|"
-        r"agent|chatbot|ai (?:assistant|agent|model|system|coding agent)|automated (?:agent|assistant|"
+        r"\b(?:if you are|if you're|attention|note (?:for|to)|important (?:for|to)|message (?:for|t"
+        r"o)|"
+        r"instructions? (?:for|to)|dear)\s(?:an? |the |any |all )?(?:ai|llm|language model|assistan"
+        r"t|"
+        r"agent|chatbot|ai (?:assistant|agent|model|system|coding agent)|automated (?:agent|assista"
+        r"nt|"
         r"system))s?\b",
         0.45,
         "speaks to an AI that reads the text (an indirect injection's form)",
@@ -235,7 +244,8 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
         OVERRIDE,
         "write to memory",
         "memory|memories",
-        r"\b(?:save|store|remember|add|write|keep|persist)\s(?:this|the following|it|that)\s(?:to|in|"
+        r"\b(?:save|store|remember|add|write|keep|persist)\s(?:this|the following|it|that)\s(?:to|i"
+        r"n|"
         r"into) (?:your )?(?:long-term |permanent |persistent )?(?:memory|memories)\b",
         0.4,
         "asks the model to keep something in its memory across turns",

@@ -15,7 +15,8 @@ PERSONA_RULES: tuple[Rule, ...] = (
         ROLE_PLAY,
         "do anything now",
         "anything now|dan",
-        r"\b(?:do anything now|dan mode|act(?:ing)? as (?:a )?dan|you(?:'re| are) (?:now )?(?:a )?dan"
+        r"\b(?:do anything now|dan mode|act(?:ing)? as (?:a )?dan|you(?:'re| are) (?:now )?(?:a )?d"
+        r"an"
         r"|as dan\b|\[dan\]|dan:|stay (?:a )?dan)",
         0.9,
         "invokes the DAN ('do anything now') jailbreak persona",
@@ -34,7 +35,8 @@ PERSONA_RULES: tuple[Rule, ...] = (
     rule(
         ROLE_PLAY,
         "developer mode enabled",
-        "developer mode|dev mode|god mode|debug mode|jailbreak mode|unrestricted mode|unfiltered mode"
+        "developer mode|dev mode|god mode|debug mode|jailbreak mode|unrestricted mode|unfiltered mo"
+        "de"
         "|evil mode|chaos mode|opposite mode",
         r"\b(?:chatgpt|gpt|ai|assistant|model|llm|you|bot|yourself) (?:with|in) (?:the )?"
         r"(?:developer|god|jailbreak|unrestricted|unfiltered|evil|dan) mode\b|\b(?:developer|"
@@ -46,7 +48,8 @@ PERSONA_RULES: tuple[Rule, ...] = (
     rule(
         ROLE_PLAY,
         "developer mode",
-        "developer mode|dev mode|god mode|debug mode|jailbreak mode|unrestricted mode|unfiltered mode"
+        "developer mode|dev mode|god mode|debug mode|jailbreak mode|unrestricted mode|unfiltered mo"
+        "de"
         "|evil mode|chaos mode|opposite mode",
         r"\b(?:developer|god|jailbreak|unrestricted|unfiltered) mode\b",
         0.35,
@@ -56,7 +59,8 @@ PERSONA_RULES: tuple[Rule, ...] = (
         ROLE_PLAY,
         "you are no longer",
         "no longer",
-        r"\byou(?:'re| are) no longer (?:bound|restricted|limited|constrained|an ai|a language model|"
+        r"\byou(?:'re| are) no longer (?:bound|restricted|limited|constrained|an ai|a language mode"
+        r"l|"
         r"an assistant|chatgpt|claude|gpt|required|subject|governed|obligated)\b",
         0.8,
         "tells the model it is no longer bound by what it is",
@@ -86,7 +90,8 @@ PERSONA_RULES: tuple[Rule, ...] = (
         "unrestricted|unfiltered|uncensored|jailbr|evil|amoral|immoral|unethical|rogue|malicious"
         "|unbound|ai without|chatbot without|character who",
         r"\b(?:act|acting|behave|respond|answer|reply|roleplay|role-play|role play|simulate|"
-        r"emulate)(?: as| like)? (?:if you (?:are|were) )?(?:an? |the |my )?(?:completely |totally |"
+        r"emulate)(?: as| like)? (?:if you (?:are|were) )?(?:an? |the |my )?(?:completely |totally "
+        r"|"
         r"fully )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|amoral|immoral|unethical|"
         r"rogue|malicious|unbound|ai without|chatbot without|"
         r"character who (?:has no|doesn't|does not|never))\b",
@@ -100,9 +105,11 @@ PERSONA_RULES: tuple[Rule, ...] = (
         "|guardrail|safeguard|confines|polic",
         r"\b(?:no|without(?: any)?|free (?:from|of)|not bound by|unbound by|freed from|"
         r"broken free (?:of|from)|break free (?:of|from)|ignores?|bypass(?:es)?|circumvents?)\s"
-        r"(?:(?:any|all|the|your|its|their|typical|usual|moral|ethical|safety|content|openai'?s?)\s)*"
+        r"(?:(?:any|all|the|your|its|their|typical|usual|moral|ethical|safety|content|openai'?s?)\s"
+        r")*"
         r"(?:restrictions|limitations|limits|filters?|filtering|censorship|guidelines|rules|"
-        r"boundaries|constraints|ethics|morals|morality|guardrails|safeguards|confines|polic(?:y|ies)"
+        r"boundaries|constraints|ethics|morals|morality|guardrails|safeguards|confines|polic(?:y|ie"
+        r"s)"
         r")\b",
         0.35,
         "speaks of having no restrictions",
@@ -114,7 +121,8 @@ PERSONA_RULES: tuple[Rule, ...] = (
         r"\b(?:jailbr[oe]ak(?:en|ed|ing|s)?|uncensored|unfiltered|amoral|"
         r"(?:doesn't|does not|don't|do not|never|won't|will not) (?:have to )?(?:abide|comply|"
         r"adhere) (?:by|to|with) (?:any |the )?(?:rules|polic(?:y|ies)|guidelines|content)|"
-        r"(?:never|not|won't|doesn't|cannot|can't) refuse (?:a |any )?(?:request|question|order)s?)",
+        r"(?:never|not|won't|doesn't|cannot|can't) refuse (?:a |any )?"
+        r"(?:request|question|order)s?)",
         0.45,
         "uses jailbreak vocabulary (uncensored, never refuses, …)",
     ),
@@ -149,8 +157,10 @@ PERSONA_RULES: tuple[Rule, ...] = (
         ROLE_PLAY,
         "a persona with a name",
         "named|called|known as",
-        r"\b(?:simulate|act as|play|roleplay as|role-play as|pretend to be|become|be|respond as|answer "
-        r"as|continue as|you are)\s(?:an? |the )?(?:\w+ ){0,2}?(?:ai|chatbot|bot|language model|model|"
+        r"\b(?:simulate|act as|play|roleplay as|role-play as|pretend to be|become|be|respond as|ans"
+        r"wer "
+        r"as|continue as|you are)\s(?:an? |the )?(?:\w+ ){0,2}?(?:ai|chatbot|bot|language model|mod"
+        r"el|"
         r"assistant|character|persona|version of (?:chatgpt|gpt|yourself|you))\s(?:\w+ ){0,3}?"
         r"(?:named|called|known as)\b",
         0.45,
@@ -172,7 +182,8 @@ PERSONA_RULES: tuple[Rule, ...] = (
         "two ways of answering",
         "ways|manners|personas|personalities|voices",
         r"\b(?:two|2) (?:different |separate |distinct )?(?:ways|manners|personas|personalities|"
-        r"voices)\b.{0,160}\b(?:as yourself|normal|classic|standard|filtered|unfiltered|gpt|chatgpt)\b",
+        r"voices)\b.{0,160}\b(?:as yourself|normal|classic|standard|filtered|unfiltered|gpt|chatgpt"
+        r")\b",
         0.45,
         "asks for a 'normal' and an unrestricted answer side by side",
     ),
@@ -182,7 +193,8 @@ PERSONA_RULES: tuple[Rule, ...] = (
         "keine|ohne|sans|sin|senza",
         r"\b(?:keine|ohne) (?:regeln|einschränkungen|grenzen|filter|zensur)\b|\bsans (?:aucune )?"
         r"(?:restrictions?|limites?|règles|filtres?|censure)\b|\bsin (?:ninguna )?(?:restricciones|"
-        r"límites|reglas|filtros|censura)\b|\bsenza (?:alcuna )?(?:restrizioni|limiti|regole|filtri|"
+        r"límites|reglas|filtros|censura)\b|\bsenza (?:alcuna )?(?:restrizioni|limiti|regole|filtri"
+        r"|"
         r"censura)\b",
         0.35,
         "speaks of having no restrictions",
