@@ -51,6 +51,7 @@ from aitower.detectors.injection_patterns import (
     CODED_ANCHORS,
     CONFUSABLES,
     anchors,
+    candidate_windows,
     candidates,
 )
 from aitower.detectors.injection_rule import Rule
@@ -142,11 +143,12 @@ def _explain(rule: str, found: list[Detection], weight: float) -> str:
 
 def _signals(text: str, depth: int) -> list[_Signal]:
     found: list[_Signal] = []
-    lowered = text.lower() if text.isascii() else _quick_view(text)
+    ascii = text.isascii()
+    lowered = text.lower() if ascii else _quick_view(text)
     words = anchors(lowered)
     coded = tuple(how for how, marks in CODED_ANCHORS.items() if not marks.isdisjoint(words))
     if coded or may_match(lowered, words):
-        found += _phrase_signals(text, _quick_view(text), coded)
+        found += _phrase_signals(text, _quick_view(text) if ascii else lowered, coded)
     if not text.isascii() and INVISIBLE.search(text):
         found += _invisible_signals(text, depth)
     if depth < _MAX_DEPTH:
@@ -241,8 +243,8 @@ def _phrase_signals(text: str, quick: str, coded: tuple[str, ...]) -> list[_Sign
     views += [(_DECODE[how](norm), how) for how in coded]
     found: list[_Signal] = []
     for view, how in views:
-        for rule in candidates(view, anchors(view)):
-            found += _rule_signals(rule, view, origin, how)
+        for rule, windows in candidate_windows(view, anchors(view)):
+            found += _rule_signals(rule, view, windows, origin, how)
     return found
 
 
@@ -259,12 +261,19 @@ _DECODED_AS = {"rot13": "rot13 text", "reversed": "text written backwards"}
 
 
 def _matches(view: str) -> bool:
-    return any(rule.pattern.search(view) for rule in candidates(view, anchors(view)))
+    return any(
+        rule.pattern.search(view, low, high)
+        for rule, windows in candidate_windows(view, anchors(view))
+        for low, high in windows
+    )
 
 
-def _rule_signals(rule: Rule, view: str, origin: list[int], how: str) -> list[_Signal]:
+def _rule_signals(
+    rule: Rule, view: str, windows: list[tuple[int, int]], origin: list[int], how: str
+) -> list[_Signal]:
     found = []
-    for match in rule.pattern.finditer(view):
+    matches = (m for low, high in windows for m in rule.pattern.finditer(view, low, high))
+    for match in matches:
         low, high = match.span()
         if how == "reversed":
             low, high = len(view) - high, len(view) - low

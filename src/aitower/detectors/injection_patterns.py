@@ -78,11 +78,43 @@ ANCHORS = frozenset(a for gate in GATES for a in gate.anchors)
 
 def candidates(view: str, words: set[str]) -> list[Rule]:
     """The rules that may match ``view``, whose anchor words are ``words``."""
-    return [
-        gate.rule
-        for gate in GATES
-        if not gate.anchors.isdisjoint(words) or any(k in view for k in gate.literals)
-    ]
+    return [gate.rule for gate in GATES if _open(gate, view, words)]
+
+
+def _open(gate: Gate, view: str, words: set[str]) -> bool:
+    return not gate.anchors.isdisjoint(words) or any(k in view for k in gate.literals)
+
+
+# Longer than any rule's match: a match holds one of its rule's keywords, so it lies within
+# this distance of where that keyword (or its anchor) occurs.
+WINDOW = 400
+
+
+def candidate_windows(view: str, words: set[str]) -> list[tuple[Rule, list[tuple[int, int]]]]:
+    """The rules that may match ``view``, each with the stretches of it worth searching: those
+    around its keywords. A long text with one "ignore" in it is searched near that word only."""
+    found = []
+    for gate in GATES:
+        if _open(gate, view, words):
+            found.append((gate.rule, _windows(view, (*gate.anchors, *gate.literals))))
+    return found
+
+
+def _windows(view: str, needles: tuple[str, ...]) -> list[tuple[int, int]]:
+    spots = []
+    for needle in needles:
+        at = view.find(needle)
+        while at != -1:
+            spots.append(at)
+            at = view.find(needle, at + 1)
+    merged: list[tuple[int, int]] = []
+    for at in sorted(spots):
+        low, high = max(0, at - WINDOW), at + WINDOW
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], high)
+        else:
+            merged.append((low, high))
+    return merged
 
 
 # Words of the strongest rules as rot13 and as backward writing show them: a text holding one
