@@ -31,6 +31,7 @@ sentences, not a verdict on truth.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -228,6 +229,8 @@ class _Passage:
     dates: tuple[Date, ...]
     words: tuple[tuple[int, str], ...]  # (offset, stem) of each content word
     sentences: tuple[tuple[int, int], ...]
+    word_offsets: tuple[int, ...]  # for bisection
+    sentence_starts: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,15 +244,18 @@ class _Context:
             found_dates = dates(text)
             spans = [(d.start, d.end) for d in found_dates]
             found_numbers = (*numbers(text, spans), *word_numbers(text))
-            folded = " ".join(text.casefold().split())
+            words = tuple(_stems(text))
+            spans_of_sentences = tuple(sentences(text))
             passages.append(
                 _Passage(
-                    text,
-                    folded,
-                    found_numbers,
-                    tuple(found_dates),
-                    tuple(_stems(text)),
-                    tuple(sentences(text)),
+                    text=text,
+                    folded=" ".join(text.casefold().split()),
+                    numbers=found_numbers,
+                    dates=tuple(found_dates),
+                    words=words,
+                    sentences=spans_of_sentences,
+                    word_offsets=tuple(offset for offset, _ in words),
+                    sentence_starts=tuple(start for start, _ in spans_of_sentences),
                 )
             )
         return _Context(tuple(passages))
@@ -346,10 +352,14 @@ def _near(passage: _Passage, start: int, end: int, subject: list[str]) -> bool:
     in the figure's own sentence."""
     if not subject:
         return False
-    low, high = next(((s, e) for s, e in passage.sentences if s <= start < e), (start, end))
-    before = [stem for offset, stem in passage.words if low <= offset < start]
-    after = [stem for offset, stem in passage.words if end <= offset < high]
-    around = set(before[-6:] + after[:6])
+    index = bisect.bisect_right(passage.sentence_starts, start) - 1
+    low, high = passage.sentences[index] if index >= 0 else (start, end)
+    offsets = passage.word_offsets
+    first = bisect.bisect_left(offsets, max(low, start), hi=len(offsets))
+    last = bisect.bisect_left(offsets, end)
+    before = [stem for offset, stem in passage.words[max(0, first - 6) : first] if offset >= low]
+    after = [stem for offset, stem in passage.words[last : last + 6] if offset < high]
+    around = set(before + after)
     wanted = set(subject)
     return len(wanted & around) >= min(2, len(wanted))
 

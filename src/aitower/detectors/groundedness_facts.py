@@ -167,14 +167,14 @@ class Date:
 def dates(text: str) -> list[Date]:
     """Dates in ISO, d/m/y (or m/d/y), "15 March 2024", "March 15, 2024", "March 2024", "2024"."""
     found: list[Date] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where a date was found: the first pattern to match wins
     for pattern in _DATES:
         for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e in taken):
+            if any(taken[match.start() : match.end()]):
                 continue
             candidates = _date_candidates(match.groupdict())
             if candidates:
-                taken.append(match.span())
+                taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
                 found.append(Date(match.group(), *match.span(), frozenset(candidates)))
     return sorted(found, key=lambda d: d.start)
 
@@ -200,9 +200,12 @@ def _date_candidates(
 def numbers(text: str, skip: list[tuple[int, int]] | None = None) -> list[Number]:
     """Numbers written in digits, outside the ``skip`` spans (the dates)."""
     found = []
+    skipped = bytearray(len(text))
+    for low, high in skip or ():
+        skipped[low:high] = b"\x01" * (high - low)
     for match in _NUMBER.finditer(text):
         start, end = match.span("num")
-        if skip and any(s < end and start < e for s, e in skip):
+        if any(skipped[start:end]):
             continue
         found.append(_number(match))
     return found
