@@ -19,7 +19,8 @@ Matching runs on a normalised view (NFKC, case-folded, zero-width and format cha
 removed, whitespace collapsed, Cyrillic/Greek look-alike letters folded), so "IGNORE  all
 previous\u200b instructions" is the same as the plain sentence; offsets point into the
 original text. Benign text costs one set intersection of its words with the rules' anchor words
-(``injection_patterns.ANCHORS``) and a scan for invisible characters: about 30 µs for 2 kB.
+(``injection_patterns.GATES``), a few substring tests and a scan for invisible characters
+(about 0.1 ms of CPU for 2 kB); a rule runs only near its keywords.
 
 What it cannot do: it knows phrasings, not intent. A paraphrase it has no rule for ("let's
 start over with a clean slate and a new purpose"), an attack spread over several turns, one
