@@ -70,12 +70,20 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     ),
     rule(
         OVERRIDE,
-        "new instructions",
-        "your new|your real|your actual|your true|your only|instruction|directive",
-        r"\b(?:your (?:new|real|actual|true|only) (?:instructions?|task|role|goal|objective|"
-        r"purpose|directives?) (?:is|are|will be)|(?:new|updated|real|actual|true|override|"
-        r"overriding|secret|hidden) (?:system )?(?:instructions?|directives?)\s?:)",
+        "your new task",
+        "your new|your real|your actual|your true|your only",
+        r"\byour (?:new|real|actual|true|only) (?:instructions?|task|role|goal|objective|"
+        r"purpose|directives?) (?:is|are|will be)\b",
         0.55,
+        "gives the model a replacement task",
+    ),
+    rule(
+        OVERRIDE,
+        "new instructions",
+        "instruction|directive",
+        r"\b(?:new|updated|real|actual|true|override|overriding|secret|hidden) (?:system )?"
+        r"(?:instructions?|directives?)\s?:",
+        0.4,  # also how a recipe or a manual announces its next steps
         "announces replacement instructions",
     ),
     rule(
