@@ -1,8 +1,7 @@
 """Every detection type aitower knows, once: its name, category, title and what it catches.
 
 Callers (the scan's ``types`` filter, redaction's labels, the pages that list findings, the
-policy a system sets per type) read names from here, so a type is added in one place. The
-names ``injection`` and ``injection.*`` are reserved for the prompt-injection detector.
+policy a system sets per type) read names from here, so a type is added in one place.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from aitower.detectors.detection import Category
 
 _P = Category.personal_data
 _S = Category.secret
+_I = Category.injection
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +29,6 @@ class DetectionType:
     def label(self) -> str:
         return self.title.upper()
 
-
-RESERVED_PREFIXES = ("injection",)
 
 TYPES: tuple[DetectionType, ...] = (
     DetectionType("email", _P, "Email", "An email address (local part, @, a domain with a TLD)."),
@@ -94,6 +92,36 @@ TYPES: tuple[DetectionType, ...] = (
         "Password",
         "A value assigned to password, passwd, secret or token in text or config.",
     ),
+    DetectionType(
+        "injection.instruction_override",
+        _I,
+        "Instruction override",
+        "Text telling the model to ignore or replace its instructions.",
+    ),
+    DetectionType(
+        "injection.role_play",
+        _I,
+        "Jailbreak role play",
+        "A persona or mode meant to lift the model's rules (DAN, developer mode, …).",
+    ),
+    DetectionType(
+        "injection.prompt_extraction",
+        _I,
+        "System-prompt extraction",
+        "A request to reveal the system prompt or the instructions above.",
+    ),
+    DetectionType(
+        "injection.encoded_payload",
+        _I,
+        "Encoded payload",
+        "Base64, hex, rot13 or escaped text that decodes to instructions.",
+    ),
+    DetectionType(
+        "injection.invisible_unicode",
+        _I,
+        "Invisible Unicode",
+        "Tag characters, zero-width or bidi controls hiding text.",
+    ),
 )
 
 _BY_NAME = MappingProxyType({t.name: t for t in TYPES})
@@ -103,8 +131,3 @@ CATEGORY_OF = MappingProxyType({t.name: t.category for t in TYPES})
 def get(name: str) -> DetectionType:
     """The type called ``name``; ``KeyError`` for a name nobody defined."""
     return _BY_NAME[name]
-
-
-def is_reserved(name: str) -> bool:
-    """Whether ``name`` belongs to a detector defined elsewhere (``injection``, ``injection.*``)."""
-    return any(name == p or name.startswith(p + ".") for p in RESERVED_PREFIXES)

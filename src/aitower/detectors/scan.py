@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 
-from aitower.detectors import catalog, pii, secret_keys
+from aitower.detectors import catalog, injection, pii, secret_keys
 from aitower.detectors.detection import Category, Detection
 
 Detector = Callable[[str], list[Detection]]
@@ -18,7 +18,7 @@ Detector = Callable[[str], list[Detection]]
 _DETECTORS: tuple[Detector, ...] = (
     pii.detect,
     secret_keys.detect,
-    # injection.detect joins here
+    injection.detect,
 )
 
 # Phones, IPs and dates are shapes many numbers take; ids, cards and IBANs carry a check.
@@ -69,7 +69,7 @@ def resolve_overlaps(found: Iterable[Detection]) -> list[Detection]:
 def _checked(types: Collection[str] | None) -> frozenset[str] | None:
     if types is None:
         return None
-    unknown = [t for t in types if t not in catalog.CATEGORY_OF and not catalog.is_reserved(t)]
+    unknown = [t for t in types if t not in catalog.CATEGORY_OF]
     if unknown:
         raise ValueError(f"unknown detection type(s): {', '.join(sorted(unknown))}")
     return frozenset(types)
