@@ -11,6 +11,7 @@ from aitower.telemetry import (
     cli,
     finding_tables,
     log_tables,
+    search_tables,
     metrics_route,
     otlp_grpc,
     otlp_http,
@@ -32,7 +33,7 @@ LOG_EVENTS_EVERY_SECONDS = 300.0
 
 SLICE = Slice(
     name="telemetry",
-    tables=(tables, log_tables, finding_tables),
+    tables=(tables, log_tables, finding_tables, search_tables),
     permissions=(TelemetryPermission,),
     api_routers=(lambda _: api.build_router(), lambda _: api_scores.build_router()),
     routers=(
