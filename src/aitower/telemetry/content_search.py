@@ -1,0 +1,228 @@
+"""Content search: the stored spans whose content contains a text, newest first.
+
+Substring, case-insensitive, on both databases with their own engines: SQLite's FTS5 trigram
+index answers a quoted phrase (``MATCH '"de8937"'``: the query's trigrams consecutive, which
+is exactly "contains", case folded); PostgreSQL's ``pg_trgm`` GIN index answers ``ILIKE
+'%de8937%'``. Both need three characters (a trigram): shorter queries are refused.
+
+Hits are ordered by the index's own order (``span_search.id``, the order spans were stored,
+which is their time order as exporters send them), so a word found in half the spans answers
+from the newest index rows without sorting them all; the total is counted up to
+``COUNT_LIMIT`` and said to be "at least" beyond it. Filters (system, time, user, session,
+model, finding type) and the reader's business units are conditions on the span the hit joins.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, exists, false, func, literal_column, select, text
+from sqlalchemy.orm import Session
+
+from aitower.core.access.principal import Principal
+from aitower.core.errors import InvalidInput
+from aitower.telemetry.finding_tables import ContentFindingRow
+from aitower.telemetry.scope import Scope, portfolio_scope
+from aitower.telemetry.search_tables import SpanSearchRow
+from aitower.telemetry.tables import SpanRow
+
+MIN_CHARS = 3  # one trigram
+MAX_CHARS = 200
+COUNT_LIMIT = 1000  # beyond this many hits the total is "more than"
+SNIPPET_CONTEXT = 80  # characters either side of the match
+
+
+@dataclass(frozen=True, slots=True)
+class ContentQuery:
+    q: str
+    system_id: uuid.UUID | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    user_id: str | None = None
+    session_id: str | None = None
+    model: str | None = None
+    finding_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """Text around the first match; ``start``/``end`` the match's offsets within ``text``."""
+
+    text: str
+    start: int
+    end: int
+    cut_before: bool  # the body goes on before ``text``
+    cut_after: bool
+
+    @property
+    def before(self) -> str:
+        return self.text[: self.start]
+
+    @property
+    def match(self) -> str:
+        return self.text[self.start : self.end]
+
+    @property
+    def after(self) -> str:
+        return self.text[self.end :]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    trace_id: str
+    span_id: str
+    span_name: str
+    system_id: uuid.UUID | None
+    system_name: str | None
+    service_name: str
+    start_time: datetime
+    user_id: str | None
+    session_id: str | None
+    model: str | None
+    snippet: Snippet
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    hits: list[SearchHit]
+    total: int  # hits counted, at most COUNT_LIMIT
+    more: bool  # there are more than ``total``
+
+
+def checked_query(q: str | None) -> str:
+    """The query text, or InvalidInput naming ``q``: trigram indexes need three characters."""
+    found = (q or "").strip()
+    if len(found) < MIN_CHARS:
+        raise InvalidInput.on("q", f"search for at least {MIN_CHARS} characters")
+    if len(found) > MAX_CHARS:
+        raise InvalidInput.on("q", f"search for at most {MAX_CHARS} characters")
+    return found
+
+
+def search_content(
+    session: Session, principal: Principal, query: ContentQuery, *, limit: int = 50, offset: int = 0
+) -> SearchPage:
+    """One page of the spans, visible to ``principal``, whose stored content contains
+    ``query.q`` (case-insensitive), newest stored first."""
+    q = checked_query(query.q)
+    scope = portfolio_scope(session, principal)
+    where = [*_scope_conditions(scope, query.system_id), *_filters(query)]
+    base = _matching(session, q).where(*where)
+    counted = session.execute(
+        select(func.count()).select_from(
+            base.with_only_columns(SpanSearchRow.id).limit(COUNT_LIMIT + 1).subquery()
+        )
+    ).scalar_one()
+    columns = (
+        SpanRow.trace_id,
+        SpanRow.span_id,
+        SpanRow.name,
+        SpanRow.system_id,
+        SpanRow.service_name,
+        SpanRow.start_time,
+        SpanRow.user_id,
+        SpanRow.session_id,
+        SpanRow.model,
+        SpanSearchRow.body,
+    )
+    rows = session.execute(
+        base.with_only_columns(*columns)
+        .order_by(SpanSearchRow.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    hits = [_hit(row, scope, q) for row in rows]
+    return SearchPage(hits, min(int(counted), COUNT_LIMIT), int(counted) > COUNT_LIMIT)
+
+
+def _matching(session: Session, q: str) -> Select[Any]:
+    """Index rows containing ``q``, joined to their spans, by each database's engine."""
+    joined = select(SpanSearchRow.id).join(
+        SpanRow,
+        (SpanRow.trace_id == SpanSearchRow.trace_id) & (SpanRow.span_id == SpanSearchRow.span_id),
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        return joined.where(SpanSearchRow.body.ilike(like_pattern(q), escape="\\"))
+    phrase = '"' + q.replace('"', '""') + '"'  # an FTS5 string: the whole query, as one phrase
+    matched = (
+        select(literal_column("rowid"))
+        .select_from(text("span_search_fts"))
+        .where(text("span_search_fts MATCH :phrase").bindparams(phrase=phrase))
+    )
+    return joined.where(SpanSearchRow.id.in_(matched))
+
+
+def like_pattern(q: str) -> str:
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _scope_conditions(scope: Scope, system_id: uuid.UUID | None) -> list[ColumnElement[bool]]:
+    """Organisation-wide readers also see spans of unclaimed services; others only their
+    systems' spans (as the trace explorer)."""
+    if system_id is not None:
+        if scope.org_wide or str(system_id) in scope.systems:
+            return [SpanRow.system_id == system_id]
+        return [false()]
+    if scope.org_wide:
+        return []
+    if not scope.systems:
+        return [false()]
+    return [SpanRow.system_id.in_(scope.ids)]
+
+
+def _filters(query: ContentQuery) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if query.since is not None:
+        found.append(SpanRow.start_time >= query.since)
+    if query.until is not None:
+        found.append(SpanRow.start_time < query.until)
+    if query.user_id is not None:
+        found.append(SpanRow.user_id == query.user_id)
+    if query.session_id is not None:
+        found.append(SpanRow.session_id == query.session_id)
+    if query.model is not None:
+        found.append(SpanRow.model == query.model)
+    if query.finding_type is not None:
+        found.append(
+            exists().where(
+                ContentFindingRow.trace_id == SpanRow.trace_id,
+                ContentFindingRow.span_id == SpanRow.span_id,
+                ContentFindingRow.finding_type == query.finding_type,
+            )
+        )
+    return found
+
+
+def _hit(row: Any, scope: Scope, q: str) -> SearchHit:
+    return SearchHit(
+        trace_id=row.trace_id,
+        span_id=row.span_id,
+        span_name=row.name,
+        system_id=row.system_id,
+        system_name=scope.name_of(row.system_id),
+        service_name=row.service_name,
+        start_time=row.start_time,
+        user_id=row.user_id,
+        session_id=row.session_id,
+        model=row.model,
+        snippet=snippet(row.body, q),
+    )
+
+
+def snippet(body: str, q: str, context: int = SNIPPET_CONTEXT) -> Snippet:
+    """``body`` around the first case-insensitive occurrence of ``q`` (± ``context``
+    characters); the body's start when ``q`` is not found (cannot happen for a hit)."""
+    found = re.search(re.escape(q), body, re.IGNORECASE)
+    if found is None:
+        end = min(len(body), 2 * context)
+        return Snippet(body[:end], 0, 0, False, end < len(body))
+    start = max(0, found.start() - context)
+    end = min(len(body), found.end() + context)
+    return Snippet(
+        body[start:end], found.start() - start, found.end() - start, start > 0, end < len(body)
+    )
