@@ -75,9 +75,7 @@ def test_filters_narrow_the_hits(db: Database) -> None:
     assert [h.model for h in _search(db, "IBAN", model="gpt-4o").hits] == ["gpt-4o"]
     recent = _search(db, "IBAN", since=NOW - timedelta(days=1), until=NOW)
     assert [h.user_id for h in recent.hits] == ["alice"]
-    assert [h.user_id for h in _search(db, "IBAN", until=NOW - timedelta(days=1)).hits] == [
-        "bob"
-    ]
+    assert [h.user_id for h in _search(db, "IBAN", until=NOW - timedelta(days=1)).hits] == ["bob"]
 
 
 def test_finding_type_keeps_spans_with_such_a_finding(db: Database) -> None:

@@ -20,7 +20,7 @@ from aitower.telemetry.search_tables import SpanSearchRow
 SEARCH: Table = SpanSearchRow.__table__  # type: ignore[assignment]
 
 
-def _insert(dialect: str) -> Any:
+def _insert(_dialect: str) -> Any:
     return insert(SEARCH).values(
         trace_id=bindparam("trace_id"), span_id=bindparam("span_id"), body=bindparam("body")
     )

@@ -11,12 +11,12 @@ from aitower.telemetry import (
     cli,
     finding_tables,
     log_tables,
-    search_tables,
     metrics_route,
     otlp_grpc,
     otlp_http,
     otlp_http_signals,
     pages,
+    search_tables,
     span_log_events,
     tables,
 )

@@ -31,7 +31,7 @@ def is_engine_owned(name: str | None) -> bool:
     return name is not None and (name.endswith("_fts") or "_fts_" in name)
 
 
-def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
     """Alembic's ``include_name`` hook: every schema object but the engine-owned ones."""
     return not (type_ in ("table", "index") and is_engine_owned(name))
 

@@ -37,8 +37,7 @@ SQLITE_OBJECTS = (
 )
 POSTGRES_OBJECTS = (
     "CREATE INDEX ix_span_search_fts_trgm ON span_search USING gin (body gin_trgm_ops)",
-    "CREATE INDEX ix_span_search_fts_words ON span_search "
-    "USING gin (to_tsvector('simple', body))",
+    "CREATE INDEX ix_span_search_fts_words ON span_search USING gin (to_tsvector('simple', body))",
 )
 
 
