@@ -8,6 +8,7 @@ from aitower.core.web.navigation import NavItem
 from aitower.telemetry import (
     api,
     api_scores,
+    api_search,
     cli,
     finding_tables,
     log_tables,
@@ -35,7 +36,11 @@ SLICE = Slice(
     name="telemetry",
     tables=(tables, log_tables, finding_tables, search_tables),
     permissions=(TelemetryPermission,),
-    api_routers=(lambda _: api.build_router(), lambda _: api_scores.build_router()),
+    api_routers=(
+        lambda _: api.build_router(),
+        lambda _: api_scores.build_router(),
+        lambda _: api_search.build_router(),
+    ),
     routers=(
         lambda _: otlp_http.build_router(),
         lambda _: otlp_http_signals.build_router(),
