@@ -162,7 +162,7 @@ def _plan(session: Session, applies: bool, *methods: str) -> Iterator[None]:
         yield
     finally:
         for method in methods:
-            session.execute(text(f"SET LOCAL {method} = on"))
+            session.execute(text(f"SET LOCAL {method} TO DEFAULT"))
 
 
 def _matching(postgres: bool, q: str) -> Select[Any]:
