@@ -14,6 +14,7 @@ from aitower.core.access.principal import Principal, PrincipalKind, cli_principa
 from aitower.core.access.roles import Role
 from aitower.core.db.engine import Database
 from aitower.core.errors import InvalidInput
+from aitower.telemetry import content_search
 from aitower.telemetry.content import ContentPolicy
 from aitower.telemetry.content_search import ContentQuery, SearchPage, search_content
 from aitower.telemetry.finding_tables import ContentFindingRow
@@ -156,3 +157,27 @@ def test_queries_shorter_than_a_trigram_are_refused(db: Database, q: str) -> Non
     with pytest.raises(InvalidInput) as refused:
         _search(db, q)
     assert refused.value.issues[0].field == "q"
+
+
+def test_a_common_text_read_newest_first_gives_the_same_hits(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    units = seed_units(db)
+    one, two = make_system(db, units.unit_id), make_system(db, units.unit_id)
+    spans = [
+        chat_span("q", f"{LEAK} #{i}", system_id=(one, two)[i % 2], start=NOW - timedelta(hours=i))
+        for i in range(6)
+    ]
+    store(db, spans)
+    expected = _search(db, "iban", system_id=one, since=NOW - timedelta(hours=4))
+    monkeypatch.setattr(content_search, "COMMON_SHARE", 0.0)  # PostgreSQL: any match is common
+    monkeypatch.setattr(content_search, "COUNT_LIMIT", 1)  # SQLite: two matches are many
+    common = _search(db, "iban", system_id=one, since=NOW - timedelta(hours=4))
+    assert {(h.trace_id, h.span_id) for h in expected.hits} == {
+        (s.trace_id, s.span_id) for s in spans[0:5:2]
+    }
+    # the same spans; read through the spans' time index, newest start first
+    assert [(h.trace_id, h.span_id) for h in common.hits] == [
+        (s.trace_id, s.span_id) for s in spans[0:5:2]
+    ]
+    assert (common.total, common.more) == (1, True)

@@ -114,18 +114,20 @@ def search_content(
     scope = portfolio_scope(session, principal)
     where = [*_scope_conditions(scope, query.system_id), *_filters(query)]
     postgres = session.get_bind().dialect.name == "postgresql"
-    matching = _matching(postgres, q).where(*where)
-    with _plan(session, postgres, "enable_seqscan"):  # the trigram index, never a full scan
+    if _is_common(session, postgres, q):
+        # In many spans: reading the newest (filtered) spans finds a page sooner than
+        # collecting every match from the index and sorting them all.
+        matching, order, off = _scanning(postgres, q), SpanRow.start_time.desc(), _NO_INDEX
+    else:
+        matching, order, off = _matching(postgres, q), _ORDER[postgres], _INDEXED
+    matching = matching.where(*where)
+    with _plan(session, postgres, *off):
         counted = int(
             session.execute(
                 select(func.count()).select_from(matching.limit(COUNT_LIMIT + 1).subquery())
             ).scalar_one()
         )
-    page = matching.with_only_columns(*_COLUMNS).order_by(_ORDER[postgres])
-    # PostgreSQL: a text in many spans is found sooner by reading the newest index rows until a
-    # page is full than by collecting every match from the trigram index and sorting them all.
-    common = postgres and counted > COUNT_LIMIT
-    with _plan(session, common, "enable_seqscan", "enable_bitmapscan"):
+        page = matching.with_only_columns(*_COLUMNS).order_by(order)
         rows = session.execute(page.limit(limit).offset(offset)).all()
     hits = [_hit(row, scope, q) for row in rows]
     return SearchPage(hits, min(counted, COUNT_LIMIT), counted > COUNT_LIMIT)
@@ -165,24 +167,72 @@ def _plan(session: Session, applies: bool, *methods: str) -> Iterator[None]:
             session.execute(text(f"SET LOCAL {method} TO DEFAULT"))
 
 
+# GIN indexes answer bitmap scans only; with these off the planner reads newest first. JIT
+# off: the costs of the plans turned off would make it compile every search (0.4 s).
+_NO_INDEX = ("enable_bitmapscan", "enable_seqscan", "enable_sort", "jit")
+_INDEXED = ("enable_seqscan", "jit")
+PROBE_ROWS = 2000  # PostgreSQL: the newest index rows a text's frequency is judged on
+COMMON_SHARE = 0.02  # found in more than this share of them: common
+
+
+def _is_common(session: Session, postgres: bool, q: str) -> bool:
+    """Whether ``q`` is in so many spans that the index would return too many rows to sort.
+
+    SQLite: the FTS5 index counts up to ``COUNT_LIMIT`` + 1 cheaply either way (few matches,
+    or the first of many). PostgreSQL: collecting a common text's matches from the trigram
+    index is itself the cost, so the newest ``PROBE_ROWS`` rows are read instead."""
+    if not postgres:
+        found = select(_FTS.c.rowid).select_from(_FTS).where(_fts_match(q))
+        limited = found.limit(COUNT_LIMIT + 1).subquery()
+        counted = session.execute(select(func.count()).select_from(limited)).scalar_one()
+        return int(counted) > COUNT_LIMIT
+    newest = select(func.max(SpanSearchRow.id)).scalar_subquery()
+    recent = select(func.count()).where(
+        SpanSearchRow.id > newest - PROBE_ROWS,
+        SpanSearchRow.body.ilike(like_pattern(q), escape="\\"),
+    )
+    with _plan(session, True, *_NO_INDEX):
+        counted = session.execute(recent).scalar_one()
+    return int(counted) > COMMON_SHARE * PROBE_ROWS
+
+
+def _scanning(postgres: bool, q: str) -> Select[Any]:
+    """Spans whose index text contains ``q``, compared row by row (no text index): for a
+    common text, read newest first through the spans' time indexes. SQLite's LIKE ignores
+    the case of ASCII letters only."""
+    body = SpanSearchRow.body
+    contains = body.ilike if postgres else body.like
+    return (
+        select(SpanSearchRow.id)
+        .select_from(SpanRow)
+        .join(SpanSearchRow, _on_span())
+        .where(contains(like_pattern(q), escape="\\"))
+    )
+
+
+def _on_span() -> ColumnElement[bool]:
+    return (SpanRow.trace_id == SpanSearchRow.trace_id) & (SpanRow.span_id == SpanSearchRow.span_id)
+
+
+def _fts_match(q: str) -> ColumnElement[bool]:
+    phrase = '"' + q.replace('"', '""') + '"'  # an FTS5 string: the whole query, one phrase
+    return text("span_search_fts MATCH :phrase").bindparams(phrase=phrase)  # type: ignore[return-value]
+
+
 def _matching(postgres: bool, q: str) -> Select[Any]:
     """Index rows containing ``q``, joined to their spans, by each database's engine."""
-    on_span = (SpanRow.trace_id == SpanSearchRow.trace_id) & (
-        SpanRow.span_id == SpanSearchRow.span_id
-    )
     if postgres:
         return (
             select(SpanSearchRow.id)
-            .join(SpanRow, on_span)
+            .join(SpanRow, _on_span())
             .where(SpanSearchRow.body.ilike(like_pattern(q), escape="\\"))
         )
-    phrase = '"' + q.replace('"', '""') + '"'  # an FTS5 string: the whole query, one phrase
     return (
         select(_FTS.c.rowid)
         .select_from(_FTS)
         .join(SpanSearchRow, SpanSearchRow.id == _FTS.c.rowid)
-        .join(SpanRow, on_span)
-        .where(text("span_search_fts MATCH :phrase").bindparams(phrase=phrase))
+        .join(SpanRow, _on_span())
+        .where(_fts_match(q))
     )
 
 
