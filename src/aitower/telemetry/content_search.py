@@ -114,6 +114,7 @@ def search_content(
     scope = portfolio_scope(session, principal)
     where = [*_scope_conditions(scope, query.system_id), *_filters(query)]
     postgres = session.get_bind().dialect.name == "postgresql"
+    off: tuple[str, ...]
     if _is_common(session, postgres, q):
         # In many spans: reading the newest (filtered) spans finds a page sooner than
         # collecting every match from the index and sorting them all.
