@@ -9,12 +9,13 @@ from aitower.core.access.cli_shared import add_row, new_table
 from aitower.core.cli.context import clean_errors, console, database
 from aitower.core.db.base import utcnow
 from aitower.inventory import service as inventory
-from aitower.telemetry import cli_reattribution
+from aitower.telemetry import cli_reattribution, cli_search
 from aitower.telemetry.retention import purge as purge_expired
 from aitower.telemetry.tables import SourceRow
 
 telemetry_app = typer.Typer(
-    help="Telemetry: the services that send traces, and retention.", no_args_is_help=True
+    help="Telemetry: the services that send traces, content search, and retention.",
+    no_args_is_help=True,
 )
 
 
@@ -61,4 +62,5 @@ def purge() -> None:
 def register(app: typer.Typer) -> None:
     """Add this slice's commands to the root command."""
     cli_reattribution.register(telemetry_app)
+    cli_search.register(telemetry_app)
     app.add_typer(telemetry_app, name="telemetry")

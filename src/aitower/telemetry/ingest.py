@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -22,7 +22,14 @@ from aitower.core.db.engine import Database
 from aitower.cost import service as cost
 from aitower.cost.pricing import PriceBook
 from aitower.inventory import service as inventory
-from aitower.telemetry import aggregate, ingest_recount, score_rollups, service, store
+from aitower.telemetry import (
+    aggregate,
+    ingest_recount,
+    score_rollups,
+    search_index,
+    service,
+    store,
+)
 from aitower.telemetry import ingest_scope as scope
 from aitower.telemetry.aggregate import (
     BatchSums,
@@ -33,6 +40,7 @@ from aitower.telemetry.aggregate import (
 )
 from aitower.telemetry.content import ContentPolicy, span_columns
 from aitower.telemetry.records import DecodedSpan, LlmFacts, RejectedSpan
+from aitower.telemetry.search_text import search_text
 from aitower.telemetry.semconv import llm_facts
 from aitower.telemetry.tables import ScoreRow, SystemTelemetrySettingsRow
 
@@ -60,6 +68,8 @@ class PreparedBatch:
     params: list[Any]
     sums: BatchSums  # what the items add if all are new
     refused: tuple[RejectedSpan, ...] = ()  # spans left out: outside the sender's units
+    # items' searchable text ("" for a span without stored content), see ``search_index``
+    search: list[str] = field(default_factory=list)
 
 
 def store_spans(
@@ -108,6 +118,7 @@ def prepare_batch(
     items: dict[SpanKey, PricedSpan] = {}
     rows: list[dict[str, Any]] = []
     refused: list[RejectedSpan] = []
+    search: list[str] = []
     for span, fact in zip(spans, facts, strict=True):
         key = (span.trace_id, span.span_id)
         if key in items:
@@ -117,7 +128,9 @@ def prepare_batch(
             refused.append(scope.refusal(span))
             continue
         item = items[key] = _priced(span, fact, system_key, pricer)
-        rows.append(_span_row(item, policies.get(system_key, default_content)))
+        row = _span_row(item, policies.get(system_key, default_content))
+        rows.append(row)
+        search.append(search_text(row["content"]) if row["content"] is not None else "")
     sql, params = store.span_params(db.engine.dialect, rows)
     fresh = ingest_recount.mark_repeats(list(items.values()))
     return PreparedBatch(
@@ -128,6 +141,7 @@ def prepare_batch(
         params,
         BatchSums.of(fresh),
         tuple(refused),
+        search,
     )
 
 
@@ -140,6 +154,7 @@ def write_batches(db: Database, batches: Sequence[PreparedBatch]) -> IngestOutco
         store.lock_for_ingest(session)
         new = store.insert_new_spans(session, keys, batches[0].sql, params)
         inserted = new.inserted
+        search_index.add(session, _searchable(batches, inserted))
         if len(inserted) == len(keys):
             sums = BatchSums.merged([batch.sums for batch in batches])
             fresh = [item for batch in batches for item in batch.items]
@@ -153,6 +168,18 @@ def write_batches(db: Database, batches: Sequence[PreparedBatch]) -> IngestOutco
         _add_evaluations(session, fresh)
     refused = tuple(r for batch in batches for r in batch.refused)
     return IngestOutcome(len(inserted), received - len(inserted), frozenset(inserted), refused)
+
+
+def _searchable(
+    batches: Sequence[PreparedBatch], inserted: set[SpanKey]
+) -> list[tuple[str, str, str]]:
+    """(trace id, span id, text) of the newly inserted spans that have content, each once."""
+    found: dict[SpanKey, str] = {}
+    for batch in batches:
+        for key, text in zip(batch.keys, batch.search, strict=True):
+            if text and key in inserted:
+                found.setdefault(key, text)
+    return [(trace_id, span_id, text) for (trace_id, span_id), text in found.items()]
 
 
 def _first_copies(batches: Sequence[PreparedBatch], inserted: set[SpanKey]) -> list[PricedSpan]:

@@ -22,6 +22,12 @@ from aitower.core.web.pagination import PageDep
 from aitower.core.web.templating import render
 from aitower.inventory.permissions import InventoryPermission
 from aitower.telemetry import charts, queries, reattribution, sources, trace_detail, traces
+from aitower.telemetry.content_search import (
+    ContentQuery,
+    SearchPage,
+    checked_query,
+    search_content,
+)
 from aitower.telemetry.pages_connect import add_connect_route
 from aitower.telemetry.permissions import TelemetryPermission
 from aitower.telemetry.ranges import TimeRange, resolve_range
@@ -142,6 +148,7 @@ class ExplorerView:
     start: str = ""
     end: str = ""
     q: str = ""
+    content: str = ""  # "Content contains": lists matching spans instead of traces
     sort: str = "time"
     order: str = "desc"
 
@@ -203,13 +210,26 @@ def explorer_view(
     start: Field = "",
     end: Field = "",
     q: Field = "",
+    content: Field = "",
     sort: Field = "time",
     order: Field = "desc",
 ) -> ExplorerView:
     return ExplorerView(
         system, model.strip(), status, user.strip(), session.strip(), min_latency_ms.strip(),
         max_latency_ms.strip(), min_cost.strip(), start.strip(), end.strip(), q.strip(),
-        sort or "time", "asc" if order == "asc" else "desc",
+        content.strip(), sort or "time", "asc" if order == "asc" else "desc",
+    )  # fmt: skip
+
+
+def _content_query(text: str, flt: traces.TraceFilter) -> ContentQuery:
+    """ "Content contains" with the explorer's filters that apply to a span."""
+    try:
+        q = checked_query(text)
+    except InvalidInput as exc:
+        raise InvalidInput.on("content", exc.issues[0].reason) from None
+    return ContentQuery(
+        q=q, system_id=flt.system_id, since=flt.start, until=flt.end, user_id=flt.user_id,
+        session_id=flt.session_id, model=flt.model,
     )  # fmt: skip
 
 
@@ -223,14 +243,22 @@ def explorer_page(
     problem = None
     items: list[traces.TraceSummary] = []
     total = 0
+    found: SearchPage | None = None
     with db.reading() as session:
         scope = portfolio_scope(session, principal)
         try:
             flt, sort = view.to_filter()
-            items, total = traces.search_traces(
-                session, scope, flt, sort=sort, descending=view.order == "desc",
-                limit=page.limit, offset=page.offset,
-            )  # fmt: skip
+            if view.content:
+                found = search_content(
+                    session, principal, _content_query(view.content, flt),
+                    limit=page.limit, offset=page.offset,
+                )  # fmt: skip
+                total = found.total
+            else:
+                items, total = traces.search_traces(
+                    session, scope, flt, sort=sort, descending=view.order == "desc",
+                    limit=page.limit, offset=page.offset,
+                )  # fmt: skip
         except InvalidInput as exc:
             problem = _problem(exc)
     return render(
@@ -242,6 +270,7 @@ def explorer_page(
         problem=problem,
         view=view,
         items=items,
+        found=found,
         total=total,
         page=page,
         systems=sorted(scope.systems.values(), key=lambda r: r.name),
@@ -254,6 +283,7 @@ def trace_page(
     request: Request,
     db: DbDep,
     principal: TelemetryReader,
+    q: Annotated[str, Query(max_length=200, description="Text to highlight")] = "",
 ) -> Response:
     if len(trace_id) != 32 or any(c not in "0123456789abcdef" for c in trace_id):
         raise InvalidInput.on("trace_id", "must be 32 lower-case hex digits")
@@ -267,6 +297,7 @@ def trace_page(
         section="monitoring",
         detail=detail,
         waterfall=charts.waterfall_svg(detail),
+        q=q.strip(),
         transcripts={s.span_id: transcript(s.content) for s in detail.spans},
         raw={s.span_id: (readable(s.content or {}), readable(s.attributes)) for s in detail.spans},
     )

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Table, delete, exists, select
 from sqlalchemy.orm import Session
 
 from aitower.core.db.engine import Database
-from aitower.telemetry import score_rollups, store
+from aitower.telemetry import score_rollups, search_index, store
 from aitower.telemetry.service import DEFAULT_SETTINGS
 from aitower.telemetry.tables import (
     KeyRollupRow,
@@ -92,6 +92,7 @@ def _purge_traces(db: Database, scope: ColumnElement[bool], cutoff: datetime) ->
                 ).scalars()
             )
             if ids:
+                search_index.remove_traces(session, ids)
                 gone = session.execute(delete(SpanRow).where(SpanRow.trace_id.in_(ids)))
                 spans += int(gone.rowcount)  # type: ignore[attr-defined]
                 session.execute(delete(TraceRow).where(TraceRow.trace_id.in_(ids)))

@@ -8,6 +8,7 @@ from aitower.core.web.navigation import NavItem
 from aitower.telemetry import (
     api,
     api_scores,
+    api_search,
     cli,
     finding_tables,
     log_tables,
@@ -16,6 +17,7 @@ from aitower.telemetry import (
     otlp_http,
     otlp_http_signals,
     pages,
+    search_tables,
     span_log_events,
     tables,
 )
@@ -32,9 +34,13 @@ LOG_EVENTS_EVERY_SECONDS = 300.0
 
 SLICE = Slice(
     name="telemetry",
-    tables=(tables, log_tables, finding_tables),
+    tables=(tables, log_tables, finding_tables, search_tables),
     permissions=(TelemetryPermission,),
-    api_routers=(lambda _: api.build_router(), lambda _: api_scores.build_router()),
+    api_routers=(
+        lambda _: api.build_router(),
+        lambda _: api_scores.build_router(),
+        lambda _: api_search.build_router(),
+    ),
     routers=(
         lambda _: otlp_http.build_router(),
         lambda _: otlp_http_signals.build_router(),

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse
 from aitower import __version__
 from aitower.core.access.principal import Principal
 from aitower.core.web.deps import csrf_token
+from aitower.core.web.highlight import highlight
 from aitower.core.web.money import format_usd
 from aitower.core.web.navigation import CORE_NAVIGATION, visible_navigation
 
@@ -33,6 +34,7 @@ def build_templates() -> Jinja2Templates:
     )
     env.globals["version"] = __version__
     env.filters["usd"] = format_usd  # every cost on every page
+    env.filters["highlight"] = highlight  # a searched text marked in escaped content
     return Jinja2Templates(env=env)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine, MetaData
 
+from aitower.core.db.migrate import include_name
+
 engine: Engine = context.config.attributes["engine"]
 metadata: MetaData | None = context.config.attributes.get("metadata")
 
@@ -19,6 +21,7 @@ with engine.connect() as connection:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite ALTER needs batch mode
         compare_type=True,
+        include_name=include_name,  # FTS5 tables are the engine's, not models
     )
     with context.begin_transaction():
         context.run_migrations()
