@@ -16,7 +16,6 @@ from math import isfinite
 from typing import Any
 
 from aitower.telemetry import semconv_messages
-from aitower.telemetry.content_scan import ScanPolicy
 from aitower.telemetry.content_fields import (
     CONTENT_ATTRIBUTES,
     CONTENT_EVENTS,
@@ -24,6 +23,7 @@ from aitower.telemetry.content_fields import (
     DROPPED_SUFFIXES,
     is_message_attribute,
 )
+from aitower.telemetry.content_scan import DEFAULT_SCAN, ScanPolicy
 from aitower.telemetry.records import Attributes, AttrValue, DecodedSpan, SpanEvent
 
 TRUNCATION_MARK = "…[truncated]"
@@ -36,7 +36,7 @@ class ContentPolicy:
 
     store: bool
     max_chars: int
-    scan: ScanPolicy = ScanPolicy()
+    scan: ScanPolicy = DEFAULT_SCAN
     key: bytes = b""
 
 

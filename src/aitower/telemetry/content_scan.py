@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aitower.detectors import redact, scan
+from aitower.detectors import catalog, redact, scan
 from aitower.detectors.detection import Action, Detection
 
 MIN_SCANNED_CHARS = 6  # "a@b.io": nothing shorter is a value any detector finds
@@ -46,12 +46,18 @@ class ScanPolicy:
     def of(
         cls, enabled: bool, types: list[str] | None, redaction: Mapping[str, str] | None
     ) -> ScanPolicy:
-        """The policy stored as a settings row's columns (actions validated when set)."""
-        actions = {t: Action(a) for t, a in (redaction or {}).items() if a in _ACTIONS}
-        return cls(enabled, None if types is None else frozenset(types), actions)
+        """The policy stored as a settings row's columns (validated when set; a type the
+        detectors no longer know is passed over rather than fail the ingest)."""
+        known = catalog.CATEGORY_OF
+        actions = {
+            t: Action(a) for t, a in (redaction or {}).items() if a in _ACTIONS and t in known
+        }
+        wanted = None if types is None else frozenset(t for t in types if t in known)
+        return cls(enabled, wanted, actions)
 
 
 _ACTIONS = frozenset(a.value for a in Action)
+DEFAULT_SCAN = ScanPolicy()  # every type, nothing redacted: findings recorded, text as sent
 
 
 @functools.cache
@@ -119,7 +125,7 @@ class _Tally:
                 1,
                 d.confidence,
                 d.reason[:300],
-                redact.digest(text[d.start : d.end], self.key),
+                redact.digest(text[d.start : d.end], self.key, d.type),
                 action.value,
             )
             return
@@ -157,7 +163,7 @@ def _content(content: dict[str, Any], tally: _Tally) -> dict[str, Any]:
     result = dict(content)
     for side in ("input", "output"):
         if content.get(side) is not None:
-            result[side] = _walk(content[side], lambda t, s=side: tally.text(s, t))
+            result[side] = _walk(content[side], functools.partial(tally.text, side))
     other = content.get("other")
     if other:
         result["other"] = {k: _walk(v, lambda t: tally.text("other", t)) for k, v in other.items()}

@@ -22,8 +22,14 @@ from aitower.core.db.engine import Database
 from aitower.cost import service as cost
 from aitower.cost.pricing import PriceBook
 from aitower.inventory import service as inventory
-from aitower.telemetry import aggregate, ingest_findings, ingest_recount, score_rollups, service
-from aitower.telemetry import store
+from aitower.telemetry import (
+    aggregate,
+    ingest_findings,
+    ingest_recount,
+    score_rollups,
+    service,
+    store,
+)
 from aitower.telemetry import ingest_scope as scope
 from aitower.telemetry.aggregate import (
     BatchSums,

@@ -180,7 +180,9 @@ def store_export(
                 body,
                 encoding,
                 content_encoding,
-                _joining_log_events(db, lambda spans: writer.store(spans, units), writer.policy.key),
+                _joining_log_events(
+                    db, lambda spans: writer.store(spans, units), writer.policy.key
+                ),
                 max_decompressed_bytes=settings.otlp_max_decompressed_bytes,
             )
     meters_of(app).count_ingest(outcome.accepted, outcome.duplicates, outcome.rejected)
