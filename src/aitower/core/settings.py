@@ -124,6 +124,11 @@ class Settings(BaseSettings):
         default=True,
         description="Store LLM message content for systems without their own setting.",
     )
+    telemetry_scan_content: bool = Field(
+        default=True,
+        description="Scan ingested spans for personal data and secrets (findings) for systems "
+        "without their own setting.",
+    )
     telemetry_max_content_chars: int = Field(
         default=4000,
         ge=0,

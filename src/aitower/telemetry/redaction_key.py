@@ -21,6 +21,7 @@ import secrets
 from aitower.core.errors import DomainError
 from aitower.core.settings import Settings
 from aitower.telemetry.content import ContentPolicy
+from aitower.telemetry.content_scan import DEFAULT_SCAN, ScanPolicy
 
 GENERATED_NAME = "redaction-key"
 MIN_KEY_BYTES = 16
@@ -75,5 +76,6 @@ def server_content_policy(settings: Settings) -> ContentPolicy:
     return ContentPolicy(
         settings.telemetry_store_content,
         settings.telemetry_max_content_chars,
-        key=redaction_key(settings),
+        DEFAULT_SCAN if settings.telemetry_scan_content else ScanPolicy(enabled=False),
+        redaction_key(settings),
     )
