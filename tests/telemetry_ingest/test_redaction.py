@@ -10,23 +10,28 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from aitower.app import metadata
+from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
 from aitower.detectors import redact, scan
 from aitower.inventory import service as inventory
+from aitower.telemetry import span_log_events
 from aitower.telemetry.content import ContentPolicy
 from aitower.telemetry.content_settings import ContentSettings, known_types, set_content_settings
 from aitower.telemetry.finding_tables import ContentFindingRow
 from aitower.telemetry.ingest import store_spans
 from aitower.telemetry.records import DecodedSpan, SpanEvent
+from aitower.telemetry.retention import purge
+from aitower.telemetry.span_log_events import LogEvent
 from aitower.telemetry.tables import SpanRow
 from support import CTX, seed_units
 from support_inventory import make_system
-from support_spans import SpanSpec, new_trace_id, span
+from support_spans import BASE_NS, SpanSpec, new_trace_id, span
 
 KEY = b"k" * 32
 SERVER = ContentPolicy(True, 4000, key=KEY)
@@ -274,3 +279,34 @@ def test_unregistered_services_are_scanned_with_the_server_default(db: Database)
     store_spans(db, [genai_span(trace_id)], default_content=SERVER)
     rows = _findings(db)
     assert rows and all(r.system_id is None and r.service_name == "support-bot" for r in rows)
+
+
+def test_findings_are_purged_with_their_spans(db: Database) -> None:
+    _system(db)
+    store_spans(db, all_conventions(), default_content=SERVER)
+    assert _findings(db)
+    purge(db, datetime.fromtimestamp(BASE_NS / 1e9, UTC) + timedelta(days=400))
+    assert _findings(db) == []
+
+
+def test_messages_sent_as_logs_are_redacted_when_they_join_their_span(db: Database) -> None:
+    """GenAI events that came as log records before their span: the side they add is scanned
+    and redacted by the span's system when they join, and its findings recorded then."""
+    _system(db, ContentSettings(redaction={"iban": "drop"}))
+    call = span(SpanSpec(usage=(10, 5)), trace_id=new_trace_id())
+    event = {"content": f"wire it to {IBAN}"}
+    with db.writing() as session:
+        waiting = LogEvent(call.trace_id, call.span_id, "gen_ai.user.message", 1, event)
+        span_log_events.hold(session, [waiting], SERVER, utcnow())
+    stored = store_spans(db, [call], default_content=SERVER).stored
+    span_log_events.attach_after_store(db, stored, KEY)
+    with db.reading() as session:
+        row = session.get(SpanRow, (call.trace_id, call.span_id))
+    assert row is not None
+    assert row.content == {
+        "input": [{"role": "user", "content": "wire it to [IBAN]"}],
+        "output": None,
+    }
+    (finding,) = _findings(db)
+    assert (finding.field, finding.finding_type, finding.action) == ("input", "iban", "drop")
+    assert finding.digest == redact.digest(IBAN, KEY, "iban")
