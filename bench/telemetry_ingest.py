@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/telemetry_ingest.py [--spans 20000] [--batch 512] [--concurrency 4]
         [--peers phoenix,mlflow] [--stores sqlite,postgres] [--transport http,grpc]
-        [--scan on|off|off,on] [--kill-test] [--json-out FILE]
+        [--scan on|off|off,on|on,off] [--kill-test] [--json-out FILE]
 
 The same LLM agent traces (``otlp_workload``: 4 spans a trace, GenAI and OpenInference attributes,
 ~300-character messages) are encoded once into OTLP/HTTP protobuf bodies of ``--batch`` spans, then
