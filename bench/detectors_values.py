@@ -35,13 +35,16 @@ def pick(rng: random.Random, chars: str, n: int) -> str:
 
 def email(rng: random.Random) -> str:
     sep = rng.choice([".", "_", ""])
-    return f"{rng.choice(FIRST)}{sep}{rng.choice(LAST)}{rng.randint(0, 99) if rng.random() < 0.3 else ''}@{rng.choice(DOMAINS)}"
+    name = f"{rng.choice(FIRST)}{sep}{rng.choice(LAST)}"
+    return f"{name}{rng.randint(0, 99) if rng.random() < 0.3 else ''}@{rng.choice(DOMAINS)}"
 
 
 def phone(rng: random.Random) -> str:
     while True:  # a region's example number with its last 4 digits drawn, until valid
         region = rng.choice(["US", "GB", "DE", "FR", "IT", "ES", "NL", "IN"])
-        kind = rng.choice([phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE])
+        kind = rng.choice(
+            [phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE]
+        )
         example = phonenumbers.example_number_for_type(region, kind)
         assert example is not None
         national = str(example.national_number)
@@ -50,12 +53,25 @@ def phone(rng: random.Random) -> str:
         if phonenumbers.is_valid_number(number):
             break
     fmt = rng.choice(
-        [phonenumbers.PhoneNumberFormat.INTERNATIONAL, phonenumbers.PhoneNumberFormat.NATIONAL, phonenumbers.PhoneNumberFormat.E164]
+        [
+            phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+            phonenumbers.PhoneNumberFormat.NATIONAL,
+            phonenumbers.PhoneNumberFormat.E164,
+        ]
     )
     return phonenumbers.format_number(number, fmt)
 
 
-CARD_PREFIXES = [("4", 16), ("51", 16), ("55", 16), ("2221", 16), ("34", 15), ("37", 15), ("6011", 16), ("3528", 16)]
+CARD_PREFIXES = [
+    ("4", 16),
+    ("51", 16),
+    ("55", 16),
+    ("2221", 16),
+    ("34", 15),
+    ("37", 15),
+    ("6011", 16),
+    ("3528", 16),
+]
 
 
 def card(rng: random.Random) -> str:
@@ -69,7 +85,18 @@ def card(rng: random.Random) -> str:
     return sep.join(number[i : i + 4] for i in range(0, len(number), 4))
 
 
-IBAN_BBAN = {"DE": "18n", "GB": "4a14n", "NL": "4a10n", "ES": "20n", "IT": "1a22n", "FR": "23n", "BE": "12n", "AT": "16n", "CH": "17n", "PL": "24n"}
+IBAN_BBAN = {
+    "DE": "18n",
+    "GB": "4a14n",
+    "NL": "4a10n",
+    "ES": "20n",
+    "IT": "1a22n",
+    "FR": "23n",
+    "BE": "12n",
+    "AT": "16n",
+    "CH": "17n",
+    "PL": "24n",
+}
 
 
 def _bban(rng: random.Random, spec: str) -> str:
@@ -97,7 +124,9 @@ def iban_value(rng: random.Random) -> str:
 
 def ipv4(rng: random.Random) -> str:
     first = rng.choice([rng.randint(1, 223), 10, 172, 192])
-    return ".".join(str(x) for x in (first, rng.randint(0, 255), rng.randint(0, 255), rng.randint(1, 254)))
+    return ".".join(
+        str(x) for x in (first, rng.randint(0, 255), rng.randint(0, 255), rng.randint(1, 254))
+    )
 
 
 def ipv6(rng: random.Random) -> str:
@@ -107,12 +136,33 @@ def ipv6(rng: random.Random) -> str:
     return ":".join(groups)
 
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def birth_date(rng: random.Random) -> str:
     y, m, d = rng.randint(1940, 2005), rng.randint(1, 12), rng.randint(1, 28)
-    return rng.choice([f"{d:02d}.{m:02d}.{y}", f"{y}-{m:02d}-{d:02d}", f"{m:02d}/{d:02d}/{y}", f"{MONTHS[m - 1]} {d}, {y}", f"{d} {MONTHS[m - 1]} {y}"])
+    return rng.choice(
+        [
+            f"{d:02d}.{m:02d}.{y}",
+            f"{y}-{m:02d}-{d:02d}",
+            f"{m:02d}/{d:02d}/{y}",
+            f"{MONTHS[m - 1]} {d}, {y}",
+            f"{d} {MONTHS[m - 1]} {y}",
+        ]
+    )
 
 
 def us_ssn(rng: random.Random) -> str:
@@ -144,17 +194,26 @@ def de_tax_id(rng: random.Random) -> str:
 
 
 def fr_nir(rng: random.Random) -> str:
-    body = f"{rng.choice('12')}{rng.randint(40, 99):02d}{rng.randint(1, 12):02d}{rng.randint(1, 95):02d}{rng.randint(1, 990):03d}{rng.randint(1, 999):03d}"
+    body = f"{rng.choice('12')}{rng.randint(40, 99):02d}{rng.randint(1, 12):02d}"
+    body += f"{rng.randint(1, 95):02d}{rng.randint(1, 990):03d}{rng.randint(1, 999):03d}"
     key = 97 - int(body) % 97
     value = f"{body}{key:02d}"
     if rng.random() < 0.5:
         return value
-    return f"{value[0]} {value[1:3]} {value[3:5]} {value[5:7]} {value[7:10]} {value[10:13]} {value[13:]}"
+    parts = (value[0], value[1:3], value[3:5], value[5:7], value[7:10], value[10:13], value[13:])
+    return " ".join(parts)
 
 
 def it_codice_fiscale(rng: random.Random) -> str:
     day = rng.randint(1, 28) + (40 if rng.random() < 0.5 else 0)
-    body = pick(rng, "BCDFGLMNPRSTVZ", 6) + f"{rng.randint(40, 99):02d}" + rng.choice("ABCDEHLMPRST") + f"{day:02d}" + rng.choice("ABCDEFGHILMZ") + pick(rng, DIGITS, 3)
+    body = (
+        pick(rng, "BCDFGLMNPRSTVZ", 6)
+        + f"{rng.randint(40, 99):02d}"
+        + rng.choice("ABCDEHLMPRST")
+        + f"{day:02d}"
+        + rng.choice("ABCDEFGHILMZ")
+        + pick(rng, DIGITS, 3)
+    )
     return body + codicefiscale.calc_check_digit(body)
 
 
@@ -181,7 +240,13 @@ def in_aadhaar(rng: random.Random) -> str:
 
 
 def in_pan(rng: random.Random) -> str:
-    return pick(rng, UPPER, 3) + rng.choice("PCHFATBLJG") + pick(rng, UPPER, 1) + pick(rng, DIGITS, 4) + pick(rng, UPPER, 1)
+    return (
+        pick(rng, UPPER, 3)
+        + rng.choice("PCHFATBLJG")
+        + pick(rng, UPPER, 1)
+        + pick(rng, DIGITS, 4)
+        + pick(rng, UPPER, 1)
+    )
 
 
 def aws_access_key(rng: random.Random) -> str:
@@ -246,7 +311,9 @@ def _b64url(data: bytes) -> str:
 
 def jwt(rng: random.Random) -> str:
     header = _b64url(json.dumps({"alg": rng.choice(["HS256", "RS256"]), "typ": "JWT"}).encode())
-    payload = _b64url(json.dumps({"sub": pick(rng, DIGITS, 8), "iat": rng.randint(1.6e9, 1.8e9)}).encode())
+    payload = _b64url(
+        json.dumps({"sub": pick(rng, DIGITS, 8), "iat": rng.randint(1.6e9, 1.8e9)}).encode()
+    )
     return f"{header}.{payload}.{_b64url(rng.randbytes(32))}"
 
 

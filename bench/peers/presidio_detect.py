@@ -24,13 +24,13 @@ from typing import Any
 # No network: tldextract (Presidio's email check) uses its bundled public suffix snapshot.
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
-from presidio_analyzer import (  # noqa: E402 - after the environment above
+from presidio_analyzer import (
     AnalyzerEngine,
     EntityRecognizer,
     RecognizerRegistry,
 )
-from presidio_analyzer import predefined_recognizers as pr  # noqa: E402
-from presidio_analyzer.nlp_engine import NlpEngineProvider  # noqa: E402
+from presidio_analyzer import predefined_recognizers as pr
+from presidio_analyzer.nlp_engine import NlpEngineProvider
 
 EXTRA = (
     pr.UkNinoRecognizer,

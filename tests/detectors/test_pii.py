@@ -146,3 +146,20 @@ def test_birth_word_belongs_to_the_nearest_number() -> None:
 
 def test_prose_without_digits_finds_nothing() -> None:
     assert scan("The assistant answered politely and the user thanked it. " * 30) == []
+
+
+def test_card_needs_its_networks_length() -> None:
+    # 15 digits passing Luhn with a Mastercard prefix: Mastercard issues 16 digits only.
+    assert card_brand("222100000000009") is None
+    assert card_brand("378282246310005") == "American Express"
+
+
+def test_numbers_at_the_edges_of_the_text_and_of_windows() -> None:
+    assert found("4111111111111111") == [("payment_card", "4111111111111111")]
+    assert found("IBAN:DE89370400440532013000") == [("iban", "DE89370400440532013000")]
+    text = "x" * 50 + " CF RCCMNL83S18D969H " + "y" * 50  # six letters before the digits
+    assert found(text) == [("national_id.it_codice_fiscale", "RCCMNL83S18D969H")]
+
+
+def test_numbers_glued_to_words_are_not_values() -> None:
+    assert found("build4111111111111111x and id_536-90-4399", min_confidence=0.0) == []
