@@ -7,6 +7,7 @@ from aitower.core.slice import Slice
 from aitower.core.web.navigation import NavItem
 from aitower.telemetry import (
     api,
+    api_content,
     api_scores,
     api_search,
     cli,
@@ -40,6 +41,7 @@ SLICE = Slice(
         lambda _: api.build_router(),
         lambda _: api_scores.build_router(),
         lambda _: api_search.build_router(),
+        lambda _: api_content.build_router(),
     ),
     routers=(
         lambda _: otlp_http.build_router(),
