@@ -32,8 +32,8 @@ def metric_value(
     """
     info = BY_NAME[metric]
     if metric in FINDING_METRICS:
-        value, samples = finding_metric_value(session, metric, system_key, start, end)
-        return WindowValue(value, samples)
+        count, requests = finding_metric_value(session, metric, system_key, start, end)
+        return WindowValue(count, requests)
     if info.samples is SampleKind.predictions:
         value, samples = model_metric_value(session, metric, system_key, start, end)
         return WindowValue(value, samples)

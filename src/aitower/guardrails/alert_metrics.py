@@ -74,8 +74,9 @@ def finding_metric_value(
     if info.category is not None:
         where.append(F.category == info.category.value)
     count, traces = session.execute(
-        select(func.coalesce(func.sum(F.occurrences), 0), func.count(func.distinct(F.trace_id)))
-        .where(*where)
+        select(
+            func.coalesce(func.sum(F.occurrences), 0), func.count(func.distinct(F.trace_id))
+        ).where(*where)
     ).one()
     requests = window_metrics.metric_value(session, "requests", system_key, start, end).samples
     return float(count), max(int(requests), int(traces))

@@ -100,7 +100,9 @@ def scan_file(
         found = scan(text, types=types or None, min_confidence=min_confidence)
     except ValueError as exc:
         raise InvalidInput.on("type", str(exc)) from None
-    table = new_table("Findings", "type", "category", "start", "end", "line", "confidence", "reason")
+    table = new_table(
+        "Findings", "type", "category", "start", "end", "line", "confidence", "reason"
+    )
     for d in found:
         line = text.count("\n", 0, d.start) + 1
         add_row(

@@ -224,7 +224,7 @@ def _users(session: Session, where: list[ColumnElement[bool]]) -> list[UserHit]:
         .order_by(func.sum(F.occurrences).desc(), F.user_id)
         .limit(USERS_SHOWN)
     )
-    return [UserHit(u, int(c), int(t), at) for u, c, t, at in session.execute(query)]
+    return [UserHit(str(u), int(c), int(t), at) for u, c, t, at in session.execute(query)]
 
 
 def type_detail(
@@ -243,11 +243,16 @@ def type_detail(
     summary = summaries[0]
     days = day_range(summary.first_seen.date(), summary.last_seen.date())
     return TypeDetail(
-        summary, _traces(session, where), _users(session, where), [(d, counts.get(d, 0)) for d in days]
+        summary,
+        _traces(session, where),
+        _users(session, where),
+        [(d, counts.get(d, 0)) for d in days],
     )
 
 
-def per_system(session: Session, scope: Scope, filters: FindingFilter) -> list[tuple[uuid.UUID, int]]:
+def per_system(
+    session: Session, scope: Scope, filters: FindingFilter
+) -> list[tuple[uuid.UUID, int]]:
     """Detections of each system under ``filters``, the most first."""
     query = (
         select(F.system_id, func.sum(F.occurrences))

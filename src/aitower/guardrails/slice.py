@@ -1,5 +1,6 @@
 """Guardrails as the app sees it: the findings pages and the Security tab, "open a risk" from a
-finding, the inline scan for a gateway, the CLI, the demo's leak episode and an Overview tile.
+finding, the inline scan for a gateway, the CLI and an Overview tile. The demo's leak episode
+is a story of the demo's traffic (``telemetry.demo_leak``), found at ingest like real traffic.
 
 The findings are written at ingest by telemetry (``telemetry.finding_tables``); this slice
 reads them. Alerting reads their counts through ``guardrails.alert_metrics``.
@@ -10,7 +11,6 @@ from __future__ import annotations
 from aitower.core.slice import Slice
 from aitower.core.web.navigation import NavItem
 from aitower.guardrails import api, cli, pages
-from aitower.guardrails.demo import add_leak_episode
 from aitower.guardrails.overview import findings_panel
 from aitower.guardrails.permissions import GuardrailsPermission
 
@@ -29,7 +29,6 @@ SLICE = Slice(
         ),
     ),
     cli=(cli.register,),
-    demo=(add_leak_episode,),
     overview=(findings_panel,),
-    body_limits=(("/api/v1/scan", lambda s: api.MAX_BODY_BYTES),),
+    body_limits=(("/api/v1/scan", lambda _: api.MAX_BODY_BYTES),),
 )

@@ -50,7 +50,9 @@ def _moment(text: str, name: str) -> dt.datetime | None:
     try:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidInput.on(name, "must be a date (2026-01-31) or a time (2026-01-31T09:00)")
+        raise InvalidInput.on(
+            name, "must be a date (2026-01-31) or a time (2026-01-31T09:00)"
+        ) from None
     return utc_moment(parsed, name)
 
 
@@ -80,18 +82,16 @@ def chart_days(filters: FindingFilter, today: dt.date) -> list[dt.date]:
     return findings.day_range(first, last) if first <= last else []
 
 
-def day_chart(
-    series: dict[str, dict[dt.date, int]], days: list[dt.date], title: str
-) -> Markup:
+def day_chart(series: dict[str, dict[dt.date, int]], days: list[dt.date], title: str) -> Markup:
     """Detections per day, one series per type or category, as grouped bars."""
     labels = [d.strftime("%m-%d") for d in days]
     rows = [(name, [float(counts.get(d, 0)) for d in days]) for name, counts in series.items()]
     return charts.grouped_bar_chart_svg(labels, rows, title=title, thin_labels=True)
 
 
-def by_category(per_type: dict[str, dict[dt.date, int]], types: list[TypeSummary]) -> dict[
-    str, dict[dt.date, int]
-]:
+def by_category(
+    per_type: dict[str, dict[dt.date, int]], types: list[TypeSummary]
+) -> dict[str, dict[dt.date, int]]:
     category_of = {t.finding_type: t.category for t in types}
     found: dict[str, dict[dt.date, int]] = {}
     for name, counts in per_type.items():
