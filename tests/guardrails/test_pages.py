@@ -34,7 +34,9 @@ def _risks(db: Database) -> list[RiskRow]:
         return list(session.execute(select(RiskRow)).scalars())
 
 
-def test_security_specialist_sees_the_portfolio_and_a_type(client: TestClient, db: Database) -> None:
+def test_security_specialist_sees_the_portfolio_and_a_type(
+    client: TestClient, db: Database
+) -> None:
     _world(db)
     login(client, make_user(db, Role.security))
     page = client.get("/guardrails/findings")
