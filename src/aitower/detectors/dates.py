@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from aitower.detectors.context import before, words
+from aitower.detectors.context import WINDOW, before, words
 from aitower.detectors.detection import Category, Detection
 
 _BIRTH_WORDS = words(
@@ -33,6 +33,11 @@ _BIRTH_WORDS = words(
     r"nacid[oa]",
     r"fecha de nacimiento",
     r"geboortedatum",
+)
+# Substrings of the words above, tested with ``in`` before any pattern runs.
+_STEMS = (
+    *("born", "dob", "d.o.b", "birth", "geboren", "geburt", "né", "nat", "naissance"),
+    *("nacid", "nacimiento", "geboortedatum"),
 )
 _MONTH = r"[A-Za-zäéûè]{3,10}\.?"
 _DATE = re.compile(
@@ -65,18 +70,24 @@ for _number, _names in enumerate(
 
 
 def find_birth_dates(text: str) -> Iterator[Detection]:
-    """Dates that context words before them call a date of birth."""
-    for m in _DATE.finditer(text):
-        if not before(text, m.start(), _BIRTH_WORDS) or not _is_past_date(m):
-            continue
-        yield Detection(
-            "date_of_birth",
-            Category.personal_data,
-            m.start(),
-            m.end(),
-            0.9,
-            "a real date after birth words",
-        )
+    """Dates that context words before them call a date of birth: dates are looked for only
+    after such words, as most texts have none."""
+    lower = text.lower()
+    if not any(stem in lower for stem in _STEMS):
+        return
+    seen: set[int] = set()
+    for word in _BIRTH_WORDS.finditer(text):
+        end = min(len(text), word.end() + WINDOW + 24)
+        for m in _DATE.finditer(text, word.end(), end):
+            if m.start() in seen or not before(text, m.start(), _BIRTH_WORDS):
+                continue
+            if not _is_past_date(m):
+                continue
+            seen.add(m.start())
+            reason = "a real date after birth words"
+            yield Detection(
+                "date_of_birth", Category.personal_data, m.start(), m.end(), 0.9, reason
+            )
 
 
 def _is_past_date(m: re.Match[str]) -> bool:

@@ -48,11 +48,12 @@ _DNI_WORDS = words(r"\bdni\b", r"\bnie\b", r"\bnif\b", r"documento", r"identidad
 _PAN_WORDS = words(r"\bpan\b", r"permanent account", r"income tax")
 
 
-def find(text: str) -> Iterator[Detection]:
-    """National ids in ``text``: numeric ones by length and check, then the lettered ones."""
-    for m in _DIGIT_RUN.finditer(text):
+def find(text: str, lo: int = 0, hi: int | None = None) -> Iterator[Detection]:
+    """National ids in ``text[lo:hi]``: numeric ones by length and check, then the lettered."""
+    hi = len(text) if hi is None else hi
+    for m in _DIGIT_RUN.finditer(text, lo, hi):
         yield from _numeric(text, m)
-    for m in _ALNUM.finditer(text):
+    for m in _ALNUM.finditer(text, lo, hi):
         found = _lettered(text, m)
         if found is not None:
             yield found

@@ -13,12 +13,16 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterator
 
-from aitower.detectors import dates, national_ids, phones
+from aitower.detectors import catalog, dates, national_ids, phones
 from aitower.detectors.context import before, near, words
 from aitower.detectors.detection import Category, Detection
 
 _PD = Category.personal_data
-_ANY_DIGIT_OR_AT = re.compile(r"[0-9@]")
+_CHECKED = frozenset({"payment_card", "iban", "email"}) | {
+    t.name for t in catalog.TYPES if t.name.startswith("national_id.")
+}
+_CLUSTER = re.compile(r"\d[\dA-Z \-./()]*")
+_LEFT, _RIGHT = 12, 3
 
 _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
@@ -48,26 +52,57 @@ _IP_WORDS = words(r"\bip\b", r"address", r"adresse", r"host", r"server", r"clien
 _VERSION_WORDS = words(r"version\s*$", r"\bv(?:er)?\.?\s*$", r"release\s*$", r"build\s*$")
 
 # Issuer prefixes (ISO/IEC 7812 ranges as the networks publish them), longest match first.
-_BRANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("American Express", ("34", "37")),
-    ("Visa", ("4",)),
-    ("Mastercard", tuple(str(p) for p in range(51, 56)) + tuple(str(p) for p in range(22, 28))),
-    ("Discover", ("6011", "65", "644", "645", "646", "647", "648", "649")),
-    ("JCB", ("35",)),
-    ("Diners Club", ("300", "301", "302", "303", "304", "305", "36", "38")),
-    ("UnionPay", ("62",)),
-    ("Maestro", ("50", "56", "57", "58", "63", "67")),
+# with the lengths each network issues.
+_BRANDS: tuple[tuple[str, tuple[str, ...], tuple[int, ...]], ...] = (
+    ("American Express", ("34", "37"), (15,)),
+    ("Visa", ("4",), (13, 16, 19)),
+    (
+        "Mastercard",
+        tuple(str(p) for p in range(51, 56)) + tuple(str(p) for p in range(22, 28)),
+        (16,),
+    ),
+    ("Discover", ("6011", "65", "644", "645", "646", "647", "648", "649"), (16, 17, 18, 19)),
+    ("JCB", ("35",), (16, 17, 18, 19)),
+    ("Diners Club", ("300", "301", "302", "303", "304", "305", "36", "38"), (14, 15, 16, 19)),
+    ("UnionPay", ("62",), (16, 17, 18, 19)),
+    ("Maestro", ("50", "56", "57", "58", "63", "67"), tuple(range(12, 20))),
 )
 
 
 def detect(text: str) -> list[Detection]:
-    """Every piece of personal data found in ``text`` (overlaps left to ``scan``)."""
-    if _ANY_DIGIT_OR_AT.search(text) is None:
-        return []
-    found: list[Detection] = []
-    for finder in _FINDERS:
-        found.extend(finder(text))
+    """Every piece of personal data found in ``text`` (overlaps left to ``scan``).
+
+    Numbers are looked for only in windows around runs of digits (``windows``), so that the
+    cost of a text grows with the numbers in it, not its length."""
+    found: list[Detection] = list(find_emails(text)) if "@" in text else []
+    spans = windows(text)
+    if not spans:
+        return found
+    for lo, hi in spans:
+        for finder in _FINDERS:
+            found.extend(finder(text, lo, hi))
+    found.extend(find_ipv6(text))
+    found.extend(dates.find_birth_dates(text))
+    # Phones last: a digit run already known as a card, IBAN or id is not parsed again.
+    taken = [(d.start, d.end) for d in found if d.confidence >= 0.5 and d.type in _CHECKED]
+    for lo, hi in spans:
+        found.extend(phones.find(text, taken, lo, hi))
     return found
+
+
+def windows(text: str) -> list[tuple[int, int]]:
+    """Where numbers are: each run of digits (with the separators and capitals that ids,
+    IBANs and formatted numbers mix in), widened by ``_LEFT`` characters for what may lead
+    ("+", "(", "GB82", a codice fiscale's six letters) and ``_RIGHT`` for what the patterns
+    look at after it; overlapping windows merged. Empty for a text without digits."""
+    spans: list[tuple[int, int]] = []
+    for m in _CLUSTER.finditer(text):
+        lo, hi = max(0, m.start() - _LEFT), min(len(text), m.end() + _RIGHT)
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], hi)
+        else:
+            spans.append((lo, hi))
+    return spans
 
 
 def find_emails(text: str) -> Iterator[Detection]:
@@ -78,9 +113,9 @@ def find_emails(text: str) -> Iterator[Detection]:
 
 
 def card_brand(digits: str) -> str | None:
-    """The card network a number's prefix belongs to, or ``None``."""
-    for brand, prefixes in _BRANDS:
-        if digits.startswith(prefixes):
+    """The card network whose prefix and length the number has, or ``None``."""
+    for brand, prefixes, lengths in _BRANDS:
+        if digits.startswith(prefixes) and len(digits) in lengths:
             return brand
     return None
 
@@ -96,8 +131,8 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def find_cards(text: str) -> Iterator[Detection]:
-    for m in _CARD.finditer(text):
+def find_cards(text: str, lo: int = 0, hi: int | None = None) -> Iterator[Detection]:
+    for m in _CARD.finditer(text, lo, len(text) if hi is None else hi):
         raw = m.group()
         if " " in raw and "-" in raw:
             continue  # mixed separators: a list of numbers, not one card
@@ -120,8 +155,8 @@ def _iban_ok(candidate: str) -> bool:
     return bool(iban.is_valid(candidate))
 
 
-def find_ibans(text: str) -> Iterator[Detection]:
-    for m in _IBAN.finditer(text):
+def find_ibans(text: str, lo: int = 0, hi: int | None = None) -> Iterator[Detection]:
+    for m in _IBAN.finditer(text, lo, len(text) if hi is None else hi):
         raw = m.group()
         # The pattern may run into a following word ("… 3000 BIC"): shorten at spaces.
         cuts = [len(raw)] + [i for i in range(len(raw) - 1, 14, -1) if raw[i] == " "]
@@ -135,8 +170,8 @@ def find_ibans(text: str) -> Iterator[Detection]:
                 break
 
 
-def find_ips(text: str) -> Iterator[Detection]:
-    for m in _IPV4.finditer(text):
+def find_ipv4(text: str, lo: int = 0, hi: int | None = None) -> Iterator[Detection]:
+    for m in _IPV4.finditer(text, lo, len(text) if hi is None else hi):
         parts = m.group().split(".")
         if any(len(p) > 1 and p[0] == "0" for p in parts) or any(int(p) > 255 for p in parts):
             continue
@@ -146,6 +181,9 @@ def find_ips(text: str) -> Iterator[Detection]:
         context = before(text, m.start(), _IP_WORDS)
         reason = "IPv4 address with valid octets" + (", next to address words" if context else "")
         yield Detection("ip_address", _PD, m.start(), m.end(), 0.9 if context else 0.75, reason)
+
+
+def find_ipv6(text: str) -> Iterator[Detection]:
     if "::" not in text and text.count(":") < 7:
         return
     for m in _IPV6.finditer(text):
@@ -159,20 +197,9 @@ def find_ips(text: str) -> Iterator[Detection]:
         yield Detection("ip_address", _PD, m.start(), m.end(), 0.85, "IPv6 address")
 
 
-def find_phones(text: str) -> Iterator[Detection]:
-    return phones.find(text)
-
-
-def find_birth_dates(text: str) -> Iterator[Detection]:
-    return dates.find_birth_dates(text)
-
-
-_FINDERS: tuple[Callable[[str], Iterator[Detection]], ...] = (
-    find_emails,
+_FINDERS: tuple[Callable[[str, int, int], Iterator[Detection]], ...] = (
     find_cards,
     find_ibans,
-    find_ips,
-    find_phones,
-    find_birth_dates,
+    find_ipv4,
     national_ids.find,
 )
