@@ -1,4 +1,4 @@
-"""Findings put in ``content_findings`` as the ingest scan writes them, for the read side's tests."""
+"""Findings put in ``content_findings`` as the ingest scan writes them, for the read side."""
 
 from __future__ import annotations
 

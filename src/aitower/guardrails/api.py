@@ -19,7 +19,8 @@ from aitower.core.access.principal import Principal
 from aitower.core.errors import InvalidInput
 from aitower.core.web.deps import DbDep, guard
 from aitower.core.web.pagination import Page, PageDep
-from aitower.detectors.detection import Detection
+from aitower.detectors import groundedness, injection
+from aitower.detectors.detection import Category, Detection
 from aitower.detectors.scan import scan
 from aitower.guardrails import findings
 from aitower.guardrails.permissions import GuardrailsPermission
@@ -61,15 +62,36 @@ class FindingOut(BaseModel):
     reason: str
 
 
+class InjectionOut(BaseModel):
+    score: float  # 0..1
+    flagged: bool
+    explanation: list[str]
+
+
+class SentenceOut(BaseModel):
+    start: int
+    end: int
+    status: str  # unsupported | contradicted
+    reason: str
+
+
+class GroundednessOut(BaseModel):
+    score: float  # supported claims / checkable claims (1.0 when none is checkable)
+    checkable: int
+    supported: int
+    sentences: list[SentenceOut]  # the sentences not supported by the context
+
+
 class ScanOut(BaseModel):
-    """What was found; ``redacted``, ``injection`` and ``groundedness`` are filled when the
-    system's redaction settings, the injection detector and the groundedness check apply."""
+    """What was found. ``injection`` scores an input (a prompt); ``groundedness`` checks an
+    output against its ``context``; ``redacted`` is filled when the system's redaction
+    settings apply."""
 
     direction: str
     findings: list[FindingOut]
     redacted: str | None = None
-    injection: dict[str, object] | None = None
-    groundedness: dict[str, object] | None = None
+    injection: InjectionOut | None = None
+    groundedness: GroundednessOut | None = None
 
 
 class FindingTypeOut(BaseModel):
@@ -97,16 +119,61 @@ def _out(d: Detection) -> FindingOut:
     )
 
 
+def _injection(body: ScanIn, found: list[Detection]) -> InjectionOut | None:
+    """An input's injection score; its detections join the findings (once: ``scan`` may run
+    the injection detector itself)."""
+    asked = body.types
+    if asked is not None:
+        asked = [t for t in asked if t == "injection" or t.startswith("injection.")]
+    if body.direction != "input" or asked == []:
+        return None
+    verdict = injection.injection_score(body.text)
+    if not any(d.category is Category.injection for d in found):
+        found.extend(
+            d
+            for d in verdict.detections
+            if d.confidence >= body.min_confidence
+            and (asked is None or "injection" in asked or d.type in asked)
+        )
+        found.sort(key=lambda d: (d.start, d.end))
+    return InjectionOut(
+        score=verdict.score, flagged=verdict.flagged, explanation=list(verdict.explanation)
+    )
+
+
+def _groundedness(body: ScanIn) -> GroundednessOut | None:
+    if body.direction != "output" or not body.context:
+        return None
+    checked = groundedness.check(body.text, body.context)
+    shown = [
+        SentenceOut(start=s.start, end=s.end, status=s.status.value, reason=s.reason)
+        for s in checked.sentences
+        if s.status in (groundedness.Status.unsupported, groundedness.Status.contradicted)
+    ]
+    return GroundednessOut(
+        score=round(checked.score, 4),
+        checkable=checked.checkable,
+        supported=checked.supported,
+        sentences=shown,
+    )
+
+
 def scan_text(body: ScanIn) -> ScanOut:
     """The scan itself, without the web: what the route answers (the benchmark calls it)."""
+    wanted = None if body.types is None else [t for t in body.types if t != "injection"]
     try:
-        found = scan(body.text, types=body.types, min_confidence=body.min_confidence)
+        found = scan(body.text, types=wanted, min_confidence=body.min_confidence)
     except ValueError as exc:
         raise InvalidInput.on("types", str(exc)) from None
-    # Integration (#16): ``redacted`` from the system's redaction settings, ``injection`` from
-    # ``detectors.injection`` (inputs) and ``groundedness`` from ``detectors.groundedness``
-    # (outputs with ``context``) join here when those land.
-    return ScanOut(direction=body.direction, findings=[_out(d) for d in found])
+    verdict = _injection(body, found)
+    # Integration (#16): ``redacted``, the text as the system's redaction settings would store
+    # it, joins here with the content settings service.
+    return ScanOut(
+        direction=body.direction,
+        findings=[_out(d) for d in found],
+        injection=verdict,
+        groundedness=_groundedness(body),
+    )
 
 
 def build_router() -> APIRouter:
