@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/telemetry_ingest.py [--spans 20000] [--batch 512] [--concurrency 4]
         [--peers phoenix,mlflow] [--stores sqlite,postgres] [--transport http,grpc]
-        [--kill-test] [--json-out FILE]
+        [--scan on|off|off,on] [--kill-test] [--json-out FILE]
 
 The same LLM agent traces (``otlp_workload``: 4 spans a trace, GenAI and OpenInference attributes,
 ~300-character messages) are encoded once into OTLP/HTTP protobuf bodies of ``--batch`` spans, then
@@ -12,6 +12,10 @@ on loopback over a fresh store (``ingest_servers``). A run is timed from the fir
 every span is acknowledged and counted in the server's span table, so the figure is the server's,
 not the client's. The peers are installed from PyPI into venvs of their own
 (``bench/.peer-venv-phoenix``, ``bench/.peer-venv-mlflow``) on first run.
+
+``--scan off,on`` runs aitower twice per store and transport, without and with the detectors
+on every stored text (``AITOWER_TELEMETRY_SCAN_CONTENT``; the workload's service is no registered
+system, so the server default applies), and reports what scanning costs (#16: at most 25 %).
 
 Also measured: the ceiling (``otlp_ceiling``: decode + one SQLite transaction per body, no server);
 the peak resident memory of each server's process tree during its run; and with ``--kill-test``, on
@@ -240,16 +244,25 @@ def _makers(
         drops.append(drop)
         return servers.aitower(folder(), "PostgreSQL", url, largest)
 
-    def over(transport: str, make: Callable[[], Server]) -> Callable[[], Server]:
+    def over(transport: str, scan: str, make: Callable[[], Server]) -> Callable[[], Server]:
         def made() -> Server:
             server = make()
             server.transport = transport
+            server.env["AITOWER_TELEMETRY_SCAN_CONTENT"] = "1" if scan == "on" else "0"
+            if len(args.scan) > 1:
+                server.store += f", scan {scan}"
             return server
 
         return made
 
     stores = {"sqlite": aitower_sqlite, "postgres": aitower_postgres}
-    makers += [over(t, stores[s]) for s in args.stores if s for t in args.transport]
+    makers += [
+        over(t, scan, stores[s])
+        for s in args.stores
+        if s
+        for t in args.transport
+        for scan in args.scan
+    ]
     peers = {
         "phoenix": lambda: servers.phoenix(folder()),
         "mlflow": lambda: servers.mlflow(folder()),
@@ -268,6 +281,9 @@ def _parse() -> argparse.Namespace:
     parser.add_argument(
         "--transport", default="http", help="aitower's OTLP transports: http, grpc, or http,grpc"
     )
+    parser.add_argument(
+        "--scan", default="on", help="aitower's scanning at ingest: on, off, or off,on (both)"
+    )
     parser.add_argument("--postgres", default=POSTGRES, help="server to create a database on")
     parser.add_argument("--kill-test", action="store_true", help="also SIGKILL after last ack")
     parser.add_argument("--no-ceiling", action="store_true")
@@ -278,6 +294,9 @@ def _parse() -> argparse.Namespace:
     args.transport = [t.strip() for t in args.transport.split(",") if t.strip()]
     if not set(args.transport) <= {"http", "grpc"}:
         parser.error("--transport takes http, grpc, or both")
+    args.scan = [t.strip() for t in args.scan.split(",") if t.strip()]
+    if not args.scan or not set(args.scan) <= {"on", "off"}:
+        parser.error("--scan takes on, off, or off,on")
     return args
 
 
@@ -321,9 +340,30 @@ def main() -> None:
         finally:
             for drop in drops:
                 drop()
+    report["scan_cost"] = _scan_cost(report["runs"])
     _print_report(report)
+    for store, cost in report["scan_cost"].items():
+        console.print(
+            f"scanning at ingest ({store}): {cost['throughput_lost']:.1%} of the throughput "
+            f"without it; server CPU per span +{cost['cpu_added']:.1%}"
+        )
     if args.json_out:
         args.json_out.write_text(json.dumps(report, indent=2))
+
+
+def _scan_cost(runs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Per store (and transport), what scanning costs: the share of throughput lost
+    (1 - on / off) and the server CPU per span it adds (steadier on a shared machine)."""
+    done = {r["store"]: r for r in runs if r.get("spans_per_s")}
+    costs: dict[str, dict[str, float]] = {}
+    for store, off in done.items():
+        on = done.get(store.replace("scan off", "scan on"))
+        if "scan off" in store and on is not None:
+            costs[store.replace(", scan off", "")] = {
+                "throughput_lost": 1 - on["spans_per_s"] / off["spans_per_s"],
+                "cpu_added": on["cpu_us_per_span"] / off["cpu_us_per_span"] - 1,
+            }
+    return costs
 
 
 def _machine() -> str:

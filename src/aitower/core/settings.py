@@ -124,6 +124,11 @@ class Settings(BaseSettings):
         default=True,
         description="Store LLM message content for systems without their own setting.",
     )
+    telemetry_scan_content: bool = Field(
+        default=True,
+        description="Scan ingested spans for personal data and secrets (findings) for systems "
+        "without their own setting.",
+    )
     telemetry_max_content_chars: int = Field(
         default=4000,
         ge=0,
@@ -205,6 +210,13 @@ class Settings(BaseSettings):
         "once in DATA_DIR/audit-signing-key.pem (servers sharing a database must share one).",
     )
 
+    redaction_key_file: Path | None = Field(
+        default=None,
+        description="File of the key that hashes detected values at ingest (findings' digests, "
+        "the hash redaction); unset: a key made once in DATA_DIR/redaction-key (servers sharing "
+        "a database must share one).",
+    )
+
     alerts_interval_seconds: float = Field(
         default=30.0,
         ge=0,
@@ -217,7 +229,7 @@ class Settings(BaseSettings):
     def _empty_port_is_off(cls, value: object) -> object:
         return 0 if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("signing_key_file", mode="before")
+    @field_validator("signing_key_file", "redaction_key_file", mode="before")
     @classmethod
     def _empty_path_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -23,6 +23,7 @@ from aitower.telemetry.content_fields import (
     DROPPED_SUFFIXES,
     is_message_attribute,
 )
+from aitower.telemetry.content_scan import DEFAULT_SCAN, ScanPolicy
 from aitower.telemetry.records import Attributes, AttrValue, DecodedSpan, SpanEvent
 
 TRUNCATION_MARK = "…[truncated]"
@@ -30,8 +31,13 @@ TRUNCATION_MARK = "…[truncated]"
 
 @dataclass(frozen=True, slots=True)
 class ContentPolicy:
+    """A system's content rules: whether content is stored, its size, and its scanning and
+    redaction (``content_scan``) with the server's key for digests (empty: ``fallback_key``)."""
+
     store: bool
     max_chars: int
+    scan: ScanPolicy = DEFAULT_SCAN
+    key: bytes = b""
 
 
 # Attributes that carry a whole side of the conversation as one value: stored as sent, so the
@@ -88,14 +94,15 @@ def _split(attributes: Attributes) -> tuple[dict[str, Any], int]:
 
 
 def span_columns(
-    span: DecodedSpan, policy: ContentPolicy
+    span: DecodedSpan, policy: ContentPolicy, *, keep: bool | None = None
 ) -> tuple[dict[str, Any], list[dict[str, Any]] | None, dict[str, Any] | None]:
     """A span's stored attributes, events and content (``stored_attributes``,
     ``stored_events``, ``stored_content``), its attribute names classified once for all three:
-    the other content fields are looked for only on a span that has one."""
+    the other content fields are looked for only on a span that has one. ``keep`` overrides
+    ``policy.store`` (content is built to be scanned even where it is not stored)."""
     attributes, kinds = _split(span.attributes)
     events, events_content = stored_events(span.events) if span.events else (None, False)
-    if not policy.store or not (kinds or events_content):
+    if not (policy.store if keep is None else keep) or not (kinds or events_content):
         return attributes, events, None
     return attributes, events, _content(span, policy, with_other=bool(kinds & _OTHER))
 

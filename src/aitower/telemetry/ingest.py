@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -22,7 +22,14 @@ from aitower.core.db.engine import Database
 from aitower.cost import service as cost
 from aitower.cost.pricing import PriceBook
 from aitower.inventory import service as inventory
-from aitower.telemetry import aggregate, ingest_recount, score_rollups, service, store
+from aitower.telemetry import (
+    aggregate,
+    ingest_findings,
+    ingest_recount,
+    score_rollups,
+    service,
+    store,
+)
 from aitower.telemetry import ingest_scope as scope
 from aitower.telemetry.aggregate import (
     BatchSums,
@@ -31,7 +38,8 @@ from aitower.telemetry.aggregate import (
     nanos_to_datetime,
     system_id,
 )
-from aitower.telemetry.content import ContentPolicy, span_columns
+from aitower.telemetry.content import ContentPolicy
+from aitower.telemetry.content_scan import ScanPolicy
 from aitower.telemetry.records import DecodedSpan, LlmFacts, RejectedSpan
 from aitower.telemetry.semconv import llm_facts
 from aitower.telemetry.tables import ScoreRow, SystemTelemetrySettingsRow
@@ -60,6 +68,8 @@ class PreparedBatch:
     params: list[Any]
     sums: BatchSums  # what the items add if all are new
     refused: tuple[RejectedSpan, ...] = ()  # spans left out: outside the sender's units
+    # what the scan found, per span (spans without findings absent): written for new spans only
+    findings: ingest_findings.FindingRows = field(default_factory=dict)
 
 
 def store_spans(
@@ -103,11 +113,12 @@ def prepare_batch(
     with db.reading() as session:
         links = _system_keys(session, spans, facts)
         outside = scope.outside_units(session, links, units)
-        policies = _content_policies(session, set(links.values()))
+        policies = _content_policies(session, set(links.values()), default_content)
         pricer = _pricer(session)
     items: dict[SpanKey, PricedSpan] = {}
     rows: list[dict[str, Any]] = []
     refused: list[RejectedSpan] = []
+    findings: ingest_findings.FindingRows = {}
     for span, fact in zip(spans, facts, strict=True):
         key = (span.trace_id, span.span_id)
         if key in items:
@@ -117,7 +128,10 @@ def prepare_batch(
             refused.append(scope.refusal(span))
             continue
         item = items[key] = _priced(span, fact, system_key, pricer)
-        rows.append(_span_row(item, policies.get(system_key, default_content)))
+        row, found = _span_row(item, policies.get(system_key, default_content))
+        rows.append(row)
+        if found:
+            findings[key] = found
     sql, params = store.span_params(db.engine.dialect, rows)
     fresh = ingest_recount.mark_repeats(list(items.values()))
     return PreparedBatch(
@@ -128,6 +142,7 @@ def prepare_batch(
         params,
         BatchSums.of(fresh),
         tuple(refused),
+        findings,
     )
 
 
@@ -151,6 +166,7 @@ def write_batches(db: Database, batches: Sequence[PreparedBatch]) -> IngestOutco
             sums = BatchSums.merged([sums, fixes])
         _add_sums(session, sums)
         _add_evaluations(session, fresh)
+        ingest_findings.insert_findings(session, [b.findings for b in batches], inserted)
     refused = tuple(r for batch in batches for r in batch.refused)
     return IngestOutcome(len(inserted), received - len(inserted), frozenset(inserted), refused)
 
@@ -202,15 +218,26 @@ def _system_keys(
     return keys
 
 
-def _content_policies(session: Session, system_keys: set[str]) -> dict[str, ContentPolicy]:
-    """Systems' own content settings; systems without settings take the server's default."""
+def _content_policies(
+    session: Session, system_keys: set[str], default: ContentPolicy
+) -> dict[str, ContentPolicy]:
+    """Systems' own content and scan settings, hashing with the server's key (``default``'s);
+    systems without settings take the server's default."""
     ids = [uuid.UUID(k) for k in system_keys if not k.startswith("service:")]
     if not ids:
         return {}
     rows = session.execute(
         select(SystemTelemetrySettingsRow).where(SystemTelemetrySettingsRow.system_id.in_(ids))
     ).scalars()
-    return {str(r.system_id): ContentPolicy(r.store_content, r.max_content_chars) for r in rows}
+    return {
+        str(r.system_id): ContentPolicy(
+            r.store_content,
+            r.max_content_chars,
+            ScanPolicy.of(r.scan_enabled, r.scan_types, r.redaction),
+            default.key,
+        )
+        for r in rows
+    }
 
 
 def _pricer(session: Session) -> PriceBook:
@@ -232,10 +259,15 @@ def _priced(span: DecodedSpan, fact: LlmFacts, system_key: str, pricer: PriceBoo
     return PricedSpan.of(span, fact, system_key, call.cost, call.source, start)
 
 
-def _span_row(item: PricedSpan, policy: ContentPolicy) -> dict[str, Any]:
+def _span_row(
+    item: PricedSpan, policy: ContentPolicy
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The span's row, redacted as its system says, and its findings' rows."""
     span, fact, usage = item.span, item.facts, item.facts.usage
-    attributes, events, content = span_columns(span, policy)
-    return {
+    attributes, events, content, status_message, found = ingest_findings.scanned_columns(
+        item, policy
+    )
+    row = {
         "trace_id": span.trace_id,
         "span_id": span.span_id,
         "parent_span_id": span.parent_span_id,
@@ -247,7 +279,7 @@ def _span_row(item: PricedSpan, policy: ContentPolicy) -> dict[str, Any]:
         "start_time": item.start,
         "duration_ms": item.duration_ms,
         "status_code": span.status_code,
-        "status_message": span.status_message,
+        "status_message": status_message,
         "provider": fact.provider[:100] if fact.provider else None,
         "model": fact.model[:200] if fact.model else None,
         "input_tokens": usage.input if usage else None,
@@ -263,6 +295,7 @@ def _span_row(item: PricedSpan, policy: ContentPolicy) -> dict[str, Any]:
         "attributes": attributes,
         "events": events,
     }
+    return row, ingest_findings.finding_rows(item, found) if found else []
 
 
 def _add_evaluations(session: Session, fresh: list[PricedSpan]) -> None:

@@ -39,7 +39,7 @@ def serve(conn: Connection) -> None:
     def store(spans: Sequence[DecodedSpan], units: frozenset[uuid.UUID] | None) -> IngestOutcome:
         outcome = store_spans(db, spans, default_content=config.content, units=units)
         # GenAI events sent as logs before these spans join them, now that they are stored.
-        attach_after_store(db, outcome.stored)
+        attach_after_store(db, outcome.stored, config.content.key)
         return outcome
 
     while True:

@@ -37,6 +37,7 @@ from aitower.telemetry.meters import IngestMeters, meters_of
 from aitower.telemetry.otlp_export import ExportOutcome, OtlpRefusal, StoreSpans, export
 from aitower.telemetry.permissions import TelemetryPermission
 from aitower.telemetry.records import DecodedSpan
+from aitower.telemetry.redaction_key import server_content_policy
 from aitower.telemetry.writer import GroupWriter
 
 PROTOBUF = "application/x-protobuf"
@@ -179,27 +180,29 @@ def store_export(
                 body,
                 encoding,
                 content_encoding,
-                _joining_log_events(db, lambda spans: writer.store(spans, units)),
+                _joining_log_events(
+                    db, lambda spans: writer.store(spans, units), writer.policy.key
+                ),
                 max_decompressed_bytes=settings.otlp_max_decompressed_bytes,
             )
     meters_of(app).count_ingest(outcome.accepted, outcome.duplicates, outcome.rejected)
     return outcome
 
 
-def _joining_log_events(db: Database, store: StoreSpans) -> StoreSpans:
+def _joining_log_events(db: Database, store: StoreSpans, key: bytes) -> StoreSpans:
     """``store``, then join the GenAI events sent as logs before these spans (as the ingest
-    worker does)."""
+    worker does), redacted with the server's ``key``."""
 
     def store_and_join(spans: Sequence[DecodedSpan]) -> IngestOutcome:
         outcome = store(spans)
-        span_log_events.attach_after_store(db, outcome.stored)
+        span_log_events.attach_after_store(db, outcome.stored, key)
         return outcome
 
     return store_and_join
 
 
 def _content_policy(settings: Settings) -> ContentPolicy:
-    return ContentPolicy(settings.telemetry_store_content, settings.telemetry_max_content_chars)
+    return server_content_policy(settings)
 
 
 def writer_of(app: Any, db: Database, settings: Settings) -> GroupWriter:

@@ -37,6 +37,7 @@ from aitower.telemetry.meters import meters_of
 from aitower.telemetry.otlp_checks import DEFAULT_LIMITS
 from aitower.telemetry.otlp_export import OtlpRefusal
 from aitower.telemetry.otlp_protobuf import attributes_of, value_of
+from aitower.telemetry.redaction_key import server_content_policy
 from aitower.telemetry.span_log_events import LogEvent
 
 GENAI_LOG_EVENTS = frozenset(
@@ -169,9 +170,7 @@ def store_logs(app: Any, body: bytes, encoding: str, content_encoding: str | Non
         )
         decoded = decode(parse_request(raw, encoding))
         if decoded.events:
-            default = ContentPolicy(
-                settings.telemetry_store_content, settings.telemetry_max_content_chars
-            )
+            default = server_content_policy(settings)
             _keep(db, decoded.events, default)
     meters_of(app).count_logs(len(decoded.events), decoded.dropped, decoded.no_span)
     return LogsOutcome(len(decoded.events), decoded.dropped, decoded.no_span)
@@ -183,7 +182,8 @@ def _keep(db: Database, events: list[LogEvent], default: ContentPolicy) -> None:
     with db.writing() as session:
         store.lock_for_ingest(session)
         span_log_events.hold(session, events, default, utcnow())
-        span_log_events.attach_waiting(session, {(e.trace_id, e.span_id) for e in events})
+        keys = {(e.trace_id, e.span_id) for e in events}
+        span_log_events.attach_waiting(session, keys, default.key)
 
 
 def protobuf_response(_outcome: LogsOutcome) -> bytes:

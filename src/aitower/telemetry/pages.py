@@ -23,6 +23,7 @@ from aitower.core.web.templating import render
 from aitower.inventory.permissions import InventoryPermission
 from aitower.telemetry import charts, queries, reattribution, sources, trace_detail, traces
 from aitower.telemetry.pages_connect import add_connect_route
+from aitower.telemetry.pages_content import add_content_settings_routes
 from aitower.telemetry.permissions import TelemetryPermission
 from aitower.telemetry.ranges import TimeRange, resolve_range
 from aitower.telemetry.scope import portfolio_scope, system_scope
@@ -279,4 +280,5 @@ def build_router() -> APIRouter:
     router.get("/monitoring/traces")(explorer_page)
     router.get("/monitoring/traces/{trace_id}")(trace_page)
     add_connect_route(router)
+    add_content_settings_routes(router)
     return router

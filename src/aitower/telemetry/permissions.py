@@ -27,3 +27,11 @@ class TelemetryPermission(Permission):
         "Scrape Prometheus metrics at /metrics",
         ALL_ROLES - {Role.stakeholder},
     )
+    # What of a system's conversations is kept is a security decision as much as an engineering
+    # one (#16): the security specialist turns redaction on; whoever may edit the system keeps
+    # the say they had over its content settings (``systems.write`` roles).
+    content_settings = (
+        "telemetry.content_settings",
+        "Change what of a system's messages is stored, scanned and redacted",
+        {Role.admin, Role.ops_manager, Role.governance, Role.engineer, Role.security},
+    )

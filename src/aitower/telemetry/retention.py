@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from aitower.core.db.engine import Database
 from aitower.telemetry import score_rollups, store
+from aitower.telemetry.finding_tables import ContentFindingRow
 from aitower.telemetry.service import DEFAULT_SETTINGS
 from aitower.telemetry.tables import (
     KeyRollupRow,
@@ -95,6 +96,9 @@ def _purge_traces(db: Database, scope: ColumnElement[bool], cutoff: datetime) ->
                 gone = session.execute(delete(SpanRow).where(SpanRow.trace_id.in_(ids)))
                 spans += int(gone.rowcount)  # type: ignore[attr-defined]
                 session.execute(delete(TraceRow).where(TraceRow.trace_id.in_(ids)))
+                # Findings go with the spans they point at (``finding_tables``).
+                findings = ContentFindingRow.trace_id.in_(ids)
+                session.execute(delete(ContentFindingRow).where(findings))
         traces += len(ids)
         if len(ids) < CHUNK:
             return traces, spans

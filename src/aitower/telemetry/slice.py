@@ -7,6 +7,7 @@ from aitower.core.slice import Slice
 from aitower.core.web.navigation import NavItem
 from aitower.telemetry import (
     api,
+    api_content,
     api_scores,
     cli,
     finding_tables,
@@ -34,7 +35,11 @@ SLICE = Slice(
     name="telemetry",
     tables=(tables, log_tables, finding_tables),
     permissions=(TelemetryPermission,),
-    api_routers=(lambda _: api.build_router(), lambda _: api_scores.build_router()),
+    api_routers=(
+        lambda _: api.build_router(),
+        lambda _: api_scores.build_router(),
+        lambda _: api_content.build_router(),
+    ),
     routers=(
         lambda _: otlp_http.build_router(),
         lambda _: otlp_http_signals.build_router(),

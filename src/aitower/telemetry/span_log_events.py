@@ -13,6 +13,9 @@ finds them. Events whose span never comes are deleted after ``HOLD``.
 
 Per side (input, output), what the span itself carried wins: events add the side the span
 lacked (the usual case: instrumentations write content either on the span or as events).
+A side that joins is scanned and redacted by the system's settings (``content_scan``) as it
+joins, and its findings are recorded then; until its span comes, an event waits as sent
+(at most ``HOLD``): which system it belongs to, and so its redaction, is known only then.
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ from sqlalchemy.orm import Session
 
 from aitower.core.db.engine import Database
 from aitower.core.db.keyed import among_keys
-from aitower.telemetry import store
+from aitower.telemetry import ingest_findings, store
 from aitower.telemetry.content import ContentPolicy, stored_content
+from aitower.telemetry.content_scan import Finding, ScanPolicy, fallback_key, scan_span
 from aitower.telemetry.log_tables import SpanLogEventRow
 from aitower.telemetry.records import Attributes, DecodedSpan, SpanEvent
 from aitower.telemetry.tables import SpanRow, SystemTelemetrySettingsRow
@@ -59,18 +63,37 @@ def merged_content(
     existing: dict[str, Any] | None, events: Sequence[SpanEvent], policy: ContentPolicy
 ) -> dict[str, Any] | None:
     """The span's content once ``events`` (in order) join it: each side the span lacked is
-    taken from the events, through the same rules as a span's own events."""
+    taken from the events, through the same rules as a span's own events, and redacted."""
+    return joined_content(existing, events, policy)[0]
+
+
+def joined_content(
+    existing: dict[str, Any] | None, events: Sequence[SpanEvent], policy: ContentPolicy
+) -> tuple[dict[str, Any] | None, list[Finding]]:
+    """``merged_content`` and what the scan found in the sides that joined (scanned even
+    where content is not stored)."""
+    if not (policy.store or policy.scan.enabled):
+        return existing, []
     carrier = DecodedSpan({}, "", "", "", None, "", 0, 0, 0, 0, "", {}, list(events))
-    found = stored_content(carrier, policy, has_content=True)
-    if found is None:
-        return existing
-    if existing is None:
-        return found
-    merged = dict(existing)
-    for side in ("input", "output"):
-        if merged.get(side) is None and found.get(side) is not None:
-            merged[side] = found[side]
-    return merged
+    found = stored_content(carrier, ContentPolicy(True, policy.max_chars), has_content=True)
+    joining = {
+        side: found[side]
+        for side in ("input", "output")
+        if found is not None
+        and found.get(side) is not None
+        and (existing is None or existing.get(side) is None)
+    }
+    if not joining:
+        return existing, []
+    findings: list[Finding] = []
+    if policy.scan.enabled:
+        scanned = scan_span(joining, None, None, policy.scan, policy.key or fallback_key())
+        joining, findings = scanned.content or {}, scanned.findings
+    if not policy.store:
+        return existing, findings
+    merged = dict(existing) if existing is not None else {"input": None, "output": None}
+    merged.update(joining)
+    return merged, findings
 
 
 def hold(
@@ -121,45 +144,82 @@ def _waiting(session: Session, keys: Sequence[SpanKey] | None) -> list[SpanLogEv
     return sorted(rows.values(), key=lambda r: r.id)
 
 
-def attach_waiting(session: Session, keys: Iterable[SpanKey] | None = None) -> int:
+def attach_waiting(
+    session: Session, keys: Iterable[SpanKey] | None = None, key: bytes = b""
+) -> int:
     """Join the waiting events of the spans ``keys`` (None: of every span) that are stored;
-    returns how many events joined. Run inside a write transaction holding the ingest lock."""
+    returns how many events joined. Run inside a write transaction holding the ingest lock.
+    ``key``: the server's redaction key (empty: ``content_scan.fallback_key``)."""
     by_span: dict[SpanKey, list[SpanLogEventRow]] = defaultdict(list)
     for row in _waiting(session, None if keys is None else sorted(set(keys))):
         by_span[(row.trace_id, row.span_id)].append(row)
     if not by_span:
         return 0
-    spans: dict[SpanKey, tuple[uuid.UUID | None, dict[str, Any] | None]] = {}
-    query = select(SpanRow.trace_id, SpanRow.span_id, SpanRow.system_id, SpanRow.content)
+    spans: dict[SpanKey, Any] = {}
+    query = select(*_SPAN_COLUMNS)
     for chunk in _chunks(sorted(by_span)):  # by trace: the spans' index (``among_keys``)
         found = session.execute(query.where(among_keys((SpanRow.trace_id,), chunk)))
-        for trace_id, span_id, system_id, content in found:
-            if (trace_id, span_id) in by_span:
-                spans[(trace_id, span_id)] = (system_id, content)
-    policies = _system_policies(session, {s for s, _ in spans.values() if s is not None})
+        for span in found:
+            if (span.trace_id, span.span_id) in by_span:
+                spans[(span.trace_id, span.span_id)] = span
+    policies = _system_policies(session, {s.system_id for s in spans.values()} - {None}, key)
     done: list[int] = []
-    for key, (system_id, content) in spans.items():
-        rows = sorted(by_span[key], key=lambda r: (r.time_unix_nano, r.id))
+    findings: list[dict[str, Any]] = []
+    for span_key, span in spans.items():
+        rows = sorted(by_span[span_key], key=lambda r: (r.time_unix_nano, r.id))
         first = rows[0]
-        default = ContentPolicy(first.default_store_content, first.default_max_chars)
-        policy = policies.get(system_id, default) if system_id else default
+        default = ContentPolicy(
+            first.default_store_content, first.default_max_chars, ScanPolicy(), key
+        )
+        policy = policies.get(span.system_id, default) if span.system_id else default
         events = [SpanEvent(r.name, r.time_unix_nano, r.attributes) for r in rows]
-        merged = merged_content(content, events, policy)
-        if merged != content:
+        merged, found_here = joined_content(span.content, events, policy)
+        if merged != span.content:
             session.execute(
                 update(SpanRow)
-                .where(SpanRow.trace_id == key[0], SpanRow.span_id == key[1])
+                .where(SpanRow.trace_id == span_key[0], SpanRow.span_id == span_key[1])
                 .values(content=merged)
             )
+        findings += _finding_rows(span, found_here)
         done += [r.id for r in rows]
+    if findings:
+        ingest_findings.insert_rows(session, findings)
     for start in range(0, len(done), _CHUNK):
         ids = done[start : start + _CHUNK]
         session.execute(delete(SpanLogEventRow).where(SpanLogEventRow.id.in_(ids)))
     return len(done)
 
 
+_SPAN_COLUMNS = (
+    SpanRow.trace_id,
+    SpanRow.span_id,
+    SpanRow.system_id,
+    SpanRow.content,
+    SpanRow.service_name,
+    SpanRow.user_id,
+    SpanRow.session_id,
+    SpanRow.model,
+    SpanRow.start_time,
+)
+
+
+def _finding_rows(span: Any, found: list[Finding]) -> list[dict[str, Any]]:
+    """``content_findings`` rows of a stored span (a row of ``_SPAN_COLUMNS``)."""
+    where = {
+        "trace_id": span.trace_id,
+        "span_id": span.span_id,
+        "system_id": span.system_id,
+        "service_name": span.service_name,
+        "user_id": span.user_id,
+        "session_id": span.session_id,
+        "model": span.model,
+        "seen_at": span.start_time,
+    }
+    return ingest_findings.rows_of(where, found)
+
+
 def _system_policies(
-    session: Session, system_ids: set[uuid.UUID]
+    session: Session, system_ids: set[uuid.UUID], key: bytes
 ) -> dict[uuid.UUID, ContentPolicy]:
     if not system_ids:
         return {}
@@ -168,7 +228,15 @@ def _system_policies(
             SystemTelemetrySettingsRow.system_id.in_(system_ids)
         )
     ).scalars()
-    return {r.system_id: ContentPolicy(r.store_content, r.max_content_chars) for r in rows}
+    return {
+        r.system_id: ContentPolicy(
+            r.store_content,
+            r.max_content_chars,
+            ScanPolicy.of(r.scan_enabled, r.scan_types, r.redaction),
+            key,
+        )
+        for r in rows
+    }
 
 
 def any_waiting(db: Database) -> bool:
@@ -181,7 +249,7 @@ def any_waiting(db: Database) -> bool:
 _ANY_WAITING = select(exists().select_from(SpanLogEventRow))
 
 
-def attach_after_store(db: Database, keys: frozenset[SpanKey]) -> None:
+def attach_after_store(db: Database, keys: frozenset[SpanKey], key: bytes = b"") -> None:
     """After spans were committed: join the events that waited for them. Nothing to do (one
     quick read) unless events wait; a failure is logged and the background pass retries, as
     the spans themselves are stored and may be acknowledged."""
@@ -192,7 +260,7 @@ def attach_after_store(db: Database, keys: frozenset[SpanKey]) -> None:
             return
         with db.writing() as session:
             store.lock_for_ingest(session)
-            attach_waiting(session, keys)
+            attach_waiting(session, keys, key)
     except Exception:
         log.exception("joining waiting log events to their spans failed; the next pass retries")
 

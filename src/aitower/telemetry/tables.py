@@ -15,7 +15,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, Float, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import BigInteger, Date, Float, Index, Integer, SmallInteger, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aitower.core.db.base import Base, JSONDocument
@@ -242,6 +242,12 @@ class SystemTelemetrySettingsRow(Base):
     max_content_chars: Mapped[int] = mapped_column(Integer, default=4000)
     retention_days: Mapped[int] = mapped_column(Integer, default=30)
     rollup_retention_days: Mapped[int] = mapped_column(Integer, default=400)
+    # Scanning at ingest (``content_scan``): whether detectors run on the stored texts, which
+    # (None: every type of ``detectors.catalog``), and what redaction does per type before the
+    # content is stored (a type not named: ``keep``, the finding is recorded, the text as sent).
+    scan_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    scan_types: Mapped[list[str] | None] = mapped_column(JSONDocument, default=None)
+    redaction: Mapped[dict[str, str] | None] = mapped_column(JSONDocument, default=None)
 
 
 class AttributionRow(Base):
