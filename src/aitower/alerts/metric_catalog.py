@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from aitower.guardrails.alert_metrics import FINDING_METRICS
+from aitower.guardrails.finding_metrics import FINDING_METRICS
 from aitower.model_monitors.model_metrics import MODEL_METRICS
 
 

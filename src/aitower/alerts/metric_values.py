@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from aitower.alerts.metric_catalog import BY_NAME, SampleKind
-from aitower.guardrails.alert_metrics import BY_NAME as FINDING_METRICS
 from aitower.guardrails.alert_metrics import finding_metric_value
+from aitower.guardrails.finding_metrics import BY_NAME as FINDING_METRICS
 from aitower.model_monitors.alert_metrics import model_metric_value
 from aitower.telemetry import window_metrics
 from aitower.telemetry.window_metrics import WindowValue

@@ -16,47 +16,14 @@ resolves anything.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from aitower.detectors.detection import Category
+from aitower.guardrails.finding_metrics import BY_NAME
 from aitower.telemetry import window_metrics
 from aitower.telemetry.finding_tables import ContentFindingRow as F
-
-
-@dataclass(frozen=True, slots=True)
-class FindingMetric:
-    name: str
-    title: str
-    category: Category | None  # None: every category
-    description: str
-
-
-FINDING_METRICS: tuple[FindingMetric, ...] = (
-    FindingMetric("findings", "Findings", None, "Detections of any type in the window"),
-    FindingMetric(
-        "findings_personal_data",
-        "Personal data findings",
-        Category.personal_data,
-        "Detections of personal data (e-mail, IBAN, card, national id, …) in the window",
-    ),
-    FindingMetric(
-        "findings_secret",
-        "Secret findings",
-        Category.secret,
-        "Detections of secrets (cloud keys, tokens, private keys) in the window",
-    ),
-    FindingMetric(
-        "findings_injection",
-        "Prompt-injection findings",
-        Category.injection,
-        "Detections of prompt-injection or jailbreak attempts in the window",
-    ),
-)
-BY_NAME: dict[str, FindingMetric] = {m.name: m for m in FINDING_METRICS}
 
 
 def finding_metric_value(

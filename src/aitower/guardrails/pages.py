@@ -22,8 +22,9 @@ from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.templating import render
 from aitower.detectors.detection import Category
 from aitower.guardrails import findings
-from aitower.guardrails.open_risk import CATEGORY_TITLES, open_risk
+from aitower.guardrails.open_risk import open_risk
 from aitower.guardrails.permissions import GuardrailsPermission
+from aitower.guardrails.risk_draft import CATEGORY_TITLES
 from aitower.guardrails.titles import type_title
 from aitower.guardrails.views import FindingsForm, findings_view, parse_form
 from aitower.risk.permissions import RiskPermission

@@ -20,7 +20,7 @@ from aitower.core.web import charts
 from aitower.detectors.detection import Category
 from aitower.guardrails import findings
 from aitower.guardrails.findings import FindingFilter, TypeDetail, TypeSummary
-from aitower.guardrails.open_risk import CATEGORY_TITLES
+from aitower.guardrails.risk_draft import CATEGORY_TITLES
 from aitower.guardrails.titles import type_title
 from aitower.telemetry.scope import Scope
 
