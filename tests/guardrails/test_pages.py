@@ -62,7 +62,7 @@ def test_the_security_tab_shows_each_type_with_its_traces(client: TestClient, db
     assert 'data-tab="security"' in page.text and 'class="active"' in page.text
     assert 'data-testid="finding-iban"' in page.text
     assert 'data-testid="open-risk-iban"' in page.text
-    assert 'data-testid="content-settings-slot"' in page.text  # where integration adds a form
+    assert 'data-testid="content-settings-form"' in page.text
     assert "<svg" in page.text
 
 

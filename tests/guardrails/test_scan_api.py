@@ -140,3 +140,29 @@ def test_an_input_gets_an_injection_score_and_an_answer_its_groundedness(
         "/api/v1/scan", json={"text": prompt, "direction": "input", "types": ["iban"]}, headers=key
     ).json()
     assert only_iban["findings"] == [] and only_iban["injection"] is None
+
+
+def test_a_systems_redaction_settings_give_the_redacted_text(
+    client: TestClient, db: Database
+) -> None:
+    from aitower.telemetry.content_settings import ContentSettings, set_content_settings
+    from support import CTX
+
+    units = seed_units(db)
+    system_id = make_system(db, units.unit_id, "Knowledge assistant")
+    key = bearer(make_key(db, Role.engineer))
+    text = f"Your IBAN is {IBAN}."
+    plain = client.post(
+        "/api/v1/scan",
+        json={"text": text, "direction": "output", "system_id": str(system_id)},
+        headers=key,
+    )
+    assert plain.json()["redacted"] is None  # the system redacts nothing yet
+    with db.writing() as session:
+        set_content_settings(session, CTX, system_id, ContentSettings(redaction={"iban": "drop"}))
+    redacted = client.post(
+        "/api/v1/scan",
+        json={"text": text, "direction": "output", "system_id": str(system_id)},
+        headers=key,
+    ).json()["redacted"]
+    assert redacted == "Your IBAN is [IBAN]."

@@ -12,20 +12,22 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from aitower.core.access.principal import Principal
 from aitower.core.errors import InvalidInput
-from aitower.core.web.deps import DbDep, guard
+from aitower.core.web.deps import DbDep, get_settings, guard
 from aitower.core.web.pagination import Page, PageDep
 from aitower.detectors import groundedness, injection
-from aitower.detectors.detection import Category, Detection
+from aitower.detectors.detection import Action, Category, Detection
+from aitower.detectors.redact import redact
 from aitower.detectors.scan import scan
 from aitower.guardrails import findings
 from aitower.guardrails.permissions import GuardrailsPermission
 from aitower.guardrails.views import FindingsForm, parse_form
-from aitower.inventory.service import get_system_ref
+from aitower.telemetry.content_settings import ContentSettings, get_content_settings
+from aitower.telemetry.redaction_key import redaction_key
 from aitower.telemetry.scope import portfolio_scope
 
 MAX_BODY_BYTES = 1_048_576
@@ -158,19 +160,32 @@ def _groundedness(body: ScanIn) -> GroundednessOut | None:
     )
 
 
-def scan_text(body: ScanIn) -> ScanOut:
-    """The scan itself, without the web: what the route answers (the benchmark calls it)."""
+def _redacted(
+    text: str, found: list[Detection], settings: ContentSettings | None, key: bytes | None
+) -> str | None:
+    """The text as the system's redaction settings would store it; None without a system or
+    when its settings redact nothing."""
+    if settings is None or key is None or not settings.redaction:
+        return None
+    actions = {t: Action(a) for t, a in settings.redaction.items()}
+    return redact(text, [d for d in found if d.category is not Category.injection], actions, key)
+
+
+def scan_text(
+    body: ScanIn, settings: ContentSettings | None = None, key: bytes | None = None
+) -> ScanOut:
+    """The scan itself, without the web: what the route answers (the benchmark calls it);
+    ``settings`` and ``key`` are the system's content settings and the redaction key."""
     wanted = None if body.types is None else [t for t in body.types if t != "injection"]
     try:
         found = scan(body.text, types=wanted, min_confidence=body.min_confidence)
     except ValueError as exc:
         raise InvalidInput.on("types", str(exc)) from None
     verdict = _injection(body, found)
-    # Integration (#16): ``redacted``, the text as the system's redaction settings would store
-    # it, joins here with the content settings service.
     return ScanOut(
         direction=body.direction,
         findings=[_out(d) for d in found],
+        redacted=_redacted(body.text, found, settings, key),
         injection=verdict,
         groundedness=_groundedness(body),
     )
@@ -180,11 +195,13 @@ def build_router() -> APIRouter:
     router = APIRouter(tags=["guardrails"])
 
     @router.post("/scan", summary="Scan a prompt or an answer inline (writes nothing)")
-    def scan_route(body: ScanIn, db: DbDep, principal: Scanner) -> ScanOut:
-        if body.system_id is not None:
-            with db.reading() as session:
-                get_system_ref(session, principal, body.system_id)  # NotFound outside its units
-        return scan_text(body)
+    def scan_route(body: ScanIn, request: Request, db: DbDep, principal: Scanner) -> ScanOut:
+        if body.system_id is None:
+            return scan_text(body)
+        with db.reading() as session:  # NotFound outside the key's units
+            settings = get_content_settings(session, principal, body.system_id)
+        key = redaction_key(get_settings(request)) if settings.redaction else None
+        return scan_text(body, settings, key)
 
     @router.get("/findings", summary="Findings grouped by type, the most detections first")
     def list_findings(

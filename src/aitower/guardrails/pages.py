@@ -28,6 +28,7 @@ from aitower.guardrails.risk_draft import CATEGORY_TITLES
 from aitower.guardrails.titles import type_title
 from aitower.guardrails.views import FindingsForm, findings_view, parse_form
 from aitower.risk.permissions import RiskPermission
+from aitower.telemetry import content_settings
 from aitower.telemetry.permissions import TelemetryPermission
 from aitower.telemetry.scope import portfolio_scope, system_scope
 
@@ -119,10 +120,13 @@ def _security(
         view = findings_view(
             session, scope, filters, utcnow().date(), per_type=True, with_details=True
         )
+        settings = content_settings.get_content_settings(session, principal, system_id)
     return render(
         request, "guardrails/security.html", principal, section="inventory",
         status_code=problem.status if problem else 200, problem=problem, system=scope.system,
         view=view, chosen=chosen, can_open_risk=principal.can(RiskPermission.risk_write),
+        content=settings, detection_types=content_settings.known_types(),
+        can_change_content=principal.can(TelemetryPermission.content_settings),
         **_common(principal),
     )  # fmt: skip
 
