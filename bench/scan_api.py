@@ -119,17 +119,20 @@ def aitower_server(work: Path) -> Server:
     )  # fmt: skip
 
 
-def over_http(server: Server, text: str, n: int) -> dict[str, float]:
-    body = json.dumps({"text": text, "direction": "output"}).encode()
+def over_http(
+    server: Server, n: int, path: str = "/api/v1/scan", text: str | None = None
+) -> dict[str, float]:
+    """``n`` requests on one keep-alive connection: a POST of ``text`` to the scan, or a GET."""
+    body = None if text is None else json.dumps({"text": text, "direction": "output"}).encode()
     headers = {**server.headers, "content-type": "application/json"}
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
 
     def call() -> None:
-        conn.request("POST", "/api/v1/scan", body=body, headers=headers)
+        conn.request("GET" if body is None else "POST", path, body=body, headers=headers)
         answer = conn.getresponse()
         payload = answer.read()
         if answer.status != 200:
-            raise SystemExit(f"scan answered {answer.status}: {payload[:300]!r}")
+            raise SystemExit(f"{path} answered {answer.status}: {payload[:300]!r}")
 
     try:
         return timed(call, n)
@@ -152,11 +155,14 @@ def main() -> None:
         server = aitower_server(Path(folder))
         server.start()
         try:
-            remote = over_http(server, text, args.requests)
+            ready = over_http(server, args.requests, "/readyz")
+            me = over_http(server, args.requests, "/api/v1/me")
+            remote = over_http(server, args.requests, text=text)
             stored = server.count()
         finally:
             server.stop()
     rows = (("detectors, in process", local["detectors"]), ("route, in process", local["route"]),
+            ("GET /readyz (no key), HTTP", ready), ("GET /api/v1/me (key), HTTP", me),
             ("POST /api/v1/scan over HTTP", remote))  # fmt: skip
     print(f"{'':32} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
     for name, r in rows:
