@@ -32,6 +32,7 @@ from aitower.core.web.navigation import NavItem
 from aitower.cost.slice import SLICE as COST
 from aitower.documents.slice import SLICE as DOCUMENTS
 from aitower.governance.slice import SLICE as GOVERNANCE
+from aitower.guardrails.slice import SLICE as GUARDRAILS
 from aitower.inventory.slice import SLICE as INVENTORY
 from aitower.model_monitors.slice import model_monitors_slice
 from aitower.predictions.slice import SLICE as PREDICTIONS
@@ -50,6 +51,8 @@ CAPABILITIES: tuple[Slice, ...] = (
     PREDICTIONS,
     # The demo's model alert rules replay over the models' backfilled history.
     model_monitors_slice(replay=replay_model_rules),
+    # Findings of the telemetry's detectors; alert rules read their counts.
+    GUARDRAILS,
     ALERTS,
     # The auditor's journey replays the trail every capability above writes to.
     AUDITING,

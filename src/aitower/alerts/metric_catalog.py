@@ -1,7 +1,8 @@
 """The metrics an alert rule, a chart or an API can ask for over a time window.
 
 Telemetry's metrics are read from its minute rollups and scores (``telemetry.window_metrics``),
-the model monitors' from their latest results (``model_monitors.alert_metrics``);
+the model monitors' from their latest results (``model_monitors.alert_metrics``), the findings'
+from the detections stored at ingest (``guardrails.alert_metrics``);
 ``alerts.metric_values`` asks the right one. One list, so the rule form, the API and the window
 reader agree on names, units and on what ``samples`` (the amount of data behind a value, which
 a rule's minimum of data is compared to) counts for each metric.
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from aitower.guardrails.finding_metrics import FINDING_METRICS
 from aitower.model_monitors.model_metrics import MODEL_METRICS
 
 
@@ -87,7 +89,16 @@ def _model_metrics() -> tuple[MetricInfo, ...]:
     )
 
 
-METRICS = METRICS + _model_metrics()
+def _finding_metrics() -> tuple[MetricInfo, ...]:
+    """The findings' counts; their samples are the window's requests (``guardrails.alert_metrics``
+    says why)."""
+    return tuple(
+        MetricInfo(m.name, m.title, "count", SampleKind.requests, m.description)
+        for m in FINDING_METRICS
+    )
+
+
+METRICS = METRICS + _model_metrics() + _finding_metrics()
 BY_NAME: dict[str, MetricInfo] = {m.name: m for m in METRICS}
 METRIC_NAMES: tuple[str, ...] = tuple(BY_NAME)
 

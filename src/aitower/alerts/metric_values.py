@@ -1,5 +1,5 @@
 """The value of a catalogued metric over a time window, read from the capability measuring it:
-telemetry's minute rollups and scores, or the model monitors' latest results."""
+telemetry's minute rollups and scores, the model monitors' latest results, or the findings."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from aitower.alerts.metric_catalog import BY_NAME, SampleKind
+from aitower.guardrails.alert_metrics import finding_metric_value
+from aitower.guardrails.finding_metrics import BY_NAME as FINDING_METRICS
 from aitower.model_monitors.alert_metrics import model_metric_value
 from aitower.telemetry import window_metrics
 from aitower.telemetry.window_metrics import WindowValue
@@ -29,6 +31,9 @@ def metric_value(
     metric not in the catalogue.
     """
     info = BY_NAME[metric]
+    if metric in FINDING_METRICS:
+        count, requests = finding_metric_value(session, metric, system_key, start, end)
+        return WindowValue(count, requests)
     if info.samples is SampleKind.predictions:
         value, samples = model_metric_value(session, metric, system_key, start, end)
         return WindowValue(value, samples)

@@ -9,7 +9,9 @@ so). Three stories are written into it, relative to ``now`` so the demo never go
 - a cost spike: ten days ago at 09:00 UTC marketing moves from ``gemini-2.5-flash`` to
   ``gemini-2.5-pro``, and its cost per request jumps several-fold;
 - an unpriced model: the knowledge assistant rewrites queries with an in-house fine-tuned model
-  that no price catalog knows.
+  that no price catalog knows;
+- a leak: four and two days ago, in the afternoon, the knowledge assistant repeats customers'
+  IBANs and (the second time) a GitHub token in its answers (``demo_leak``).
 
 User feedback (thumbs up/down, some with a comment) comes out beside the spans, for a share
 of traces; the feedback turns sour during the incident. Deterministic for a seed and ``now``.
@@ -23,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from aitower.telemetry.demo_leak import EPISODES, afternoon, github_token, leak_answer, leak_into
 from aitower.telemetry.demo_shapes import (
     CHATBOT,
     KNOWLEDGE,
@@ -246,6 +249,25 @@ def app_traffic(
                 out.feedback.append(rated)
 
 
+def leak_episode(timeline: DemoTimeline, seed: int, out: DemoTraffic) -> None:
+    """The knowledge assistant's leaking answers (``demo_leak``), a few traces each afternoon,
+    whatever the scale: the security specialist's journey needs them on any demo."""
+    app = APP_BY_SERVICE[KNOWLEDGE]
+    rng = random.Random(f"{seed}:leak")  # noqa: S311 (simulation, not secrets)
+    for days_ago, count, with_token in EPISODES:
+        start = afternoon(timeline.now, days_ago)
+        if start < timeline.start:
+            continue
+        made, token = 0, github_token(rng) if with_token else None
+        while made < count:
+            start += timedelta(minutes=rng.uniform(4, 20))
+            session = f"{app.service_name}-{rng.getrandbits(48):012x}"
+            trace = build_trace(app, rng, start, timeline, session)
+            if leak_into(trace, leak_answer(rng, token)):
+                out.spans.extend(trace)
+                made += 1
+
+
 def generate_traffic(
     now: datetime,
     *,
@@ -259,6 +281,7 @@ def generate_traffic(
     traffic = DemoTraffic([], [])
     for app in APPS:
         app_traffic(app, timeline, scale, seed, traffic)
+    leak_episode(timeline, seed, traffic)
     return traffic
 
 
