@@ -35,6 +35,7 @@ from aitower.governance.slice import SLICE as GOVERNANCE
 from aitower.inventory.slice import SLICE as INVENTORY
 from aitower.model_monitors.slice import model_monitors_slice
 from aitower.predictions.slice import SLICE as PREDICTIONS
+from aitower.review.slice import SLICE as REVIEW
 from aitower.risk.slice import SLICE as RISK
 from aitower.telemetry.slice import SLICE as TELEMETRY
 
@@ -50,6 +51,8 @@ CAPABILITIES: tuple[Slice, ...] = (
     PREDICTIONS,
     # The demo's model alert rules replay over the models' backfilled history.
     model_monitors_slice(replay=replay_model_rules),
+    # The review queue reads telemetry's transcripts, scores and detector findings.
+    REVIEW,
     ALERTS,
     # The auditor's journey replays the trail every capability above writes to.
     AUDITING,
