@@ -15,9 +15,9 @@ from aitower.review.domain import RouteSettings
 from aitower.review.route_settings import set_route
 from aitower.review.routing import FIRST_LOOKBACK, LATE_GRACE, route_all, route_system
 from aitower.review.tables import ReviewItemRow, ReviewRouteRow
+from review.support_review import NOW, add_finding, add_score, add_trace, add_traces, trace_id
 from support import CTX, seed_units
 from support_inventory import audit_count, make_system
-from review.support_review import NOW, add_finding, add_score, add_trace, add_traces, trace_id
 
 
 def _route(db: Database, system_id: uuid.UUID, **values: object) -> None:
