@@ -48,7 +48,7 @@ def _route_on(client: TestClient, db: Database, system: uuid.UUID, headers: dict
 
 
 def test_send_to_review_claim_and_verdict_are_audited(client: TestClient, db: Database) -> None:
-    system, _ = _world(db)
+    _world(db)
     pe = _key(db, Role.prompt_engineer)
     before = audit_count(db)
     made = client.post(
