@@ -210,3 +210,15 @@ def test_routing_settings_by_the_security_role(client: TestClient, db: Database)
     assert client.put(url, json=body, headers=_key(db, Role.engineer)).status_code == 403
     outsider = _key(db, Role.security, unit="marketing")
     assert client.put(url, json=body, headers=outsider).status_code == 404
+
+
+def test_quality_window_takes_times_without_zone_as_utc(client: TestClient, db: Database) -> None:
+    _, admin = _world(db)
+    naive = client.get(f"{API}/quality", params={"since": "2026-01-01T00:00:00"}, headers=admin)
+    assert naive.status_code == 200 and naive.json()["since"].startswith("2026-01-01T00:00:00")
+    backwards = client.get(
+        f"{API}/quality",
+        params={"since": "2026-02-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"},
+        headers=admin,
+    )
+    assert backwards.status_code == 422 and backwards.json()["errors"][0]["field"] == "until"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
 from aitower.core.access.principal import Principal
+from aitower.core.errors import InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.pagination import Page, PageDep
 from aitower.review import quality, route_settings, service
@@ -27,6 +28,13 @@ from aitower.review.schemas import (
 Reader = Annotated[Principal, guard(ReviewPermission.review_read)]
 Reviewer = Annotated[Principal, guard(ReviewPermission.review_verdict)]
 Router = Annotated[Principal, guard(ReviewPermission.review_route)]
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A query's time in UTC; a time without zone is read as UTC."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def build_router() -> APIRouter:
@@ -97,8 +105,11 @@ def build_router() -> APIRouter:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> QualityOut:
+        start, end = _utc(since), _utc(until)
+        if start is not None and end is not None and start >= end:
+            raise InvalidInput.on("until", "must be after since")
         with db.reading() as session:
-            return QualityOut.of(quality.quality_report(session, principal, since, until))
+            return QualityOut.of(quality.quality_report(session, principal, start, end))
 
     @router.get("/systems/{system_id}/review-route", summary="The system's routing to review")
     def get_route(system_id: uuid.UUID, db: DbDep, principal: Reader) -> RouteOut:
