@@ -56,6 +56,7 @@ def test_security_routes_a_system_reviews_a_leak_and_sees_precision(
     assert saved.status_code == 303, saved.text
     assert audit_count(db) == before + 1
     assert route_all(db, NOW) == 1
+    assert 'data-testid="tile-review"' in client.get("/").text  # one output waits for security
 
     queue = client.get("/review")
     assert queue.status_code == 200 and "knowledge assistant" in queue.text

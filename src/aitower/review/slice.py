@@ -11,6 +11,7 @@ from aitower.core.background import BackgroundJob
 from aitower.core.slice import Slice
 from aitower.core.web.navigation import NavItem
 from aitower.review import api, cli, pages, tables
+from aitower.review.overview import review_panel
 from aitower.review.permissions import ReviewPermission
 from aitower.review.routing import route_all
 
@@ -22,6 +23,7 @@ SLICE = Slice(
     routers=(lambda _: pages.build_router(),),
     navigation=(NavItem("review", "Review", "/review", ReviewPermission.review_read, rank=45),),
     cli=(cli.register,),
+    overview=(review_panel,),
     # Every pass: routing reads only what came since its watermark.
     jobs=(BackgroundJob("review routing", route_all),),
 )
