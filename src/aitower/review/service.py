@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aitower.core.access.principal import Principal
@@ -230,8 +231,12 @@ def flag(
         assigned_role=assigned or (route.quality_role if route else Role.prompt_engineer.value),
         status=Status.open.value, notes="", created_at=utcnow(), created_by=ctx.principal.actor,
     )  # fmt: skip
-    session.add(row)
-    session.flush()
+    try:
+        # Two people flagging one trace at once: the second meets the unique key, not a 500.
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        raise Conflict.on("trace_id", "the trace is already in the review queue") from None
     record_change(session, ctx, "review.item_flagged", "review_item", row.id, after=_audit_doc(row))
     # The flagger may not be of the role it is assigned to: the answer is the item as made.
     return _view(
