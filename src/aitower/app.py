@@ -36,6 +36,7 @@ from aitower.guardrails.slice import SLICE as GUARDRAILS
 from aitower.inventory.slice import SLICE as INVENTORY
 from aitower.model_monitors.slice import model_monitors_slice
 from aitower.predictions.slice import SLICE as PREDICTIONS
+from aitower.review.slice import SLICE as REVIEW
 from aitower.risk.slice import SLICE as RISK
 from aitower.telemetry.slice import SLICE as TELEMETRY
 
@@ -51,6 +52,8 @@ CAPABILITIES: tuple[Slice, ...] = (
     PREDICTIONS,
     # The demo's model alert rules replay over the models' backfilled history.
     model_monitors_slice(replay=replay_model_rules),
+    # The review queue reads telemetry's transcripts, scores and detector findings.
+    REVIEW,
     # Findings of the telemetry's detectors; alert rules read their counts.
     GUARDRAILS,
     ALERTS,

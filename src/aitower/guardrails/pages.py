@@ -27,6 +27,8 @@ from aitower.guardrails.permissions import GuardrailsPermission
 from aitower.guardrails.risk_draft import CATEGORY_TITLES
 from aitower.guardrails.titles import type_title
 from aitower.guardrails.views import FindingsForm, findings_view, parse_form
+from aitower.review.permissions import ReviewPermission
+from aitower.review.route_settings import get_route
 from aitower.risk.permissions import RiskPermission
 from aitower.telemetry import content_settings
 from aitower.telemetry.permissions import TelemetryPermission
@@ -121,12 +123,17 @@ def _security(
             session, scope, filters, utcnow().date(), per_type=True, with_details=True
         )
         settings = content_settings.get_content_settings(session, principal, system_id)
+        can_see_route = principal.can(ReviewPermission.review_read)
+        route = get_route(session, principal, system_id) if can_see_route else None
+    saved = request.query_params.get("notice") == "saved"
     return render(
         request, "guardrails/security.html", principal, section="inventory",
         status_code=problem.status if problem else 200, problem=problem, system=scope.system,
         view=view, chosen=chosen, can_open_risk=principal.can(RiskPermission.risk_write),
         content=settings, detection_types=content_settings.known_types(),
         can_change_content=principal.can(TelemetryPermission.content_settings),
+        route=route, can_change_route=principal.can(ReviewPermission.review_route),
+        notice="The settings were saved and recorded on the audit trail." if saved else None,
         **_common(principal),
     )  # fmt: skip
 

@@ -19,6 +19,7 @@ from aitower.core.access.principal import Principal
 from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError
 from aitower.core.web.deps import DbDep, change_context, guard
+from aitower.core.web.system_pages import saved_at
 from aitower.core.web.templating import render
 from aitower.inventory.permissions import InventoryPermission
 from aitower.inventory.service import get_system_ref
@@ -97,7 +98,7 @@ def _save(
             )
     except DomainError as exc:
         return _page(request, db, principal, system_id, wanted, FormProblem.of(exc))
-    return RedirectResponse(f"/systems/{system_id}/content-settings?notice=saved", status_code=303)
+    return RedirectResponse(saved_at(system_id, "content-settings", form.get("back")), 303)
 
 
 async def save_content_settings(
