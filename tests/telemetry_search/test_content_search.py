@@ -4,11 +4,10 @@ retention."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from aitower.core.access.principal import Principal, PrincipalKind, cli_principal
 from aitower.core.access.roles import Role
@@ -17,7 +16,6 @@ from aitower.core.errors import InvalidInput
 from aitower.telemetry import content_search
 from aitower.telemetry.content import ContentPolicy
 from aitower.telemetry.content_search import ContentQuery, SearchPage, search_content
-from aitower.telemetry.finding_tables import ContentFindingRow
 from aitower.telemetry.retention import purge
 from aitower.telemetry.search_tables import SpanSearchRow
 from support import seed_units
@@ -79,38 +77,16 @@ def test_filters_narrow_the_hits(db: Database) -> None:
     assert [h.user_id for h in _search(db, "IBAN", until=NOW - timedelta(days=1)).hits] == ["bob"]
 
 
-def test_finding_type_keeps_spans_with_such_a_finding(db: Database) -> None:
-    first, second = chat_span("q", LEAK), chat_span("q", LEAK)
-    store(db, [first, second])
-    with db.writing() as session:
-        session.execute(
-            insert(ContentFindingRow),
-            [
-                _finding(first.trace_id, first.span_id, "iban"),
-                _finding(second.trace_id, second.span_id, "email"),
-            ],
-        )
+def test_finding_type_keeps_spans_the_ingest_scan_flagged(db: Database) -> None:
+    """The finding rows come from the scan at ingest: a span that names an IBAN without
+    holding one is found by the text, not by the finding type."""
+    leaking = chat_span("q", LEAK)
+    mentioning = chat_span("q", "Your IBAN is on file; nothing to send.")
+    store(db, [leaking, mentioning])
+    assert _search(db, "IBAN").total == 2
     hits = _search(db, "IBAN", finding_type="iban").hits
-    assert [(h.trace_id, h.span_id) for h in hits] == [(first.trace_id, first.span_id)]
-    assert _search(db, "IBAN", finding_type="api_key").total == 0
-
-
-def _finding(trace_id: str, span_id: str, finding_type: str) -> dict[str, object]:
-    return {
-        "id": uuid.uuid4(),
-        "trace_id": trace_id,
-        "span_id": span_id,
-        "service_name": "bank-assistant",
-        "finding_type": finding_type,
-        "category": "personal_data",
-        "field": "output",
-        "occurrences": 1,
-        "confidence": 0.9,
-        "reason": "checksum",
-        "digest": "0" * 64,
-        "action": "keep",
-        "seen_at": NOW,
-    }
+    assert [(h.trace_id, h.span_id) for h in hits] == [(leaking.trace_id, leaking.span_id)]
+    assert _search(db, "IBAN", finding_type="secret.github_token").total == 0
 
 
 def test_a_reader_of_another_unit_sees_nothing(db: Database) -> None:
