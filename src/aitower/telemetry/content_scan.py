@@ -105,7 +105,7 @@ class _Tally:
         """``text`` scanned, counted and redacted."""
         if len(text) < MIN_SCANNED_CHARS:
             return text
-        detections = scan.scan(text, types=self.policy.types)
+        detections = _scanned(text, self.policy.types)
         if not detections:
             return text
         for d in detections:
@@ -139,6 +139,13 @@ class _Tally:
             earlier.digest,
             earlier.action,
         )
+
+
+@functools.lru_cache(maxsize=2048)
+def _scanned(text: str, types: frozenset[str] | None) -> tuple[Detection, ...]:
+    """``scan`` of a text, remembered: the same system prompt and the same earlier turns of a
+    conversation come again with every request, and are scanned once (detections are frozen)."""
+    return tuple(scan.scan(text, types=types))
 
 
 def scan_span(
