@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from support import PASSWORD
+from aitower.core.access.principal import system_principal
+from aitower.core.audit.service import ChangeContext
+from aitower.core.db.engine import Database
+from aitower.core.db.migrate import upgrade
+from aitower.core.demo.loader import DemoPassword, load_demo, load_demo_history
+from aitower.core.demo.organisation import DemoContributor
+from servers import free_port, running
+from support import PASSWORD, SECRET
 
 ADMIN, STAKEHOLDER = "ada", "stan"
 
@@ -29,6 +39,34 @@ class Watch:
 
     def csp_violations(self) -> list[str]:
         return [m for m in self.console if "Content Security Policy" in m]
+
+
+@contextmanager
+def demo_live(
+    home: Path, contributors: Sequence[DemoContributor], history_scale: float = 0.0
+) -> Iterator[LiveServer]:
+    """uvicorn on a fresh SQLite file in ``home`` holding what ``contributors`` add to the demo
+    (and their history at ``history_scale``, 0: none), the background pass off."""
+    db_url = f"sqlite:///{home / 'aitower.db'}"
+    db = Database(db_url)
+    upgrade(db.engine)
+    ctx = ChangeContext(system_principal("demo"))
+    demo = load_demo(db, ctx, DemoPassword(PASSWORD, "stdin"), contributors=contributors)
+    assert demo is not None
+    load_demo_history(db, demo, scale=history_scale)
+    db.dispose()
+    port = free_port()
+    env = {
+        "AITOWER_DATABASE_URL": db_url,
+        "AITOWER_SECRET_KEY": SECRET,
+        "AITOWER_DATA_DIR": str(home),
+        "AITOWER_LOG_LEVEL": "warning",
+        "AITOWER_ALERTS_INTERVAL_SECONDS": "0",
+    }
+    command = [sys.executable, "-m", "uvicorn", "aitower.asgi:app",
+               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    with running(command, env, port, cwd=home, timeout=30) as url:
+        yield LiveServer(url, db_url)
 
 
 def missing(reason: str) -> None:

@@ -16,19 +16,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Playwright, sync_playwright
 
-from aitower.core.access.principal import system_principal
 from aitower.core.access.roles import Role
-from aitower.core.audit.service import ChangeContext
 from aitower.core.db.engine import Database
 from aitower.core.db.migrate import upgrade
-from aitower.core.demo.loader import FOUNDATION_CONTRIBUTORS, DemoPassword, load_demo
+from aitower.core.demo.loader import FOUNDATION_CONTRIBUTORS
 from aitower.governance.demo_approvals import add_demo_approvals
 from aitower.governance.demo_policies import add_demo_policies
 from aitower.inventory.demo import add_demo_inventory
 from aitower.risk.demo import add_demo_risk
-from browser_support import ADMIN, STAKEHOLDER, LiveServer, Watch, missing
+from browser_support import ADMIN, STAKEHOLDER, LiveServer, Watch, demo_live, missing
 from servers import free_port, running
-from support import PASSWORD, SECRET, make_user, seed_units
+from support import SECRET, make_user, seed_units
 
 CHROMIUM = Path(os.environ.get("AITOWER_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -82,10 +80,6 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """uvicorn on a fresh SQLite file holding the demo's people, systems, tiers, policies and
     approvals, one per test module (the journeys change it). The traffic and model history
     are left out: the journeys that use this fixture do not read them, or set up their own."""
-    home = tmp_path_factory.mktemp("demo-live")
-    db_url = f"sqlite:///{home / 'aitower.db'}"
-    db = Database(db_url)
-    upgrade(db.engine)
     contributors = [
         *FOUNDATION_CONTRIBUTORS,
         add_demo_inventory,
@@ -93,21 +87,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         add_demo_policies,
         add_demo_approvals,
     ]
-    ctx = ChangeContext(system_principal("demo"))
-    assert load_demo(db, ctx, DemoPassword(PASSWORD, "stdin"), contributors=contributors)
-    db.dispose()
-    port = free_port()
-    env = {
-        "AITOWER_DATABASE_URL": db_url,
-        "AITOWER_SECRET_KEY": SECRET,
-        "AITOWER_DATA_DIR": str(home),
-        "AITOWER_LOG_LEVEL": "warning",
-        "AITOWER_ALERTS_INTERVAL_SECONDS": "0",
-    }
-    command = [sys.executable, "-m", "uvicorn", "aitower.asgi:app",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
-    with running(command, env, port, cwd=home, timeout=30) as url:
-        yield LiveServer(url, db_url)
+    with demo_live(tmp_path_factory.mktemp("demo-live"), contributors) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

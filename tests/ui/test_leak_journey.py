@@ -11,7 +11,6 @@ recorded. Every change she made is on the audit trail.
 
 from __future__ import annotations
 
-import sys
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -21,17 +20,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
-from aitower.core.access.principal import system_principal
-from aitower.core.audit.service import ChangeContext
 from aitower.core.audit.tables import AuditEventRow
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
-from aitower.core.db.migrate import upgrade
 from aitower.core.demo.loader import (
     FOUNDATION_CONTRIBUTORS,
-    DemoPassword,
-    load_demo,
-    load_demo_history,
 )
 from aitower.inventory.demo import add_demo_inventory
 from aitower.inventory.tables import SystemRow
@@ -41,9 +34,7 @@ from aitower.telemetry.demo import add_demo_traffic
 from aitower.telemetry.finding_tables import ContentFindingRow
 from aitower.telemetry.ingest import store_spans
 from aitower.telemetry.tables import SpanRow
-from browser_support import LiveServer, log_in, shoot
-from servers import free_port, running
-from support import PASSWORD, SECRET
+from browser_support import LiveServer, demo_live, log_in, shoot
 from telemetry_search.data import chat_span
 
 pytestmark = pytest.mark.browser
@@ -55,32 +46,9 @@ NEW_IBAN = "DE89 3704 0044 0532 0130 00"
 def leak_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """uvicorn on a fresh demo with its people, systems, risks and a small sample of its
     traffic (the leak episode is in it whatever the scale)."""
-    home = tmp_path_factory.mktemp("leak-live")
-    db_url = f"sqlite:///{home / 'aitower.db'}"
-    db = Database(db_url)
-    upgrade(db.engine)
     contributors = [*FOUNDATION_CONTRIBUTORS, add_demo_inventory, add_demo_risk, add_demo_traffic]
-    demo = load_demo(
-        db,
-        ChangeContext(system_principal("demo")),
-        DemoPassword(PASSWORD, "stdin"),
-        contributors=contributors,
-    )
-    assert demo is not None
-    load_demo_history(db, demo, scale=0.01)
-    db.dispose()
-    port = free_port()
-    env = {
-        "AITOWER_DATABASE_URL": db_url,
-        "AITOWER_SECRET_KEY": SECRET,
-        "AITOWER_DATA_DIR": str(home),
-        "AITOWER_LOG_LEVEL": "warning",
-        "AITOWER_ALERTS_INTERVAL_SECONDS": "0",
-    }
-    command = [sys.executable, "-m", "uvicorn", "aitower.asgi:app",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
-    with running(command, env, port, cwd=home, timeout=30) as url:
-        yield LiveServer(url, db_url)
+    with demo_live(tmp_path_factory.mktemp("leak-live"), contributors, 0.01) as server:
+        yield server
 
 
 def _audited(db: Database, action: str) -> int:
