@@ -37,7 +37,9 @@ from aitower.inventory.slice import SLICE as INVENTORY
 from aitower.model_monitors.slice import model_monitors_slice
 from aitower.predictions.slice import SLICE as PREDICTIONS
 from aitower.review.slice import SLICE as REVIEW
+from aitower.portfolio.slice import SLICE as PORTFOLIO
 from aitower.risk.slice import SLICE as RISK
+from aitower.spend.slice import SLICE as SPEND
 from aitower.telemetry.slice import SLICE as TELEMETRY
 
 # Sections announced in the navigation before their capability lands (greyed, not links).
@@ -50,6 +52,8 @@ CAPABILITIES: tuple[Slice, ...] = (
     COST,
     TELEMETRY,
     PREDICTIONS,
+    # Spend adds imported bills to the LLM cost telemetry's rollups hold.
+    SPEND,
     # The demo's model alert rules replay over the models' backfilled history.
     model_monitors_slice(replay=replay_model_rules),
     # The review queue reads telemetry's transcripts, scores and detector findings.
@@ -57,6 +61,8 @@ CAPABILITIES: tuple[Slice, ...] = (
     # Findings of the telemetry's detectors; alert rules read their counts.
     GUARDRAILS,
     ALERTS,
+    # Value, ROI and decisions read cost, quality and incidents; reports go out by e-mail.
+    PORTFOLIO,
     # The auditor's journey replays the trail every capability above writes to.
     AUDITING,
     # Generated documents read every capability above (live metrics included).
