@@ -1,0 +1,194 @@
+"""Each system's cost, value, ROI and payback per month: the figures the value pages, the
+decisions, the executive dashboard and its reports all show (one reader, so they agree).
+
+Cost is ``spend.costs`` (LLM usage + the ledger); the value model is the declared one
+(``value_models``) applied month by month to what telemetry measured that month (requests and
+six-hour rollups; active users and sessions from the per-day key rollups), through
+``value_domain``. Months are calendar months in UTC.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from aitower.core.access.principal import Principal
+from aitower.inventory.service import SystemRef, visible_systems
+from aitower.portfolio.tables import ValueModelRow
+from aitower.portfolio.value_domain import (
+    MonthValue,
+    Usage,
+    UseDriver,
+    ValueModel,
+    month_value,
+    payback_months,
+    roi,
+)
+from aitower.spend.costs import daily_costs
+from aitower.telemetry.tables import KeyRollupRow, SixHourRollupRow
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(first: date, end: date) -> list[date]:
+    """Month starts from ``first``'s month up to (not including) ``end``'s month start, plus
+    ``end``'s month when ``end`` is not itself a month start (a month in progress)."""
+    months, month = [], month_start(first)
+    while month < end:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+@dataclass(frozen=True, slots=True)
+class SystemMonth:
+    month: date
+    cost: float
+    usage: Usage
+    value: MonthValue | None  # None: no value model declared
+
+    @property
+    def value_total(self) -> float:
+        return 0.0 if self.value is None else self.value.total
+
+
+@dataclass(frozen=True, slots=True)
+class SystemValue:
+    system: SystemRef
+    model: ValueModel | None
+    declared_by: str | None
+    months: tuple[SystemMonth, ...]
+
+    @property
+    def cost(self) -> float:
+        return sum(m.cost for m in self.months)
+
+    @property
+    def value(self) -> float:
+        return sum(m.value_total for m in self.months)
+
+    @property
+    def roi(self) -> float | None:
+        return None if self.model is None else roi(self.value, self.cost)
+
+    @property
+    def payback_months(self) -> int | None:
+        if self.model is None:
+            return None
+        return payback_months(
+            [m.value_total for m in self.months],
+            [m.cost for m in self.months],
+            self.model.one_off_investment,
+        )
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def model_of(row: ValueModelRow) -> ValueModel:
+    driver: UseDriver = "active_users"
+    if row.use_driver == "requests":
+        driver = "requests"
+    elif row.use_driver == "sessions":
+        driver = "sessions"
+    return ValueModel(
+        use_driver=driver,
+        hours_saved_per_use=row.hours_saved_per_use,
+        loaded_hourly_rate=row.loaded_hourly_rate,
+        declared_uses_per_month=row.declared_uses_per_month,
+        eligible_users=row.eligible_users,
+        declared_adoption_percent=row.declared_adoption_percent,
+        revenue_per_month=row.revenue_per_month,
+        cost_avoided_per_month=row.cost_avoided_per_month,
+        one_off_investment=row.one_off_investment,
+    )
+
+
+def monthly_usage(
+    session: Session, system_ids: Collection[uuid.UUID], start: date, end: date
+) -> dict[tuple[uuid.UUID, date], Usage]:
+    """Requests, sessions and distinct active users per system and month in [start, end)."""
+    keys = [str(s) for s in system_ids]
+    if not keys:
+        return {}
+    r = SixHourRollupRow
+    requests: dict[tuple[uuid.UUID, date], int] = defaultdict(int)
+    rows = session.execute(
+        select(r.bucket_start, r.system_key, func.sum(r.requests))
+        .where(r.bucket_start >= _midnight(start), r.bucket_start < _midnight(end))
+        .where(r.system_key.in_(keys))
+        .group_by(r.bucket_start, r.system_key)
+    )
+    for bucket, key, count in rows:
+        requests[(uuid.UUID(key), month_start(bucket.date()))] += int(count or 0)
+    k = KeyRollupRow
+    distinct: dict[tuple[uuid.UUID, date, str], set[str]] = defaultdict(set)
+    for day, key, kind, name in session.execute(
+        select(k.day, k.system_key, k.key_kind, k.key).where(
+            k.day >= start, k.day < end, k.system_key.in_(keys)
+        )
+    ):
+        distinct[(uuid.UUID(key), month_start(day), kind)].add(name)
+    found: dict[tuple[uuid.UUID, date], Usage] = {}
+    for sid in system_ids:
+        for month in {m for (s, m) in requests if s == sid} | {
+            m for (s, m, _) in distinct if s == sid
+        }:
+            found[(sid, month)] = Usage(
+                requests=requests.get((sid, month), 0),
+                sessions=len(distinct.get((sid, month, "session"), ())),
+                active_users=len(distinct.get((sid, month, "user"), ())),
+            )
+    return found
+
+
+def system_values(
+    session: Session,
+    principal: Principal,
+    start: date,
+    end: date,
+    system_ids: Sequence[uuid.UUID] | None = None,
+) -> list[SystemValue]:
+    """Cost, value and their months for each system the principal sees, in [start, end)."""
+    systems = [
+        s for s in visible_systems(session, principal) if system_ids is None or s.id in system_ids
+    ]
+    ids = [s.id for s in systems]
+    months = months_between(start, end)
+    costs: dict[tuple[uuid.UUID | None, date], float] = defaultdict(float)
+    for line in daily_costs(session, start, end, ids):
+        costs[(line.system_id, month_start(line.day))] += line.amount
+    usage = monthly_usage(session, ids, start, end)
+    rows = {
+        row.system_id: row
+        for row in session.execute(
+            select(ValueModelRow).where(ValueModelRow.system_id.in_(ids))
+        ).scalars()
+    }
+    found = []
+    for system in systems:
+        row = rows.get(system.id)
+        model = None if row is None else model_of(row)
+        series = []
+        for month in months:
+            used = usage.get((system.id, month), Usage())
+            value = None if model is None else month_value(model, used)
+            series.append(SystemMonth(month, costs.get((system.id, month), 0.0), used, value))
+        found.append(
+            SystemValue(system, model, None if row is None else row.declared_by, tuple(series))
+        )
+    return found
