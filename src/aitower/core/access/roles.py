@@ -131,6 +131,15 @@ def all_permissions() -> list[Permission]:
     return sorted((p for cls in permission_classes() for p in cls), key=lambda p: p.value)
 
 
+def permission_named(value: str) -> Permission:
+    """The permission whose value is ``value`` (``"channels.read"``); KeyError for a name no
+    capability declares, so a template asking about a mistyped permission fails loudly."""
+    for permission in all_permissions():
+        if permission.value == value:
+            return permission
+    raise KeyError(f"no permission {value!r}")
+
+
 class _Matrix(Mapping[Permission, frozenset[Role]]):
     """Every declared permission and the roles holding it, read live from the enums."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from starlette.responses import HTMLResponse
 
 from aitower import __version__
 from aitower.core.access.principal import Principal
+from aitower.core.access.roles import permission_named
 from aitower.core.web.deps import csrf_token
 from aitower.core.web.highlight import highlight
 from aitower.core.web.money import format_usd
@@ -38,6 +40,16 @@ def build_templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
+def may_for(principal: Principal | None) -> Callable[[str], bool]:
+    """``may("channels.read")`` in a template: whether the page's reader holds a permission,
+    so a page shows a link only to those who can follow it (no link to a 403 page)."""
+
+    def may(value: str) -> bool:
+        return principal is not None and principal.can(permission_named(value))
+
+    return may
+
+
 def render(
     request: Request,
     template: str,
@@ -55,6 +67,7 @@ def render(
         "navigation": [] if principal is None else visible_navigation(principal, navigation),
         "section": section,
         "csrf_token": csrf_token(request),
+        "may": may_for(principal),
     }
     return templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status_code
