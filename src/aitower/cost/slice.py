@@ -1,9 +1,9 @@
-"""Cost as the app sees it today: the LLM price catalog and negotiated prices."""
+"""The LLM price catalog and negotiated prices. Its pages sit in the Cost & Value section,
+whose navigation item the portfolio brings (its overview is the section's first page)."""
 
 from __future__ import annotations
 
 from aitower.core.slice import Slice
-from aitower.core.web.navigation import NavItem
 from aitower.cost import api, cli, pages, tables
 from aitower.cost.permissions import CostPermission
 
@@ -13,8 +13,5 @@ SLICE = Slice(
     permissions=(CostPermission,),
     api_routers=(lambda _: api.build_router(),),
     routers=(lambda _: pages.build_router(),),
-    navigation=(
-        NavItem("cost", "Cost & Value", "/cost/prices", CostPermission.prices_read, rank=60),
-    ),
     cli=(cli.register,),
 )
