@@ -27,8 +27,8 @@ needs the data for a kind the data lacks does not apply.
 
 ``PriceBook.price`` runs for every LLM span at ingest, so the resolution (name matching,
 override choice, Decimal → float) is memoised per (provider, model, UTC day, service tier)
-(per minute for the few models with off-peak hours): after the first call of a day, pricing
-is one dict lookup plus float arithmetic.
+(and, for the few models with off-peak hours, which of their prices is in effect): after the
+first call of a day, pricing is one dict lookup plus float arithmetic.
 """
 
 from __future__ import annotations
@@ -194,6 +194,18 @@ class _Resolution:
     intraday: bool
     data_label: str
 
+    def slot(self, at: dt.datetime) -> int:
+        """Which of the model's prices is in effect at ``at`` (the package's last-active
+        rule): the memo key of a model whose price changes within a day."""
+        assert self.found is not None
+        prices = conditional_prices(self.found.model)
+        moment = _utc(at)
+        for index in range(len(prices) - 1, -1, -1):
+            constraint = prices[index].constraint
+            if constraint is None or constraint.active(moment):
+                return index
+        return 0
+
     def on(self, at: dt.datetime, service_tier: str | None) -> Tariff | None:
         base = None
         if self.found is not None:
@@ -259,11 +271,11 @@ class PriceBook:
                 self._remember(key, tariff)
                 return tariff
             self._remember(key, _INTRADAY)
-        minute = _utc(at).replace(second=0, microsecond=0)
-        timed = (provider, model, minute, service_tier)
+        resolution = self._resolution(provider, model)
+        timed = (provider, model, key[2], service_tier, resolution.slot(at))
         cached = self._memo.get(timed, self)
         if cached is self:
-            cached = self._resolution(provider, model).on(at, service_tier)
+            cached = resolution.on(at, service_tier)
             self._remember(timed, cached)
         return cached  # type: ignore[return-value]
 

@@ -168,15 +168,15 @@ class Tariff:
         return cost_of(self, usage)
 
 
-def _count(value: int) -> int:
-    return value if value > 0 else 0
-
-
 def cost_of(tariff: Tariff, usage: TokenUsage) -> float:
     """USD cost of ``usage`` at ``tariff`` (formula in the module docstring)."""
-    cache_read, cache_write = _count(usage.cache_read), _count(usage.cache_write)
-    tokens_in, tokens_out = _count(usage.input), _count(usage.output)
-    reasoning, write_1h = _count(usage.reasoning), _count(usage.cache_write_1h)
+    # Negative counts are read as 0; inlined: this runs for every LLM span at ingest.
+    cache_read = usage.cache_read if usage.cache_read > 0 else 0
+    cache_write = usage.cache_write if usage.cache_write > 0 else 0
+    tokens_in = usage.input if usage.input > 0 else 0
+    tokens_out = usage.output if usage.output > 0 else 0
+    reasoning = usage.reasoning if usage.reasoning > 0 else 0
+    write_1h = usage.cache_write_1h if usage.cache_write_1h > 0 else 0
     cached = cache_read + cache_write
     if tokens_in >= cached:
         uncached, total_in = tokens_in - cached, tokens_in
