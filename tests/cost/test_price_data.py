@@ -30,6 +30,8 @@ from aitower.cost.price_data import (
 )
 from aitower.cost.pricing import PriceBook, catalog_tariff, price_context
 from aitower.cost.usage import TokenUsage
+from aitower.telemetry.records import DecodedSpan
+from aitower.telemetry.semconv import llm_facts
 
 M = 1_000_000
 SMALL = TokenUsage(input=1_234, output=567, cache_read=200, cache_write=100)
@@ -306,3 +308,24 @@ def test_a_bad_data_file_is_refused_saying_what_is_wrong(content: bytes, says: s
     with pytest.raises(PriceDataError) as refused:
         parse_price_data(content)
     assert says in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "key", ["openai.response.service_tier", "gen_ai.openai.response.service_tier"]
+)
+def test_a_span_saying_its_service_tier_is_priced_at_that_tier(book: PriceBook, key: str) -> None:
+    attributes: dict[str, object] = {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": "openai",
+        "gen_ai.request.model": "o3",
+        "gen_ai.usage.input_tokens": 1_000_000,
+        "gen_ai.usage.output_tokens": 1_000_000,
+        key: "priority",
+    }
+    span = DecodedSpan({}, "s", "0" * 32, "1" * 16, None, "chat o3", 3, 0, 1, 0, "", attributes)  # type: ignore[arg-type]
+    facts = llm_facts(span)
+    assert facts.service_tier == "priority" and facts.usage is not None
+    priced = book.price(
+        facts.provider, facts.price_model, facts.usage, AT, facts.carried_cost, facts.service_tier
+    )
+    assert priced.cost == pytest.approx(3.50 + 14.00)  # o3 priority, from 2026-10-12
