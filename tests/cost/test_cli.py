@@ -23,13 +23,13 @@ def _events(db: Database) -> int:
         return int(session.execute(select(func.count()).select_from(AuditEventRow)).scalar_one())
 
 
-def test_list_shows_the_catalog_of_a_provider(cli: Cli) -> None:
-    shown = cli("prices", "list", "--provider", "Anthropic")
+def test_list_shows_the_price_data_of_a_provider(cli: Cli) -> None:
+    shown = cli("prices", "list", "--provider", "Anthropic", "--search", "claude-3-5-sonnet")
     assert shown.exit_code == 0, shown.output
-    assert "anthropic/claude-3-5-sonnet" in shown.stdout and "3.75" in shown.stdout
-    assert "openai/gpt-4o" not in shown.stdout
-    searched = cli("prices", "list", "--search", "nova")
-    assert "aws.bedrock/nova-pro" in searched.stdout and "anthropic/" not in searched.stdout
+    assert "claude-3-5-sonnet" in shown.stdout and "3.75" in shown.stdout
+    assert "gpt-4o" not in shown.stdout and "genai-prices 0.2.5" in shown.stdout
+    searched = cli("prices", "list", "--provider", "aws.bedrock", "--search", "nova-pro")
+    assert "amazon.nova-pro" in searched.stdout and "claude" not in searched.stdout
 
 
 def test_quote_itemises_cache_and_reasoning(cli: Cli, db: Database) -> None:

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from aitower.core.errors import InvalidInput
-from aitower.cost.catalog import builtin_catalog
 from aitower.cost.overrides import OverrideSpec, check_override
+from aitower.cost.price_data import bundled_price_data
 from aitower.cost.pricing import PriceBook, PriceOverride
 from aitower.cost.usage import TokenUsage
 
@@ -21,7 +21,7 @@ JUL = dt.date(2026, 7, 1)
 
 
 def _book(*overrides: PriceOverride) -> PriceBook:
-    return PriceBook(builtin_catalog(), overrides)
+    return PriceBook(bundled_price_data(), overrides)
 
 
 def _at(day: dt.date, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
@@ -122,6 +122,29 @@ def test_an_override_is_for_its_provider_only() -> None:
     assert (via_azure.source, via_azure.cost) == ("override", pytest.approx((1_250 + 5_000) / M))
 
 
+def test_a_negative_discount_is_a_premium_on_every_rate_and_tier() -> None:
+    # Azure data-zone deployments: +10 % over global standard (no span attribute tells them).
+    book = _book(PriceOverride("dz", "azure.ai.openai", "gpt-4o*", discount_percent=-10,
+                               effective_from=JAN))  # fmt: skip
+    usage = TokenUsage(input=10_000, output=1_000, cache_read=4_000)
+    # gpt-4o through Azure's fallback to OpenAI's list: 2.50 / 1.25 cached / 10.00, × 1.1
+    expected = (6_000 * 2.75 + 4_000 * 1.375 + 1_000 * 11.00) / M
+    priced = book.price("azure", "gpt-4o", usage, _at(JUL))
+    assert (priced.source, priced.cost) == ("override", pytest.approx(expected, rel=1e-12))
+    tiered = _book(PriceOverride("p", "gcp.gemini", "gemini-2.5-pro", discount_percent=-10,
+                                 effective_from=JAN))  # fmt: skip
+    big = TokenUsage(input=300_000, output=1_000)
+    # Gemini 2.5 Pro above 200k input tokens: 2.50 input, 15.00 output (the data's tier), × 1.1
+    assert tiered.price("gcp.gemini", "gemini-2.5-pro", big, _at(JUL)).cost == pytest.approx(
+        (300_000 * 2.50 + 1_000 * 15.00) * 1.1 / M, rel=1e-12
+    )
+
+
+def test_a_premium_is_checked_and_kept() -> None:
+    checked = check_override(_replace(_spec(), {"discount_percent": -10}))
+    assert checked.discount_percent == -10
+
+
 def test_the_carried_cost_wins_over_an_override() -> None:
     book = _book(PriceOverride("ea", "openai", "gpt-4o", input=1.0, output=1.0, effective_from=JAN))
     priced = book.price("openai", "gpt-4o", ONE_K, _at(JUL), carried_cost=0.123)
@@ -172,7 +195,7 @@ def test_a_valid_spec_is_normalised() -> None:
         ({"output_price": float("nan")}, "output_price"),
         ({"cache_write_price": 1e9}, "cache_write_price"),
         ({"discount_percent": 101}, "discount_percent"),
-        ({"discount_percent": -5}, "discount_percent"),
+        ({"discount_percent": -100.5}, "discount_percent"),  # a premium above +100 %
         ({"discount_percent": None}, "discount_percent"),  # neither a price nor a discount
         ({"effective_to": JAN}, "effective_to"),
         ({"effective_to": JAN - dt.timedelta(days=1)}, "effective_to"),

@@ -42,6 +42,9 @@ def test_readers_see_catalog_search_and_quote_but_no_form(client: TestClient, db
     assert page.status_code == 200
     entries = re.findall(r'data-entry="([^"]+)"', page.text)
     assert entries and all("haiku" in e and e.startswith("anthropic/") for e in entries)
+    # each price with its source and the data's version; the section's tabs on top
+    assert "https://www.anthropic.com/pricing#api" in page.text
+    assert "genai-prices 0.2.5 (bundled)" in page.text and 'data-tab="prices"' in page.text
     assert 'data-testid="override-form"' not in page.text
     quoted = client.get(
         "/cost/prices", params={"quote_provider": "openai", "model": "gpt-4o", "tin": 1000}

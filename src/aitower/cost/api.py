@@ -1,23 +1,33 @@
-"""REST routes of prices: the catalog, the organisation's prices and quotes (thin)."""
+"""REST routes of prices: the price data in force, the organisation's prices, quotes (thin)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import Response
 
 from aitower.core.access.principal import Principal
 from aitower.core.db.base import utcnow
+from aitower.core.errors import InvalidInput, NotFound
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.pagination import Page, PageDep
-from aitower.cost import service
-from aitower.cost.catalog import builtin_catalog
-from aitower.cost.names import normalise_provider
+from aitower.cost import data_store, service
 from aitower.cost.permissions import CostPermission
+from aitower.cost.price_list import price_row, search_prices
 from aitower.cost.quotes import quote
-from aitower.cost.schemas import CatalogEntryOut, OverrideIn, OverrideOut, OverridePatch, QuoteOut
+from aitower.cost.schemas import (
+    OverrideIn,
+    OverrideOut,
+    OverridePatch,
+    PriceDataIn,
+    PriceDataOut,
+    PriceRowOut,
+    QuoteOut,
+)
 from aitower.cost.usage import TokenUsage
 
 TAG = "prices"
@@ -37,16 +47,26 @@ def as_utc(moment: dt.datetime | None) -> dt.datetime:
 
 
 def _catalog_routes(router: APIRouter) -> None:
-    @router.get("/prices/catalog", tags=[TAG], summary="The built-in price catalog")
+    @router.get("/prices/catalog", tags=[TAG], summary="The price data in force, model by model")
     def catalog(
+        db: DbDep,
         _: Reader,
         page: PageDep,
         provider: ProviderQuery = None,
-        q: Annotated[str | None, Query(max_length=100, description="Text in id or pattern")] = None,
-    ) -> Page[CatalogEntryOut]:
-        found = builtin_catalog().search(normalise_provider(provider), q)
+        q: Annotated[
+            str | None, Query(max_length=100, description="Text in model id or name")
+        ] = None,
+        at: Annotated[
+            dt.datetime | None, Query(description="Prices in effect when; default now")
+        ] = None,
+    ) -> Page[PriceRowOut]:
+        with db.reading() as session:
+            data = service.load_price_book(session).data
+        moment = as_utc(at)
+        found = search_prices(data, provider, q)
         shown = found[page.offset : page.offset + page.limit]
-        return Page.of([CatalogEntryOut.of(e) for e in shown], len(found), page)
+        rows = [PriceRowOut.of(price_row(p, m, moment), data.label) for p, m in shown]
+        return Page.of(rows, len(found), page)
 
     @router.get(
         "/prices/quote", tags=[TAG], summary="What a call would cost, which price applies and why"
@@ -62,6 +82,10 @@ def _catalog_routes(router: APIRouter) -> None:
         cache_write_tokens: Tokens = 0,
         reasoning_tokens: Tokens = 0,
         at: Annotated[dt.datetime | None, Query(description="When (ISO 8601); default now")] = None,
+        service_tier: Annotated[
+            str | None,
+            Query(max_length=40, description="priority, flex, batch… (default: standard)"),
+        ] = None,
     ) -> QuoteOut:
         usage = TokenUsage(
             input=input_tokens,
@@ -72,7 +96,7 @@ def _catalog_routes(router: APIRouter) -> None:
         )
         with db.reading() as session:
             book = service.load_price_book(session)
-        return QuoteOut.of(quote(book, provider, model, usage, as_utc(at)))
+        return QuoteOut.of(quote(book, provider, model, usage, as_utc(at), service_tier or None))
 
 
 def _override_routes(router: APIRouter) -> None:
@@ -129,8 +153,46 @@ def _override_routes(router: APIRouter) -> None:
             service.delete_override(session, change_context(request, principal), override_id)
 
 
+def _data_routes(router: APIRouter) -> None:
+    @router.get("/prices/data", tags=[TAG], summary="The price data in force: source and version")
+    def get_data(db: DbDep, _: Reader) -> PriceDataOut:
+        with db.reading() as session:
+            return PriceDataOut.of(data_store.in_force(session))
+
+    @router.get(
+        "/prices/data/file",
+        tags=[TAG],
+        summary="The loaded data file in force (genai-prices format); 404 for the bundled data",
+    )
+    def get_data_file(db: DbDep, _: Reader) -> Response:
+        with db.reading() as session:
+            content = data_store.stored_content(session)
+        if content is None:
+            raise NotFound("the bundled genai-prices data is in force: no loaded file")
+        return Response(content, media_type="application/json")
+
+    @router.post(
+        "/prices/data",
+        tags=[TAG],
+        status_code=status.HTTP_201_CREATED,
+        summary="Load a newer genai-prices data file (offline), or go back to the bundled data",
+    )
+    def post_data(
+        body: PriceDataIn, request: Request, db: DbDep, principal: Writer
+    ) -> PriceDataOut:
+        ctx = change_context(request, principal)
+        if body.bundled == (body.data is not None):
+            raise InvalidInput.on("data", "give the data file's content, or bundled: true")
+        with db.writing() as session:
+            if body.bundled:
+                return PriceDataOut.of(data_store.use_bundled(session, ctx))
+            content = json.dumps(body.data).encode("utf-8")
+            return PriceDataOut.of(data_store.update_price_data(session, ctx, content, body.label))
+
+
 def build_router() -> APIRouter:
     router = APIRouter()
     _catalog_routes(router)
+    _data_routes(router)
     _override_routes(router)
     return router

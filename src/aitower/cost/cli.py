@@ -1,4 +1,4 @@
-"""``aitower prices``: the catalog, quotes and the organisation's prices from the shell.
+"""``aitower prices``: the price data, quotes and the organisation's prices from the shell.
 
 The CLI acts as an administrator through the same services as the API, so every change to the
 organisation's prices is on the audit trail.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,16 +17,16 @@ from aitower.core.access.cli_shared import add_row, new_table
 from aitower.core.cli.context import clean_errors, cli_context, console, database
 from aitower.core.db.base import utcnow
 from aitower.core.errors import InvalidInput
-from aitower.cost import service
-from aitower.cost.catalog import builtin_catalog
-from aitower.cost.names import normalise_provider
+from aitower.cost import data_store, service
 from aitower.cost.overrides import OverrideSpec
+from aitower.cost.price_list import price_row, search_prices
 from aitower.cost.quotes import quote
+from aitower.cost.tariffs import ListPrices
 from aitower.cost.usage import TokenUsage
 
 PAGE_SIZE = 200
 prices_app = typer.Typer(
-    help="LLM prices: the built-in catalog, quotes and the organisation's prices.",
+    help="LLM prices: the price data (genai-prices), quotes and the organisation's prices.",
     no_args_is_help=True,
 )
 override_app = typer.Typer(
@@ -61,32 +62,90 @@ def _moment(text: str | None) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
+def _listed(listed: ListPrices | None) -> tuple[str, ...]:
+    if listed is None:
+        return ("unpriced", "-", "-", "-")
+    return (
+        _money(listed.input),
+        _money(listed.output),
+        _money(listed.cache_read),
+        _money(listed.cache_write),
+    )
+
+
 @prices_app.command("list")
 @clean_errors
 def list_catalog(
     provider: ProviderOpt = None,
-    search: Annotated[str | None, typer.Option(help="Text in the entry's id or pattern.")] = None,
+    search: Annotated[str | None, typer.Option(help="Text in the model's id or name.")] = None,
 ) -> None:
-    """The built-in catalog, USD per million tokens ('-': cache→input, reasoning→output)."""
-    entries = builtin_catalog().search(normalise_provider(provider), search)
+    """The price data in force, USD per million tokens ('-': not listed, see docs)."""
+    with database() as db, db.reading() as session:
+        data = service.load_price_book(session).data
+    now = utcnow()
     table = new_table(
-        "Price catalog", "entry", "matches", "input", "output", "cache read", "cache write",
-        "reasoning", "as of",
+        f"Prices: {data.label}", "provider", "model", "input", "output", "cache read",
+        "cache write", "tiers above", "variants", "since",
     )  # fmt: skip
-    for e in entries:
-        p = e.prices
+    for p, m in search_prices(data, provider, search):
+        row = price_row(p, m, now)
+        since = next((d.starts for d in row.prices if d.in_effect and d.starts), None)
         add_row(
             table,
-            e.id,
-            ", ".join(pattern.text for pattern in e.patterns),
-            _money(p.input),
-            _money(p.output),
-            _money(p.cache_read),
-            _money(p.cache_write),
-            _money(p.reasoning),
-            e.as_of.isoformat(),
+            row.provider_id,
+            row.model_id,
+            *_listed(row.listed),
+            ", ".join(f"{t.above:,}" for t in row.tiers) or "-",
+            ", ".join(v.when for v in row.variants) or "-",
+            "-" if since is None else since.isoformat(),
         )
     console.print(table)
+
+
+@prices_app.command("show")
+@clean_errors
+def show_data() -> None:
+    """The price data in force: source, version, size, who loaded it and when."""
+    with database() as db, db.reading() as session:
+        view = data_store.in_force(session)
+    console.print(f"Price data: {view.label}", highlight=False, markup=False)
+    console.print(
+        f"{view.provider_count} providers, {view.model_count} models; read by genai-prices "
+        f"{view.package_version}",
+        highlight=False,
+    )
+    if view.sha256:
+        console.print(f"sha256 {view.sha256}", highlight=False)
+    if view.loaded_at is not None:
+        console.print(f"loaded by {view.loaded_by} at {view.loaded_at:%Y-%m-%d %H:%M} UTC")
+
+
+@prices_app.command("update")
+@clean_errors
+def update_data(
+    file: Annotated[
+        Path | None, typer.Argument(help="A genai-prices data file (data.json).", exists=False)
+    ] = None,
+    label: Annotated[str, typer.Option(help="e.g. where and when the file was got.")] = "",
+    bundled: Annotated[
+        bool, typer.Option("--bundled", help="Go back to the data bundled with genai-prices.")
+    ] = False,
+) -> None:
+    """Load a newer price data file offline (checked whole; a bad file changes nothing)."""
+    if (file is None) == (not bundled):
+        raise InvalidInput.on("file", "give a data file, or --bundled (not both)")
+    with database() as db, db.writing() as session:
+        if bundled:
+            view = data_store.use_bundled(session, cli_context())
+        else:
+            assert file is not None
+            content = file.read_bytes()
+            view = data_store.update_price_data(session, cli_context(), content, label or file.name)
+    console.print(
+        f"In force: {view.label} ({view.provider_count} providers, {view.model_count} models)",
+        highlight=False,
+        markup=False,
+    )
 
 
 @prices_app.command("quote")
@@ -100,13 +159,16 @@ def quote_call(
     cache_write: Annotated[int, typer.Option(min=0, help="Of the input: written to cache.")] = 0,
     reasoning: Annotated[int, typer.Option(min=0, help="Of the output: reasoning.")] = 0,
     at: Annotated[str | None, typer.Option(help="When (ISO 8601); default now.")] = None,
+    service_tier: Annotated[
+        str | None, typer.Option(help="priority, flex, batch… (default: standard).")
+    ] = None,
 ) -> None:
     """What a call would cost, which price applies and why."""
     usage = TokenUsage(input_tokens, output_tokens, cache_read, cache_write, reasoning)
     moment = _moment(at)
     with database() as db, db.reading() as session:
         book = service.load_price_book(session)
-    found = quote(book, provider, model, usage, moment)
+    found = quote(book, provider, model, usage, moment, service_tier)
     cost = found.priced.cost
     console.print(f"Cost: {'unpriced' if cost is None else f'${cost:.6f}'} ({found.priced.source})")
     console.print(found.explanation, highlight=False, markup=False)
@@ -138,11 +200,12 @@ def add_override(
     cache_write_price: PriceOpt = None,
     reasoning_price: PriceOpt = None,
     discount: Annotated[
-        float | None, typer.Option(help="Percent off the catalog for the kinds not priced.")
+        float | None,
+        typer.Option(help="Percent off the list price for kinds not priced; negative: premium."),
     ] = None,
     note: Annotated[str, typer.Option(help="e.g. the agreement's name.")] = "",
 ) -> None:
-    """Add an organisation price (negotiated prices and/or a discount off the catalog)."""
+    """Add an organisation price (negotiated prices, a discount or a premium)."""
     start = _date("effective_from", effective_from)
     assert start is not None
     spec = OverrideSpec(

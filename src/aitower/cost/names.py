@@ -1,18 +1,19 @@
-"""Provider and model names as telemetry spells them, reduced to the catalog's spelling.
+"""Provider and model names as telemetry spells them, reduced to one spelling.
 
 Instrumentations name one provider many ways (``gen_ai.provider.name``: ``gcp.gemini``; the
 older ``gen_ai.system``: ``gemini``; OpenInference ``llm.provider``: ``google``; LiteLLM:
 ``vertex_ai``), and one model many ways (``gpt-4o-2024-08-06``, ``openai/gpt-4o``,
 ``us.anthropic.claude-3-5-sonnet-20241022-v2:0``, ``models/gemini-1.5-pro-002``,
-``claude-3-5-sonnet-v2@20241022``). Prices are keyed on one provider name and the model's base
-name; these functions get there without a regular expression per call site.
+``claude-3-5-sonnet-v2@20241022``). Organisation prices are keyed on one provider name and a
+pattern over the model's base name (``name_candidates``); the price data (genai-prices) is
+looked up by its own provider id and the model's name nearly as spelled (``model_refs``).
 """
 
 from __future__ import annotations
 
 import re
 
-# Provider names the catalog and organisation prices use (gen_ai.provider.name where it has one).
+# Provider names organisation prices use (gen_ai.provider.name where it has one).
 OPENAI = "openai"
 ANTHROPIC = "anthropic"
 GEMINI = "gcp.gemini"
@@ -47,18 +48,37 @@ PROVIDER_ALIASES: dict[str, str] = {
     **dict.fromkeys(("deepseek", "deepseek_ai"), DEEPSEEK),
 }
 
-# A host that has no own price for a model falls back to its maker's list price: Bedrock,
-# Vertex AI and Azure OpenAI (global standard deployments) charge the maker's on-demand price
-# for these models. The maker is read from the model's prefix (``anthropic.claude-…``) or name.
-RESELLS: dict[str, tuple[str, ...]] = {
-    BEDROCK: (ANTHROPIC,),
-    VERTEX: (GEMINI, ANTHROPIC),
-    AZURE_OPENAI: (OPENAI,),
+# The genai-prices provider id of each provider name above. Vertex AI and the Gemini API are
+# one provider there ("google", Claude on Vertex through its fallback to Anthropic); Azure's
+# list falls back to OpenAI's (and a few makers') prices for global standard deployments.
+GENAI_PROVIDER: dict[str, str] = {
+    OPENAI: "openai",
+    ANTHROPIC: "anthropic",
+    GEMINI: "google",
+    VERTEX: "google",
+    BEDROCK: "aws",
+    AZURE_OPENAI: "azure",
+    MISTRAL: "mistral",
+    COHERE: "cohere",
+    GROQ: "groq",
+    TOGETHER: "together",
+    XAI: "x-ai",
+    DEEPSEEK: "deepseek",
 }
-
-# Makers whose prices may be used when a span names no (known) provider: their model names are
-# their own. Llama is deliberately absent: its price depends on the host.
-MAKERS: tuple[str, ...] = (OPENAI, ANTHROPIC, GEMINI, MISTRAL, COHERE, XAI, DEEPSEEK)
+# The other way, for a call whose provider the data found by its model: aitower's name.
+AITOWER_PROVIDER: dict[str, str] = {
+    "openai": OPENAI,
+    "anthropic": ANTHROPIC,
+    "google": GEMINI,
+    "aws": BEDROCK,
+    "azure": AZURE_OPENAI,
+    "mistral": MISTRAL,
+    "cohere": COHERE,
+    "groq": GROQ,
+    "together": TOGETHER,
+    "x-ai": XAI,
+    "deepseek": DEEPSEEK,
+}
 
 # Bedrock model ids: optional cross-region inference prefix, then the maker.
 _BEDROCK_PREFIX = re.compile(
@@ -81,7 +101,7 @@ _SNAPSHOT_SUFFIXES = (
 
 
 def normalise_provider(provider: str | None) -> str | None:
-    """The catalog's name of a provider; an unknown name is kept (lower-cased); None stays."""
+    """aitower's name of a provider; an unknown name is kept (lower-cased); None stays."""
     if provider is None:
         return None
     key = provider.strip().lower()
@@ -115,11 +135,31 @@ def name_candidates(model: str) -> list[str]:
     return found
 
 
-def maker_of(model: str) -> str | None:
-    """The maker named by a host's model id (``anthropic.claude-…`` → anthropic), else None."""
-    name = model.strip().lower().rsplit("/", 1)[-1]
-    match = _BEDROCK_PREFIX.match(name)
-    if match is None:
+def genai_provider_id(provider: str | None) -> str | None:
+    """The genai-prices id for a provider name (any spelling); an unknown name is kept."""
+    name = normalise_provider(provider)
+    if name is None:
         return None
-    vendor = match.group(0).rstrip(".").rsplit(".", 1)[-1]
-    return PROVIDER_ALIASES.get(vendor)
+    return GENAI_PROVIDER.get(name, name)
+
+
+def aitower_provider(genai_id: str) -> str:
+    """aitower's name for a genai-prices provider id (its id when aitower has no own name)."""
+    return AITOWER_PROVIDER.get(genai_id, genai_id)
+
+
+def model_refs(model: str) -> list[str]:
+    """The names to look a model up by in the price data, most exact first: as the span
+    spelled it (lower case; Bedrock's region prefix and Groq's ``openai/`` kept, the data
+    needs them), then without a path prefix (``models/gemini-1.5-pro``, ``openai/gpt-4o``).
+    Snapshot suffixes are *not* stripped: the data knows dated names, and stripping one made
+    ``mistral-large-2512`` the previous generation."""
+    name = model.strip().lower()
+    refs = [name] if name else []
+    short = name.rsplit("/", 1)[-1]
+    if short and short != name:
+        refs.append(short)
+    # Azure names GPT-3.5 deployments' models "gpt-35-turbo-…".
+    if short.startswith("gpt-35-"):
+        refs.append("gpt-3.5-" + short[len("gpt-35-") :])
+    return refs

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, replace
 
 from aitower.core.errors import InvalidInput
-from aitower.cost.catalog import ModelPattern
 from aitower.cost.names import normalise_provider
+from aitower.cost.patterns import ModelPattern
 from aitower.cost.pricing import PriceOverride
 
 PRICE_FIELDS = (
@@ -25,6 +25,7 @@ PRICE_FIELDS = (
 )
 MAX_PRICE = 100_000.0  # USD per million tokens; above any real price, below a typo's
 MAX_NOTE = 2000
+MIN_DISCOUNT = -100.0  # a premium of at most +100 % (the list price doubled)
 _PROVIDER = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
@@ -60,13 +61,15 @@ class OverrideSpec:
         )
 
 
-def _number(field: str, value: float | None, upper: float) -> float | None:
+def _number(field: str, value: float | None, upper: float, lower: float = 0.0) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InvalidInput.on(field, "must be a number")
-    if value < 0:
-        raise InvalidInput.on(field, "must not be negative")
+    if value < lower:
+        raise InvalidInput.on(
+            field, "must not be negative" if lower == 0 else f"must be at least {lower:g}"
+        )
     if value > upper:
         raise InvalidInput.on(field, f"must be at most {upper:g}")
     return float(value)
@@ -86,7 +89,8 @@ def check_override(spec: OverrideSpec) -> OverrideSpec:
     except ValueError as exc:
         raise InvalidInput.on("model_pattern", str(exc)) from None
     prices = {f: _number(f, getattr(spec, f), MAX_PRICE) for f in PRICE_FIELDS}
-    discount = _number("discount_percent", spec.discount_percent, 100.0)
+    # A negative discount is a premium (Azure data-zone / regional deployments: -10 = +10 %).
+    discount = _number("discount_percent", spec.discount_percent, 100.0, MIN_DISCOUNT)
     if discount is None and all(v is None for v in prices.values()):
         raise InvalidInput.on("discount_percent", "give a discount or at least one price")
     if not isinstance(spec.effective_from, dt.date):

@@ -1,4 +1,5 @@
-"""The prices page: the catalog (search, provider), the organisation's prices, add and remove.
+"""The prices page: the price data in force (search, provider; each price's source and date),
+the organisation's prices, add and remove.
 
 Forms follow Post/Redirect/Get: success redirects with a fixed ``?notice=`` code; a refused
 form answers the page again with the form as typed and the field's reason.
@@ -20,17 +21,18 @@ from aitower.core.db.base import utcnow
 from aitower.core.errors import DomainError, InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.templating import render
-from aitower.cost import service
-from aitower.cost.catalog import builtin_catalog
-from aitower.cost.names import normalise_provider
+from aitower.cost import data_store, service
 from aitower.cost.overrides import PRICE_FIELDS, OverrideSpec
 from aitower.cost.permissions import CostPermission
+from aitower.cost.price_list import price_row, search_prices
+from aitower.cost.pricing import PriceBook
 from aitower.cost.quotes import Quote, quote
 from aitower.cost.usage import TokenUsage
 
 Reader = Annotated[Principal, guard(CostPermission.prices_read)]
 Writer = Annotated[Principal, guard(CostPermission.prices_write)]
 OVERRIDES_SHOWN = 200
+PRICES_SHOWN = 150
 FORM_FIELDS = (
     "provider",
     "model_pattern",
@@ -82,13 +84,14 @@ def spec_from_form(values: dict[str, str]) -> OverrideSpec:
     )
 
 
-def _quote(db: DbDep, provider: str, model: str, tokens_in: int, tokens_out: int) -> Quote | None:
-    if not model.strip():
+def _quote(book: PriceBook, filters: dict[str, Any]) -> Quote | None:
+    model = str(filters["model"]).strip()
+    if not model:
         return None
-    with db.reading() as session:
-        book = service.load_price_book(session)
-    usage = TokenUsage(input=tokens_in, output=tokens_out)
-    return quote(book, provider.strip() or None, model.strip(), usage, utcnow())
+    usage = TokenUsage(input=filters["tin"], output=filters["tout"])
+    provider = str(filters["quote_provider"]).strip() or None
+    tier = str(filters["tier"]).strip() or None
+    return quote(book, provider, model, usage, utcnow(), tier)
 
 
 def _page(
@@ -101,19 +104,24 @@ def _page(
     problem: FormProblem | None = None,
     notice: str | None = None,
 ) -> Response:
-    catalog = builtin_catalog()
-    entries = catalog.search(normalise_provider(filters["provider"] or None), filters["q"])
     with db.reading() as session:
         overrides, total = service.list_overrides(session, limit=OVERRIDES_SHOWN)
-    found = _quote(db, filters["quote_provider"], filters["model"], filters["tin"], filters["tout"])
+        book = service.load_price_book(session)
+        data_view = data_store.in_force(session)
+    now = utcnow()
+    matching = search_prices(book.data, filters["provider"] or None, filters["q"])
+    rows = [price_row(p, m, now) for p, m in matching[:PRICES_SHOWN]]
+    found = _quote(book, filters)
     return render(
         request,
         "cost/prices.html",
         principal,
         status_code=200 if problem is None else problem.status,
         section="cost",
-        entries=entries,
-        providers=catalog.providers(),
+        rows=rows,
+        row_total=len(matching),
+        data=data_view,
+        providers=sorted(p.id for p in book.data.providers),
         filters=filters,
         overrides=overrides,
         override_total=total,
@@ -127,7 +135,9 @@ def _page(
 
 
 def _no_filters() -> dict[str, Any]:
-    return {"q": "", "provider": "", "quote_provider": "", "model": "", "tin": 0, "tout": 0}
+    return {
+        "q": "", "provider": "", "quote_provider": "", "model": "", "tin": 0, "tout": 0, "tier": "",
+    }  # fmt: skip
 
 
 def prices_page(
@@ -140,6 +150,7 @@ def prices_page(
     model: Annotated[str, Query(max_length=200)] = "",
     tin: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     tout: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+    tier: Annotated[str, Query(max_length=40)] = "",
     notice: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     filters = {
@@ -149,6 +160,7 @@ def prices_page(
         "model": model,
         "tin": tin,
         "tout": tout,
+        "tier": tier,
     }
     return _page(request, db, principal, filters=filters, notice=notice)
 

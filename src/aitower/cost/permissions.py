@@ -1,4 +1,4 @@
-"""What the cost slice lets each role do: read the price catalog, keep negotiated prices.
+"""What the cost slice lets each role do: read the price list, keep negotiated prices and data.
 
 Each member names its permission, what it allows (the permission doc's text) and the roles
 that hold it: the rows of the permission matrix this capability brings (``docs/permissions.md``).
@@ -14,11 +14,11 @@ class CostPermission(Permission):
     # commercial terms, kept by who owns the portfolio's spend.
     prices_read = (
         "prices.read",
-        "See the LLM price catalog, the organisation's prices and quotes",
+        "See the LLM price list (the price data in force), the organisation's prices and quotes",
         ALL_ROLES,
     )
     prices_write = (
         "prices.write",
-        "Add, change and remove the organisation's negotiated LLM prices",
+        "Add, change and remove the organisation's negotiated LLM prices; load newer price data",
         {Role.admin, Role.ops_manager},
     )

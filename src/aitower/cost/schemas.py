@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import asdict
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from aitower.cost.catalog import CatalogEntry
+from aitower.cost.data_store import PriceDataView
 from aitower.cost.overrides import OverrideSpec
+from aitower.cost.price_list import PriceRow
 from aitower.cost.quotes import Quote
 from aitower.cost.service import OverrideView
+from aitower.cost.tariffs import ListPrices
 
-Price = Field(default=None, description="USD per million tokens; empty: the catalog's price")
+Price = Field(default=None, description="USD per million tokens; empty: the list price")
 
 OVERRIDE_EXAMPLE: dict[str, Any] = {
     "provider": "openai",
@@ -24,34 +27,137 @@ OVERRIDE_EXAMPLE: dict[str, Any] = {
 }
 
 
-class CatalogEntryOut(BaseModel):
-    id: str
-    provider: str
-    patterns: list[str]
-    input: float
-    output: float
+class ListPricesOut(BaseModel):
+    input: float | None
+    output: float | None
     cache_read: float | None
     cache_write: float | None
+    cache_write_1h: float | None
     reasoning: float | None
-    source: str
-    as_of: dt.date
-    note: str
+    per_call: float = Field(description="USD per call (0: none)")
 
     @classmethod
-    def of(cls, entry: CatalogEntry) -> CatalogEntryOut:
-        p = entry.prices
+    def of(cls, listed: ListPrices) -> ListPricesOut:
+        return cls(**asdict(listed))
+
+
+class TierOut(BaseModel):
+    above_input_tokens: int = Field(description="Applies to all tokens of a call above this")
+    input: float
+    output: float
+    cache_read: float
+    cache_write: float
+
+
+class DatedPriceOut(BaseModel):
+    starts: dt.date | None
+    window: str | None
+    in_effect: bool
+    prices: ListPricesOut
+
+
+class VariantOut(BaseModel):
+    when: str = Field(description="e.g. processing=batch, service_tier=priority")
+    starts: dt.date | None
+    prices: ListPricesOut
+
+
+class PriceRowOut(BaseModel):
+    """A model of the price data in force, USD per million tokens."""
+
+    id: str
+    provider: str
+    provider_id: str
+    model_id: str
+    name: str
+    priceable: bool = Field(description="false: aitower leaves its calls unpriced")
+    prices: ListPricesOut | None
+    tiers: list[TierOut]
+    dated_prices: list[DatedPriceOut]
+    variants: list[VariantOut]
+    context_window: int | None
+    deprecated: bool
+    sources: list[str]
+    data: str = Field(description="The price data the row comes from, with its version")
+
+    @classmethod
+    def of(cls, row: PriceRow, data_label: str) -> PriceRowOut:
         return cls(
-            id=entry.id,
-            provider=entry.provider,
-            patterns=[pattern.text for pattern in entry.patterns],
-            input=p.input,
-            output=p.output,
-            cache_read=p.cache_read,
-            cache_write=p.cache_write,
-            reasoning=p.reasoning,
-            source=entry.source,
-            as_of=entry.as_of,
-            note=entry.note,
+            id=f"{row.provider_id}/{row.model_id}",
+            provider=row.provider,
+            provider_id=row.provider_id,
+            model_id=row.model_id,
+            name=row.model_name,
+            priceable=row.priceable,
+            prices=None if row.listed is None else ListPricesOut.of(row.listed),
+            tiers=[
+                TierOut(
+                    above_input_tokens=t.above,
+                    input=t.rates.input,
+                    output=t.rates.output,
+                    cache_read=t.rates.cache_read,
+                    cache_write=t.rates.cache_write,
+                )
+                for t in row.tiers
+            ],
+            dated_prices=[
+                DatedPriceOut(
+                    starts=d.starts,
+                    window=d.window,
+                    in_effect=d.in_effect,
+                    prices=ListPricesOut.of(d.listed),
+                )
+                for d in row.prices
+            ],
+            variants=[
+                VariantOut(when=v.when, starts=v.starts, prices=ListPricesOut.of(v.listed))
+                for v in row.variants
+            ],
+            context_window=row.context_window,
+            deprecated=row.deprecated,
+            sources=list(row.sources),
+            data=data_label,
+        )
+
+
+class PriceDataIn(BaseModel):
+    """A newer data file of genai-prices' published format, or a return to the bundled data."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"label": "genai-prices data 2026-12-01", "data": []}]},
+    )
+
+    label: str = Field(default="", max_length=200, description="e.g. where and when it was got")
+    data: list[Any] | None = Field(
+        default=None, description="The file's content: a JSON list of providers"
+    )
+    bundled: bool = Field(default=False, description="true: go back to the bundled data")
+
+
+class PriceDataOut(BaseModel):
+    id: uuid.UUID | None = Field(description="null: the bundled data, never changed")
+    label: str
+    bundled: bool
+    sha256: str | None
+    providers: int
+    models: int
+    package_version: str = Field(description="The genai-prices version that reads the data")
+    loaded_by: str | None
+    loaded_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, view: PriceDataView) -> PriceDataOut:
+        return cls(
+            id=view.id,
+            label=view.label,
+            bundled=view.bundled,
+            sha256=view.sha256,
+            providers=view.provider_count,
+            models=view.model_count,
+            package_version=view.package_version,
+            loaded_by=view.loaded_by,
+            loaded_at=view.loaded_at,
         )
 
 
@@ -68,7 +174,9 @@ class OverrideIn(BaseModel):
     cache_write_price: float | None = Price
     reasoning_price: float | None = Price
     discount_percent: float | None = Field(
-        default=None, description="Percent off the catalog for the kinds not priced here"
+        default=None,
+        description="Percent off the list price for the kinds not priced here; negative: a "
+        "premium (-10 = +10 %, e.g. Azure data-zone deployments)",
     )
     effective_from: dt.date = Field(description="First day in force (UTC), inclusive")
     effective_to: dt.date | None = Field(
@@ -143,9 +251,13 @@ class QuoteOut(BaseModel):
     model: str | None
     at: dt.datetime
     cost: float | None = Field(description="USD; null when unpriced (never silently zero)")
-    source: str = Field(description="override, catalog or unpriced")
+    source: str = Field(description="override, catalog (the price data) or unpriced")
     entry_id: str | None
     pattern: str | None
+    service_tier: str | None
+    variant: str | None = Field(description="The price variant applied, e.g. processing=batch")
+    tiers_above: list[int] = Field(description="Context tiers of the price (input tokens)")
+    price_from: dt.date | None = Field(description="First day of the dated price applied")
     lines: list[QuoteLineOut]
     explanation: str
 
@@ -159,6 +271,10 @@ class QuoteOut(BaseModel):
             source=found.priced.source,
             entry_id=found.priced.entry_id,
             pattern=found.priced.pattern,
+            service_tier=found.service_tier,
+            variant=None if found.tariff is None else found.tariff.variant,
+            tiers_above=[] if found.tariff is None else [t.above for t in found.tariff.tiers],
+            price_from=None if found.tariff is None else found.tariff.price_from,
             lines=[
                 QuoteLineOut(
                     kind=line.kind,

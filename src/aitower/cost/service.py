@@ -1,10 +1,11 @@
 """Use cases of prices: the price book for ingest, and the organisation's overrides (audited).
 
 ``load_price_book`` is called by every ingest request, so it does not rebuild the book each
-time: the book is cached per database and rebuilt only when the overrides changed, which one
-cheap query tells (their count and latest ``updated_at``: a create or an edit moves the
-latest time, a delete moves the count). Several server processes on one database each notice
-a change on their next request.
+time: the book is cached per database and rebuilt only when the overrides or the price data
+in force changed, which one cheap query tells (the overrides' count and latest
+``updated_at``: a create or an edit moves the latest time, a delete moves the count; and the
+id of the newest price data row). Several server processes on one database each notice a
+change on their next request.
 """
 
 from __future__ import annotations
@@ -21,16 +22,17 @@ from sqlalchemy.orm import Session
 
 from aitower.core.audit.service import ChangeContext, record_change
 from aitower.core.errors import InvalidInput, NotFound
-from aitower.cost.catalog import builtin_catalog
+from aitower.cost import data_store
 from aitower.cost.names import normalise_provider
 from aitower.cost.overrides import OverrideSpec, check_override
 from aitower.cost.pricing import PriceBook
-from aitower.cost.tables import PriceOverrideRow
+from aitower.cost.tables import PriceDataRow, PriceOverrideRow
 
 EDITABLE = frozenset(f.name for f in fields(OverrideSpec))
 _COLUMNS = {f: f for f in EDITABLE}
 
-_books: dict[str, tuple[tuple[int, datetime | None], PriceBook]] = {}
+BookVersion = tuple[int, datetime | None, uuid.UUID | None]
+_books: dict[str, tuple[BookVersion, PriceBook]] = {}
 _books_lock = threading.Lock()
 
 
@@ -59,15 +61,22 @@ def _audit(spec: OverrideSpec) -> dict[str, Any]:
     return asdict(spec)
 
 
-def _version(session: Session) -> tuple[int, datetime | None]:
-    count, latest = session.execute(
-        select(func.count(), func.max(PriceOverrideRow.updated_at))
+def _version(session: Session) -> BookVersion:
+    newest = (
+        select(PriceDataRow.id)
+        .order_by(PriceDataRow.loaded_at.desc(), PriceDataRow.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    count, latest, data_id = session.execute(
+        select(func.count(PriceOverrideRow.id), func.max(PriceOverrideRow.updated_at), newest)
     ).one()
-    return int(count), latest
+    return int(count), latest, data_id
 
 
 def load_price_book(session: Session) -> PriceBook:
-    """The catalog with the organisation's overrides, rebuilt only when they changed."""
+    """The price data in force with the organisation's overrides, rebuilt only when either
+    changed."""
     bind = session.get_bind()
     key = bind.engine.url.render_as_string(hide_password=True)
     version = _version(session)
@@ -75,7 +84,8 @@ def load_price_book(session: Session) -> PriceBook:
     if cached is not None and cached[0] == version:
         return cached[1]
     rows = session.execute(select(PriceOverrideRow)).scalars().all()
-    book = PriceBook(builtin_catalog(), [_spec(r).as_override(str(r.id)) for r in rows])
+    data = data_store.load_price_data(session, version[2])
+    book = PriceBook(data, [_spec(r).as_override(str(r.id)) for r in rows])
     with _books_lock:
         _books[key] = (version, book)
     return book

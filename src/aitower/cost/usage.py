@@ -1,6 +1,6 @@
 """What one LLM call used, in the units prices are quoted in (pure, no storage).
 
-Telemetry reads it off each span (``telemetry.semconv``); the price catalog multiplies it
+Telemetry reads it off each span (``telemetry.semconv``); the price book multiplies it
 (``cost.pricing``). It lives here, below telemetry, because pricing is what telemetry uses.
 """
 
@@ -19,6 +19,7 @@ class TokenUsage:
     cache_read: int = 0
     cache_write: int = 0
     reasoning: int = 0
+    cache_write_1h: int = 0  # of cache_write: written for one hour (Anthropic's longer cache)
 
     @property
     def total(self) -> int:

@@ -272,9 +272,11 @@ def _priced(span: DecodedSpan, fact: LlmFacts, system_key: str, pricer: PriceBoo
     if usage is None:
         return PricedSpan.of(span, fact, system_key, None, None)
     start = nanos_to_datetime(span.start_unix_nano)
-    call = pricer.price(fact.provider, fact.price_model, usage, start, fact.carried_cost)
+    call = pricer.price(
+        fact.provider, fact.price_model, usage, start, fact.carried_cost, fact.service_tier
+    )
     if call.cost is None and fact.model != fact.price_model:
-        call = pricer.price(fact.provider, fact.model, usage, start)
+        call = pricer.price(fact.provider, fact.model, usage, start, None, fact.service_tier)
     if call.cost is None and usage.total == 0:
         return PricedSpan.of(span, fact, system_key, 0.0, "no_tokens", start)
     return PricedSpan.of(span, fact, system_key, call.cost, call.source, start)

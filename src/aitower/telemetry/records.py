@@ -116,6 +116,7 @@ class LlmFacts:
     evaluations: tuple[Evaluation, ...] = ()
     system_hint: str | None = None  # resource attribute ``aitower.system``
     response_id: str | None = None  # the provider's id of its answer (``gen_ai.response.id``)
+    service_tier: str | None = None  # the tier that served the call (priority, flex, batch…)
 
     @property
     def is_llm_call(self) -> bool:

@@ -9,7 +9,9 @@ Conventions read (attribute names checked against these versions):
   ``gen_ai.response.model``, ``gen_ai.usage.input_tokens`` / ``output_tokens`` (``prompt_tokens``
   / ``completion_tokens`` before v1.27), ``gen_ai.usage.cache_read.input_tokens``,
   ``gen_ai.usage.cache_creation.input_tokens``, ``gen_ai.usage.reasoning.output_tokens``,
-  ``gen_ai.response.finish_reasons``, ``gen_ai.input.messages`` / ``gen_ai.output.messages`` /
+  ``gen_ai.response.finish_reasons``, ``openai.response.service_tier``
+  (``gen_ai.openai.response.service_tier`` before v1.37), ``gen_ai.input.messages`` /
+  ``gen_ai.output.messages`` /
   ``gen_ai.system_instructions`` (on the span or on a
   ``gen_ai.client.inference.operation.details`` event), the per-message events of v1.27-v1.36
   (``gen_ai.system.message``, ``gen_ai.user.message``, ``gen_ai.assistant.message``,
@@ -153,6 +155,9 @@ _SESSION = (
 _COST = ("gen_ai.usage.cost", "llm.cost.total", "gen_ai.cost.total", "llm.usage.cost")
 _COST_PARTS = ("llm.cost.prompt", "llm.cost.completion")
 _OPERATION = ("gen_ai.operation.name", "llm.request.type")
+# The tier that served the call (it prices it: priority, flex, batch…): the response's, as the
+# request's may be "auto". openai.* from semconv 1.37; gen_ai.openai.* before.
+_SERVICE_TIER = ("openai.response.service_tier", "gen_ai.openai.response.service_tier")
 _SYSTEM_HINT = ("aitower.system",)
 
 
@@ -187,6 +192,7 @@ def llm_facts(span: DecodedSpan, *, with_messages: bool = True) -> LlmFacts:
         _evaluations(span) if span.events else (),
         _text(span.resource, _SYSTEM_HINT),
         _text(attrs, _RESPONSE_ID) if is_call else None,
+        _text(attrs, _SERVICE_TIER) if is_call else None,
     )
 
 
