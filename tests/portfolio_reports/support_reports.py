@@ -43,7 +43,9 @@ class Portfolio:
         )
 
 
-def _record(system: uuid.UUID | None, source: str, start: date, end: date, amount: float) -> SpendRecordRow:
+def _record(
+    system: uuid.UUID | None, source: str, start: date, end: date, amount: float
+) -> SpendRecordRow:
     return SpendRecordRow(
         id=uuid.uuid4(), source=source, day_start=start, day_end=end, amount=amount,
         billed_amount=amount, system_id=system, vendor="AWS" if source == "cloud" else "Acme",
@@ -55,6 +57,13 @@ def _rollup(system: uuid.UUID, at: datetime, requests: int, cost: float) -> SixH
         bucket_start=at, system_key=str(system), model="gpt-4o", spans=requests,
         requests=requests, latency_hist=[], llm_calls=requests, cost=cost,
     )  # fmt: skip
+
+
+def _user(system: uuid.UUID, key: str, requests: int) -> KeyRollupRow:
+    day = date(2026, 11, 10)
+    return KeyRollupRow(
+        day=day, system_key=str(system), key_kind="user", key=key, requests=requests
+    )
 
 
 def seed(db: Database) -> Portfolio:
@@ -76,8 +85,8 @@ def seed(db: Database) -> Portfolio:
                 # LLM usage: 100 requests and $12.50 in November, 40 and $5 in October.
                 _rollup(chatbot, datetime(2026, 11, 10, 6, tzinfo=UTC), 100, 12.5),
                 _rollup(chatbot, datetime(2026, 10, 3, 12, tzinfo=UTC), 40, 5.0),
-                KeyRollupRow(day=date(2026, 11, 10), system_key=str(chatbot), key_kind="user", key="u1", requests=60),
-                KeyRollupRow(day=date(2026, 11, 10), system_key=str(chatbot), key_kind="user", key="u2", requests=40),
+                _user(chatbot, "u1", 60),
+                _user(chatbot, "u2", 40),
                 # Value: 0.5 h saved per request at $60/h plus $100 revenue a month.
                 ValueModelRow(
                     system_id=chatbot, use_driver="requests", hours_saved_per_use=0.5,

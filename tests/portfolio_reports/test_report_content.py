@@ -30,7 +30,11 @@ def test_figures_match_hand_computed_and_system_values(db: Database) -> None:
     p = seed(db)
     report = _report(db)
     by_name = {s.name: s for s in report.systems}
-    chatbot, scorer, copy = by_name["Support chatbot"], by_name["Invoice scorer"], by_name["Ad copy writer"]
+    chatbot, scorer, copy = (
+        by_name["Support chatbot"],
+        by_name["Invoice scorer"],
+        by_name["Ad copy writer"],
+    )
     # November: cloud $300 + LLM $12.50; licence $120; invoice $50; $40 nobody claims.
     assert chatbot.period_cost == pytest.approx(312.5)
     assert scorer.period_cost == pytest.approx(120.0)
@@ -58,7 +62,9 @@ def test_figures_match_hand_computed_and_system_values(db: Database) -> None:
         assert line.value == (None if v.model is None else pytest.approx(v.value))
     assert len(report.months) == 12 and report.months[-1].month == PERIOD.start
     nov = report.months[-1]
-    assert nov.cost_by_source == pytest.approx({"cloud": 340.0, "llm": 12.5, "licence": 120.0, "invoice": 50.0})
+    assert nov.cost_by_source == pytest.approx(
+        {"cloud": 340.0, "llm": 12.5, "licence": 120.0, "invoice": 50.0}
+    )
     assert nov.requests == 100 and nov.active_users == 2
     assert chatbot.requests == 140 and chatbot.active_users == 2
     # Risk, tier, incident and decision.
@@ -79,7 +85,9 @@ def test_a_stakeholder_sees_her_units_only(db: Database) -> None:
     assert report.scope == "Your units"
     assert report.unattributed_period_cost == 0.0 and report.unattributed_cost == 0.0
     assert report.period_cost == pytest.approx(432.5)
-    assert report.months[-1].cost_by_source == pytest.approx({"cloud": 300.0, "llm": 12.5, "licence": 120.0})
+    assert report.months[-1].cost_by_source == pytest.approx(
+        {"cloud": 300.0, "llm": 12.5, "licence": 120.0}
+    )
     with pytest.raises(NotFound):
         _report(db, principal=p.stakeholder(), unit_id=p.marketing)
     unit = _report(db, unit_id=p.marketing)
@@ -93,7 +101,9 @@ def test_csv_has_one_row_per_system_with_the_columns(db: Database) -> None:
     rows = list(csv.reader(io.StringIO(to_csv(report))))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert len(rows) == 1 + len(report.systems)
-    chatbot = next(dict(zip(rows[0], r, strict=True)) for r in rows[1:] if r[1] == "Support chatbot")
+    chatbot = next(
+        dict(zip(rows[0], r, strict=True)) for r in rows[1:] if r[1] == "Support chatbot"
+    )
     assert chatbot["period_cost_usd"] == "312.50" and chatbot["value_12m_usd"] == "5400.00"
     assert chatbot["roi"] == f"{(5400 - 467.5) / 467.5:.4f}" and chatbot["decision"] == "scale"
     assert chatbot["highest_risk"] == "high" and chatbot["open_incidents"] == "1"

@@ -30,7 +30,12 @@ CREATED = datetime(2026, 11, 15, 9, 30, tzinfo=UTC)
 
 
 def _config(port: int) -> dict[str, Any]:
-    return {"host": "127.0.0.1", "port": port, "from": "aitower@example.com", "to": ["ops@example.com"]}
+    return {
+        "host": "127.0.0.1",
+        "port": port,
+        "from": "aitower@example.com",
+        "to": ["ops@example.com"],
+    }
 
 
 def _channel(db: Database, port: int) -> Any:
@@ -38,8 +43,12 @@ def _channel(db: Database, port: int) -> Any:
         return create_channel(session, CTX, "email", "Ops mail", _config(port))
 
 
-def _subscribe(db: Database, cadence: str = "monthly", formats: tuple[str, ...] = ("pdf", "csv")) -> Any:
-    spec = SubscriptionSpec("Board pack", cadence, ["cfo@example.com", "ops@example.com"], list(formats))
+def _subscribe(
+    db: Database, cadence: str = "monthly", formats: tuple[str, ...] = ("pdf", "csv")
+) -> Any:
+    spec = SubscriptionSpec(
+        "Board pack", cadence, ["cfo@example.com", "ops@example.com"], list(formats)
+    )
     with db.writing() as session:
         return create_subscription(session, CTX, spec, CREATED)
 
@@ -51,8 +60,12 @@ def _state(db: Database, sub_id: Any) -> Any:
 
 def test_periods_are_utc_weeks_from_monday_and_calendar_months() -> None:
     now = datetime(2026, 12, 2, 10, tzinfo=UTC)  # a Wednesday
-    assert period_ended_by("weekly", now) == Period("weekly", date(2026, 11, 23), date(2026, 11, 30))
-    assert period_ended_by("monthly", now) == Period("monthly", date(2026, 11, 1), date(2026, 12, 1))
+    assert period_ended_by("weekly", now) == Period(
+        "weekly", date(2026, 11, 23), date(2026, 11, 30)
+    )
+    assert period_ended_by("monthly", now) == Period(
+        "monthly", date(2026, 11, 1), date(2026, 12, 1)
+    )
     assert period_containing("monthly", date(2026, 12, 31)).end == date(2027, 1, 1)
     assert first_due("weekly", now) == datetime(2026, 12, 7, tzinfo=UTC)
     assert first_due("monthly", now) == datetime(2027, 1, 1, tzinfo=UTC)
@@ -83,10 +96,15 @@ def test_sent_once_per_period_with_the_attachments(db: Database) -> None:
         pdf = files["aitower-report-whole-portfolio-2026-11-01.pdf"]
         assert pdf.startswith(b"%PDF")
         text = files["aitower-report-whole-portfolio-2026-11-01.csv"].decode()
-        assert text.startswith("system_id,system,unit,period_cost_usd") and "Support chatbot" in text
+        assert (
+            text.startswith("system_id,system,unit,period_cost_usd") and "Support chatbot" in text
+        )
         state = _state(db, sub.id)
         assert state.next_due == datetime(2027, 1, 1, tzinfo=UTC)
-        assert (state.last_period_start, state.last_period_end) == (date(2026, 11, 1), date(2026, 12, 1))
+        assert (state.last_period_start, state.last_period_end) == (
+            date(2026, 11, 1),
+            date(2026, 12, 1),
+        )
         assert state.last_sent_at == SENT_AT and state.last_error == "" and state.attempts == 0
         # A replica with a stale schedule (next_due moved back by hand) sends nothing again.
         with db.writing() as session:
@@ -143,7 +161,9 @@ def test_a_unit_subscription_reports_that_unit(db: Database) -> None:
     p = seed(db)
     with smtp_server() as smtp:
         _channel(db, smtp.port)
-        spec = SubscriptionSpec("Marketing weekly", "weekly", ["mia@example.com"], ["csv"], p.marketing)
+        spec = SubscriptionSpec(
+            "Marketing weekly", "weekly", ["mia@example.com"], ["csv"], p.marketing
+        )
         with db.writing() as session:
             create_subscription(session, CTX, spec, CREATED)
         assert send_due_reports(db, datetime(2026, 11, 16, 1, tzinfo=UTC)).sent == 1
