@@ -23,7 +23,11 @@ from aitower.core.errors import DomainError, InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.templating import render
 from aitower.portfolio import report_subscriptions as subs
+from aitower.portfolio.api_reports import Which, report_period
+from aitower.portfolio.dashboard import build_report
 from aitower.portfolio.permissions import PortfolioPermission
+from aitower.portfolio.report_model import FORMATS, Cadence
+from aitower.portfolio.report_render import render as render_report
 from aitower.portfolio.report_sending import send_now
 
 Reader = Annotated[Principal, guard(PortfolioPermission.read)]
@@ -153,9 +157,36 @@ async def send_subscription(
     return await run_in_threadpool(_act, request, db, principal, subscription_id, "send")
 
 
+def download(
+    db: DbDep,
+    principal: Reader,
+    format: str = "pdf",
+    cadence: str = "monthly",
+    period: str = "last",
+    unit_id: str = "",
+) -> Response:
+    """The download form's target (a form sends an empty unit as ``unit_id=``, which the
+    API's typed parameter refuses): the same report as ``GET /api/v1/value/report``."""
+    fmt = format if format in FORMATS else "pdf"
+    chosen: Cadence = "weekly" if cadence == "weekly" else "monthly"
+    which: Which = "current" if period == "current" else "last"
+    unit = parse_uuid(unit_id) if unit_id else None
+    now = utcnow()
+    with db.reading() as session:
+        report = build_report(
+            session, principal, report_period(chosen, which, now), now, unit_id=unit
+        )
+    file = render_report(report, fmt)
+    disposition = f'attachment; filename="{file.filename}"'
+    return Response(
+        file.content, media_type=file.media_type, headers={"Content-Disposition": disposition}
+    )
+
+
 def build_router() -> APIRouter:
     router = APIRouter()
     router.get("/value/reports")(reports_page)
+    router.get("/value/reports/download")(download)
     router.post("/value/reports")(create_subscription)
     router.post("/value/reports/{subscription_id}/delete")(delete_subscription)
     router.post("/value/reports/{subscription_id}/send")(send_subscription)
