@@ -153,6 +153,24 @@ def _system_line(
     )
 
 
+def _period_costs(
+    lines: Sequence[CostLine], period: Period, trend_start: date
+) -> tuple[dict[uuid.UUID | None, float], float, float]:
+    """The period's cost per system (None: unclaimed), the previous period's total, and the
+    unclaimed cost over the trend."""
+    before = previous_period(period)
+    period_cost: dict[uuid.UUID | None, float] = defaultdict(float)
+    unattributed = previous = 0.0
+    for line in lines:
+        if period.start <= line.day < period.end:
+            period_cost[line.system_id] += line.amount
+        if before.start <= line.day < before.end:
+            previous += line.amount
+        if line.system_id is None and line.day >= trend_start:
+            unattributed += line.amount
+    return period_cost, previous, unattributed
+
+
 def build_report(
     session: Session,
     principal: Principal,
@@ -171,16 +189,7 @@ def build_report(
     earliest = min(trend_start, previous_period(period).start)
     values = system_values(session, principal, trend_start, period.end, ids)
     lines = daily_costs(session, earliest, period.end, None if whole else ids)
-    before = previous_period(period)
-    period_cost: dict[uuid.UUID | None, float] = defaultdict(float)
-    unattributed_trend = previous_cost = 0.0
-    for line in lines:
-        if period.start <= line.day < period.end:
-            period_cost[line.system_id] += line.amount
-        if before.start <= line.day < before.end:
-            previous_cost += line.amount
-        if line.system_id is None and line.day >= trend_start:
-            unattributed_trend += line.amount
+    period_cost, previous_cost, unattributed_trend = _period_costs(lines, period, trend_start)
     risks = _risk_levels(session, ids)
     incidents, open_total, serious = _incidents(session, principal, set(ids), whole)
     decisions = _latest_decisions(session, ids)
