@@ -80,3 +80,11 @@ class ReportSubscriptionRow(HasId, HasTimestamps, Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     enabled: Mapped[bool] = mapped_column(default=True)
     created_by: Mapped[str] = mapped_column(String(200))
+    # Migration 0026 (the sending): the e-mail channel whose SMTP server sends it (None: the
+    # first enabled e-mail channel), the failed attempts at the due period, when the next try
+    # may start (a claim in flight or a back-off), and the last period sent (never twice).
+    channel_id: Mapped[uuid.UUID | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_period_start: Mapped[date | None] = mapped_column(Date)
+    last_period_end: Mapped[date | None] = mapped_column(Date)
