@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Small bills of each cloud format with hand-computed sums, as CSV bytes or Parquet."""
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import pytest
 from aitower.spend.import_cloud import BillLine, parse_day, parse_tags
 from aitower.spend.mappings import Matcher, MatchKind, Rule
 from aitower.spend.sources import TEMPLATES, ImportKind, TagStyle, parse_rates, template_csv
-from bills import CUR_ROWS, azure, cur, cur2, gcp, parquet_of, read
+from spend_imports.bills import CUR_ROWS, azure, cur, cur2, gcp, parquet_of, read
 
 
 def _sums(lines: list[BillLine]) -> dict[tuple[date, str, str], float]:
@@ -55,7 +55,11 @@ def test_azure_and_google_cloud_bills() -> None:
     by_group = {(line.day, line.resource_group): line for line in done.bill}
     assert by_group[(date(2026, 3, 1), "rg-triage")].billed == 3.0
     other = by_group[(date(2026, 3, 2), "rg-other")]
-    assert (other.billed, other.tags, other.account) == (7.0, {"app": "helpdesk", "env": "dev"}, "sub-1")
+    assert (other.billed, other.tags, other.account) == (
+        7.0,
+        {"app": "helpdesk", "env": "dev"},
+        "sub-1",
+    )
     google = read(ImportKind.gcp, gcp())
     assert not google.errors
     assert _sums(google.bill) == {

@@ -9,6 +9,7 @@ Only organisation-wide principals change rules: they apply to every bill.
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import select, update
@@ -19,7 +20,7 @@ from aitower.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aitower.inventory.tables import SystemRow
 from aitower.spend.mappings import Matcher, MatchKind, Rule, check_rule, read_detail
 from aitower.spend.sources import SpendSource
-from aitower.spend.tables import SpendMappingRow, SpendRecordRow
+from aitower.spend.tables import SpendImportRow, SpendMappingRow, SpendRecordRow
 
 
 def _rule(row: SpendMappingRow) -> Rule:
@@ -50,7 +51,7 @@ def list_mappings(session: Session) -> list[tuple[SpendMappingRow, str]]:
             SpendMappingRow.match_kind, SpendMappingRow.match_key, SpendMappingRow.match_value
         )
     )
-    return [(row, name) for row, name in session.execute(query).tuples()]
+    return [(row, name) for row, name in session.execute(query)]
 
 
 def _system(session: Session, ref: str) -> SystemRow:
@@ -109,11 +110,12 @@ def create_mapping(
 def reattribute(session: Session, matcher: Matcher, unit_id: uuid.UUID) -> int:
     """Give the unattributed cloud records ``matcher`` now matches their system."""
     r = SpendRecordRow
-    query = select(r.id, r.account, r.description).where(
+    query = select(r.id, r.import_id, r.account, r.description, r.amount).where(
         r.source == SpendSource.cloud.value, r.system_id.is_(None)
     )
     changes: list[dict[str, Any]] = []
-    for record_id, account, detail in session.execute(query):
+    claimed: dict[uuid.UUID, float] = defaultdict(float)  # per import: amount now attributed
+    for record_id, import_id, account, detail, amount in session.execute(query):
         tags, group = read_detail(detail)
         found = matcher.match(tags, account, group)
         if found.system_id is not None:
@@ -125,8 +127,14 @@ def reattribute(session: Session, matcher: Matcher, unit_id: uuid.UUID) -> int:
                     "matched_by": found.matched_by,
                 }
             )
+            if import_id is not None:
+                claimed[import_id] += float(amount)
     for part in range(0, len(changes), 5000):
         session.execute(update(SpendRecordRow), changes[part : part + 5000])
+    for import_id, amount in claimed.items():
+        row = session.get(SpendImportRow, import_id)
+        if row is not None:
+            row.unmapped_amount = round(max(row.unmapped_amount - amount, 0.0), 6)
     return len(changes)
 
 

@@ -172,7 +172,10 @@ async def add_mapping(request: Request, db: DbDep, principal: Importer) -> Respo
 
     def run() -> None:
         with db.writing() as session:
-            mappings_service.create_mapping(session, ctx, **values)
+            mappings_service.create_mapping(
+                session, ctx, values["match_kind"], values["match_key"], values["match_value"],
+                values["system"], values["note"],
+            )  # fmt: skip
 
     try:
         await run_in_threadpool(run)
