@@ -22,6 +22,8 @@ import pyarrow.compute as pc
 from aitower.spend.import_read import Batches, ErrorLog, FileProblem, Progress, find_columns
 from aitower.spend.sources import CloudFormat, TagStyle
 
+COMPACT_ROWS = 400_000  # partial sums kept before they are summed together
+
 
 @dataclass(frozen=True, slots=True)
 class BillColumns:
@@ -107,8 +109,10 @@ class CloudAggregator:
     columns: BillColumns
     rates: dict[str, float]
     errors: ErrorLog
-    groups: dict[tuple[str, ...], list[float]] = field(default_factory=dict)
     days: dict[str, date | None] = field(default_factory=dict)
+    partials: list[pa.Table] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    pending: int = 0
 
     def add(self, table: pa.Table, batches: Batches, first: int) -> None:
         """One batch whose first record is the ``first``-th record of the file (0-based)."""
@@ -119,30 +123,36 @@ class CloudAggregator:
         self._check_days(day, batches, first)
         currency = pc.utf8_upper(pc.utf8_trim_whitespace(table.column(self.columns.currency)))
         self._check_currencies(currency, batches, first)
-        index = pa.array(np.arange(first, first + table.num_rows, dtype=np.int64))
+        numbers = np.arange(first, first + table.num_rows, dtype=np.int64)
+        # from_buffers, not pa.array(numbers): that one imports pandas to look at its input
+        index = pa.Array.from_buffers(pa.int64(), table.num_rows, [None, pa.py_buffer(numbers)])
         arrays = [day, currency] + [
             table.column(c)
             for c in (self.columns.account, self.columns.service, self.columns.resource_group)
             if c
         ]
         arrays += [table.column(c) for _, c in self.columns.tags]
-        names = [f"k{i}" for i in range(len(arrays))]
-        keyed = pa.Table.from_arrays([*arrays, cost, index], names=[*names, "cost", "row"])
-        summed = keyed.group_by(names).aggregate(
+        self.names = [f"k{i}" for i in range(len(arrays))]
+        keyed = pa.Table.from_arrays([*arrays, cost, index], names=[*self.names, "cost", "row"])
+        summed = keyed.group_by(self.names).aggregate(
             [("cost", "sum"), ("row", "min"), ("row", "count")]
         )
-        key_columns = [summed.column(n).to_pylist() for n in names]
-        sums = summed.column("cost_sum").to_pylist()
-        rows = summed.column("row_min").to_pylist()
-        counts = summed.column("row_count").to_pylist()
-        for i, key in enumerate(zip(*key_columns, strict=True)):
-            found = self.groups.get(key)
-            if found is None:
-                self.groups[key] = [sums[i] or 0.0, rows[i], counts[i]]
-            else:
-                found[0] += sums[i] or 0.0
-                found[1] = min(found[1], rows[i])
-                found[2] += counts[i]
+        self.partials.append(summed.rename_columns([*self.names, "cost", "row", "rows"]))
+        self.pending += summed.num_rows
+        if self.pending > COMPACT_ROWS:
+            self._compact()
+
+    def _compact(self) -> None:
+        """The partial sums of the batches so far summed again, by pyarrow: Python never
+        sees a group before ``lines``, however many batches hold it."""
+        if len(self.partials) < 2:
+            return
+        together = pa.concat_tables(self.partials)
+        summed = together.group_by(self.names).aggregate(
+            [("cost", "sum"), ("row", "min"), ("rows", "sum")]
+        )
+        self.partials = [summed.rename_columns([*self.names, "cost", "row", "rows"])]
+        self.pending = summed.num_rows
 
     def _cost(self, column: pa.ChunkedArray, batches: Batches, first: int) -> pa.Array:
         try:
@@ -200,7 +210,13 @@ class CloudAggregator:
         tag_names = [k for k, _ in self.columns.tags]
         made: list[BillLine] = []
         cache: dict[str, dict[str, str] | None] = {}
-        for key, (billed, row, count) in self.groups.items():
+        self._compact()
+        if not self.partials:
+            return []
+        summed = self.partials[0]
+        keys = zip(*(summed.column(n).to_pylist() for n in self.names), strict=True)
+        values = zip(*(summed.column(n).to_pylist() for n in ("cost", "row", "rows")), strict=True)
+        for key, (billed, row, count) in zip(keys, values, strict=True):
             day = self.days[key[0]]
             if day is None:
                 continue
@@ -216,7 +232,7 @@ class CloudAggregator:
                     service.strip(),
                     group.strip(),
                     tags,
-                    float(billed),
+                    float(billed or 0.0),
                     first_row,
                     int(count),
                 )

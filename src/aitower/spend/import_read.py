@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-BLOCK_BYTES = 8 * 1024 * 1024
+BLOCK_BYTES = 16 * 1024 * 1024
 PARQUET_BATCH_ROWS = 65_536
 MAX_ERRORS = 200
 FIRST_DATA_ROW = 2

@@ -14,13 +14,14 @@ rows name systems or units of theirs, and undoes only imports wholly inside them
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import IO, Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from aitower.core.access.principal import Principal
@@ -31,7 +32,7 @@ from aitower.inventory.tables import SystemRow
 from aitower.spend.import_cloud import BillLine, read_bill
 from aitower.spend.import_read import ErrorLog, FileProblem, Progress, RowError, open_file
 from aitower.spend.import_templates import TemplateRecord, read_template
-from aitower.spend.mappings import Matcher, unmatched_detail
+from aitower.spend.mappings import Match, Matcher, unmatched_detail
 from aitower.spend.mappings_service import load_matcher
 from aitower.spend.sources import CLOUD_FORMATS, ImportKind, SpendSource
 from aitower.spend.tables import SpendImportRow, SpendRecordRow
@@ -141,11 +142,18 @@ def _cloud_records(read: ReadFile, matcher: Matcher, refs: _Refs) -> list[dict[s
     """One record per day, account, service, currency and match (and, unmatched, tags)."""
     vendor = CLOUD_FORMATS[read.kind].vendor
     sums: dict[tuple[Any, ...], list[Any]] = {}
+    seen: dict[tuple[Any, ...], tuple[Match, str]] = {}  # lines share tags: match each once
     for line in read.bill:
-        match = matcher.match(line.tags, line.account, line.resource_group)
-        detail = "" if match.system_id else unmatched_detail(line.tags, line.resource_group)
-        key = (line.day, line.account, line.service, line.currency, match.system_id,
-               match.matched_by, detail)  # fmt: skip
+        tagged = (line.account, line.resource_group, tuple(sorted(line.tags.items())))
+        if tagged not in seen:
+            match = matcher.match(line.tags, line.account, line.resource_group)
+            detail = "" if match.system_id else unmatched_detail(line.tags, line.resource_group)
+            seen[tagged] = (match, detail)
+        match, detail = seen[tagged]
+        key = (
+            line.day, line.account, line.service, line.currency, match.system_id,
+            match.matched_by, detail,
+        )  # fmt: skip
         found = sums.setdefault(key, [0.0, line.row])
         found[0] += line.billed
         found[1] = min(found[1], line.row)
@@ -185,7 +193,7 @@ def _record(
     **values: Any,
 ) -> dict[str, Any]:
     return {
-        "id": uuid.uuid4(),
+        "id": uuid.UUID(bytes=os.urandom(16), version=4),
         "source": source.value,
         "day_start": start,
         "day_end": end,
@@ -285,7 +293,7 @@ def store_import(session: Session, ctx: ChangeContext, read: ReadFile) -> SpendI
     session.flush()
     for part in range(0, len(records), 5000):
         chunk = [{**r, "import_id": row.id} for r in records[part : part + 5000]]
-        session.execute(insert(SpendRecordRow), chunk)
+        session.execute(SpendRecordRow.__table__.insert(), chunk)
     record_change(
         session, ctx, "spend_import.create", "spend_import", row.id, after=import_document(row)
     )
