@@ -190,9 +190,13 @@ def worker(name: str, path: Path) -> None:
     print(json.dumps(found))
 
 
-def _measure(command: list[str]) -> dict[str, float]:
-    out = subprocess.run(command, check=True, capture_output=True, text=True)
+def _measure(name: str, command: list[str]) -> dict[str, float] | None:
+    out = subprocess.run(command, check=False, capture_output=True, text=True)
+    if out.returncode != 0:
+        print(f"{name} failed: {out.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+        return None
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"{name}: {result}", file=sys.stderr)
     return result
 
 
@@ -209,15 +213,17 @@ def main() -> None:
     path = make_file(args.gigabytes)
     megabytes = path.stat().st_size / 1024**2
     me = [sys.executable, __file__, "--file", str(path), "--worker"]
-    results = {"aitower": _measure([*me, "aitower"]), "csv loop": _measure([*me, "csv"])}
+    found = {"aitower": _measure("aitower", [*me, "aitower"])}
+    found["csv loop"] = _measure("csv loop", [*me, "csv"])
     if not args.skip_peers:
         sys.path.insert(0, str(HERE))
         from peer_env import peer_bin
 
         python = peer_bin("spend", ("duckdb==2.0.0", "polars==2.1.0")) / "python"
         peer = [str(python), str(HERE / "spend_import_peer.py"), str(path)]
-        results["DuckDB"] = _measure([*peer, "duckdb"])
-        results["polars"] = _measure([*peer, "polars"])
+        found["DuckDB"] = _measure("DuckDB", [*peer, "duckdb"])
+        found["polars"] = _measure("polars", [*peer, "polars"])
+    results = {name: r for name, r in found.items() if r is not None}
     base = results["aitower"]
     print(f"{path.name}: {megabytes:,.0f} MB, {os.cpu_count()} cores")
     print(f"{'contender':<10} {'seconds':>8} {'MB/s':>8} {'peak RSS MB':>12} {'groups':>8} "

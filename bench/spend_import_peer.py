@@ -37,7 +37,7 @@ def with_polars(path: str) -> tuple[float, int]:
     import polars as pl
 
     frame = (
-        pl.scan_csv(path, infer_schema=False, missing_utf8_is_empty_string=True)
+        pl.scan_csv(path, infer_schema=False)
         .select([pl.col(KEYS[0]).str.slice(0, 10), *[pl.col(k) for k in KEYS[1:]],
                  pl.col(COST).cast(pl.Float64)])
         .group_by(KEYS)

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from aitower.spend.import_read import Batches, ErrorLog, FileProblem, Progress, find_columns
 from aitower.spend.sources import CloudFormat, TagStyle
 
-COMPACT_ROWS = 400_000  # partial sums kept before they are summed together
+COMPACT_ROWS = 100_000  # new partial sums kept before they are summed together
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +112,8 @@ class CloudAggregator:
     days: dict[str, date | None] = field(default_factory=dict)
     partials: list[pa.Table] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
-    pending: int = 0
+    pending: int = 0  # rows of the partial sums
+    compacted: int = 0  # of them, the rows of the last compaction
 
     def add(self, table: pa.Table, batches: Batches, first: int) -> None:
         """One batch whose first record is the ``first``-th record of the file (0-based)."""
@@ -139,7 +140,7 @@ class CloudAggregator:
         )
         self.partials.append(summed.rename_columns([*self.names, "cost", "row", "rows"]))
         self.pending += summed.num_rows
-        if self.pending > COMPACT_ROWS:
+        if self.pending > COMPACT_ROWS + self.compacted:
             self._compact()
 
     def _compact(self) -> None:
@@ -152,7 +153,7 @@ class CloudAggregator:
             [("cost", "sum"), ("row", "min"), ("rows", "sum")]
         )
         self.partials = [summed.rename_columns([*self.names, "cost", "row", "rows"])]
-        self.pending = summed.num_rows
+        self.pending = self.compacted = summed.num_rows
 
     def _cost(self, column: pa.ChunkedArray, batches: Batches, first: int) -> pa.Array:
         try:

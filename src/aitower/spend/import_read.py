@@ -23,7 +23,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-BLOCK_BYTES = 16 * 1024 * 1024
+BLOCK_BYTES = 1024 * 1024
+HEADER_BYTES = 1024 * 1024  # the header is read from the first block alone
 PARQUET_BATCH_ROWS = 65_536
 MAX_ERRORS = 200
 FIRST_DATA_ROW = 2
@@ -168,12 +169,15 @@ def _size(stream: IO[bytes]) -> int:
 
 
 def _open_csv(
-    stream: IO[bytes], convert: pacsv.ConvertOptions, bad_row: Callable[[Any], str] | None
+    stream: IO[bytes],
+    convert: pacsv.ConvertOptions,
+    bad_row: Callable[[Any], str] | None,
+    block: int = BLOCK_BYTES,
 ) -> pacsv.CSVStreamingReader:
     try:
         return pacsv.open_csv(
             stream,
-            read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES, use_threads=False),
+            read_options=pacsv.ReadOptions(block_size=block, use_threads=False),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=bad_row),
             convert_options=convert,
         )
@@ -201,7 +205,8 @@ def open_file(stream: IO[bytes], errors: ErrorLog) -> Batches:
         except (pa.ArrowException, OSError) as exc:
             raise FileProblem("file", f"is not a readable Parquet file: {exc}") from None
     else:
-        header = list(_open_csv(stream, pacsv.ConvertOptions(), _skip).schema.names)
+        only_text = pacsv.ConvertOptions(column_types={}, include_missing_columns=False)
+        header = list(_open_csv(stream, only_text, _skip, HEADER_BYTES).schema.names)
     if not header or header == [""]:
         raise FileProblem("file", "has no header row")
     return Batches(header, stream, fmt, errors)
