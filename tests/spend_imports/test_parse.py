@@ -181,3 +181,10 @@ def test_templates_check_each_row() -> None:
     ]
     unknown = read(ImportKind.people, b"role,period_start,period_end,hours,hourly_rate,salary\n")
     assert "does not: salary" in unknown.errors.items[0].reason
+
+
+def test_a_cell_holding_the_key_separator_is_an_error_not_a_wrong_sum() -> None:
+    rows = [list(r) for r in CUR_ROWS]
+    rows[2][7] = "sand\x1fbox"  # row 4's app tag
+    done = read(ImportKind.aws_cur, cur(rows=rows))
+    assert [(e.row, e.column) for e in done.errors.items] == [(4, "resourceTags/user:app")]
