@@ -230,9 +230,10 @@ class CloudAggregator:
         summed = self.partials[0]
         keys = (k.split(SEPARATOR) for k in summed.column("key").to_pylist())
         values = zip(*(summed.column(n).to_pylist() for n in ("cost", "row", "rows")), strict=True)
+        width = 2 + sum(has) + len(tag_names)
         for key, (billed, row, count) in zip(keys, values, strict=True):
             day = self.days[key[0]]
-            if day is None:
+            if day is None or len(key) != width:  # reported: a bad day, a separator in a cell
                 continue
             rest = list(key[2:])
             account, service, group = ((rest.pop(0) if h else "") for h in has)
