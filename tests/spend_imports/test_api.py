@@ -94,10 +94,10 @@ def test_permissions_and_unit_scope(client: TestClient, db: Database) -> None:
     assert (listed["total_amount"], listed["unmapped_amount"]) == (0.75, None)
     engineer = make_key(db, Role.engineer, unit="finance")
     cloud = _post(client, engineer, "aws_cur", cur().replace(b"\nf,", b"\ng,"))
-    assert cloud.status_code == 403
+    assert cloud.status_code == 422 and cloud.json()["errors"][0]["field"] == "kind"
     rule = client.post(
         "/api/v1/spend/mappings",
         headers={"authorization": f"Bearer {engineer}"},
         json={"match_kind": "account", "match_value": "1", "system": "Helpdesk bot"},
     )
-    assert rule.status_code == 403
+    assert rule.status_code == 422 and rule.json()["errors"][0]["field"] == "scope"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from aitower.core.audit.tables import AuditEventRow
 from aitower.core.db.engine import Database
-from aitower.core.errors import Conflict, Forbidden
+from aitower.core.errors import Conflict, InvalidInput
 from aitower.spend import import_service, import_views, mappings_service
 from aitower.spend.costs import daily_costs
 from aitower.spend.sources import ImportKind, template_csv
@@ -117,7 +117,7 @@ def test_unit_limited_readers_and_importers(db: Database) -> None:
     assert (view.total, view.unmapped) == (0.75, None)
     assert [s[1] for s in detail.systems] == ["Helpdesk bot"]
     assert detail.unmatched_accounts == []
-    with pytest.raises(Forbidden):
+    with pytest.raises(InvalidInput):
         store(db, ImportKind.aws_cur2, cur2(), ctx=finance, EUR=1.0)
     invoice = b"vendor,period_start,period_end,amount,system\nAcme,2026-01-01,2026-01-31,31,"
     with pytest.raises(import_service.ImportRefused) as outside:
@@ -129,7 +129,7 @@ def test_unit_limited_readers_and_importers(db: Database) -> None:
         lines = daily_costs(session, date(2026, 1, 1), date(2026, 2, 1), [org.helpdesk])
     assert sum(line.amount for line in lines if line.source == "invoice") == pytest.approx(31.0)
     with db.writing() as session:
-        with pytest.raises(Forbidden):
+        with pytest.raises(InvalidInput):
             import_service.undo_import(session, finance, view.id)
         import_service.undo_import(session, finance, mine.id)
 

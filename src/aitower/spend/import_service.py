@@ -8,7 +8,9 @@ caller's transaction. ``undo_import`` deletes an import's records (``spend_impor
 
 Scope: cloud bills are organisation-wide (mapped by the organisation's rules), so only an
 organisation-wide principal imports them; a unit-limited importer imports templates whose
-rows name systems or units of theirs, and undoes only imports wholly inside them.
+rows name systems or units of theirs, and undoes only imports wholly inside them. Like the
+other scope refusals of the app these are 422 naming the field (``kind``, ``import``): 403
+means the role lacks the permission.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from sqlalchemy.orm import Session
 from aitower.core.access.principal import Principal
 from aitower.core.access.tables import BusinessUnitRow
 from aitower.core.audit.service import ChangeContext, record_change
-from aitower.core.errors import Conflict, FieldIssue, Forbidden, InvalidInput, NotFound
+from aitower.core.errors import Conflict, FieldIssue, InvalidInput, NotFound
 from aitower.inventory.tables import SystemRow
 from aitower.spend.import_cloud import BillLine, read_bill
 from aitower.spend.import_read import ErrorLog, FileProblem, Progress, RowError, open_file
@@ -276,7 +278,9 @@ def _who(
 def store_import(session: Session, ctx: ChangeContext, read: ReadFile) -> SpendImportRow:
     """Store what ``read_import`` read, all of it or (ImportRefused, Conflict) nothing."""
     if read.kind.is_cloud and ctx.principal.unit_ids is not None:
-        raise Forbidden("cloud bills are organisation-wide: an organisation-wide role imports them")
+        raise InvalidInput.on(
+            "kind", "cloud bills are organisation-wide: an organisation-wide role imports them"
+        )
     earlier = known_import(session, read.sha256)
     if earlier is not None:
         raise Conflict.on("file", f"this file was imported before (import {earlier})")
@@ -353,7 +357,7 @@ def undo_import(session: Session, ctx: ChangeContext, import_id: uuid.UUID) -> S
             r.import_id == import_id, (r.unit_id.is_(None)) | (r.unit_id.not_in(units))
         )
         if session.execute(outside).scalar_one():
-            raise Forbidden("this import holds cost outside your units")
+            raise InvalidInput.on("import", "holds cost outside your units")
     before = import_document(row)
     session.execute(delete(SpendRecordRow).where(SpendRecordRow.import_id == import_id))
     session.delete(row)

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from aitower.core.audit.service import ChangeContext, record_change
-from aitower.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from aitower.core.errors import Conflict, InvalidInput, NotFound
 from aitower.inventory.tables import SystemRow
 from aitower.spend.mappings import Matcher, MatchKind, Rule, check_rule, read_detail
 from aitower.spend.sources import SpendSource
@@ -67,7 +67,9 @@ def _system(session: Session, ref: str) -> SystemRow:
 
 def _org_wide(ctx: ChangeContext) -> None:
     if ctx.principal.unit_ids is not None:
-        raise Forbidden("mappings apply to every bill: an organisation-wide role changes them")
+        raise InvalidInput.on(
+            "scope", "rules apply to every bill: an organisation-wide role changes them"
+        )
 
 
 def create_mapping(
