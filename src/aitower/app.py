@@ -35,9 +35,9 @@ from aitower.governance.slice import SLICE as GOVERNANCE
 from aitower.guardrails.slice import SLICE as GUARDRAILS
 from aitower.inventory.slice import SLICE as INVENTORY
 from aitower.model_monitors.slice import model_monitors_slice
+from aitower.portfolio.slice import SLICE as PORTFOLIO
 from aitower.predictions.slice import SLICE as PREDICTIONS
 from aitower.review.slice import SLICE as REVIEW
-from aitower.portfolio.slice import SLICE as PORTFOLIO
 from aitower.risk.slice import SLICE as RISK
 from aitower.spend.slice import SLICE as SPEND
 from aitower.telemetry.slice import SLICE as TELEMETRY
