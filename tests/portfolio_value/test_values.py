@@ -40,7 +40,7 @@ def test_measured_drivers_in_months_with_telemetry_declared_elsewhere(db: Databa
     assert (feb.value.uses_basis, feb.value.adoption_basis) == ("declared", "declared")  # type: ignore[union-attr]
     assert feb.value_total == pytest.approx(1010.0)
     # March: 4 measured requests, 3 of 10 users: 4 × 0.5 × 40 × 0.3 = $24, + $10
-    assert (mar.usage.requests, mar.usage.sessions, mar.usage.active_users) == (sent, 3, 3)
+    assert (mar.usage.requests, mar.usage.sessions, mar.usage.active_users) == (len(sent), 3, 3)
     assert (mar.value.uses_basis, mar.value.adoption_basis) == ("measured", "measured")  # type: ignore[union-attr]
     assert mar.value_total == pytest.approx(34.0)
     assert apr.value_total == pytest.approx(1010.0)

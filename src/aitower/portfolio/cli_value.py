@@ -40,14 +40,15 @@ def _system(session: Session, ref: str) -> uuid.UUID:
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:+.0f} %"
+    return "—" if value is None else f"{value * 100:+,.0f} %"
 
 
 def _line(v: SystemValue) -> list[str]:
     bases = ", ".join(sorted(v.bases)) or "—"
     value = f"{v.value:,.2f}" if v.model is not None else "not declared"
     payback = "—" if v.payback_months is None else f"{v.payback_months} mo"
-    return [v.system.name, f"{v.cost:,.2f}", value, _pct(v.roi), payback, _pct(v.roi_trend), bases]
+    trend = "—" if v.roi_trend is None else f"{v.roi_trend * 100:+,.1f} pts"
+    return [v.system.name, f"{v.cost:,.2f}", value, _pct(v.roi), payback, trend, bases]
 
 
 @value_app.command("show")

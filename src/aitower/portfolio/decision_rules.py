@@ -192,7 +192,7 @@ def _better(a: SystemFacts, b: SystemFacts) -> bool:
 
 
 def _percent(value: float) -> str:
-    return f"{value * 100:+.0f} %"
+    return f"{value * 100:+,.0f} %"
 
 
 def _roi_reasons(f: SystemFacts) -> list[Reason]:
@@ -218,7 +218,7 @@ def _roi_reasons(f: SystemFacts) -> list[Reason]:
     reasons.append(Reason("roi", f"ROI {_percent(f.roi)} (value − cost) ÷ cost", f.roi, points))
     if f.roi_trend is not None:
         way: Recommendation | None = "fix" if f.roi_trend < 0 else None
-        text = f"ROI trend {_percent(f.roi_trend)} per month"
+        text = f"ROI trend {f.roi_trend * 100:+.1f} points per month"
         reasons.append(Reason("roi_trend", text, f.roi_trend, way))
     return reasons
 
