@@ -212,25 +212,34 @@ def monthly_usage(
     )
     for bucket, key, count in rows:
         requests[(uuid.UUID(key), month_start(bucket.date()))] += int(count or 0)
-    k = KeyRollupRow
-    distinct: dict[tuple[uuid.UUID, date, str], set[str]] = defaultdict(set)
-    for day, key, kind, name in session.execute(
-        select(k.day, k.system_key, k.key_kind, k.key).where(
-            k.day >= start, k.day < end, k.system_key.in_(keys)
-        )
-    ):
-        distinct[(uuid.UUID(key), month_start(day), kind)].add(name)
+    distinct = _distinct_keys(session, keys, start, end)
     found: dict[tuple[uuid.UUID, date], Usage] = {}
-    for sid in system_ids:
-        for month in {m for (s, m) in requests if s == sid} | {
-            m for (s, m, _) in distinct if s == sid
-        }:
-            found[(sid, month)] = Usage(
-                requests=requests.get((sid, month), 0),
-                sessions=len(distinct.get((sid, month, "session"), ())),
-                active_users=len(distinct.get((sid, month, "user"), ())),
-            )
+    for sid, month in set(requests) | {(s, m) for (s, m, _) in distinct}:
+        found[(sid, month)] = Usage(
+            requests=requests.get((sid, month), 0),
+            sessions=distinct.get((sid, month, "session"), 0),
+            active_users=distinct.get((sid, month, "user"), 0),
+        )
     return found
+
+
+def _distinct_keys(
+    session: Session, keys: list[str], start: date, end: date
+) -> dict[tuple[uuid.UUID, date, str], int]:
+    """Distinct users and sessions per system and month: one counting query per month, so the
+    database counts (a year of a busy system's per-day keys is millions of rows)."""
+    k = KeyRollupRow
+    counts: dict[tuple[uuid.UUID, date, str], int] = {}
+    for month in months_between(start, end):
+        stop = min(add_months(month, 1), end)
+        rows = session.execute(
+            select(k.system_key, k.key_kind, func.count(func.distinct(k.key)))
+            .where(k.day >= max(month, start), k.day < stop, k.system_key.in_(keys))
+            .group_by(k.system_key, k.key_kind)
+        )
+        for key, kind, count in rows:
+            counts[(uuid.UUID(key), month, kind)] = int(count)
+    return counts
 
 
 def system_values(
