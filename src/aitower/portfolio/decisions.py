@@ -204,8 +204,8 @@ def record_decision(
     principal = ctx.principal
     system = get_system_ref(session, principal, system_id)
     note = note.strip()
-    target = _check(session, principal, system, decision.strip().lower(), into_system_id, note)
     decision = decision.strip().lower()
+    target = _check(session, principal, system, decision, into_system_id, note)
     placement = placement_now(session, principal, system_id, now.date())
     move_id, pending = None, False
     if decision in ("retire", "consolidate"):
@@ -226,21 +226,20 @@ def record_decision(
     )
     session.add(row)
     session.flush()
-    record_change(
-        session,
-        ctx,
-        "portfolio.decided",
-        "ai_system",
-        system.id,
-        after={
-            "decision": decision,
-            "recommended": row.recommended,
-            "reasons": row.reasons,
-            "into_system_id": row.into_system_id,
-            "note": note,
-            "move_id": move_id,
-            "move_pending": pending,
-            "decision_id": row.id,
-        },
-    )
+    _audit(session, ctx, row, pending)
     return _views(session, [row])[0]
+
+
+def _audit(session: Session, ctx: ChangeContext, row: PortfolioDecisionRow, pending: bool) -> None:
+    """``portfolio.decided`` with the reasons shown at the time and the move it started."""
+    after = {
+        "decision": row.decision,
+        "recommended": row.recommended,
+        "reasons": row.reasons,
+        "into_system_id": row.into_system_id,
+        "note": row.note,
+        "move_id": row.move_id,
+        "move_pending": pending,
+        "decision_id": row.id,
+    }
+    record_change(session, ctx, "portfolio.decided", "ai_system", row.system_id, after=after)
