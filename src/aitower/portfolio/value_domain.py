@@ -17,17 +17,32 @@ Value per month::
 ROI = (value − cost) ÷ cost, None when there was no cost. Payback: the months from the first
 month with cost or value until cumulative value covers cumulative cost plus the one-off
 investment; None while it has not happened yet.
+
+Trend: the least-squares slope of a monthly series (e.g. ROI per month) in units per month,
+over the months that have a figure; None with fewer than ``MIN_TREND_POINTS`` of them (a line
+through two points says nothing of a trend).
+
+A declared model is checked by ``check_model``: rates, hours, uses, revenue, cost avoided and
+investment are finite and not negative; adoption is a percent in 0..100; eligible users a
+whole number ≥ 1; the driver one of ``USE_DRIVERS``. Each refusal names its field.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from aitower.core.errors import InvalidInput
+
 UseDriver = Literal["requests", "sessions", "active_users"]
 Basis = Literal["measured", "declared", "none"]
 USE_DRIVERS: tuple[UseDriver, ...] = ("requests", "sessions", "active_users")
+MIN_TREND_POINTS = 3
+# Upper bounds that catch a typo (a rate in cents, hours per use in minutes) without judging.
+MAX_HOURS_PER_USE = 1000.0
+MAX_AMOUNT = 1e12
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,3 +140,67 @@ def payback_months(
         if total_value > 0 and total_value >= total_cost:
             return month
     return None
+
+
+def trend_slope(series: Sequence[float | None]) -> float | None:
+    """Least-squares slope of ``series`` (one point per month, None: no figure that month) per
+    month, over the months with a finite figure; None with fewer than ``MIN_TREND_POINTS``."""
+    points = [
+        (float(i), float(v)) for i, v in enumerate(series) if v is not None and math.isfinite(v)
+    ]
+    if len(points) < MIN_TREND_POINTS:
+        return None
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+
+
+def monthly_roi(values: Sequence[float], costs: Sequence[float]) -> list[float | None]:
+    """ROI of each month on its own (None for a month without cost)."""
+    return [roi(v, c) for v, c in zip(values, costs, strict=True)]
+
+
+def _amount(value: float | None, field: str, limit: float = MAX_AMOUNT) -> float:
+    if value is None:
+        return 0.0
+    if not math.isfinite(value) or value < 0:
+        raise InvalidInput.on(field, "must be a number ≥ 0")
+    if value > limit:
+        raise InvalidInput.on(field, f"must be at most {limit:g}")
+    return float(value)
+
+
+def check_model(
+    *,
+    use_driver: str,
+    hours_saved_per_use: float | None,
+    loaded_hourly_rate: float | None,
+    declared_uses_per_month: float | None,
+    eligible_users: int | None,
+    declared_adoption_percent: float | None,
+    revenue_per_month: float | None,
+    cost_avoided_per_month: float | None,
+    one_off_investment: float | None,
+) -> ValueModel:
+    """The declared model, checked (module docstring); the first bad field is refused."""
+    if use_driver not in USE_DRIVERS:
+        raise InvalidInput.on("use_driver", f"must be one of {', '.join(USE_DRIVERS)}")
+    driver: UseDriver = next(d for d in USE_DRIVERS if d == use_driver)
+    if eligible_users is not None and eligible_users < 1:
+        raise InvalidInput.on("eligible_users", "must be a whole number ≥ 1")
+    adoption = declared_adoption_percent
+    if adoption is not None and not (math.isfinite(adoption) and 0 <= adoption <= 100):
+        raise InvalidInput.on("declared_adoption_percent", "must be a percent from 0 to 100")
+    uses = declared_uses_per_month
+    return ValueModel(
+        use_driver=driver,
+        hours_saved_per_use=_amount(hours_saved_per_use, "hours_saved_per_use", MAX_HOURS_PER_USE),
+        loaded_hourly_rate=_amount(loaded_hourly_rate, "loaded_hourly_rate"),
+        declared_uses_per_month=None if uses is None else _amount(uses, "declared_uses_per_month"),
+        eligible_users=eligible_users,
+        declared_adoption_percent=adoption,
+        revenue_per_month=_amount(revenue_per_month, "revenue_per_month"),
+        cost_avoided_per_month=_amount(cost_avoided_per_month, "cost_avoided_per_month"),
+        one_off_investment=_amount(one_off_investment, "one_off_investment"),
+    )

@@ -4,7 +4,8 @@ decisions, the executive dashboard and its reports all show (one reader, so they
 Cost is ``spend.costs`` (LLM usage + the ledger); the value model is the declared one
 (``value_models``) applied month by month to what telemetry measured that month (requests and
 six-hour rollups; active users and sessions from the per-day key rollups), through
-``value_domain``. Months are calendar months in UTC.
+``value_domain``. Months are calendar months in UTC. A month that ends before the model's
+``value_since`` counts no value (the system was not delivering yet); its cost still counts.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aitower.core.access.principal import Principal
+from aitower.core.errors import InvalidInput
 from aitower.inventory.service import SystemRef, visible_systems
 from aitower.portfolio.tables import ValueModelRow
 from aitower.portfolio.value_domain import (
@@ -27,8 +29,10 @@ from aitower.portfolio.value_domain import (
     UseDriver,
     ValueModel,
     month_value,
+    monthly_roi,
     payback_months,
     roi,
+    trend_slope,
 )
 from aitower.spend.costs import daily_costs
 from aitower.telemetry.tables import KeyRollupRow, SixHourRollupRow
@@ -53,6 +57,42 @@ def months_between(first: date, end: date) -> list[date]:
     return months
 
 
+DEFAULT_MONTHS = 12
+
+
+def default_range(today: date, months: int = DEFAULT_MONTHS) -> tuple[date, date]:
+    """The ``months`` whole months before ``today``'s month: [start, end) as dates."""
+    end = month_start(today)
+    return add_months(end, -months), end
+
+
+def month_range(last_month: date, months: int) -> tuple[date, date]:
+    """[start, end) of the ``months`` months ending with ``last_month`` (included)."""
+    end = add_months(month_start(last_month), 1)
+    return add_months(end, -months), end
+
+
+MAX_MONTHS = 36
+
+
+def range_of(months: int | None, until: str | None, today: date) -> tuple[date, date]:
+    """The range a reader asked for: ``months`` (1..36, default 12) ending with the month
+    ``until`` (``YYYY-MM``, default the last whole month). Bad input names its field."""
+    count = DEFAULT_MONTHS if months is None else months
+    if not 1 <= count <= MAX_MONTHS:
+        raise InvalidInput.on("months", f"must be from 1 to {MAX_MONTHS}")
+    if not until:
+        return add_months(month_start(today), -count), month_start(today)
+    try:
+        last = datetime.strptime(until.strip(), "%Y-%m").date()
+    except ValueError:
+        raise InvalidInput.on("until", "expected a month, YYYY-MM") from None
+    return month_range(last, count)
+
+
+NO_VALUE = MonthValue(0.0, "none", 1.0, "none", 0.0, 0.0, 0.0)
+
+
 @dataclass(frozen=True, slots=True)
 class SystemMonth:
     month: date
@@ -71,6 +111,43 @@ class SystemValue:
     model: ValueModel | None
     declared_by: str | None
     months: tuple[SystemMonth, ...]
+    value_since: date | None = None
+
+    @property
+    def monthly_roi(self) -> list[float | None]:
+        """Each month's own ROI (None: no cost that month, or no value model)."""
+        if self.model is None:
+            return [None] * len(self.months)
+        return monthly_roi([m.value_total for m in self.months], [m.cost for m in self.months])
+
+    @property
+    def roi_trend(self) -> float | None:
+        """Slope of the monthly ROI per month (``value_domain.trend_slope``)."""
+        return trend_slope(self.monthly_roi)
+
+    @property
+    def adoption_trend(self) -> float | None:
+        """Slope of the monthly active users per month, over months with any telemetry."""
+        return trend_slope(
+            [float(m.usage.active_users) if m.usage != Usage() else None for m in self.months]
+        )
+
+    @property
+    def latest(self) -> SystemMonth | None:
+        """The last month with telemetry, else the last month."""
+        with_usage = [m for m in self.months if m.usage != Usage()]
+        if with_usage:
+            return with_usage[-1]
+        return self.months[-1] if self.months else None
+
+    @property
+    def bases(self) -> frozenset[str]:
+        """Where the uses came from over the range: measured and/or declared."""
+        return frozenset(
+            m.value.uses_basis
+            for m in self.months
+            if m.value is not None and m.value.uses_basis != "none"
+        )
 
     @property
     def cost(self) -> float:
@@ -135,25 +212,34 @@ def monthly_usage(
     )
     for bucket, key, count in rows:
         requests[(uuid.UUID(key), month_start(bucket.date()))] += int(count or 0)
-    k = KeyRollupRow
-    distinct: dict[tuple[uuid.UUID, date, str], set[str]] = defaultdict(set)
-    for day, key, kind, name in session.execute(
-        select(k.day, k.system_key, k.key_kind, k.key).where(
-            k.day >= start, k.day < end, k.system_key.in_(keys)
-        )
-    ):
-        distinct[(uuid.UUID(key), month_start(day), kind)].add(name)
+    distinct = _distinct_keys(session, keys, start, end)
     found: dict[tuple[uuid.UUID, date], Usage] = {}
-    for sid in system_ids:
-        for month in {m for (s, m) in requests if s == sid} | {
-            m for (s, m, _) in distinct if s == sid
-        }:
-            found[(sid, month)] = Usage(
-                requests=requests.get((sid, month), 0),
-                sessions=len(distinct.get((sid, month, "session"), ())),
-                active_users=len(distinct.get((sid, month, "user"), ())),
-            )
+    for sid, month in set(requests) | {(s, m) for (s, m, _) in distinct}:
+        found[(sid, month)] = Usage(
+            requests=requests.get((sid, month), 0),
+            sessions=distinct.get((sid, month, "session"), 0),
+            active_users=distinct.get((sid, month, "user"), 0),
+        )
     return found
+
+
+def _distinct_keys(
+    session: Session, keys: list[str], start: date, end: date
+) -> dict[tuple[uuid.UUID, date, str], int]:
+    """Distinct users and sessions per system and month: one counting query per month, so the
+    database counts (a year of a busy system's per-day keys is millions of rows)."""
+    k = KeyRollupRow
+    counts: dict[tuple[uuid.UUID, date, str], int] = {}
+    for month in months_between(start, end):
+        stop = min(add_months(month, 1), end)
+        rows = session.execute(
+            select(k.system_key, k.key_kind, func.count(func.distinct(k.key)))
+            .where(k.day >= max(month, start), k.day < stop, k.system_key.in_(keys))
+            .group_by(k.system_key, k.key_kind)
+        )
+        for key, kind, count in rows:
+            counts[(uuid.UUID(key), month, kind)] = int(count)
+    return counts
 
 
 def system_values(
@@ -183,12 +269,22 @@ def system_values(
     for system in systems:
         row = rows.get(system.id)
         model = None if row is None else model_of(row)
+        since = None if row is None else row.value_since
         series = []
         for month in months:
             used = usage.get((system.id, month), Usage())
-            value = None if model is None else month_value(model, used)
+            value = _value_of(model, used, month, since)
             series.append(SystemMonth(month, costs.get((system.id, month), 0.0), used, value))
-        found.append(
-            SystemValue(system, model, None if row is None else row.declared_by, tuple(series))
-        )
+        declared_by = None if row is None else row.declared_by
+        found.append(SystemValue(system, model, declared_by, tuple(series), since))
     return found
+
+
+def _value_of(
+    model: ValueModel | None, used: Usage, month: date, since: date | None
+) -> MonthValue | None:
+    if model is None:
+        return None
+    if since is not None and add_months(month, 1) - timedelta(days=1) < since:
+        return NO_VALUE
+    return month_value(model, used)
