@@ -29,6 +29,7 @@ from aitower.spend.drivers import Drivers, ModelUsage, decompose
 from aitower.spend.over_time import CostReport, Grain, GroupBy, build_report
 
 UNATTRIBUTED = "Unattributed"
+EMPTY = {GroupBy.vendor: "Unknown vendor", GroupBy.model: "No model", GroupBy.source: "—"}
 MAX_DAYS = 3 * 366 + 1  # a report covers at most three years
 
 
@@ -52,7 +53,7 @@ class CostScope:
 
 def _unit_names(session: Session) -> dict[uuid.UUID, str]:
     rows = session.execute(select(BusinessUnitRow.id, BusinessUnitRow.name))
-    return dict(rows.tuples().all())
+    return {unit_id: name for unit_id, name in rows}  # noqa: C416 (rows, not pairs, to mypy)
 
 
 def cost_scope(
@@ -96,7 +97,7 @@ def _key(line: CostLine, group_by: GroupBy, scope: CostScope) -> str:
 
 
 def _labels(group_by: GroupBy, scope: CostScope, keys: Iterable[str]) -> dict[str, str]:
-    labels = {"": UNATTRIBUTED}
+    labels = {"": EMPTY.get(group_by, UNATTRIBUTED)}
     for key in keys:
         if not key or group_by not in (GroupBy.system, GroupBy.unit):
             continue
