@@ -96,7 +96,8 @@ def test_a_stakeholder_keeps_budgets_of_her_units_only(client: TestClient, db: D
     mine = _call(client, "POST", API, sam, json=_body(name="Writer", scope_value=str(w.writer)))
     assert mine.status_code == 201, mine.text
     unit = _call(client, "POST", API, sam,
-                 json=_body(name="Marketing", scope_kind="unit", scope_value=str(w.marketing)))  # fmt: skip
+                 json=_body(name="Marketing", scope_kind="unit",
+                            scope_value=str(w.marketing)))  # fmt: skip
     assert unit.status_code == 201, unit.text
     # A licence of her unit counts in the unit's budget: $10 a day in June.
     assert unit.json()["spent"] == pytest.approx(16 * (2 + 10))
@@ -107,7 +108,8 @@ def test_a_stakeholder_keeps_budgets_of_her_units_only(client: TestClient, db: D
     admin = _key(db, Role.admin)
     theirs = _call(client, "POST", API, admin, json=_body(name="A", scope_value=str(w.assistant)))
     openai = _call(client, "POST", API, admin,
-                   json=_body(name="OpenAI", scope_kind="vendor", scope_value="openai"))  # fmt: skip
+                   json=_body(name="OpenAI", scope_kind="vendor",
+                              scope_value="openai"))  # fmt: skip
     assert openai.json()["spent"] == pytest.approx(16 * 5 + 7)  # case-insensitive vendor
     assert _call(client, "GET", API, sam).json()["total"] == 2
     assert _call(client, "GET", API, admin).json()["total"] == 4

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from aitower.core.errors import InvalidInput
-from aitower.spend.budget_rules import BudgetState, parse_spec, period_bounds, state_of
 from aitower.spend.budget_rules import BudgetPeriod as P
+from aitower.spend.budget_rules import BudgetState, parse_spec, period_bounds, state_of
 from aitower.spend.over_time import Grain, GroupBy, build_report, periods, report_csv
 from aitower.spend.vendors import vendor_of
 
@@ -69,7 +69,8 @@ def test_the_csv_has_a_row_per_group_and_period_and_no_formula() -> None:
 
 def _values(**changes: object) -> dict[str, object]:
     base: dict[str, object] = {"name": "b", "scope_kind": "system", "scope_value": "x",
-                               "period": "monthly", "amount": 100, "starts_on": "2026-01-01"}  # fmt: skip
+                               "period": "monthly", "amount": 100,
+                               "starts_on": "2026-01-01"}  # fmt: skip
     return {**base, **changes}
 
 

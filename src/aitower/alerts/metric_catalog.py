@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from aitower.guardrails.finding_metrics import FINDING_METRICS
 from aitower.model_monitors.model_metrics import MODEL_METRICS
-from aitower.spend.alert_metrics import SPEND_METRICS
+from aitower.spend.budget_metrics import SPEND_METRICS
 
 
 class SampleKind(StrEnum):

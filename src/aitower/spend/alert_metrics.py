@@ -14,38 +14,18 @@ past (at least 1 once a budget is active), 0 without an active budget.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
 from aitower.core.access.principal import system_principal
 from aitower.spend import costs
+from aitower.spend.budget_metrics import BY_NAME
 from aitower.spend.budget_rules import ScopeKind
 from aitower.spend.budget_status import budget_status
 from aitower.spend.budgets import list_budgets
 
 DAY = timedelta(days=1)
-
-
-@dataclass(frozen=True, slots=True)
-class SpendMetric:
-    name: str
-    title: str
-    unit: str
-    description: str
-
-
-SPEND_METRICS: tuple[SpendMetric, ...] = (
-    SpendMetric("spend", "Spend", "USD", "Cost of every source (LLM usage, bills) in the window"),
-    SpendMetric(
-        "budget_forecast_percent",
-        "Budget forecast",
-        "percent",
-        "Forecast at the period's end ÷ budget × 100, the worst budget of the system",
-    ),
-)
-BY_NAME: dict[str, SpendMetric] = {m.name: m for m in SPEND_METRICS}
 
 
 def _system(system_key: str | None) -> list[uuid.UUID] | None:

@@ -123,14 +123,16 @@ def build_report(
     group_by: GroupBy,
 ) -> CostReport:
     """Sum ``(day or period start, group key, amount)`` cells into a report over
-    ``[start, end)``; cells outside the range are ignored. ``labels`` names the keys (a key
-    without a label is shown as itself)."""
+    ``[start, end)``; cells of periods outside the range are ignored (the caller reads only
+    the range: a month's cell dated its first day counts even when the range starts later).
+    ``labels`` names the keys (a key without a label is shown as itself)."""
     columns = periods(start, end, grain)
     index = {p: i for i, p in enumerate(columns)}
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(columns))
     for day, key, amount in cells:
-        if start <= day < end:
-            sums[key][index[period_start(day, grain)]] += amount
+        column = index.get(period_start(day, grain))
+        if column is not None:
+            sums[key][column] += amount
     rows = [GroupRow(k, labels.get(k, k) or "—", tuple(v)) for k, v in sums.items()]
     rows.sort(key=lambda g: (-g.total, g.label))
     return CostReport(start, end, grain, group_by, tuple(columns), tuple(rows))

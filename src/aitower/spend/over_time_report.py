@@ -27,6 +27,7 @@ from aitower.spend import costs
 from aitower.spend.costs import LLM, CostLine
 from aitower.spend.drivers import Drivers, ModelUsage, decompose
 from aitower.spend.over_time import CostReport, Grain, GroupBy, build_report
+from aitower.spend.over_time_query import report_cells
 
 UNATTRIBUTED = "Unattributed"
 EMPTY = {GroupBy.vendor: "Unknown vendor", GroupBy.model: "No model", GroupBy.source: "—"}
@@ -83,7 +84,7 @@ def scoped_lines(session: Session, scope: CostScope, start: date, end: date) -> 
     return costs.daily_costs(session, start, end, scope.system_ids, scope.unit_ids)
 
 
-def _key(line: CostLine, group_by: GroupBy, scope: CostScope) -> str:
+def line_key(line: CostLine, group_by: GroupBy, scope: CostScope) -> str:
     if group_by is GroupBy.system:
         return "" if line.system_id is None else str(line.system_id)
     if group_by is GroupBy.unit:
@@ -127,9 +128,7 @@ def report(
 ) -> CostReport:
     """Cost of the scope over ``[start, end)`` per period of ``grain`` and per group."""
     check_range(start, end)
-    cells = [(ln.day, _key(ln, group_by, scope), ln.amount) for ln in scoped_lines(
-        session, scope, start, end
-    )]  # fmt: skip
+    cells = report_cells(session, scope, start, end, grain, group_by)
     labels = _labels(group_by, scope, {key for _, key, _ in cells})
     return build_report(cells, labels, start, end, grain, group_by)
 
