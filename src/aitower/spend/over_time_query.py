@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -22,13 +22,11 @@ from sqlalchemy.orm import Session
 from aitower.spend.costs import LLM, day_of
 from aitower.spend.costs import _midnight as midnight
 from aitower.spend.over_time import Grain, GroupBy, period_start
+from aitower.spend.over_time_scope import CostScope
 from aitower.spend.tables import SpendRecordRow
 from aitower.spend.vendors import vendor_of
 from aitower.telemetry.aggregate import system_id as system_of_key
 from aitower.telemetry.tables import SixHourRollupRow
-
-if TYPE_CHECKING:
-    from aitower.spend.over_time_report import CostScope
 
 Cell = tuple[date, str, float]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -22,34 +21,16 @@ from aitower.core.access.principal import Principal
 from aitower.core.access.tables import BusinessUnitRow
 from aitower.core.errors import InvalidInput
 from aitower.inventory import service as inventory
-from aitower.inventory.service import SystemRef
 from aitower.spend import costs
 from aitower.spend.costs import LLM, CostLine
 from aitower.spend.drivers import Drivers, ModelUsage, decompose
 from aitower.spend.over_time import CostReport, Grain, GroupBy, build_report
 from aitower.spend.over_time_query import report_cells
+from aitower.spend.over_time_scope import CostScope
 
 UNATTRIBUTED = "Unattributed"
 EMPTY = {GroupBy.vendor: "Unknown vendor", GroupBy.model: "No model", GroupBy.source: "—"}
 MAX_DAYS = 3 * 366 + 1  # a report covers at most three years
-
-
-@dataclass(frozen=True, slots=True)
-class CostScope:
-    """Whose cost a question is about, and the names to show."""
-
-    systems: dict[uuid.UUID, SystemRef]
-    org_wide: bool  # everything, including cost no system claims
-    unit_ids: frozenset[uuid.UUID] | None  # a unit-scoped reader's or the chosen unit
-    unit_names: dict[uuid.UUID, str]
-
-    @property
-    def system_ids(self) -> list[uuid.UUID] | None:
-        return None if self.org_wide else list(self.systems)
-
-    def unit_of(self, line: CostLine) -> uuid.UUID | None:
-        ref = self.systems.get(line.system_id) if line.system_id else None
-        return ref.unit_id if ref is not None else line.unit_id
 
 
 def _unit_names(session: Session) -> dict[uuid.UUID, str]:
