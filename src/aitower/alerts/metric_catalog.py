@@ -2,7 +2,8 @@
 
 Telemetry's metrics are read from its minute rollups and scores (``telemetry.window_metrics``),
 the model monitors' from their latest results (``model_monitors.alert_metrics``), the findings'
-from the detections stored at ingest (``guardrails.alert_metrics``);
+from the detections stored at ingest (``guardrails.alert_metrics``), spend and budget forecasts
+from the cost readers (``spend.alert_metrics``);
 ``alerts.metric_values`` asks the right one. One list, so the rule form, the API and the window
 reader agree on names, units and on what ``samples`` (the amount of data behind a value, which
 a rule's minimum of data is compared to) counts for each metric.
@@ -15,6 +16,7 @@ from enum import StrEnum
 
 from aitower.guardrails.finding_metrics import FINDING_METRICS
 from aitower.model_monitors.model_metrics import MODEL_METRICS
+from aitower.spend.budget_metrics import SPEND_METRICS
 
 
 class SampleKind(StrEnum):
@@ -22,6 +24,7 @@ class SampleKind(StrEnum):
     llm_calls = "llm_calls"
     scores = "scores"  # feedback or evaluation scores
     predictions = "predictions"  # model predictions behind a monitor result (model_monitors)
+    days = "days"  # days with cost, or of a budget's period (spend.alert_metrics)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +101,14 @@ def _finding_metrics() -> tuple[MetricInfo, ...]:
     )
 
 
-METRICS = METRICS + _model_metrics() + _finding_metrics()
+def _spend_metrics() -> tuple[MetricInfo, ...]:
+    """Spend and budget forecasts (``spend.alert_metrics`` says how each is read)."""
+    return tuple(
+        MetricInfo(m.name, m.title, m.unit, SampleKind.days, m.description) for m in SPEND_METRICS
+    )
+
+
+METRICS = METRICS + _model_metrics() + _finding_metrics() + _spend_metrics()
 BY_NAME: dict[str, MetricInfo] = {m.name: m for m in METRICS}
 METRIC_NAMES: tuple[str, ...] = tuple(BY_NAME)
 

@@ -1,5 +1,6 @@
 """The value of a catalogued metric over a time window, read from the capability measuring it:
-telemetry's minute rollups and scores, the model monitors' latest results, or the findings."""
+telemetry's minute rollups and scores, the model monitors' latest results, the findings, or
+spend (cost and budget forecasts)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from aitower.alerts.metric_catalog import BY_NAME, SampleKind
 from aitower.guardrails.alert_metrics import finding_metric_value
 from aitower.guardrails.finding_metrics import BY_NAME as FINDING_METRICS
 from aitower.model_monitors.alert_metrics import model_metric_value
+from aitower.spend.alert_metrics import spend_metric_value
 from aitower.telemetry import window_metrics
 from aitower.telemetry.window_metrics import WindowValue
 
@@ -34,6 +36,9 @@ def metric_value(
     if metric in FINDING_METRICS:
         count, requests = finding_metric_value(session, metric, system_key, start, end)
         return WindowValue(count, requests)
+    if info.samples is SampleKind.days:
+        value, samples = spend_metric_value(session, metric, system_key, start, end)
+        return WindowValue(value, samples)
     if info.samples is SampleKind.predictions:
         value, samples = model_metric_value(session, metric, system_key, start, end)
         return WindowValue(value, samples)

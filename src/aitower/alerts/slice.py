@@ -4,6 +4,7 @@ notification channels, their part of the background pass and of /metrics."""
 from __future__ import annotations
 
 from aitower.alerts import api, cli, pages, tables
+from aitower.alerts.demo_budget import add_demo_budget_rule
 from aitower.alerts.demo_llm import add_demo_llm_rules
 from aitower.alerts.evaluator import evaluate_due_rules
 from aitower.alerts.evidence import AlertRuleEvidence
@@ -23,7 +24,7 @@ SLICE = Slice(
     routers=(lambda _: pages.build_router(),),
     cli=(cli.register,),
     prometheus=(notification_lines,),
-    demo=(add_demo_llm_rules,),
+    demo=(add_demo_llm_rules, add_demo_budget_rule),
     overview=(alerts_panel,),
     attention=(serious_attention, incident_attention),
     # Rule leases and delivery claims keep replicas' passes apart.

@@ -10,7 +10,10 @@ ROI, the executive report), so every page adds cost up the same way:
   and only the days inside the asked range are counted.
 
 Amounts are USD. ``system_id`` is None for cost no system claims (an unclaimed telemetry service,
-a bill line no mapping matched).
+a bill line no mapping matched). LLM lines name their vendor from the model (``spend.vendors``:
+the rollups keep the model, not the provider). The database sums rollups per UTC day and ledger
+records per period before Python sees them, so a year of a large portfolio is a few tens of
+thousands of rows (``bench/spend_report.py``).
 """
 
 from __future__ import annotations
@@ -20,11 +23,13 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from aitower.spend.tables import SpendRecordRow
+from aitower.spend.vendors import vendor_of
 from aitower.telemetry.aggregate import system_id as system_of_key
 from aitower.telemetry.tables import SixHourRollupRow
 
@@ -41,58 +46,127 @@ class CostLine:
     vendor: str
     model: str
     amount: float
+    unit_id: uuid.UUID | None = None  # a ledger record's unit (LLM lines: their system's)
+
+
+@dataclass(frozen=True, slots=True)
+class LlmUsage:
+    """LLM calls, tokens and priced cost of one system and model over a range."""
+
+    system_id: uuid.UUID | None
+    model: str
+    calls: int
+    tokens: int
+    cost: float
 
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
+def day_of(session: Session, column: Any) -> Any:
+    """The UTC day of a timestamp column as ``YYYY-MM-DD`` text, in the database's dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+    return func.substr(column, 1, 10)  # SQLite keeps naive UTC as ISO text
+
+
+def _system_keys(system_ids: Collection[uuid.UUID]) -> list[str]:
+    return [str(s) for s in system_ids]
+
+
 def llm_lines(
     session: Session, start: date, end: date, system_ids: Collection[uuid.UUID] | None = None
 ) -> list[CostLine]:
-    """LLM usage cost per day, system and model in [start, end) from the six-hour rollups."""
+    """LLM usage cost per day, system and model in [start, end) from the six-hour rollups,
+    summed per UTC day by the database."""
     r = SixHourRollupRow
+    day = day_of(session, r.bucket_start)
     query = (
-        select(r.bucket_start, r.system_key, r.model, func.sum(r.cost))
+        select(day, r.system_key, r.model, func.sum(r.cost))
         .where(r.bucket_start >= _midnight(start), r.bucket_start < _midnight(end), r.cost > 0)
-        .group_by(r.bucket_start, r.system_key, r.model)
+        .group_by(day, r.system_key, r.model)
     )
     if system_ids is not None:
-        query = query.where(r.system_key.in_([str(s) for s in system_ids]))
-    sums: dict[tuple[date, uuid.UUID | None, str], float] = defaultdict(float)
-    for bucket, key, model, cost in session.execute(query):
-        sums[(bucket.date(), system_of_key(key), model)] += float(cost or 0.0)
-    return [CostLine(d, s, LLM, "", m, a) for (d, s, m), a in sums.items()]
+        query = query.where(r.system_key.in_(_system_keys(system_ids)))
+    return [
+        CostLine(date.fromisoformat(d), system_of_key(k), LLM, vendor_of(m), m, float(c or 0.0))
+        for d, k, m, c in session.execute(query)
+    ]
+
+
+def llm_usage(
+    session: Session, start: date, end: date, system_ids: Collection[uuid.UUID] | None = None
+) -> list[LlmUsage]:
+    """LLM calls, tokens and cost per system and model in [start, end) (the drivers' input)."""
+    r = SixHourRollupRow
+    query = (
+        select(
+            r.system_key,
+            r.model,
+            func.sum(r.llm_calls),
+            func.sum(r.input_tokens + r.output_tokens),
+            func.sum(r.cost),
+        )
+        .where(r.bucket_start >= _midnight(start), r.bucket_start < _midnight(end), r.model != "")
+        .group_by(r.system_key, r.model)
+    )
+    if system_ids is not None:
+        query = query.where(r.system_key.in_(_system_keys(system_ids)))
+    return [
+        LlmUsage(system_of_key(k), m, int(n or 0), int(t or 0), float(c or 0.0))
+        for k, m, n, t, c in session.execute(query)
+    ]
 
 
 def ledger_lines(
-    session: Session, start: date, end: date, system_ids: Collection[uuid.UUID] | None = None
+    session: Session,
+    start: date,
+    end: date,
+    system_ids: Collection[uuid.UUID] | None = None,
+    unit_ids: Collection[uuid.UUID] | None = None,
 ) -> list[CostLine]:
-    """Ledger cost per day in [start, end), each record spread evenly over its days."""
+    """Ledger cost per day in [start, end), each record spread evenly over its days.
+
+    With ``system_ids``, the records of those systems; ``unit_ids`` adds the records of those
+    units that no system claims (a unit's own licence). Records alike in everything but their
+    account and service are summed by the database first.
+    """
     s = SpendRecordRow
-    query = select(
-        s.day_start, s.day_end, s.system_id, s.source, s.vendor, s.model, s.amount
-    ).where(s.day_start < end, s.day_end > start)
+    keys = (s.day_start, s.day_end, s.system_id, s.unit_id, s.source, s.vendor, s.model)
+    query = (
+        select(*keys, func.sum(s.amount))
+        .where(s.day_start < end, s.day_end > start)
+        .group_by(*keys)
+    )
     if system_ids is not None:
-        query = query.where(s.system_id.in_(list(system_ids)))
+        mine: ColumnElement[bool] = s.system_id.in_(list(system_ids))
+        if unit_ids:
+            mine = or_(mine, and_(s.system_id.is_(None), s.unit_id.in_(list(unit_ids))))
+        query = query.where(mine)
     lines: list[CostLine] = []
-    for first, last, system, source, vendor, model, amount in session.execute(query):
+    for first, last, system, unit, source, vendor, model, amount in session.execute(query):
         days = max((last - first).days, 1)
         per_day = float(amount) / days
         day = max(first, start)
         stop = min(last, end)
         while day < stop:
-            lines.append(CostLine(day, system, source, vendor, model, per_day))
+            lines.append(CostLine(day, system, source, vendor, model, per_day, unit))
             day += timedelta(days=1)
     return lines
 
 
 def daily_costs(
-    session: Session, start: date, end: date, system_ids: Collection[uuid.UUID] | None = None
+    session: Session,
+    start: date,
+    end: date,
+    system_ids: Collection[uuid.UUID] | None = None,
+    unit_ids: Collection[uuid.UUID] | None = None,
 ) -> list[CostLine]:
-    """Every cost per day in [start, end): LLM usage and the ledger (module docstring)."""
+    """Every cost per day in [start, end): LLM usage and the ledger (module docstring);
+    ``unit_ids`` as in ``ledger_lines``."""
     return llm_lines(session, start, end, system_ids) + ledger_lines(
-        session, start, end, system_ids
+        session, start, end, system_ids, unit_ids
     )
 
 
