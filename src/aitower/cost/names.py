@@ -135,6 +135,11 @@ def name_candidates(model: str) -> list[str]:
     return found
 
 
+def is_bedrock_id(model: str) -> bool:
+    """Whether a model id is spelled as Bedrock spells it: ``[region.]maker.model``."""
+    return _BEDROCK_PREFIX.match(model.strip().lower().rsplit("/", 1)[-1]) is not None
+
+
 def genai_provider_id(provider: str | None) -> str | None:
     """The genai-prices id for a provider name (any spelling); an unknown name is kept."""
     name = normalise_provider(provider)

@@ -79,7 +79,7 @@ def vendor_of(model: str) -> str:
         host = names.normalise_provider(text.split("/", 1)[0])
         if host in TITLES:
             return TITLES[host]
-    if names.maker_of(text) is not None:  # a Bedrock model id: ``[region.]maker.model``
+    if names.is_bedrock_id(text):  # a Bedrock model id: ``[region.]maker.model``
         return TITLES[names.BEDROCK]
     base = names.base_name(text)
     for prefix, vendor in FAMILIES:

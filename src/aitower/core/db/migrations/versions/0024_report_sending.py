@@ -1,7 +1,7 @@
 """report subscriptions: the e-mail channel, attempts, retry time and the last period sent
 
-Revision ID: 0026
-Revises: 0021
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-07
 
 Issue #17, item 8 (scheduled reports). Columns only, on a table of 0021; self-contained.
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0026"
-down_revision: str | None = "0021"
+revision: str = "0024"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """the cost report's index on the six-hour rollups (cells with a cost only)
 
-Revision ID: 0024
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-07
 
 Self-contained: the index is spelled out, models not imported.
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0024"
-down_revision: str | None = "0021"
+revision: str = "0023"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
