@@ -4,7 +4,14 @@ reports (filled in by its modules)."""
 from __future__ import annotations
 
 from aitower.core.slice import Slice
-from aitower.portfolio import tables
+from aitower.portfolio import api_advice, cli_advice, pages_advice, tables
 from aitower.portfolio.permissions import PortfolioPermission
 
-SLICE = Slice(name="portfolio", tables=(tables,), permissions=(PortfolioPermission,))
+SLICE = Slice(
+    name="portfolio",
+    tables=(tables,),
+    permissions=(PortfolioPermission,),
+    api_routers=(lambda _: api_advice.build_router(),),
+    routers=(lambda _: pages_advice.build_router(),),
+    cli=(cli_advice.register,),
+)
