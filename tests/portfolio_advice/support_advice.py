@@ -1,0 +1,132 @@
+"""Rows the advice reads, written directly: telemetry's six-hour rollups, traces with scores,
+LLM spans, and ledger records. Each figure is chosen so the expected advice is hand-computed in
+the tests."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from aitower.core.db.engine import Database
+from aitower.spend.tables import SpendRecordRow
+from aitower.telemetry.tables import ScoreRow, SixHourRollupRow, SpanRow, TraceRow
+
+NOW = datetime(2026, 6, 10, 15, 30, tzinfo=UTC)  # a Wednesday
+_ids = itertools.count(1)
+
+
+def bucket(at: datetime) -> datetime:
+    return at.replace(hour=at.hour - at.hour % 6, minute=0, second=0, microsecond=0)
+
+
+def rollup(
+    db: Database,
+    system_id: uuid.UUID,
+    model: str,
+    at: datetime,
+    *,
+    calls: int,
+    cost: float,
+    input_tokens: int = 0,
+    unpriced: int = 0,
+) -> None:
+    """One six-hour rollup row of ``model`` on ``system_id`` (the bucket holding ``at``)."""
+    with db.writing() as session:
+        session.add(
+            SixHourRollupRow(
+                bucket_start=bucket(at), system_key=str(system_id), model=model,
+                spans=calls, requests=calls, errors=0, latency_sum_ms=0.0, latency_hist=[],
+                llm_calls=calls, llm_errors=0, input_tokens=input_tokens, output_tokens=0,
+                cache_read_tokens=0, cache_write_tokens=0, reasoning_tokens=0, cost=cost,
+                unpriced_calls=unpriced, unpriced_tokens=0,
+            )
+        )  # fmt: skip
+
+
+def trace_id() -> str:
+    return f"{next(_ids):032x}"
+
+
+def scores(
+    db: Database,
+    system_id: uuid.UUID,
+    model: str,
+    values: list[float],
+    at: datetime,
+    *,
+    name: str = "thumbs",
+    kind: str = "feedback",
+) -> None:
+    """One trace of ``model`` per value, each scored once (feedback on the root span)."""
+    with db.writing() as session:
+        for value in values:
+            tid = trace_id()
+            session.add(
+                TraceRow(
+                    trace_id=tid, system_id=system_id, service_name="svc", root_name="chat",
+                    start_time=at, end_time=at, duration_ms=1.0, span_count=1, llm_calls=1,
+                    input_tokens=0, output_tokens=0, cost=0.0, unpriced_calls=0, error=False,
+                    model=model,
+                )
+            )  # fmt: skip
+            session.add(
+                ScoreRow(
+                    id=uuid.uuid4(), kind=kind, trace_id=tid, span_id=None, system_id=system_id,
+                    name=name, score=value, label=None, created_at=at,
+                )
+            )  # fmt: skip
+
+
+def llm_span(
+    db: Database,
+    system_id: uuid.UUID,
+    model: str,
+    at: datetime,
+    *,
+    input_tokens: int,
+    cache_read: int = 0,
+    provider: str = "openai",
+    count: int = 1,
+) -> None:
+    """``count`` LLM spans with these tokens, one trace each."""
+    with db.writing() as session:
+        for _ in range(count):
+            session.add(
+                SpanRow(
+                    trace_id=trace_id(), span_id="1".rjust(16, "0"), parent_span_id=None,
+                    system_id=system_id, service_name="svc", name=f"chat {model}", kind=3,
+                    span_type="llm", start_time=at, duration_ms=1.0, status_code=0,
+                    provider=provider, model=model, input_tokens=input_tokens,
+                    output_tokens=10, cache_read_tokens=cache_read or None, cost=0.0,
+                    cost_source="catalog", attributes={},
+                )
+            )  # fmt: skip
+
+
+def ledger(
+    db: Database,
+    *,
+    source: str,
+    amount: float,
+    start: date,
+    end: date,
+    vendor: str = "",
+    service: str = "",
+    system_id: uuid.UUID | None = None,
+    unit_id: uuid.UUID | None = None,
+    seats: int | None = None,
+    seats_in_use: int | None = None,
+) -> None:
+    with db.writing() as session:
+        session.add(
+            SpendRecordRow(
+                id=uuid.uuid4(), source=source, day_start=start, day_end=end, amount=amount,
+                currency="USD", billed_amount=amount, system_id=system_id, unit_id=unit_id,
+                vendor=vendor, service=service, seats=seats, seats_in_use=seats_in_use,
+            )
+        )  # fmt: skip
+
+
+def days_ago(n: float) -> datetime:
+    return NOW - timedelta(days=n)

@@ -1,0 +1,180 @@
+"""Advice from rows written in telemetry's tables and the ledger, on SQLite and PostgreSQL:
+each kind's saving hand-computed, the reader's units, the filters."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+
+from aitower.core.access.principal import Principal, PrincipalKind, cli_principal
+from aitower.core.access.roles import Role
+from aitower.core.db.engine import Database
+from aitower.core.errors import InvalidInput, NotFound
+from aitower.cost.service import load_price_book
+from aitower.portfolio.advice import DAYS_PER_MONTH, AdviceKind
+from aitower.portfolio.advice_service import AdviceFilter, advise, parse_filter
+from portfolio_advice.support_advice import NOW, days_ago, ledger, llm_span, rollup, scores
+from support import seed_units
+from support_inventory import make_system
+
+TODAY = NOW.date()
+
+
+@dataclass(frozen=True)
+class World:
+    unit_a: uuid.UUID
+    unit_b: uuid.UUID
+    bot: uuid.UUID  # unit A: two models, the dear one no better
+    growth: uuid.UUID  # unit A: prompts growing 100 tokens a week
+    cache: uuid.UUID  # unit A: a cached prefix re-sent uncached
+    other: uuid.UUID  # unit B: the copilot licence
+
+
+def _bot(db: Database, bot: uuid.UUID) -> None:
+    for at in (days_ago(20), days_ago(1)):
+        rollup(db, bot, "big", at, calls=1_000, cost=10.0)
+        rollup(db, bot, "small", at, calls=3_000, cost=3.0)
+    scores(db, bot, "big", [1.0] * 80 + [0.0] * 20, days_ago(2))
+    scores(db, bot, "small", [1.0] * 78 + [0.0] * 22, days_ago(2))
+
+
+def _growth(db: Database, growth: uuid.UUID) -> None:
+    tuesday = NOW - timedelta(days=NOW.weekday()) + timedelta(days=1)  # of this week
+    for i in range(6):
+        at = tuesday - timedelta(weeks=6 - i)
+        rollup(db, growth, "gpt-4o", at, calls=100, cost=1.0, input_tokens=(1000 + 100 * i) * 100)
+
+
+def _cache(db: Database, cache: uuid.UUID) -> None:
+    rollup(db, cache, "gpt-4o-mini", days_ago(10), calls=1_000, cost=1.0)
+    rollup(db, cache, "gpt-4o-mini", days_ago(3), calls=1_000, cost=1.0)
+    llm_span(db, cache, "gpt-4o-mini", days_ago(1), input_tokens=2_000, cache_read=1_500, count=40)
+    llm_span(db, cache, "gpt-4o-mini", days_ago(1), input_tokens=2_000, count=60)
+    llm_span(db, cache, "gpt-4o-mini", days_ago(1), input_tokens=500, count=10)
+
+
+def _ledger(db: Database, w: World) -> None:
+    copilot = {"source": "licence", "vendor": "GitHub", "service": "Copilot Business",
+               "system_id": w.other, "unit_id": w.unit_b, "seats": 300}  # fmt: skip
+    ledger(db, **copilot, amount=12_090.0, start=date(2026, 5, 1), end=date(2026, 6, 1),
+           seats_in_use=100)  # fmt: skip
+    ledger(db, **copilot, amount=11_700.0, start=date(2026, 6, 1), end=date(2026, 7, 1),
+           seats_in_use=40)  # fmt: skip
+    ledger(db, source="licence", vendor="Anysphere", service="Cursor Teams", unit_id=w.unit_a,
+           amount=2_400.0, start=TODAY - timedelta(days=90), end=TODAY + timedelta(days=1),
+           seats=20, seats_in_use=19)  # fmt: skip
+
+
+@pytest.fixture
+def world(db: Database) -> World:
+    units = seed_units(db)
+    a, b = units.unit_id, units.other_unit_id
+    w = World(
+        a, b, make_system(db, a, "Bot"), make_system(db, a, "Growth"),
+        make_system(db, a, "Cache"), make_system(db, b, "Other"),
+    )  # fmt: skip
+    _bot(db, w.bot)
+    _growth(db, w.growth)
+    _cache(db, w.cache)
+    _ledger(db, w)
+    return w
+
+
+def reader(role: Role, units: frozenset[uuid.UUID] | None) -> Principal:
+    return Principal(PrincipalKind.user, None, role.value, role, units)
+
+
+def _advice(db: Database, who: Principal, flt: AdviceFilter | None = None) -> dict[str, object]:
+    with db.reading() as session:
+        report = advise(session, who, flt or AdviceFilter(), NOW)
+    return {f"{a.kind.value}:{a.title}": a for a in report.items}
+
+
+def _prices(db: Database, model: str) -> tuple[float, float]:
+    with db.reading() as session:
+        tariff = load_price_book(session).lookup(None, model, NOW)
+    assert tariff is not None
+    return tariff.input, tariff.cache_read
+
+
+def test_every_kind_for_the_whole_portfolio(db: Database, world: World) -> None:
+    with db.reading() as session:
+        report = advise(session, cli_principal("t"), AdviceFilter(), NOW)
+    kinds = {a.kind: a for a in report.items}
+    assert set(kinds) == set(AdviceKind)
+    savings = [a.monthly_saving for a in report.items]
+    assert savings == sorted(savings, reverse=True)
+
+    cheaper = kinds[AdviceKind.cheaper_model]
+    # big: 2,000 calls over 19.25 days (two buckets 19 days apart, + a quarter day).
+    assert cheaper.monthly_saving == pytest.approx(0.009 * 2_000 / 19.25 * DAYS_PER_MONTH)
+    assert cheaper.system_id == world.bot and cheaper.evidence["thumbs.n_current"] == 100
+
+    growth = kinds[AdviceKind.prompt_growth]
+    price, _ = _prices(db, "gpt-4o")
+    # the last 30 days hold 4 weekly rows of 100 calls, 21 days apart.
+    monthly = 400 / 21.25 * DAYS_PER_MONTH
+    assert growth.monthly_saving == pytest.approx(500 * monthly * price / 1e6)
+
+    cache = kinds[AdviceKind.cache]
+    price_in, price_cached = _prices(db, "gpt-4o-mini")
+    monthly = 2_000 / 7.25 * DAYS_PER_MONTH
+    tokens = 60 / 110 * monthly * 1_500
+    assert cache.monthly_saving == pytest.approx(tokens * (price_in - price_cached) / 1e6)
+    assert cache.evidence["cache_hits"] == 40 and cache.evidence["cache_misses"] == 60
+
+    idle = kinds[AdviceKind.idle_licences]  # the June record, the latest
+    assert idle.monthly_saving == pytest.approx(260 * 11_700 / 30 / 300 * DAYS_PER_MONTH)
+
+    twice = kinds[AdviceKind.duplicate]
+    # window of 91 days: copilot's May record whole, 10 days of June's.
+    copilot = (12_090 + 11_700 * 10 / 30) / 91 * DAYS_PER_MONTH
+    cursor = 2_400 / 91 * DAYS_PER_MONTH
+    assert twice.monthly_saving == pytest.approx(cursor - 19 * copilot / 300)
+    assert twice.evidence["combined_monthly_cost"] == pytest.approx(copilot + cursor, abs=0.01)
+
+
+def test_a_stakeholder_sees_her_units_advice_and_only_links_she_may_open(
+    db: Database, world: World
+) -> None:
+    found = _advice(db, reader(Role.stakeholder, frozenset({world.unit_a})))
+    kinds = {str(k).split(":")[0] for k in found}
+    assert kinds == {"cheaper_model", "prompt_growth", "cache"}  # no unit B licence, one Cursor
+    for advice in found.values():
+        hrefs = [link.href for link in advice.links]  # type: ignore[attr-defined]
+        assert not any(h.startswith("/monitoring") for h in hrefs)
+        assert any(h.startswith("/systems/") for h in hrefs)
+    engineer = _advice(db, reader(Role.engineer, frozenset({world.unit_a})))
+    links = [link.href for a in engineer.values() for link in a.links]  # type: ignore[attr-defined]
+    assert f"/monitoring/traces?system={world.bot}&model=big" in links
+
+
+def test_filters_by_kind_system_and_unit(db: Database, world: World) -> None:
+    admin = cli_principal("t")
+    only = _advice(db, admin, AdviceFilter(kind=AdviceKind.idle_licences))
+    assert [k.split(":")[0] for k in only] == ["idle_licences"]
+    bot = _advice(db, admin, AdviceFilter(system_id=world.bot))
+    assert [k.split(":")[0] for k in bot] == ["cheaper_model"]
+    unit_b = _advice(db, admin, AdviceFilter(unit_id=world.unit_b))
+    assert [k.split(":")[0] for k in unit_b] == ["idle_licences"]
+    with pytest.raises(NotFound), db.reading() as session:
+        advise(session, reader(Role.stakeholder, frozenset({world.unit_a})),
+               AdviceFilter(system_id=world.other), NOW)  # fmt: skip
+
+
+def test_bad_filters_name_their_field() -> None:
+    with pytest.raises(InvalidInput) as bad_kind:
+        parse_filter(kind="cheap")
+    assert bad_kind.value.issues[0].field == "kind"
+    with pytest.raises(InvalidInput) as bad_system:
+        parse_filter(system="bot")
+    assert bad_system.value.issues[0].field == "system"
+
+
+def test_nothing_is_advised_on_an_empty_portfolio(db: Database) -> None:
+    seed_units(db)
+    with db.reading() as session:
+        assert advise(session, cli_principal("t"), AdviceFilter(), NOW).items == []
