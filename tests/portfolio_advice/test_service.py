@@ -4,8 +4,6 @@ each kind's saving hand-computed, the reader's units, the filters."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import date, timedelta
 
 import pytest
 
@@ -16,71 +14,13 @@ from aitower.core.errors import InvalidInput, NotFound
 from aitower.cost.service import load_price_book
 from aitower.portfolio.advice import DAYS_PER_MONTH, AdviceKind
 from aitower.portfolio.advice_service import AdviceFilter, advise, parse_filter
-from portfolio_advice.support_advice import NOW, days_ago, ledger, llm_span, rollup, scores
+from portfolio_advice.support_advice import NOW, World, build_world
 from support import seed_units
-from support_inventory import make_system
-
-TODAY = NOW.date()
-
-
-@dataclass(frozen=True)
-class World:
-    unit_a: uuid.UUID
-    unit_b: uuid.UUID
-    bot: uuid.UUID  # unit A: two models, the dear one no better
-    growth: uuid.UUID  # unit A: prompts growing 100 tokens a week
-    cache: uuid.UUID  # unit A: a cached prefix re-sent uncached
-    other: uuid.UUID  # unit B: the copilot licence
-
-
-def _bot(db: Database, bot: uuid.UUID) -> None:
-    for at in (days_ago(20), days_ago(1)):
-        rollup(db, bot, "big", at, calls=1_000, cost=10.0)
-        rollup(db, bot, "small", at, calls=3_000, cost=3.0)
-    scores(db, bot, "big", [1.0] * 80 + [0.0] * 20, days_ago(2))
-    scores(db, bot, "small", [1.0] * 78 + [0.0] * 22, days_ago(2))
-
-
-def _growth(db: Database, growth: uuid.UUID) -> None:
-    tuesday = NOW - timedelta(days=NOW.weekday()) + timedelta(days=1)  # of this week
-    for i in range(6):
-        at = tuesday - timedelta(weeks=6 - i)
-        rollup(db, growth, "gpt-4o", at, calls=100, cost=1.0, input_tokens=(1000 + 100 * i) * 100)
-
-
-def _cache(db: Database, cache: uuid.UUID) -> None:
-    rollup(db, cache, "gpt-4o-mini", days_ago(10), calls=1_000, cost=1.0)
-    rollup(db, cache, "gpt-4o-mini", days_ago(3), calls=1_000, cost=1.0)
-    llm_span(db, cache, "gpt-4o-mini", days_ago(1), input_tokens=2_000, cache_read=1_500, count=40)
-    llm_span(db, cache, "gpt-4o-mini", days_ago(1), input_tokens=2_000, count=60)
-    llm_span(db, cache, "gpt-4o-mini", days_ago(1), input_tokens=500, count=10)
-
-
-def _ledger(db: Database, w: World) -> None:
-    copilot = {"source": "licence", "vendor": "GitHub", "service": "Copilot Business",
-               "system_id": w.other, "unit_id": w.unit_b, "seats": 300}  # fmt: skip
-    ledger(db, **copilot, amount=12_090.0, start=date(2026, 5, 1), end=date(2026, 6, 1),
-           seats_in_use=100)  # fmt: skip
-    ledger(db, **copilot, amount=11_700.0, start=date(2026, 6, 1), end=date(2026, 7, 1),
-           seats_in_use=40)  # fmt: skip
-    ledger(db, source="licence", vendor="Anysphere", service="Cursor Teams", unit_id=w.unit_a,
-           amount=2_400.0, start=TODAY - timedelta(days=90), end=TODAY + timedelta(days=1),
-           seats=20, seats_in_use=19)  # fmt: skip
 
 
 @pytest.fixture
 def world(db: Database) -> World:
-    units = seed_units(db)
-    a, b = units.unit_id, units.other_unit_id
-    w = World(
-        a, b, make_system(db, a, "Bot"), make_system(db, a, "Growth"),
-        make_system(db, a, "Cache"), make_system(db, b, "Other"),
-    )  # fmt: skip
-    _bot(db, w.bot)
-    _growth(db, w.growth)
-    _cache(db, w.cache)
-    _ledger(db, w)
-    return w
+    return build_world(db)
 
 
 def reader(role: Role, units: frozenset[uuid.UUID] | None) -> Principal:
