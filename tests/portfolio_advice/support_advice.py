@@ -194,3 +194,35 @@ def build_world(db: Database) -> World:
     _cache(db, w.cache)
     _ledger(db, w)
     return w
+
+
+def span_scores(
+    db: Database, system_id: uuid.UUID, model: str, values: list[float], at: datetime, name: str
+) -> None:
+    """Evaluations of single LLM calls of ``model`` in traces whose first model is another."""
+    with db.writing() as session:
+        for value in values:
+            tid = trace_id()
+            session.add(
+                TraceRow(
+                    trace_id=tid, system_id=system_id, service_name="svc", root_name="rag",
+                    start_time=at, end_time=at, duration_ms=1.0, span_count=2, llm_calls=2,
+                    input_tokens=0, output_tokens=0, cost=0.0, unpriced_calls=0, error=False,
+                    model="rewriter",
+                )
+            )  # fmt: skip
+            session.add(
+                SpanRow(
+                    trace_id=tid, span_id="2".rjust(16, "0"), parent_span_id=None,
+                    system_id=system_id, service_name="svc", name=f"chat {model}", kind=3,
+                    span_type="llm", start_time=at, duration_ms=1.0, status_code=0,
+                    provider="openai", model=model, input_tokens=100, output_tokens=10,
+                    cost=0.0, cost_source="catalog", attributes={},
+                )
+            )  # fmt: skip
+            session.add(
+                ScoreRow(
+                    id=uuid.uuid4(), kind="evaluation", trace_id=tid, span_id="2".rjust(16, "0"),
+                    system_id=system_id, name=name, score=value, label=None, created_at=at,
+                )
+            )  # fmt: skip

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import uuid
 
+import numpy as np
 import pytest
+from scipy import stats
 
 from aitower.core.access.principal import Principal, PrincipalKind, cli_principal
 from aitower.core.access.roles import Role
@@ -14,8 +16,16 @@ from aitower.core.errors import InvalidInput, NotFound
 from aitower.cost.service import load_price_book
 from aitower.portfolio.advice import DAYS_PER_MONTH, AdviceKind
 from aitower.portfolio.advice_service import AdviceFilter, advise, parse_filter
-from portfolio_advice.support_advice import NOW, World, build_world
+from portfolio_advice.support_advice import (
+    NOW,
+    World,
+    build_world,
+    days_ago,
+    rollup,
+    span_scores,
+)
 from support import seed_units
+from support_inventory import make_system
 
 
 @pytest.fixture
@@ -118,3 +128,24 @@ def test_nothing_is_advised_on_an_empty_portfolio(db: Database) -> None:
     seed_units(db)
     with db.reading() as session:
         assert advise(session, cli_principal("t"), AdviceFilter(), NOW).items == []
+
+
+def test_evaluations_belong_to_the_model_of_their_span(db: Database) -> None:
+    units = seed_units(db)
+    rag = make_system(db, units.unit_id, "Rag")
+    for model, cost in (("dear", 20.0), ("cheap", 2.0)):
+        rollup(db, rag, model, days_ago(9), calls=1_000, cost=cost)
+        rollup(db, rag, model, days_ago(2), calls=1_000, cost=cost)
+    rng = np.random.default_rng(7)
+    dear = rng.normal(0.80, 0.1, 60).round(3).tolist()
+    cheap = rng.normal(0.79, 0.1, 50).round(3).tolist()
+    span_scores(db, rag, "dear", dear, days_ago(3), "groundedness")
+    span_scores(db, rag, "cheap", cheap, days_ago(3), "groundedness")
+    with db.reading() as session:
+        [item] = advise(session, cli_principal("t"), AdviceFilter(), NOW).items
+    ref = stats.ttest_ind(cheap, dear, equal_var=False)
+    assert item.evidence["groundedness.test"] == "welch_t"
+    assert item.evidence["groundedness.n"] == 50 and item.evidence["groundedness.n_current"] == 60
+    assert item.evidence["groundedness.p_value"] == pytest.approx(float(ref.pvalue), abs=1e-6)
+    # 0.018 $ a call less × 2,000 calls over 7.25 days.
+    assert item.monthly_saving == pytest.approx(0.018 * 2_000 / 7.25 * DAYS_PER_MONTH)

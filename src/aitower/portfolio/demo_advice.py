@@ -7,9 +7,9 @@ marketing generator's switch to ``gemini-2.5-pro``, the chatbot's Claude share) 
 its thirty days are too few weeks, and its prompt sizes too flat, for a growth trend.
 
 Like telemetry's demo, the contributor only asks for the history when the triage service has
-sent nothing yet; the spans go through the same ``store_spans`` as OTLP. The volume does not
-shrink with the demo's scale below ``MIN_SCALE``: the trend needs its weekly calls.
-Deterministic for a seed and ``now``.
+sent nothing yet; the spans go through the same ``store_spans`` as OTLP. The volume follows
+the demo's scale (1: about 8,000 traces); below about 0.05 the weeks hold too few calls for
+the advice's threshold, and no trend is advised. Deterministic for a seed and ``now``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ SERVICE = "triage-assistant"
 MODEL = ("azure.ai.openai", "gpt-4o", "gpt-4o-2024-08-06")
 WEEKS = 10
 TRACES_PER_DAY = 150  # a working day at scale 1; weekends a fifth of it
-MIN_SCALE = 0.25
 BASE_TOKENS = 1_300  # input tokens per call ten weeks ago
 GROWTH_PER_WEEK = 70  # tokens added to the prompt each week
 SYSTEM = "Triage incoming patient calls by urgency; follow the triage guidelines below."
@@ -52,7 +51,7 @@ def add_demo_advice(session: Session, ctx: ChangeContext, demo: DemoOrganisation
         return
 
     def store(db: Database, scale: float, report: Report) -> str:
-        spans = list(triage_traffic(utcnow(), max(scale, MIN_SCALE)))
+        spans = list(triage_traffic(utcnow(), scale))
         done = 0
         report(done, len(spans))
         for batch in batches(spans, BATCH_SPANS):
