@@ -6,24 +6,23 @@ ledger (licences and other purchases). Plain values out, for ``advice`` and ``ad
 
 from __future__ import annotations
 
-import statistics
 import uuid
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from aitower.core.access.service import list_units
 from aitower.portfolio.advice import Licence, Purchase, capability_of, monthly
 from aitower.portfolio.advice_models import ModelUse, WeekPoint
+from aitower.portfolio.advice_stats import Sample
 from aitower.spend.tables import SpendRecordRow
 from aitower.telemetry.aggregate import system_id as system_of_key
 from aitower.telemetry.tables import ScoreRow, SixHourRollupRow, SpanRow, TraceRow
 
-SPAN_SAMPLE = 5_000  # recent LLM spans read per system for the cache sample
 BUCKET_DAYS = 0.25
 
 
@@ -74,62 +73,78 @@ def model_uses(
 
 def model_scores(
     session: Session, systems: Collection[uuid.UUID], since: datetime
-) -> dict[uuid.UUID, dict[tuple[str, str], list[float]]]:
-    """Per system, the scores with a value since ``since`` by (model, score name). A score's
-    model is its span's (an evaluation of one LLM call), else its trace's (feedback on the
-    whole answer); scores of traces no longer stored are left out."""
+) -> dict[uuid.UUID, dict[tuple[str, str], Sample]]:
+    """Per system, the scores with a value since ``since`` summed by (model, score name): n,
+    Σx, Σx² and whether all are 0 or 1. A score's model is its span's (an evaluation of one
+    LLM call), else its trace's (feedback on the whole answer); scores of traces no longer
+    stored are left out."""
     if not systems:
         return {}
     s, span, trace = ScoreRow, SpanRow, TraceRow
+    model = func.coalesce(span.model, trace.model)
+    other = case((s.score.in_((0.0, 1.0)), 0), else_=1)
     query = (
-        select(s.system_id, s.name, s.score, span.model, trace.model)
+        select(
+            s.system_id,
+            model,
+            s.name,
+            func.count(s.score),
+            func.sum(s.score),
+            func.sum(s.score * s.score),
+            func.sum(other),
+        )
         .outerjoin(span, and_(span.trace_id == s.trace_id, span.span_id == s.span_id))
         .outerjoin(trace, trace.trace_id == s.trace_id)
         .where(s.created_at >= since, s.score.is_not(None), s.system_id.in_(list(systems)))
+        .group_by(s.system_id, model, s.name)
     )
-    found: dict[uuid.UUID, dict[tuple[str, str], list[float]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for system, name, score, span_model, trace_model in session.execute(query):
-        model = span_model or trace_model
-        if system is not None and model:
-            found[system][(model, name)].append(float(score or 0.0))
+    found: dict[uuid.UUID, dict[tuple[str, str], Sample]] = defaultdict(dict)
+    for system, name_of_model, name, n, total, squares, others in session.execute(query):
+        if system is not None and name_of_model and n:
+            found[system][(name_of_model, name)] = Sample.of_sums(
+                int(n), float(total or 0.0), float(squares or 0.0), not others
+            )
     return found
 
 
 def weekly_input(
     session: Session, systems: Collection[uuid.UUID], first_monday: date, end_monday: date
 ) -> dict[uuid.UUID, list[WeekPoint]]:
-    """LLM calls and input tokens per system and week (Monday to Monday, UTC)."""
+    """LLM calls and input tokens per system and week (Monday to Monday, UTC), the weeks
+    numbered in SQL (a CASE over their starts, the same on both dialects)."""
     if not systems:
         return {}
     r = SixHourRollupRow
+    mondays: list[date] = []
+    monday = first_monday
+    while monday < end_monday:
+        mondays.append(monday)
+        monday += timedelta(weeks=1)
+    if not mondays:
+        return {}
+    week = case(
+        *((r.bucket_start >= midnight(m), i) for i, m in reversed(list(enumerate(mondays)))),
+        else_=-1,
+    )
     query = (
-        select(r.bucket_start, r.system_key, func.sum(r.llm_calls), func.sum(r.input_tokens))
+        select(r.system_key, week, func.sum(r.llm_calls), func.sum(r.input_tokens))
         .where(r.bucket_start >= midnight(first_monday), r.bucket_start < midnight(end_monday))
         .where(r.model != "", r.system_key.in_([str(s) for s in systems]))
-        .group_by(r.bucket_start, r.system_key)
+        .group_by(r.system_key, week)
     )
-    sums: dict[tuple[uuid.UUID, date], list[int]] = defaultdict(lambda: [0, 0])
-    for bucket, key, calls, tokens in session.execute(query):
-        system = system_of_key(key)
-        if system is None:
-            continue
-        day = bucket.date()
-        week = day - timedelta(days=day.weekday())
-        pair = sums[(system, week)]
-        pair[0] += int(calls or 0)
-        pair[1] += int(tokens or 0)
     weeks: dict[uuid.UUID, list[WeekPoint]] = defaultdict(list)
-    for (system, week), (calls, tokens) in sorted(sums.items(), key=lambda kv: kv[0][1]):
-        if calls > 0:
-            weeks[system].append(WeekPoint(week, calls, tokens))
+    for key, index, calls, tokens in session.execute(query):
+        system = system_of_key(key)
+        if system is not None and index >= 0 and calls:
+            weeks[system].append(WeekPoint(mondays[index], int(calls), int(tokens or 0)))
+    for points in weeks.values():
+        points.sort(key=lambda w: w.week)
     return weeks
 
 
 @dataclass(frozen=True, slots=True)
 class SpanCache:
-    """Recent calls of one model on one system: provider, and input and cache-read tokens."""
+    """Recent calls of one model on one system that reads a prefix from the cache."""
 
     provider: str | None
     calls: int
@@ -140,30 +155,47 @@ class SpanCache:
 
 
 def cache_sample(
-    session: Session, system: uuid.UUID, since: datetime, limit: int = SPAN_SAMPLE
-) -> dict[str, SpanCache]:
-    """The ``limit`` latest LLM calls of a system since ``since``, summed per model: calls that
-    read the cache, the median read (the cached prefix), and calls at least that long that
-    read nothing from it."""
+    session: Session, systems: Collection[uuid.UUID], since: datetime
+) -> dict[tuple[uuid.UUID, str], SpanCache]:
+    """Per system and model with cache reads since ``since`` (stored spans): the calls, their
+    input, the calls that read the cache, the mean read (the cached prefix), and the calls at
+    least that long that read nothing from it. Summed in SQL, two passes over the window."""
+    if not systems:
+        return {}
     sp = SpanRow
-    query = (
-        select(sp.model, sp.provider, sp.input_tokens, sp.cache_read_tokens)
-        .where(sp.system_id == system, sp.start_time >= since)
-        .where(sp.input_tokens.is_not(None), sp.model.is_not(None))
-        .order_by(sp.start_time.desc())
-        .limit(limit)
-    )
-    rows: dict[str, list[tuple[str | None, int, int]]] = defaultdict(list)
-    for model, provider, tokens_in, cache_read in session.execute(query):
-        rows[model or ""].append((provider, int(tokens_in or 0), int(cache_read or 0)))
-    found: dict[str, SpanCache] = {}
-    for model, calls in rows.items():
-        reads = [c for _, _, c in calls if c > 0]
-        prefix = int(statistics.median(reads)) if reads else 0
-        misses = sum(1 for _, t, c in calls if c == 0 and prefix and t >= prefix)
-        found[model] = SpanCache(
-            calls[0][0], len(calls), sum(t for _, t, _ in calls), len(reads), prefix, misses
+    recent = [sp.start_time >= since, sp.system_id.in_(list(systems))]
+    hits = (
+        select(
+            sp.system_id.label("system_id"),
+            sp.model.label("model"),
+            func.avg(sp.cache_read_tokens).label("prefix"),
         )
+        .where(*recent, sp.cache_read_tokens > 0)
+        .group_by(sp.system_id, sp.model)
+        .subquery()
+    )
+    read = func.coalesce(sp.cache_read_tokens, 0)
+    query = (
+        select(
+            sp.system_id,
+            sp.model,
+            func.min(sp.provider),
+            func.count(),
+            func.sum(sp.input_tokens),
+            func.sum(case((read > 0, 1), else_=0)),
+            func.max(hits.c.prefix),
+            func.sum(case((and_(read == 0, sp.input_tokens >= hits.c.prefix), 1), else_=0)),
+        )
+        .join(hits, and_(hits.c.system_id == sp.system_id, hits.c.model == sp.model))
+        .where(*recent, sp.input_tokens.is_not(None))
+        .group_by(sp.system_id, sp.model)
+    )
+    found: dict[tuple[uuid.UUID, str], SpanCache] = {}
+    for system, model, provider, calls, tokens, hit, prefix, misses in session.execute(query):
+        found[(system, model)] = SpanCache(
+            provider, int(calls), int(tokens or 0), int(hit or 0), int(float(prefix or 0)),
+            int(misses or 0),
+        )  # fmt: skip
     return found
 
 

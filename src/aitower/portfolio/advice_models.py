@@ -9,7 +9,7 @@ Thresholds (below them the evidence is too thin and nothing is advised):
   (two-sided, α = 0.05: ``advice_stats``); both have priced calls; the saving is ≥
   ``MIN_SAVING`` a month.
 - caching: the model already reads a prefix of ≥ ``MIN_PREFIX_TOKENS`` tokens from the cache on
-  ≥ ``MIN_CACHE_CALLS`` sampled calls, and ≥ ``MIN_CACHE_CALLS`` calls as long as that prefix
+  ≥ ``MIN_CACHE_CALLS`` recent calls, and ≥ ``MIN_CACHE_CALLS`` calls as long as that prefix
   read nothing from it (they re-sent the same prefix uncached).
 - prompt growth: ≥ ``MIN_WEEKS`` weeks with ≥ ``MIN_WEEK_CALLS`` calls each; the slope of input
   tokens per call is positive with p < 0.05 (``advice_stats.trend``) and the fitted growth
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from aitower.portfolio.advice import DAYS_PER_MONTH, Advice, AdviceKind, Chart, Confidence
-from aitower.portfolio.advice_stats import ALPHA, Comparison, compare_scores, trend
+from aitower.portfolio.advice_stats import ALPHA, Comparison, Sample, compare_scores, trend
 
 MIN_SCORES = 30
 MIN_SAVING = 1.0  # USD a month
@@ -69,16 +69,21 @@ def _scale(c: Comparison) -> float:
     return 1.0 if c.test == "two_proportion_z" else max(abs(c.mean_b), 1e-9)
 
 
-def _compare(
-    cheap: str, dear: str, scores: Mapping[tuple[str, str], Sequence[float]]
-) -> dict[str, Comparison] | None:
+Scores = Mapping[tuple[str, str], Sequence[float] | Sample]  # by (model, score name)
+
+
+def _size(sample: Sequence[float] | Sample) -> int:
+    return sample.n if isinstance(sample, Sample) else len(sample)
+
+
+def _compare(cheap: str, dear: str, scores: Scores) -> dict[str, Comparison] | None:
     """Each score name both models have enough of, compared; None if the cheap one is worse
     on any or no name has enough scores."""
     names = sorted({n for (m, n) in scores if m == cheap} & {n for (m, n) in scores if m == dear})
     done: dict[str, Comparison] = {}
     for name in names:
         a, b = scores[(cheap, name)], scores[(dear, name)]
-        if min(len(a), len(b)) < MIN_SCORES:
+        if min(_size(a), _size(b)) < MIN_SCORES:
             continue
         c = compare_scores(a, b)
         if c.worse(ALPHA):
@@ -100,7 +105,7 @@ def cheaper_models(
     system_id: uuid.UUID,
     system_name: str,
     uses: Sequence[ModelUse],
-    scores: Mapping[tuple[str, str], Sequence[float]],
+    scores: Scores,
 ) -> list[Advice]:
     """For each model of a system, the cheapest other model whose quality is not significantly
     worse on the same system's traffic. Saving = (cost per call of the dear − of the cheap) ×
@@ -176,14 +181,14 @@ def _cheaper(
 
 @dataclass(frozen=True, slots=True)
 class CacheSample:
-    """One model's recent calls on one system, sampled from the stored spans, with its
+    """One model's recent calls on one system (the stored spans of the last days), with its
     monthly calls (rollups) and prices per million tokens (the price book)."""
 
     model: str
-    calls: int  # sampled calls with usage
+    calls: int  # recent calls with usage
     input_tokens: int  # their input, cache reads included
     hits: int  # calls that read from the cache
-    prefix_tokens: int  # the median cache read of those calls
+    prefix_tokens: int  # the mean cache read of those calls
     misses: int  # calls at least prefix_tokens long that read nothing from the cache
     monthly_calls: float
     input_price: float
@@ -216,7 +221,7 @@ def cache_potential(system_id: uuid.UUID, system_name: str, s: CacheSample) -> A
         ),
         evidence={
             "model": s.model,
-            "calls_sampled": s.calls,
+            "recent_calls": s.calls,
             "cache_hits": s.hits,
             "cache_misses": s.misses,
             "prefix_tokens": s.prefix_tokens,
@@ -235,7 +240,7 @@ def cache_potential(system_id: uuid.UUID, system_name: str, s: CacheSample) -> A
         system_id=system_id,
         chart=Chart(
             "bars",
-            "Calls sampled",
+            "Recent calls",
             (("calls", (("read the cache", s.hits), ("re-sent uncached", s.misses))),),
         ),
     )

@@ -164,31 +164,30 @@ def _cache(
     book: PriceBook,
     now: datetime,
 ) -> list[Advice]:
+    monthly = {(u.system_id, u.use.model): u.use.monthly_calls for u in uses}
     found: list[Advice] = []
-    for system, system_uses in _by_system(uses).items():
-        monthly = {u.use.model: u.use.monthly_calls for u in system_uses}
-        sample = data.cache_sample(session, system, now - timedelta(days=CACHE_DAYS))
-        for model, s in sample.items():
-            tariff = book.lookup(s.provider, model, now)
-            if tariff is None or model not in monthly:
-                continue
-            made = cache_potential(
-                system,
-                refs[system].name,
-                CacheSample(
-                    model,
-                    s.calls,
-                    s.input_tokens,
-                    s.hits,
-                    s.prefix_tokens,
-                    s.misses,
-                    monthly[model],
-                    tariff.input,
-                    tariff.cache_read,
-                ),
-            )
-            if made is not None:
-                found.append(made)
+    sample = data.cache_sample(session, list(refs), now - timedelta(days=CACHE_DAYS))
+    for (system, model), s in sorted(sample.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
+        tariff = book.lookup(s.provider, model, now)
+        if tariff is None or (system, model) not in monthly:
+            continue
+        made = cache_potential(
+            system,
+            refs[system].name,
+            CacheSample(
+                model,
+                s.calls,
+                s.input_tokens,
+                s.hits,
+                s.prefix_tokens,
+                s.misses,
+                monthly[(system, model)],
+                tariff.input,
+                tariff.cache_read,
+            ),
+        )
+        if made is not None:
+            found.append(made)
     return found
 
 

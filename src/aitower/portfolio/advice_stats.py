@@ -78,28 +78,47 @@ def _z_sum() -> float:
     return float(stats.norm.ppf(1 - ALPHA / 2) + stats.norm.ppf(POWER))
 
 
-def _mean_var(values: Sequence[float]) -> tuple[float, float]:
-    n = len(values)
-    mean = math.fsum(values) / n
-    var = math.fsum((v - mean) ** 2 for v in values) / (n - 1)
-    return mean, var
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """What the tests need of a sample: its size, mean and (n − 1) variance, and whether every
+    value is 0 or 1 (thumbs). Summed in SQL (count, Σx, Σx²) or made from values (``of``)."""
+
+    n: int
+    mean: float
+    var: float
+    binary: bool
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Sample:
+        n = len(values)
+        mean = math.fsum(values) / n if n else 0.0
+        var = math.fsum((v - mean) ** 2 for v in values) / (n - 1) if n > 1 else 0.0
+        return cls(n, mean, var, all(v in (0.0, 1.0) for v in values))
+
+    @classmethod
+    def of_sums(cls, n: int, total: float, squares: float, binary: bool) -> Sample:
+        """From n, Σx and Σx² (the variance's cancellation is negligible for scores)."""
+        mean = total / n if n else 0.0
+        var = max(0.0, (squares - n * mean * mean) / (n - 1)) if n > 1 else 0.0
+        return cls(n, mean, var, binary)
 
 
-def welch(a: Sequence[float], b: Sequence[float]) -> Comparison:
+def welch(a: Sequence[float] | Sample, b: Sequence[float] | Sample) -> Comparison:
     """Welch's t-test of a against b (module docstring); each sample needs two values."""
-    if len(a) < 2 or len(b) < 2:
+    sa = a if isinstance(a, Sample) else Sample.of(a)
+    sb = b if isinstance(b, Sample) else Sample.of(b)
+    if sa.n < 2 or sb.n < 2:
         raise ValueError("each sample needs at least two values")
-    mean_a, var_a = _mean_var(a)
-    mean_b, var_b = _mean_var(b)
-    qa, qb = var_a / len(a), var_b / len(b)
+    qa, qb = sa.var / sa.n, sb.var / sb.n
     se = math.sqrt(qa + qb)
     if se == 0:
-        p, t = (1.0, 0.0) if mean_a == mean_b else (0.0, math.copysign(math.inf, mean_a - mean_b))
+        same = sa.mean == sb.mean
+        p, t = (1.0, 0.0) if same else (0.0, math.copysign(math.inf, sa.mean - sb.mean))
     else:
-        t = (mean_a - mean_b) / se
-        df = (qa + qb) ** 2 / (qa**2 / (len(a) - 1) + qb**2 / (len(b) - 1))
+        t = (sa.mean - sb.mean) / se
+        df = (qa + qb) ** 2 / (qa**2 / (sa.n - 1) + qb**2 / (sb.n - 1))
         p = float(2 * stats.t.sf(abs(t), df))
-    return Comparison("welch_t", len(a), len(b), mean_a, mean_b, t, p, _z_sum() * se)
+    return Comparison("welch_t", sa.n, sb.n, sa.mean, sb.mean, t, p, _z_sum() * se)
 
 
 def two_proportions(x_a: int, n_a: int, x_b: int, n_b: int) -> Comparison:
@@ -118,11 +137,13 @@ def two_proportions(x_a: int, n_a: int, x_b: int, n_b: int) -> Comparison:
     return Comparison("two_proportion_z", n_a, n_b, pa, pb, z, p, _z_sum() * unpooled)
 
 
-def compare_scores(a: Sequence[float], b: Sequence[float]) -> Comparison:
+def compare_scores(a: Sequence[float] | Sample, b: Sequence[float] | Sample) -> Comparison:
     """Thumbs (every score 0 or 1) by the two-proportion test, other scores by Welch's."""
-    if all(v in (0.0, 1.0) for v in a) and all(v in (0.0, 1.0) for v in b):
-        return two_proportions(int(sum(a)), len(a), int(sum(b)), len(b))
-    return welch(a, b)
+    sa = a if isinstance(a, Sample) else Sample.of(a)
+    sb = b if isinstance(b, Sample) else Sample.of(b)
+    if sa.binary and sb.binary:
+        return two_proportions(round(sa.mean * sa.n), sa.n, round(sb.mean * sb.n), sb.n)
+    return welch(sa, sb)
 
 
 def trend(x: Sequence[float], y: Sequence[float]) -> Trend:
