@@ -25,7 +25,8 @@ from aitower.portfolio.value_service import ValueModelFields
 from aitower.portfolio.values import SystemValue, range_of, system_values
 
 value_app = typer.Typer(
-    help="Value and ROI per system, and portfolio decisions.", no_args_is_help=True
+    help="Value and ROI per system, decisions, advice and the executive report.",
+    no_args_is_help=True,
 )
 SystemArg = Annotated[str, typer.Argument(help="The system's id or name.")]
 MonthsOpt = Annotated[int, typer.Option(min=1, max=36, help="Months in the range.")]
