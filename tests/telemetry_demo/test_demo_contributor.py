@@ -21,9 +21,7 @@ SCALE = 0.01
 PASSWORD = DemoPassword("demo-password-for-tests", "stdin")
 # The demo without its classic models' history (tests/model_monitors/test_demo_pages.py) and
 # the portfolio advice's triage traffic (tests/portfolio_advice/test_demo.py).
-TRAFFIC = [
-    c for c in DEMO_CONTRIBUTORS if c.__name__ not in {"add_demo_models", "add_demo_advice"}
-]
+TRAFFIC = [c for c in DEMO_CONTRIBUTORS if c.__name__ not in {"add_demo_models", "add_demo_advice"}]
 
 
 def ctx() -> ChangeContext:

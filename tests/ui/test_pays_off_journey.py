@@ -111,7 +111,7 @@ def test_the_ops_manager_records_the_decisions_and_retirement_starts(
         "link", name="Decisions"
     ).click()
     meetings = page.locator(f"tr[data-system='{MEETINGS}']")
-    expect(meetings.get_by_test_id("recommended")).to_contain_text("consolidate")
+    expect(meetings.get_by_test_id("recommended")).to_contain_text("retire")
     expect(meetings.get_by_test_id("recommended")).to_contain_text(TICKETS)
 
     def decide(system: str, decision: str, into: str | None = None) -> None:

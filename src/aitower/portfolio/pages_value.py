@@ -314,7 +314,9 @@ def decide(
     form = {"decision": decision, "into_system_id": into_system_id, "note": note}
     try:
         into = None
-        if into_system_id.strip():
+        # The row's "consolidate into" choice comes preselected with the recommendation; it
+        # only means something for a consolidation (the API, typed by hand, stays strict).
+        if decision == "consolidate" and into_system_id.strip():
             try:
                 into = uuid.UUID(into_system_id.strip())
             except ValueError:
