@@ -19,9 +19,14 @@ from aitower.telemetry.tables import ScoreRow, SpanRow, TraceRow
 
 SCALE = 0.01
 PASSWORD = DemoPassword("demo-password-for-tests", "stdin")
-# The demo without its classic models' history (tests/model_monitors/test_demo_pages.py) and
-# the portfolio advice's triage traffic (tests/portfolio_advice/test_demo.py).
-TRAFFIC = [c for c in DEMO_CONTRIBUTORS if c.__name__ not in {"add_demo_models", "add_demo_advice"}]
+# The demo without its classic models' history (tests/model_monitors/test_demo_pages.py), the
+# portfolio advice's triage traffic (tests/portfolio_advice/test_demo.py), and the histories
+# told after the traffic (budgets and their alert rule, tests/spend; the recorded decision,
+# tests/portfolio_value).
+LATER = {"add_demo_budgets", "add_demo_budget_rule", "add_demo_value"}
+TRAFFIC = [
+    c for c in DEMO_CONTRIBUTORS if c.__name__ not in {"add_demo_models", "add_demo_advice", *LATER}
+]
 
 
 def ctx() -> ChangeContext:
