@@ -92,6 +92,14 @@ def _email(config: dict[str, Any], payload: dict[str, Any], timeout: float) -> S
     message["Subject"], message["From"] = subject, config["from"]
     message["To"] = ", ".join(config["to"])
     message.set_content(text)
+    error = send_email(config, message, timeout)
+    return SendResult(False, None, error) if error else SendResult(True, 250)
+
+
+def send_email(config: dict[str, Any], message: EmailMessage, timeout: float) -> str | None:
+    """One message through an e-mail channel's SMTP server (STARTTLS and login when its
+    settings say so); the server's failure as a short text, None when it took the message.
+    Notifications and the scheduled reports both send through it."""
     try:
         with smtplib.SMTP(config["host"], int(config["port"]), timeout=timeout) as smtp:
             if config.get("starttls"):
@@ -100,8 +108,8 @@ def _email(config: dict[str, Any], payload: dict[str, Any], timeout: float) -> S
                 smtp.login(config["username"], config.get("password", ""))
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
-        return SendResult(False, None, f"{type(exc).__name__}: {exc}"[:500])
-    return SendResult(True, 250)
+        return f"{type(exc).__name__}: {exc}"[:500]
+    return None
 
 
 def send(

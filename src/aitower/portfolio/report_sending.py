@@ -18,7 +18,6 @@ server, its sender and credentials are those of an e-mail notification channel (
 from __future__ import annotations
 
 import logging
-import smtplib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from aitower.alerts.channel_domain import ChannelKind
 from aitower.alerts.channels import channel_secret_config, list_channels
-from aitower.alerts.notify import backoff
+from aitower.alerts.notify import backoff, send_email
 from aitower.core.access.principal import Principal, system_principal
 from aitower.core.audit.service import ChangeContext, record_change
 from aitower.core.db.engine import Database
@@ -106,17 +105,10 @@ def compose(
 
 
 def deliver(config: dict[str, Any], message: EmailMessage) -> SendOutcome:
-    """One message through the channel's SMTP server; never raises for the server's failure."""
-    try:
-        with smtplib.SMTP(config["host"], int(config["port"]), timeout=SMTP_TIMEOUT) as smtp:
-            if config.get("starttls"):
-                smtp.starttls()
-            if config.get("username"):
-                smtp.login(config["username"], config.get("password", ""))
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        return SendOutcome(False, f"{type(exc).__name__}: {exc}"[:500])
-    return SendOutcome(True)
+    """One message through the channel's SMTP server (alerting's sender); never raises for
+    the server's failure."""
+    error = send_email(config, message, SMTP_TIMEOUT)
+    return SendOutcome(False, error) if error else SendOutcome(True)
 
 
 def _send(
