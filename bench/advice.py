@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/advice.py [--systems 200] [--postgres URL]
 
-Fills a database with N systems of three models each: 120 days of six-hour rollups (the cost
+Fills a database with N systems of three models each: 120 days of day rollups (the cost
 of a year's rollups is the same: advice reads 30 days and 12 weeks of them), 120 scores per
 model in the last 30 days, 600 recent LLM spans per system (a third reading the cache) and a
 licence and an invoice per system in the ledger; then times ``advise`` for the whole portfolio
@@ -37,7 +37,7 @@ from aitower.inventory import service as inventory
 from aitower.portfolio.advice_service import AdviceFilter, advise
 from aitower.portfolio.advice_stats import welch
 from aitower.spend.tables import SpendRecordRow
-from aitower.telemetry.tables import ScoreRow, SixHourRollupRow, SpanRow, TraceRow
+from aitower.telemetry.tables import DayRollupRow, ScoreRow, SpanRow, TraceRow
 
 NOW = datetime(2026, 6, 10, 12, tzinfo=UTC)
 MODELS = (("gpt-4o", 0.004), ("gpt-4o-mini", 0.0004), ("claude-sonnet-4", 0.006))
@@ -56,14 +56,16 @@ def _systems(db: Database, count: int) -> list[uuid.UUID]:
         ]  # fmt: skip
 
 
-def _rollups(system: uuid.UUID, rng: random.Random) -> list[SixHourRollupRow]:
+def _rollups(system: uuid.UUID, rng: random.Random) -> list[DayRollupRow]:
+    """120 days of LLM usage per model, in the day rollups ingest writes."""
     rows = []
-    for q in range(120 * 4):
-        at = NOW - timedelta(hours=6 * (q + 1))
+    today = NOW.replace(hour=0, minute=0, second=0, microsecond=0)
+    for d in range(120):
+        at = today - timedelta(days=d + 1)
         for model, per_call in MODELS:
-            calls = rng.randint(20, 200)
+            calls = rng.randint(80, 800)
             rows.append(
-                SixHourRollupRow(
+                DayRollupRow(
                     bucket_start=at, system_key=str(system), model=model, spans=calls,
                     requests=calls, errors=0, latency_sum_ms=0.0, latency_hist=[],
                     llm_calls=calls, llm_errors=0, input_tokens=calls * rng.randint(900, 1100),

@@ -3,7 +3,7 @@
     PYTHONPATH=src .venv/bin/python bench/report_pdf.py [--systems 8] [--repeat 3]
 
 Builds a portfolio the size of the demo's (8 systems by default, in 4 units) with a year of
-cost (daily cloud bills, monthly licences, LLM rollups every six hours), value models, risks
+cost (daily cloud bills, monthly licences, LLM day rollups), value models, risks
 and incidents in a fresh SQLite database; then times, each the median of ``--repeat`` runs:
 
 - reading the report (``portfolio.dashboard.build_report``: 12 months of cost and value);
@@ -46,7 +46,7 @@ from aitower.portfolio.tables import ValueModelRow
 from aitower.risk.register import RiskFields
 from aitower.risk.service_risks import NewRisk, add_risk
 from aitower.spend.tables import SpendRecordRow
-from aitower.telemetry.tables import SixHourRollupRow
+from aitower.telemetry.tables import DayRollupRow
 
 CTX = ChangeContext(cli_principal("bench"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -76,14 +76,13 @@ def _year(db: Database, system: uuid.UUID, i: int) -> None:
                 amount=20.0 + i + day % 7, billed_amount=20.0, system_id=system, vendor="AWS",
             )
         )  # fmt: skip
-        for hour in (0, 6, 12, 18):
-            at = datetime(d.year, d.month, d.day, hour, tzinfo=UTC)
-            rows.append(
-                SixHourRollupRow(
-                    bucket_start=at, system_key=str(system), model="gpt-4o", spans=50,
-                    requests=50 + i, latency_hist=[], llm_calls=50, cost=1.5 + i / 10,
-                )
-            )  # fmt: skip
+        rows.append(
+            DayRollupRow(
+                bucket_start=datetime(d.year, d.month, d.day, tzinfo=UTC), system_key=str(system),
+                model="gpt-4o", spans=200, requests=4 * (50 + i), latency_hist=[], llm_calls=200,
+                cost=4 * (1.5 + i / 10),
+            )
+        )  # fmt: skip
         if d.day == 1:
             rows.append(
                 SpendRecordRow(

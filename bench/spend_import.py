@@ -25,7 +25,6 @@ import argparse
 import csv
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -192,7 +191,7 @@ def run_csv_loop(path: Path) -> dict[str, float]:
 
 def worker(name: str, path: Path) -> None:
     found = {"aitower": run_aitower, "csv": run_csv_loop}[name](path)
-    found["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    found["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(found))
 
 
@@ -204,6 +203,15 @@ def _measure(name: str, command: list[str]) -> dict[str, float] | None:
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"{name}: {result}", file=sys.stderr)
     return result
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Not ``getrusage``'s ``ru_maxrss``: Linux carries
+    that over ``exec`` from the parent, so every worker reported the parent's 463 MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def main() -> None:

@@ -6,9 +6,9 @@
 Issue 17's figure: "cost report over 10M spans and a year of imported bills: under 200 ms from
 rollups, on both databases". The script writes what ingest would have written for
 ``--spans`` LLM spans spread over 365 days (``--systems`` systems, up to ``--models`` models
-each): the six-hour rollup cells, every bucket × system × model filled (the rollup's size
-does not grow with the span count once every cell has traffic), plus the non-LLM cells of each
-system's root spans; and a year of imported bills in the ledger: a cloud bill aggregated per
+each): the day rollup cells, every day × system × model filled (the rollup's size does not
+grow with the span count once every cell has traffic), plus the non-LLM cells of each system's
+root spans; and a year of imported bills in the ledger: a cloud bill aggregated per
 day × system × 3 services (as the imports store it), a monthly invoice per vendor and a
 yearly licence. Timed: ``spend.over_time_report.report`` (what ``/api/v1/spend/costs`` and
 ``/cost/spend`` run) for an organisation-wide reader, a year, monthly by system and daily by
@@ -53,7 +53,7 @@ from aitower.spend import over_time_report as reports
 from aitower.spend.costs import day_of
 from aitower.spend.over_time import Grain, GroupBy, build_report
 from aitower.spend.tables import SpendRecordRow
-from aitower.telemetry.tables import SixHourRollupRow, SpanRow
+from aitower.telemetry.tables import DayRollupRow, SpanRow
 from telemetry_ingest import _machine
 
 CTX = ChangeContext(cli_principal("bench"))
@@ -107,31 +107,30 @@ Rows = Callable[[], Iterator[dict[str, object]]]
 def _cells(
     systems: list[uuid.UUID], models: int, spans: int
 ) -> tuple[int, Callable[[], Iterator[dict[str, object]]]]:
-    """The six-hour cells ``spans`` LLM spans over the year fill (every cell has traffic)."""
+    """The day cells ``spans`` LLM spans over the year fill (every cell has traffic)."""
     rng = random.Random(17)
     mine = {s: rng.sample(MODELS, rng.randint(1, models)) for s in systems}
-    llm_cells = sum(len(m) for m in mine.values()) * 365 * 4
+    llm_cells = sum(len(m) for m in mine.values()) * 365
     per_cell = max(1, spans // llm_cells)
-    total = llm_cells + len(systems) * 365 * 4
+    total = llm_cells + len(systems) * 365
 
     def rows() -> Iterator[dict[str, object]]:
         for d in range(365):
-            for h in (0, 6, 12, 18):
-                bucket = datetime.combine(START + timedelta(days=d), dtime(h), tzinfo=UTC)
-                for system in systems:
-                    base = {"bucket_start": bucket, "system_key": str(system), "errors": 0,
-                            "latency_sum_ms": 0.0, "latency_hist": None, "llm_errors": 0,
-                            "cache_read_tokens": 0, "cache_write_tokens": 0,
-                            "reasoning_tokens": 0, "unpriced_calls": 0,
-                            "unpriced_tokens": 0}  # fmt: skip
-                    yield {**base, "model": "", "spans": per_cell, "requests": per_cell,
-                           "llm_calls": 0, "input_tokens": 0, "output_tokens": 0,
-                           "cost": 0.0}  # fmt: skip
-                    for model in mine[system]:
-                        yield {**base, "model": model, "spans": per_cell, "requests": 0,
-                               "llm_calls": per_cell, "input_tokens": 800 * per_cell,
-                               "output_tokens": 200 * per_cell,
-                               "cost": per_cell * rng.uniform(0.0005, 0.01)}  # fmt: skip
+            bucket = datetime.combine(START + timedelta(days=d), dtime(), tzinfo=UTC)
+            for system in systems:
+                base = {"bucket_start": bucket, "system_key": str(system), "errors": 0,
+                        "latency_sum_ms": 0.0, "latency_hist": None, "llm_errors": 0,
+                        "cache_read_tokens": 0, "cache_write_tokens": 0,
+                        "reasoning_tokens": 0, "unpriced_calls": 0,
+                        "unpriced_tokens": 0}  # fmt: skip
+                yield {**base, "model": "", "spans": per_cell, "requests": per_cell,
+                       "llm_calls": 0, "input_tokens": 0, "output_tokens": 0,
+                       "cost": 0.0}  # fmt: skip
+                for model in mine[system]:
+                    yield {**base, "model": model, "spans": per_cell, "requests": 0,
+                           "llm_calls": per_cell, "input_tokens": 800 * per_cell,
+                           "output_tokens": 200 * per_cell,
+                           "cost": per_cell * rng.uniform(0.0005, 0.01)}  # fmt: skip
 
     return total, rows
 
@@ -245,7 +244,7 @@ def _one_store(url: str, args: argparse.Namespace) -> dict[str, float]:
     systems = _systems(db, args.systems)
     began = time.perf_counter()
     total, cells = _cells(systems, args.models, args.spans)
-    _insert(db, SixHourRollupRow.__table__, cells(), total, "rollup cells")
+    _insert(db, DayRollupRow.__table__, cells(), total, "rollup cells")
     total, bills = _ledger(systems)
     _insert(db, SpendRecordRow.__table__, bills(), total, "ledger rows")
     _insert(db, SpanRow.__table__, _raw_spans(systems, args.raw_spans)(), args.raw_spans,
@@ -267,7 +266,7 @@ def _one_store(url: str, args: argparse.Namespace) -> dict[str, float]:
     }  # fmt: skip
     figures["monthly_cpu_ms"], figures["daily_cpu_ms"], figures["raw_cpu_ms"] = CPU
     with db.reading() as session:
-        figures["rollup_rows"] = session.scalar(select(func.count()).select_from(SixHourRollupRow))
+        figures["rollup_rows"] = session.scalar(select(func.count()).select_from(DayRollupRow))
         figures["ledger_rows"] = session.scalar(select(func.count()).select_from(SpendRecordRow))
     db.dispose()
     return figures

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from aitower.core.db.engine import Database
 from aitower.spend.tables import SpendRecordRow
-from aitower.telemetry.tables import ScoreRow, SixHourRollupRow, SpanRow, TraceRow
+from aitower.telemetry.tables import DayRollupRow, ScoreRow, SpanRow, TraceRow
 from support import seed_units
 from support_inventory import make_system
 
@@ -20,7 +20,7 @@ _ids = itertools.count(1)
 
 
 def bucket(at: datetime) -> datetime:
-    return at.replace(hour=at.hour - at.hour % 6, minute=0, second=0, microsecond=0)
+    return at.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def rollup(
@@ -34,10 +34,10 @@ def rollup(
     input_tokens: int = 0,
     unpriced: int = 0,
 ) -> None:
-    """One six-hour rollup row of ``model`` on ``system_id`` (the bucket holding ``at``)."""
+    """One day rollup row of ``model`` on ``system_id`` (the bucket holding ``at``)."""
     with db.writing() as session:
         session.add(
-            SixHourRollupRow(
+            DayRollupRow(
                 bucket_start=bucket(at), system_key=str(system_id), model=model,
                 spans=calls, requests=calls, errors=0, latency_sum_ms=0.0, latency_hist=[],
                 llm_calls=calls, llm_errors=0, input_tokens=input_tokens, output_tokens=0,

@@ -59,19 +59,19 @@ def test_every_kind_for_the_whole_portfolio(db: Database, world: World) -> None:
     assert savings == sorted(savings, reverse=True)
 
     cheaper = kinds[AdviceKind.cheaper_model]
-    # big: 2,000 calls over 19.25 days (two buckets 19 days apart, + a quarter day).
-    assert cheaper.monthly_saving == pytest.approx(0.009 * 2_000 / 19.25 * DAYS_PER_MONTH)
+    # big: 2,000 calls over 20 days (two day buckets 19 days apart, + the last day).
+    assert cheaper.monthly_saving == pytest.approx(0.009 * 2_000 / 20 * DAYS_PER_MONTH)
     assert cheaper.system_id == world.bot and cheaper.evidence["thumbs.n_current"] == 100
 
     growth = kinds[AdviceKind.prompt_growth]
     price, _ = _prices(db, "gpt-4o")
     # the last 30 days hold 4 weekly rows of 100 calls, 21 days apart.
-    monthly = 400 / 21.25 * DAYS_PER_MONTH
+    monthly = 400 / 22 * DAYS_PER_MONTH
     assert growth.monthly_saving == pytest.approx(500 * monthly * price / 1e6)
 
     cache = kinds[AdviceKind.cache]
     price_in, price_cached = _prices(db, "gpt-4o-mini")
-    monthly = 2_000 / 7.25 * DAYS_PER_MONTH
+    monthly = 2_000 / 8 * DAYS_PER_MONTH
     tokens = 60 / 110 * monthly * 1_500
     assert cache.monthly_saving == pytest.approx(tokens * (price_in - price_cached) / 1e6)
     assert cache.evidence["cache_hits"] == 40 and cache.evidence["cache_misses"] == 60
@@ -147,5 +147,5 @@ def test_evaluations_belong_to_the_model_of_their_span(db: Database) -> None:
     assert item.evidence["groundedness.test"] == "welch_t"
     assert item.evidence["groundedness.n"] == 50 and item.evidence["groundedness.n_current"] == 60
     assert item.evidence["groundedness.p_value"] == pytest.approx(float(ref.pvalue), abs=1e-6)
-    # 0.018 $ a call less × 2,000 calls over 7.25 days.
-    assert item.monthly_saving == pytest.approx(0.018 * 2_000 / 7.25 * DAYS_PER_MONTH)
+    # 0.018 $ a call less × 2,000 calls over 8 days (day buckets 7 days apart, + the last).
+    assert item.monthly_saving == pytest.approx(0.018 * 2_000 / 8 * DAYS_PER_MONTH)

@@ -20,7 +20,7 @@ from aitower.portfolio.tables import PortfolioDecisionRow, ValueModelRow
 from aitower.risk.register import RiskFields
 from aitower.risk.service_risks import NewRisk, add_risk
 from aitower.spend.tables import SpendRecordRow
-from aitower.telemetry.tables import KeyRollupRow, SixHourRollupRow
+from aitower.telemetry.tables import DayRollupRow, KeyRollupRow
 from support import CTX, seed_units
 from support_inventory import make_system
 
@@ -52,8 +52,8 @@ def _record(
     )  # fmt: skip
 
 
-def _rollup(system: uuid.UUID, at: datetime, requests: int, cost: float) -> SixHourRollupRow:
-    return SixHourRollupRow(
+def _rollup(system: uuid.UUID, at: datetime, requests: int, cost: float) -> DayRollupRow:
+    return DayRollupRow(
         bucket_start=at, system_key=str(system), model="gpt-4o", spans=requests,
         requests=requests, latency_hist=[], llm_calls=requests, cost=cost,
     )  # fmt: skip
@@ -83,8 +83,8 @@ def seed(db: Database) -> Portfolio:
                 # Cost no system claims: $40 in November.
                 _record(None, "cloud", date(2026, 11, 5), date(2026, 11, 6), 40.0),
                 # LLM usage: 100 requests and $12.50 in November, 40 and $5 in October.
-                _rollup(chatbot, datetime(2026, 11, 10, 6, tzinfo=UTC), 100, 12.5),
-                _rollup(chatbot, datetime(2026, 10, 3, 12, tzinfo=UTC), 40, 5.0),
+                _rollup(chatbot, datetime(2026, 11, 10, tzinfo=UTC), 100, 12.5),
+                _rollup(chatbot, datetime(2026, 10, 3, tzinfo=UTC), 40, 5.0),
                 _user(chatbot, "u1", 60),
                 _user(chatbot, "u2", 40),
                 # Value: 0.5 h saved per request at $60/h plus $100 revenue a month.

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from aitower.core.db.engine import Database
 from aitower.spend.tables import SpendRecordRow
-from aitower.telemetry.tables import SixHourRollupRow
+from aitower.telemetry.tables import DayRollupRow
 from support import seed_units
 from support_inventory import make_system
 
@@ -26,11 +26,10 @@ def llm_row(
     *,
     calls: int = 10,
     tokens: int = 10_000,
-    hour: int = 6,
-) -> SixHourRollupRow:
-    """One six-hour cell of LLM usage (``hour`` 0, 6, 12 or 18 UTC)."""
-    return SixHourRollupRow(
-                bucket_start=datetime.combine(day, time(hour), tzinfo=UTC),
+) -> DayRollupRow:
+    """One day's cell of LLM usage."""
+    return DayRollupRow(
+                bucket_start=datetime.combine(day, time(), tzinfo=UTC),
                 system_key=str(system), model=model, spans=calls, requests=calls, errors=0,
                 latency_sum_ms=0.0, latency_hist=None, llm_calls=calls, llm_errors=0,
                 input_tokens=tokens // 2, output_tokens=tokens - tokens // 2,
@@ -90,7 +89,7 @@ def world(db: Database) -> World:
         rows.append(llm_row(assistant, date(2026, 5, d), "gpt-4o-mini", 1.0))
     for d in range(1, 17):  # June 1–16: 20 calls a day, half moved to gpt-4.1 at $4 for 10
         rows.append(llm_row(assistant, date(2026, 6, d), "gpt-4o-mini", 1.0))
-        rows.append(llm_row(assistant, date(2026, 6, d), "gpt-4.1", 4.0, hour=12))
+        rows.append(llm_row(assistant, date(2026, 6, d), "gpt-4.1", 4.0))
         rows.append(llm_row(writer, date(2026, 6, d), "claude-sonnet-4", 2.0))
     rows.append(llm_row("service:unclaimed", date(2026, 6, 1), "gpt-4o", 7.0))
     add_rows(db, rows)

@@ -130,8 +130,7 @@ def test_the_forecast_follows_a_weekly_pattern(client: TestClient, db: Database)
     rows: list[object] = []
     for i in range(56):
         day = first + timedelta(days=i)
-        rows.append(llm_row(w.writer, day, "gemini-2.5-pro", 10.0 if day.weekday() < 5 else 2.0,
-                            hour=18))  # fmt: skip
+        rows.append(llm_row(w.writer, day, "gemini-2.5-pro", 10.0 if day.weekday() < 5 else 2.0))
     add_rows(db, rows)
     admin = _key(db, Role.admin)
     made = _call(client, "POST", API, admin,

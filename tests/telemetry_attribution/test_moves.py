@@ -14,6 +14,7 @@ from aitower.telemetry import histogram, reattribution, service
 from aitower.telemetry.ingest import prepare_batch, store_spans, write_batches
 from aitower.telemetry.tables import (
     AttributionRow,
+    DayRollupRow,
     HourRollupRow,
     KeyRollupRow,
     MinuteRollupRow,
@@ -67,7 +68,12 @@ def test_rows_of_both_services_merge_into_one_row_per_bucket_and_model(db: Datab
     _claim(db, system_id, ["chat-a", "chat-b"])
     assert reattribution.run_pending(db, "test", limit=4) == 0  # 18 spans in chunks of 4
 
-    for table, buckets in ((MinuteRollupRow, 3), (HourRollupRow, 1), (SixHourRollupRow, 1)):
+    for table, buckets in (
+        (MinuteRollupRow, 3),
+        (HourRollupRow, 1),
+        (SixHourRollupRow, 1),
+        (DayRollupRow, 1),
+    ):
         rows = _rows(db, table)
         assert {r.system_key for r in rows} == {str(system_id)}
         # one row per bucket and model ("" for agent spans, the model for the calls)

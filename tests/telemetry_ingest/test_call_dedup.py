@@ -15,6 +15,7 @@ from aitower.core.db.engine import Database
 from aitower.telemetry.ingest import prepare_batch, store_spans, write_batches
 from aitower.telemetry.records import DecodedSpan
 from aitower.telemetry.tables import (
+    DayRollupRow,
     HourRollupRow,
     KeyRollupRow,
     MinuteRollupRow,
@@ -29,6 +30,9 @@ from support_spans import BASE_NS, SpanSpec, new_trace_id, span
 # claude-sonnet-4-5 $3.00 in, $0.30 cache read, $3.75 cache write, $15.00 out per million.
 MINI_IN, MINI_CACHED, MINI_OUT = 0.15e-6, 0.075e-6, 0.60e-6
 SONNET_IN, SONNET_READ, SONNET_WRITE, SONNET_OUT = 3.00e-6, 0.30e-6, 3.75e-6, 15.00e-6
+
+ROLLUP_ROWS = (MinuteRollupRow, HourRollupRow, SixHourRollupRow, DayRollupRow)
+ROLLUP_TABLES = tuple(t.__tablename__ for t in ROLLUP_ROWS)
 
 
 def _openinference_llm(model: str, tokens: tuple[int, int, int], **extra: Any) -> dict[str, Any]:
@@ -144,7 +148,7 @@ def _figures(db: Database, trace_id: str) -> dict[str, Any]:
             "trace unpriced": trace.unpriced_calls,
             "spans stored": session.scalar(select(func.count()).select_from(SpanRow)),
         }
-        for table in (MinuteRollupRow, HourRollupRow, SixHourRollupRow):
+        for table in ROLLUP_ROWS:
             sums = [func.coalesce(func.sum(getattr(table, c)), 0) for c in (*llm, *cached)]
             extra = [func.sum(table.cost), func.sum(table.unpriced_calls), func.sum(table.spans)]
             row = session.execute(select(*sums, *extra, func.sum(table.requests))).one()
@@ -174,7 +178,7 @@ def _check(figures: dict[str, Any]) -> None:
     assert figures["trace"] == (calls, tokens_in, tokens_out, 9)
     assert math.isclose(figures["trace cost"], EXPECTED_COST, rel_tol=1e-9)
     assert figures["trace unpriced"] == 0
-    for table in ("telemetry_rollup_minute", "telemetry_rollup_hour", "telemetry_rollup_6h"):
+    for table in ROLLUP_TABLES:
         assert figures[table] == EXPECTED, table
         assert math.isclose(figures[table + " cost"], EXPECTED_COST, rel_tol=1e-9), table
         assert figures[table + " rest"] == (0, 9, 1), table  # unpriced, spans, requests
@@ -266,7 +270,7 @@ def test_a_lone_call_beside_a_stacked_trace_in_one_batch_is_counted(db: Database
 def _figures_of_trace(db: Database, trace_id: str) -> dict[str, Any]:
     """``_figures`` less the lone trace's call (100 in, 10 out) in the shared sums."""
     figures = _figures(db, trace_id)
-    for table in ("telemetry_rollup_minute", "telemetry_rollup_hour", "telemetry_rollup_6h"):
+    for table in ROLLUP_TABLES:
         calls, errors, tin, tout, read, write = figures[table]
         figures[table] = (calls - 1, errors, tin - 100, tout - 10, read, write)
         figures[table + " cost"] -= 100 * MINI_IN + 10 * MINI_OUT

@@ -1,4 +1,4 @@
-"""The figures optimisation advice rests on, read for a reader's scope: telemetry's six-hour
+"""The figures optimisation advice rests on, read for a reader's scope: telemetry's day
 rollups (calls, tokens and cost per model), its scores (feedback and evaluations, tied to a
 model through their span or trace), a sample of its recent spans (cache reads), and the spend
 ledger (licences and other purchases). Plain values out, for ``advice`` and ``advice_models``.
@@ -21,9 +21,9 @@ from aitower.portfolio.advice_models import ModelUse, WeekPoint
 from aitower.portfolio.advice_stats import Sample
 from aitower.spend.tables import SpendRecordRow
 from aitower.telemetry.aggregate import system_id as system_of_key
-from aitower.telemetry.tables import ScoreRow, SixHourRollupRow, SpanRow, TraceRow
+from aitower.telemetry.tables import DayRollupRow, ScoreRow, SpanRow, TraceRow
 
-BUCKET_DAYS = 0.25
+BUCKET_DAYS = 1.0  # a day rollup row covers a day: a model seen in one row was active a day
 
 
 def midnight(day: date) -> datetime:
@@ -43,7 +43,7 @@ def model_uses(
     """Calls, priced calls, cost and active days per system and model in [start, end)."""
     if not systems:
         return []
-    r = SixHourRollupRow
+    r = DayRollupRow
     query = (
         select(
             r.system_key,
@@ -114,7 +114,7 @@ def weekly_input(
     numbered in SQL (a CASE over their starts, the same on both dialects)."""
     if not systems:
         return {}
-    r = SixHourRollupRow
+    r = DayRollupRow
     mondays: list[date] = []
     monday = first_monday
     while monday < end_monday:

@@ -45,7 +45,7 @@ class ModelUse:
     calls: int
     priced_calls: int
     cost: float  # USD of the priced calls
-    active_days: float  # from its first to its last six-hour bucket in the window
+    active_days: float  # from its first to its last day bucket in the window
 
     @property
     def cost_per_call(self) -> float | None:

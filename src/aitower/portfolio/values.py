@@ -3,7 +3,7 @@ decisions, the executive dashboard and its reports all show (one reader, so they
 
 Cost is ``spend.costs`` (LLM usage + the ledger); the value model is the declared one
 (``value_models``) applied month by month to what telemetry measured that month (requests and
-six-hour rollups; active users and sessions from the per-day key rollups), through
+day rollups; active users and sessions from the per-day key rollups), through
 ``value_domain``. Months are calendar months in UTC. A month that ends before the model's
 ``value_since`` counts no value (the system was not delivering yet); its cost still counts.
 """
@@ -35,7 +35,7 @@ from aitower.portfolio.value_domain import (
     trend_slope,
 )
 from aitower.spend.costs import daily_costs
-from aitower.telemetry.tables import KeyRollupRow, SixHourRollupRow
+from aitower.telemetry.tables import DayRollupRow, KeyRollupRow
 
 
 def month_start(day: date) -> date:
@@ -202,7 +202,7 @@ def monthly_usage(
     keys = [str(s) for s in system_ids]
     if not keys:
         return {}
-    r = SixHourRollupRow
+    r = DayRollupRow
     requests: dict[tuple[uuid.UUID, date], int] = defaultdict(int)
     rows = session.execute(
         select(r.bucket_start, r.system_key, func.sum(r.requests))

@@ -3,8 +3,8 @@
 The one reader the rest of spend and the portfolio build on (cost over time, drivers, budgets,
 ROI, the executive report), so every page adds cost up the same way:
 
-- **LLM usage** is the priced cost telemetry summed at ingest (``telemetry_rollup_6h``; a span
-  belongs to the UTC day its six-hour bucket starts in). Calls without a price add nothing here:
+- **LLM usage** is the priced cost telemetry summed at ingest (``telemetry_rollup_day``: a span
+  belongs to the UTC day it starts in). Calls without a price add nothing here:
   their tokens are counted as unpriced by telemetry, never as zero cost.
 - **The ledger** (``spend_records``): a record over several days is spread evenly over them,
   and only the days inside the asked range are counted.
@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from aitower.spend.tables import SpendRecordRow
 from aitower.spend.vendors import vendor_of
 from aitower.telemetry.aggregate import system_id as system_of_key
-from aitower.telemetry.tables import SixHourRollupRow
+from aitower.telemetry.tables import DayRollupRow
 
 LLM = "llm"  # the source of LLM usage cost (the ledger's sources are in SpendRecordRow.source)
 
@@ -78,9 +78,9 @@ def _system_keys(system_ids: Collection[uuid.UUID]) -> list[str]:
 def llm_lines(
     session: Session, start: date, end: date, system_ids: Collection[uuid.UUID] | None = None
 ) -> list[CostLine]:
-    """LLM usage cost per day, system and model in [start, end) from the six-hour rollups,
+    """LLM usage cost per day, system and model in [start, end) from the day rollups,
     summed per UTC day by the database."""
-    r = SixHourRollupRow
+    r = DayRollupRow
     day = day_of(session, r.bucket_start)
     query = (
         select(day, r.system_key, r.model, func.sum(r.cost))
@@ -99,7 +99,7 @@ def llm_usage(
     session: Session, start: date, end: date, system_ids: Collection[uuid.UUID] | None = None
 ) -> list[LlmUsage]:
     """LLM calls, tokens and cost per system and model in [start, end) (the drivers' input)."""
-    r = SixHourRollupRow
+    r = DayRollupRow
     query = (
         select(
             r.system_key,

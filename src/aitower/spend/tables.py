@@ -14,7 +14,6 @@ from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aitower.core.db.base import Base, HasId, HasTimestamps
-from aitower.telemetry.tables import SixHourRollupRow
 
 
 class SpendImportRow(HasId, HasTimestamps, Base):
@@ -121,19 +120,3 @@ class BudgetRow(HasId, HasTimestamps, Base):
     owner: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(200))
-
-
-# The cost report reads LLM usage from telemetry's six-hour rollups: a year of a large
-# portfolio is some 170,000 cells, most of them summed per month. This index holds exactly what
-# the report reads, for the cells with a cost only (the cells of non-LLM spans have none), so
-# the database scans it instead of the table's wide rows (latency histograms included).
-# Declared here, with the reader it serves (``spend.over_time_query``); migration 0024.
-REPORT_INDEX = Index(
-    "ix_telemetry_rollup_6h_cost",
-    SixHourRollupRow.bucket_start,
-    SixHourRollupRow.system_key,
-    SixHourRollupRow.model,
-    SixHourRollupRow.cost,
-    sqlite_where=SixHourRollupRow.cost > 0,
-    postgresql_where=SixHourRollupRow.cost > 0,
-)

@@ -163,10 +163,14 @@ def six_hour_bucket(moment: datetime) -> datetime:
     return moment.replace(hour=moment.hour - moment.hour % 6, minute=0, second=0, microsecond=0)
 
 
+def day_bucket(moment: datetime) -> datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def coarser(
     sums: Mapping[RollupKey, RollupSums], bucket: Callable[[datetime], datetime]
 ) -> dict[RollupKey, RollupSums]:
-    """The same sums in coarser buckets (minutes into hours, hours into six hours).
+    """The same sums in coarser buckets (minutes into hours, hours into six hours and days).
 
     Every finer bucket lies in exactly one coarser one, so this equals summing the spans
     with the coarser ``bucket``, for the cost of one merge per finer row instead of one

@@ -209,8 +209,10 @@ def _add_sums(session: Session, sums: BatchSums) -> None:
     hours = aggregate.coarser(sums.minutes, aggregate.hour_bucket)
     store.add_to_rollups(session, store.MINUTE_ROLLUPS, sums.minutes)
     store.add_to_rollups(session, store.HOUR_ROLLUPS, hours)
+    six_hours = aggregate.coarser(hours, aggregate.six_hour_bucket)
+    store.add_to_rollups(session, store.SIX_HOUR_ROLLUPS, six_hours)
     store.add_to_rollups(
-        session, store.SIX_HOUR_ROLLUPS, aggregate.coarser(hours, aggregate.six_hour_bucket)
+        session, store.DAY_ROLLUPS, aggregate.coarser(six_hours, aggregate.day_bucket)
     )
     store.add_to_key_rollups(session, sums.keys)
     store.add_to_sources(session, sums.sources)

@@ -99,9 +99,9 @@ def plan(db: Database, now: datetime | None = None) -> list[str]:
 
 
 def _unregistered_names(session: Session) -> set[str]:
-    """Services with rollups under ``service:<name>`` (six-hour rows: the fewest, and every
-    stored span has one)."""
-    table = store.SIX_HOUR_ROLLUPS
+    """Services with rollups under ``service:<name>`` (day rows: the fewest, and every stored
+    span has one)."""
+    table = store.DAY_ROLLUPS
     keys = session.execute(
         select(table.c.system_key).where(table.c.system_key.like("service:%")).distinct()
     ).scalars()

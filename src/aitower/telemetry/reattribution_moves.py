@@ -31,7 +31,12 @@ from aitower.telemetry.records import DecodedSpan, LlmFacts, SpanType
 from aitower.telemetry.tables import ScoreRow
 
 SPANS = store.SPANS
-ROLLUP_TABLES = (store.MINUTE_ROLLUPS, store.HOUR_ROLLUPS, store.SIX_HOUR_ROLLUPS)
+ROLLUP_TABLES = (
+    store.MINUTE_ROLLUPS,
+    store.HOUR_ROLLUPS,
+    store.SIX_HOUR_ROLLUPS,
+    store.DAY_ROLLUPS,
+)
 _IN_LIST = 500  # ids per IN list: well under both databases' parameter limits
 _SPAN_COLUMNS = tuple(SPANS.c[name] for name in ingest_recount.PRICED_COLUMNS)
 Cursor = tuple[datetime, str, str]  # start time, trace id, span id of the last span moved
@@ -86,8 +91,9 @@ def move_chunk(session: Session, move: Move, after: Cursor | None, limit: int) -
     sums = BatchSums.of(_as_counted(session, [_priced(row, move.source_key) for row in rows]))
     hours = aggregate.coarser(sums.minutes, aggregate.hour_bucket)
     six_hours = aggregate.coarser(hours, aggregate.six_hour_bucket)
+    days = aggregate.coarser(six_hours, aggregate.day_bucket)
     source, target = move.source_key, move.target_key
-    for table, part in zip(ROLLUP_TABLES, (sums.minutes, hours, six_hours), strict=True):
+    for table, part in zip(ROLLUP_TABLES, (sums.minutes, hours, six_hours, days), strict=True):
         rows_sql.shift_rollups(session, table, part, source, target)
     rows_sql.shift_keys(session, sums.keys, source, target)
     rows_sql.set_span_systems(session, [(r.trace_id, r.span_id) for r in rows], move.target_id)

@@ -60,7 +60,7 @@ def purge(db: Database, now: datetime) -> PurgeResult:
     longest = max([rollup_days, *(r for _, r in own.values())])
     with db.writing() as session:
         rollups = _delete_before(session, store.MINUTE_ROLLUPS, now - timedelta(MINUTE_ROLLUP_DAYS))
-        for table in (store.HOUR_ROLLUPS, store.SIX_HOUR_ROLLUPS):
+        for table in (store.HOUR_ROLLUPS, store.SIX_HOUR_ROLLUPS, store.DAY_ROLLUPS):
             rollups += _delete_before(session, table, now - timedelta(days=longest))
         key_cutoff = (now - timedelta(days=longest)).date()
         deleted = session.execute(delete(KeyRollupRow).where(KeyRollupRow.day < key_cutoff))

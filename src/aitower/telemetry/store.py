@@ -32,6 +32,7 @@ from aitower.telemetry.aggregate import (
     system_id,
 )
 from aitower.telemetry.tables import (
+    DayRollupRow,
     HourRollupRow,
     KeyRollupRow,
     MinuteRollupRow,
@@ -50,6 +51,7 @@ SOURCES: Table = SourceRow.__table__  # type: ignore[assignment]
 MINUTE_ROLLUPS: Table = MinuteRollupRow.__table__  # type: ignore[assignment]
 HOUR_ROLLUPS: Table = HourRollupRow.__table__  # type: ignore[assignment]
 SIX_HOUR_ROLLUPS: Table = SixHourRollupRow.__table__  # type: ignore[assignment]
+DAY_ROLLUPS: Table = DayRollupRow.__table__  # type: ignore[assignment]
 _ROLLUP_SUMS = tuple(f.name for f in fields(RollupSums) if f.name != "latency_hist")
 
 

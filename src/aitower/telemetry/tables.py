@@ -15,7 +15,18 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, Float, Index, Integer, SmallInteger, String, Text, true
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Float,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    text,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aitower.core.db.base import Base, JSONDocument
@@ -147,6 +158,28 @@ class SixHourRollupRow(_RollupColumns, Base):
     drawn in 6-hour steps anyway, read a sixth of the hour table's rows."""
 
     __tablename__ = "telemetry_rollup_6h"
+
+
+class DayRollupRow(_RollupColumns, Base):
+    """UTC-day buckets: what cost, value and advice read over months and a year (a day is
+    their finest step), a quarter of the six-hour table's rows.
+
+    Its partial index holds just what the cost readers sum (``spend.costs``): the cells with a
+    cost, so a year of a large portfolio is read from the index, not the table's wide rows.
+    """
+
+    __tablename__ = "telemetry_rollup_day"
+    __table_args__ = (
+        Index(
+            "ix_telemetry_rollup_day_cost",
+            "bucket_start",
+            "system_key",
+            "model",
+            "cost",
+            sqlite_where=text("cost > 0"),
+            postgresql_where=text("cost > 0"),
+        ),
+    )
 
 
 class KeyRollupRow(Base):

@@ -6,15 +6,12 @@ import json
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from aitower.app import metadata
 from aitower.core.db.engine import Database
@@ -27,26 +24,6 @@ from aitower.core.db.migrate import (
     schema_state,
     upgrade,
 )
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'empty.db'}")
-        yield database
-        database.dispose()
-        return
-    template_url: str = request.getfixturevalue("pg_template")
-    name = f"aitower_e_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(template_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    database = Database(make_url(template_url).set(database=name).render_as_string(False))
-    yield database
-    database.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _tables(db: Database) -> set[str]:
@@ -126,7 +103,7 @@ def test_a_current_database_is_served_without_loading_alembic(tmp_path: Path) ->
     assert found.stdout.strip() == "False"
 
 
-ROLLUPS = ("telemetry_rollup_minute", "telemetry_rollup_hour", "telemetry_rollup_6h")
+ROLLUPS = ("telemetry_rollup_minute", "telemetry_rollup_hour", "telemetry_rollup_6h")  # at 0010
 ROLLUP_SUMS = (
     "spans", "requests", "errors", "latency_sum_ms", "llm_calls", "llm_errors", "input_tokens",
     "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "cost",
