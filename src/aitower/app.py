@@ -28,8 +28,8 @@ from aitower.core.evidence import install as install_evidence_sources
 from aitower.core.settings import Settings
 from aitower.core.slice import Slice
 from aitower.core.web.app import create_web_app
-from aitower.core.web.navigation import NavItem
 from aitower.cost.slice import SLICE as COST
+from aitower.discovery.slice import SLICE as DISCOVERY
 from aitower.documents.slice import SLICE as DOCUMENTS
 from aitower.governance.slice import SLICE as GOVERNANCE
 from aitower.guardrails.slice import SLICE as GUARDRAILS
@@ -41,9 +41,6 @@ from aitower.review.slice import SLICE as REVIEW
 from aitower.risk.slice import SLICE as RISK
 from aitower.spend.slice import SLICE as SPEND
 from aitower.telemetry.slice import SLICE as TELEMETRY
-
-# Sections announced in the navigation before their capability lands (greyed, not links).
-UPCOMING = Slice(name="upcoming", navigation=(NavItem("discovery", "Discovery", None, None, 70),))
 
 CAPABILITIES: tuple[Slice, ...] = (
     INVENTORY,
@@ -60,6 +57,8 @@ CAPABILITIES: tuple[Slice, ...] = (
     REVIEW,
     # Findings of the telemetry's detectors; alert rules read their counts.
     GUARDRAILS,
+    # Shadow AI: scans' findings, unregistered telemetry sources, registered through inventory.
+    DISCOVERY,
     ALERTS,
     # Value, ROI and decisions read cost, quality and incidents; reports go out by e-mail.
     PORTFOLIO,
@@ -67,7 +66,6 @@ CAPABILITIES: tuple[Slice, ...] = (
     AUDITING,
     # Generated documents read every capability above (live metrics included).
     DOCUMENTS,
-    UPCOMING,
 )
 
 

@@ -3,7 +3,8 @@
 Telemetry's metrics are read from its minute rollups and scores (``telemetry.window_metrics``),
 the model monitors' from their latest results (``model_monitors.alert_metrics``), the findings'
 from the detections stored at ingest (``guardrails.alert_metrics``), spend and budget forecasts
-from the cost readers (``spend.alert_metrics``);
+from the cost readers (``spend.alert_metrics``), new unsanctioned AI use from discovery's findings
+(``discovery.alert_metrics``);
 ``alerts.metric_values`` asks the right one. One list, so the rule form, the API and the window
 reader agree on names, units and on what ``samples`` (the amount of data behind a value, which
 a rule's minimum of data is compared to) counts for each metric.
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from aitower.discovery.metrics import DISCOVERY_METRICS
 from aitower.guardrails.finding_metrics import FINDING_METRICS
 from aitower.model_monitors.model_metrics import MODEL_METRICS
 from aitower.spend.budget_metrics import SPEND_METRICS
@@ -25,6 +27,7 @@ class SampleKind(StrEnum):
     scores = "scores"  # feedback or evaluation scores
     predictions = "predictions"  # model predictions behind a monitor result (model_monitors)
     days = "days"  # days with cost, or of a budget's period (spend.alert_metrics)
+    discoveries = "discoveries"  # findings first seen in the window (discovery.alert_metrics)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +111,15 @@ def _spend_metrics() -> tuple[MetricInfo, ...]:
     )
 
 
-METRICS = METRICS + _model_metrics() + _finding_metrics() + _spend_metrics()
+def _discovery_metrics() -> tuple[MetricInfo, ...]:
+    """New unsanctioned AI use (``discovery.alert_metrics`` says how it is read)."""
+    return tuple(
+        MetricInfo(m.name, m.title, m.unit, SampleKind.discoveries, m.description)
+        for m in DISCOVERY_METRICS
+    )
+
+
+METRICS = METRICS + _model_metrics() + _finding_metrics() + _spend_metrics() + _discovery_metrics()
 BY_NAME: dict[str, MetricInfo] = {m.name: m for m in METRICS}
 METRIC_NAMES: tuple[str, ...] = tuple(BY_NAME)
 

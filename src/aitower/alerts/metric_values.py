@@ -1,6 +1,6 @@
 """The value of a catalogued metric over a time window, read from the capability measuring it:
-telemetry's minute rollups and scores, the model monitors' latest results, the findings, or
-spend (cost and budget forecasts)."""
+telemetry's minute rollups and scores, the model monitors' latest results, the findings,
+spend (cost and budget forecasts) or discovery (new unsanctioned AI use)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from aitower.alerts.metric_catalog import BY_NAME, SampleKind
+from aitower.discovery.alert_metrics import discovery_metric_value
 from aitower.guardrails.alert_metrics import finding_metric_value
 from aitower.guardrails.finding_metrics import BY_NAME as FINDING_METRICS
 from aitower.model_monitors.alert_metrics import model_metric_value
@@ -38,6 +39,9 @@ def metric_value(
         return WindowValue(count, requests)
     if info.samples is SampleKind.days:
         value, samples = spend_metric_value(session, metric, system_key, start, end)
+        return WindowValue(value, samples)
+    if info.samples is SampleKind.discoveries:
+        value, samples = discovery_metric_value(session, metric, system_key, start, end)
         return WindowValue(value, samples)
     if info.samples is SampleKind.predictions:
         value, samples = model_metric_value(session, metric, system_key, start, end)

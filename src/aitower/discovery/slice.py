@@ -1,0 +1,38 @@
+"""Discovery as the app sees it: the catalog of AI services, findings from scans and
+unregistered telemetry, their triage, the trend and the alert metric."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from aitower.core.slice import Slice
+from aitower.core.web.navigation import NavItem
+from aitower.discovery import api, cli, tables
+from aitower.discovery.permissions import DiscoveryPermission
+from aitower.discovery.trend import open_counts
+
+
+def finding_lines(session: Session) -> list[str]:
+    """``aitower_discovery_findings{status=…}``: stored findings per triage status."""
+    counts = open_counts(session)
+    lines = [
+        "# HELP aitower_discovery_findings Discovered AI use (shadow AI) per triage status",
+        "# TYPE aitower_discovery_findings gauge",
+    ]
+    for status in ("new", "registered", "sanctioned", "blocked", "dismissed"):
+        lines.append(f'aitower_discovery_findings{{status="{status}"}} {counts.get(status, 0)}')
+    return lines
+
+
+SLICE = Slice(
+    name="discovery",
+    tables=(tables,),
+    permissions=(DiscoveryPermission,),
+    api_routers=(lambda _: api.build_router(),),
+    # The pages come with #18's UI work; until then the item is the API's section, greyed.
+    navigation=(
+        NavItem("discovery", "Discovery", None, DiscoveryPermission.findings_read, rank=70),
+    ),
+    cli=(cli.register_cli,),
+    prometheus=(finding_lines,),
+)
