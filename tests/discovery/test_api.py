@@ -110,6 +110,8 @@ def test_sanction_and_block_decide_for_the_unit(client: TestClient, db: Database
     )
     assert made.status_code == 200
     assert (made.json()["status"], made.json()["sanction"]) == ("sanctioned", "sanctioned")
+    # Otter trains on data (25) and Finance is sensitive (15): 65 under review, 40 once sanctioned.
+    assert (dan["risk_score"], made.json()["risk_score"]) == (65, 40)
     assert _finding(client, manager, unit_id=str(w.marketing))["sanction"] == "under_review"
     refused = _call(client, "POST", f"/findings/{eve['id']}/block", manager, json={"reason": ""})
     assert refused.status_code == 422 and "reason" in refused.text

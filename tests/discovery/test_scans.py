@@ -128,3 +128,13 @@ def test_a_scan_is_audited_with_its_counts(db: Database) -> None:
         ).scalar_one()
     assert event.action == "discovery_scan.create"
     assert event.after["services"] == ["otter"] and event.after["findings_new"] == 1
+
+
+def test_the_same_use_twice_in_one_scan_is_one_finding(db: Database) -> None:
+    world(db)
+    made = scan(
+        db, [use("groq-api", "lee", "finance", 4, 1000), use("groq-api", "lee", "finance", 6, 2000)]
+    )
+    assert (made.findings_new, made.findings_merged) == (1, 0)
+    (row,) = _findings(db)
+    assert (row.requests, row.bytes_sent) == (10, 3000)

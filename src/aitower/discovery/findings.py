@@ -137,6 +137,8 @@ def view_of(
     ctx: Context, row: DiscoveryFindingRow, source: SourceView | None = None
 ) -> FindingView:
     known = ctx.entries.get(row.service_id)
+    # Read with today's decisions: a sanction or a block since the last scan changes it.
+    score = ctx.score(row.service_id, row.unit_id, row.bytes_sent)
     requests, last_seen, model = row.requests, row.last_seen, row.model
     if source is not None:  # a triaged telemetry source: its volume is the source's, live
         requests, last_seen = source.llm_calls or source.spans, source.last_seen
@@ -148,7 +150,7 @@ def view_of(
         unit_id=row.unit_id, unit=ctx.units.get(row.unit_id, "") if row.unit_id else "",
         user=row.user_name, department=row.department, model=model, requests=requests,
         bytes_sent=row.bytes_sent, first_seen=row.first_seen, last_seen=last_seen,
-        risk_score=row.risk_score, risk_reasons=list(row.risk_reasons or []),
+        risk_score=score.score, risk_reasons=reasons_document(score),
         status=FindingStatus(row.status), sanction=ctx.sanction(row.service_id, row.unit_id),
         owner=row.owner, due_date=row.due_date, reason=row.reason, system_id=row.system_id,
         scan_id=row.scan_id, stored=True,

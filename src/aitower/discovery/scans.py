@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from aitower.core.access.tables import BusinessUnitRow
 from aitower.core.audit.service import ChangeContext, record_change
+from aitower.core.db.base import utcnow
 from aitower.core.errors import Conflict, InvalidInput, TooLarge
 from aitower.discovery.catalog import builtin_catalog
 from aitower.discovery.findings import (
@@ -36,6 +37,8 @@ from aitower.discovery.tables import DiscoveryFindingRow, DiscoveryScanRow
 SCAN_KINDS = (FindingKind.log, FindingKind.code, FindingKind.expense)
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 MAX_FINDINGS = 100_000
+BATCH = 5_000
+Key = tuple[str, str]  # (service id, user)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,19 +136,53 @@ def _check_finding(
     return unit_id
 
 
-def _open(
-    session: Session, kind: FindingKind, service_ids: set[str]
-) -> dict[tuple[str, str], DiscoveryFindingRow]:
-    """The open findings a scan's use merges into, by (service, user): the latest of each."""
+OPEN_COLUMNS = (
+    DiscoveryFindingRow.id, DiscoveryFindingRow.service_id, DiscoveryFindingRow.user_name,
+    DiscoveryFindingRow.unit_id, DiscoveryFindingRow.department, DiscoveryFindingRow.model,
+    DiscoveryFindingRow.requests, DiscoveryFindingRow.bytes_sent, DiscoveryFindingRow.first_seen,
+    DiscoveryFindingRow.last_seen,
+)  # fmt: skip
+
+
+def _open(session: Session, kind: FindingKind, service_ids: set[str]) -> dict[Key, dict[str, Any]]:
+    """The open findings a scan's use merges into, by (service, user), as column values: the
+    latest of each. Plain values, not ORM objects: a scan may touch tens of thousands."""
+    f = DiscoveryFindingRow
     query = (
-        select(DiscoveryFindingRow)
-        .where(DiscoveryFindingRow.kind == kind.value,
-               DiscoveryFindingRow.service_id.in_(sorted(service_ids)),
-               DiscoveryFindingRow.status.in_(MERGE_INTO))
-        .order_by(DiscoveryFindingRow.created_at)
+        select(*OPEN_COLUMNS)
+        .where(f.kind == kind.value, f.service_id.in_(sorted(service_ids)),
+               f.status.in_(MERGE_INTO))
+        .order_by(f.created_at)
         .with_for_update()
     )  # fmt: skip
-    return {(r.service_id, r.user_name): r for r in session.execute(query).scalars()}
+    names = [c.key for c in OPEN_COLUMNS]
+    found = {}
+    for values in session.execute(query):
+        row = dict(zip(names, values, strict=True))
+        found[(row["service_id"], row["user_name"])] = row
+    return found
+
+
+def _merge_rows(
+    ctx: Context, kind: FindingKind, scan: ScanInput, units: list[uuid.UUID | None],
+    existing: dict[Key, dict[str, Any]], scan_id: uuid.UUID,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:  # fmt: skip
+    """(rows to insert, rows to update) after adding each finding to its open one."""
+    inserts: dict[Key, dict[str, Any]] = {}
+    updates: dict[Key, dict[str, Any]] = {}
+    for f, unit_id in zip(scan.findings, units, strict=True):
+        key = (f.service_id, f.user)
+        target = inserts.get(key) or updates.get(key)
+        if target is None and key in existing:
+            target = updates[key] = dict(existing[key])
+        if target is None:
+            inserts[key] = _new_finding(ctx, kind, f, unit_id, scan_id)
+        else:
+            _merge(target, f, unit_id, scan_id)
+    for row in (*inserts.values(), *updates.values()):
+        score = ctx.score(row["service_id"], row["unit_id"], row["bytes_sent"])
+        row["risk_score"], row["risk_reasons"] = score.score, reasons_document(score)
+    return list(inserts.values()), list(updates.values())
 
 
 def record_scan(session: Session, ctx: ChangeContext, scan: ScanInput) -> ScanView:
@@ -165,20 +202,15 @@ def record_scan(session: Session, ctx: ChangeContext, scan: ScanInput) -> ScanVi
     session.add(row)
     session.flush()
     existing = _open(session, kind, {f.service_id for f in scan.findings})
-    new = merged = 0
-    for f, unit_id in zip(scan.findings, unit_ids, strict=True):
-        target = existing.get((f.service_id, f.user))
-        if target is None:
-            target = _new_finding(view_ctx, kind, f, unit_id, row.id)
-            session.add(target)
-            existing[(f.service_id, f.user)] = target
-            new += 1
-        else:
-            _merge(target, f, unit_id, row.id)
-            merged += 1
-        score = view_ctx.score(target.service_id, target.unit_id, target.bytes_sent)
-        target.risk_score, target.risk_reasons = score.score, reasons_document(score)
-    row.findings_new, row.findings_merged = new, merged
+    inserts, updates = _merge_rows(view_ctx, kind, scan, unit_ids, existing, row.id)
+    now = utcnow()
+    for part in range(0, max(len(inserts), len(updates)), BATCH):
+        if inserts[part : part + BATCH]:
+            session.execute(insert(DiscoveryFindingRow), inserts[part : part + BATCH])
+        if updates[part : part + BATCH]:
+            batch = [{**u, "updated_at": now} for u in updates[part : part + BATCH]]
+            session.execute(update(DiscoveryFindingRow), batch)
+    row.findings_new, row.findings_merged = len(inserts), len(updates)
     session.flush()
     record_change(session, ctx, "discovery_scan.create", "discovery_scan", row.id,
                   after=_scan_document(row, scan))  # fmt: skip
@@ -187,30 +219,32 @@ def record_scan(session: Session, ctx: ChangeContext, scan: ScanInput) -> ScanVi
 
 def _new_finding(
     ctx: Context, kind: FindingKind, f: FindingInput, unit_id: uuid.UUID | None, scan_id: uuid.UUID
-) -> DiscoveryFindingRow:
+) -> dict[str, Any]:
     # Use of a service already sanctioned for the unit is recorded, not queued for triage.
     approved = ctx.sanction(f.service_id, unit_id) is SanctionStatus.sanctioned
-    return DiscoveryFindingRow(
-        id=uuid.uuid4(), kind=kind.value, service_id=f.service_id, unit_id=unit_id,
-        user_name=f.user, department=f.department, model=f.model, requests=f.requests,
-        bytes_sent=f.bytes_sent, first_seen=f.first_seen, last_seen=f.last_seen,
-        risk_score=0, risk_reasons=[],
-        status=(FindingStatus.sanctioned if approved else FindingStatus.new).value,
-        owner="", due_date=None, reason="", system_id=None, scan_id=scan_id,
-    )  # fmt: skip
+    now = utcnow()
+    return {
+        "id": uuid.uuid4(), "kind": kind.value, "service_id": f.service_id, "unit_id": unit_id,
+        "user_name": f.user, "department": f.department, "model": f.model,
+        "requests": f.requests, "bytes_sent": f.bytes_sent, "first_seen": f.first_seen,
+        "last_seen": f.last_seen, "risk_score": 0, "risk_reasons": [],
+        "status": (FindingStatus.sanctioned if approved else FindingStatus.new).value,
+        "owner": "", "due_date": None, "reason": "", "system_id": None, "scan_id": scan_id,
+        "created_at": now, "updated_at": now,
+    }  # fmt: skip
 
 
 def _merge(
-    row: DiscoveryFindingRow, f: FindingInput, unit_id: uuid.UUID | None, scan_id: uuid.UUID
+    row: dict[str, Any], f: FindingInput, unit_id: uuid.UUID | None, scan_id: uuid.UUID
 ) -> None:
-    row.requests += f.requests
-    row.bytes_sent += f.bytes_sent
-    row.first_seen = min(row.first_seen, f.first_seen)
-    row.last_seen = max(row.last_seen, f.last_seen)
-    row.unit_id = row.unit_id or unit_id
-    row.department = row.department or f.department
-    row.model = f.model or row.model
-    row.scan_id = scan_id
+    row["requests"] += f.requests
+    row["bytes_sent"] += f.bytes_sent
+    row["first_seen"] = min(row["first_seen"], f.first_seen)
+    row["last_seen"] = max(row["last_seen"], f.last_seen)
+    row["unit_id"] = row["unit_id"] or unit_id
+    row["department"] = row["department"] or f.department
+    row["model"] = f.model or row["model"]
+    row["scan_id"] = scan_id
 
 
 def _scan_document(row: DiscoveryScanRow, scan: ScanInput) -> dict[str, Any]:

@@ -56,6 +56,7 @@ def _document(row: DiscoveryFindingRow) -> dict[str, Any]:
         "kind": row.kind, "service_id": row.service_id, "unit_id": row.unit_id,
         "user": row.user_name, "status": row.status, "owner": row.owner,
         "due_date": row.due_date, "reason": row.reason, "system_id": row.system_id,
+        "risk_score": row.risk_score,
     }  # fmt: skip
 
 
@@ -90,10 +91,12 @@ def _move(row: DiscoveryFindingRow, to: FindingStatus) -> None:
 
 def _finish(session: Session, ctx: ChangeContext, row: DiscoveryFindingRow, action: str,
             before: dict[str, Any]) -> FindingView:  # fmt: skip
+    view = view_of(Context(session), row)
+    row.risk_score, row.risk_reasons = view.risk_score, view.risk_reasons
     session.flush()
     record_change(session, ctx, f"discovery_finding.{action}", "discovery_finding", row.id,
                   before=before, after=_document(row))  # fmt: skip
-    return view_of(Context(session), row)
+    return view
 
 
 def _reason(reason: str, required: bool) -> str:
