@@ -15,6 +15,8 @@ file once), one after the other:
   model, endpoint and key patterns (lookarounds dropped: Rust's regex has none), the same
   excluded folders and ``.gitignore`` files (``--no-require-git``), the same 1 MB limit, the
   same file types. It prints matching lines; it parses no manifest and groups nothing.
+* ``ripgrep, anchors only``: ``rg -n -i -F`` with just the catalog's literal anchors (the
+  cheapest search that sees every candidate line; its output is mostly noise);
 * ``grep -rEni`` (with ``--grep``): GNU grep with the same patterns and excluded folders.
 
 The figure is wall seconds; the ratio is aitower's time over ripgrep's. Quality: of the planted
@@ -44,6 +46,7 @@ from discovery_code_tree import build_tree
 
 from aitower.discovery.codescan import CodeScan, scan_code
 from aitower.discovery.codescan_catalog import (
+    ANCHORS,
     ENDPOINT_PATTERNS,
     EXTRA_KEY_PATTERNS,
     MODEL_PATTERNS,
@@ -64,11 +67,12 @@ def peer_patterns() -> list[str]:
     return sorted(names) + [_LOOKAROUND.sub("", p) for p in patterns]
 
 
-def run_ripgrep(root: Path, patterns: list[str]) -> tuple[float, float, int]:
+def run_ripgrep(root: Path, patterns: list[str], fixed: bool = False) -> tuple[float, float, int]:
     rg = shutil.which("rg")
     if rg is None:
         raise SystemExit("ripgrep is not installed: apt-get install -y ripgrep")
     args = [rg, "-n", "-i", "--no-heading", "--no-messages", "--hidden", "--no-require-git"]
+    args += ["-F"] if fixed else []
     args += ["--max-filesize", "1M", "-g", "!*.min.js", "-g", "!*.map"]
     for pattern in DEFAULT_EXCLUDES:
         if pattern.endswith("/"):
@@ -159,6 +163,7 @@ def main() -> None:
     scan = scan_code(root, workers=args.workers)
     ours, ours_cpu = time.perf_counter() - began, cpu_seconds() - cpu
     rg_seconds, rg_cpu, rg_lines = run_ripgrep(root, patterns)
+    fixed_seconds, fixed_cpu, fixed_lines = run_ripgrep(root, list(ANCHORS), fixed=True)
     report: dict[str, Any] = {
         "machine": _machine(),
         "files": truth["files"],
@@ -177,6 +182,12 @@ def main() -> None:
             "cpu_seconds": round(rg_cpu, 2),
             "lines": rg_lines,
             "patterns": len(patterns),
+        },
+        "ripgrep_anchors_only": {
+            "seconds": round(fixed_seconds, 2),
+            "cpu_seconds": round(fixed_cpu, 2),
+            "lines": fixed_lines,
+            "patterns": len(ANCHORS),
         },
         "ratio_aitower_over_ripgrep": round(ours / rg_seconds, 2),
         "cpu_ratio_aitower_over_ripgrep": round(ours_cpu / rg_cpu, 2),

@@ -15,9 +15,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 
 from aitower.discovery.codescan_catalog import FRAMEWORKS
@@ -78,57 +79,67 @@ def scan_code(
     if not base.is_dir():
         raise NotADirectoryError(f"root: {os.fspath(root)!r} is not a folder")
     found = Walk()
-    candidates = list(walk(os.fspath(base), exclude, use_gitignore, found))
-    hits, skipped, unreadable = _read_all(candidates, max_file_bytes, workers, progress)
-    files_read = len(candidates) - sum(skipped.values())
+    reading = _Reading(max_file_bytes, progress)
+    reading.read(walk(os.fspath(base), exclude, use_gitignore, found), workers)
+    skipped = dict(reading.skipped)
+    files_read = reading.total - sum(skipped.values())
     skipped["excluded"] = found.files_excluded
-    ordered = tuple(sorted(hits))
+    ordered = tuple(sorted(reading.hits))
     return CodeScan(
         root=os.fspath(base.resolve()),
         hits=ordered,
         integrations=integrations(ordered, found.manifest_dirs, base.resolve().name),
         files_seen=found.files_seen,
         files_read=files_read,
-        skipped=dict(skipped),
-        unreadable=tuple(sorted(unreadable)),
+        skipped=skipped,
+        unreadable=tuple(sorted(reading.unreadable)),
     )
 
 
 _Result = tuple[list[CodeHit], Counter[str], list[str]]
 
 
-def _read_all(
-    candidates: Sequence[Candidate], max_bytes: int, workers: int | None, progress: Progress | None
-) -> _Result:
-    batches = [candidates[i : i + _BATCH] for i in range(len(candidates)) if i % _BATCH == 0]
-    workers = min(workers or os.cpu_count() or 1, 8)
-    hits: list[CodeHit] = []
-    skipped: Counter[str] = Counter()
-    unreadable: list[str] = []
-    done = 0
+class _Reading:
+    """The candidates' reading: in this process for a small tree, else in a process pool
+    fed batch by batch while the walk goes on (the pool's start overlaps the walk)."""
 
-    def add(result: _Result, size: int) -> None:
-        nonlocal done
-        hits.extend(result[0])
-        skipped.update(result[1])
-        unreadable.extend(result[2])
-        done += size
-        if progress is not None:
-            progress(done, len(candidates))
+    def __init__(self, max_bytes: int, progress: Progress | None) -> None:
+        self.max_bytes, self.progress = max_bytes, progress
+        self.hits: list[CodeHit] = []
+        self.skipped: Counter[str] = Counter()
+        self.unreadable: list[str] = []
+        self.done = self.total = 0
 
-    if workers < 2 or len(candidates) < _INLINE_BELOW:
-        for batch in batches:
-            add(scan_files(batch, max_bytes), len(batch))
-    else:
+    def read(self, candidates: Iterator[Candidate], workers: int | None) -> None:
+        workers = min(workers or os.cpu_count() or 1, 8)
+        first = list(islice(candidates, _INLINE_BELOW))
+        if workers < 2 or len(first) < _INLINE_BELOW:
+            batches = list(self._batches(chain(first, candidates)))
+            for batch in batches:
+                self._add(scan_files(batch, self.max_bytes), len(batch))
+            return
         # spawn, not fork: the caller may be a threaded server, where fork is unsafe.
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            sizes = [len(b) for b in batches]
-            for result, size in zip(
-                pool.map(scan_files, batches, [max_bytes] * len(batches)), sizes, strict=True
-            ):
-                add(result, size)
-    return hits, skipped, unreadable
+            futures = [
+                (pool.submit(scan_files, batch, self.max_bytes), len(batch))
+                for batch in self._batches(chain(first, candidates))
+            ]
+            for future, size in futures:
+                self._add(future.result(), size)
+
+    def _batches(self, candidates: Iterable[Candidate]) -> Iterator[list[Candidate]]:
+        while batch := list(islice(candidates, _BATCH)):
+            self.total += len(batch)
+            yield batch
+
+    def _add(self, result: _Result, size: int) -> None:
+        self.hits.extend(result[0])
+        self.skipped.update(result[1])
+        self.unreadable.extend(result[2])
+        self.done += size
+        if self.progress is not None:
+            self.progress(self.done, self.total)
 
 
 def scan_files(batch: Sequence[Candidate], max_bytes: int) -> _Result:
