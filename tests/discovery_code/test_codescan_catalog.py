@@ -28,7 +28,7 @@ MODELS = {
     "anthropic": ["claude-3-5-sonnet-20241022", "claude-opus-4-1", "anthropic.claude-3-haiku"],
     "google": ["gemini-2.5-pro", "gemini-pro", "gemma-2-9b", "text-bison"],
     "mistral": ["mistral-large-latest", "open-mixtral-8x7b", "codestral-2501"],
-    "meta": ["Llama-3.3-70B-Instruct", "meta-llama-3.1-8b"],
+    "meta": ["Llama-3.3-70B-Instruct", "meta-llama-3.1-8b", "llama3.1:8b", "llama2"],
     "cohere": ["command-r-plus", "embed-english-v3.0"],
     "aws": ["amazon.titan-text-express-v1", "amazon.nova-pro-v1:0"],
     "deepseek": ["deepseek-chat", "deepseek-r1"],
@@ -77,6 +77,11 @@ def test_every_import_prefix_passes_the_prefilter() -> None:
         if not may_hold_ai(statements[sdk.ecosystem].format(m).encode())
     ]
     assert missing == []
+
+
+@pytest.mark.parametrize("text", ["llama_index", "llama-index", "llamas", "chatgpt", "o3"])
+def test_near_names_are_not_models(text: str) -> None:
+    assert not any(re.search(p, text, re.IGNORECASE) for _, p in MODEL_PATTERNS)
 
 
 def test_words_in_prose_do_not_pass_the_prefilter() -> None:

@@ -79,3 +79,9 @@ def test_a_very_long_line_is_searched_around_its_anchors(tmp_path: Path) -> None
     line = "x" * 50_000 + ' model="gpt-4o" ' + "y" * 50_000
     scan = scan_code(write(tmp_path, {"app/long.js": "const a = 1;\n" + line + "\n"}))
     assert [(h.line, h.detail) for h in scan.hits] == [(2, "gpt-4o")]
+
+
+def test_a_model_name_ending_a_sentence_or_a_file_name_is_the_name(tmp_path: Path) -> None:
+    files = {"app/notes.yaml": "# we moved to gpt-4o.\nprompt: prompts/claude-3-haiku.yaml\n"}
+    scan = scan_code(write(tmp_path, files))
+    assert [(h.line, h.detail) for h in scan.hits] == [(1, "gpt-4o"), (2, "claude-3-haiku")]

@@ -180,7 +180,7 @@ MODEL_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\b(?:open-)?(?:mistral|mixtral|codestral|ministral|pixtral|magistral)"
         r"-(?:large|medium|small|tiny|saba|embed|\d)" + _SUFFIX,
     ),
-    ("meta", r"\b(?:meta-)?llama-?[234](?:\.\d)?-" + _SUFFIX),
+    ("meta", r"\b(?:meta-)?llama-?[234](?:\.\d)?(?:[-:][\w.:\-]*)?(?!\w)"),
     ("cohere", r"\b(?:command-(?:r-plus|r|light|a)|embed-(?:english|multilingual)-v\d)" + _SUFFIX),
     ("aws", r"\bamazon\.(?:titan|nova)-" + _SUFFIX),
     ("deepseek", r"\bdeepseek-(?:chat|coder|reasoner|r1|v\d)" + _SUFFIX),

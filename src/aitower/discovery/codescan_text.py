@@ -101,7 +101,9 @@ Finding = tuple[HitKind, str, str]
 def _findings(line: str, language: Language) -> Iterator[Finding]:
     yield from _imports(line, language)
     for m in _MODELS.finditer(line):
-        yield HitKind.model, _MODEL_PROVIDER[m.lastgroup or ""], m.group()
+        # a name ending a sentence or a file name ("gpt-4o.", "claude-3-haiku.yaml") is the name
+        name = re.sub(r"(?:[.:\-]+|\.(?:json|ya?ml|txt|py|md))$", "", m.group())
+        yield HitKind.model, _MODEL_PROVIDER[m.lastgroup or ""], name
     for m in _ENDPOINTS.finditer(line):
         yield HitKind.endpoint, _ENDPOINT_PROVIDER[m.lastgroup or ""], m.group().lower()
     yield from _keys(line)
