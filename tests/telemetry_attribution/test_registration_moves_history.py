@@ -71,7 +71,7 @@ def test_registering_moves_43_requests_and_removing_moves_them_back(
 
     login(client, make_user(db, Role.engineer, username="ethan"))
     monitoring = client.get("/monitoring").text
-    assert f'href="/systems/new?service={SERVICE}"' in monitoring  # the Register button
+    assert f'href="/monitoring/sources/register?service={SERVICE}"' in monitoring  # Register
     form = client.get(f"/systems/new?service={SERVICE}")
     token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
     made = client.post("/systems/new", data=_form(token, SERVICE), follow_redirects=False)

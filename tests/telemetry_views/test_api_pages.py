@@ -113,7 +113,10 @@ def test_pages_render(client: TestClient, db: Database, world: World) -> None:
     assert page.status_code == 200
     for text in ("Chatbot", "Marketing generator", "shadow-app", "mystery-model", "Latency (ms)"):
         assert text in page.text
-    assert "/systems/new?service=shadow-app" in page.text
+    assert "/monitoring/sources/register?service=shadow-app" in page.text
+    register = client.get("/monitoring/sources/register?service=shadow-app", follow_redirects=False)
+    assert register.status_code == 303
+    assert register.headers["location"].startswith("/systems/new?service=shadow-app")
     assert 'data-nav="monitoring" class="active"' in page.text
     assert client.get("/monitoring?range=7d").status_code == 200
     assert client.get("/monitoring?range=forever").status_code == 422

@@ -102,7 +102,7 @@ def test_overview_dashboard_explorer_and_trace(
 
     page.goto(f"{live_server.url}/monitoring")
     page.get_by_test_id("unregistered-sources").locator(
-        f"a[href='/systems/new?service=shadow-{tag}']"
+        f"a[href='/monitoring/sources/register?service=shadow-{tag}']"
     ).click()
     expect(page.locator("input[name='name']")).to_have_value(f"shadow-{tag}")
     expect(page.locator("textarea[name='services']")).to_have_value(f"shadow-{tag}")

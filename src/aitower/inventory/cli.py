@@ -71,9 +71,11 @@ def _file(path: Path, fmt: Format | None) -> tuple[str, Format]:
 def _report(report: importing.ImportReport) -> None:
     """The counts, the refused rows as a table, and exit 1 when nothing could be written."""
     if report.errors:
-        table = new_table(f"{len(report.errors)} problems", "row", "field", "reason")
+        table = new_table(
+            f"{len(report.errors)} problems", "row", "name", "field", "value", "reason"
+        )
         for e in report.errors:
-            add_row(table, str(e.row) if e.row else "file", e.field, e.reason)
+            add_row(table, str(e.row) if e.row else "file", e.name, e.field, e.value, e.reason)
         console.print(table)
     counts = (
         f"{len(report.created)} created, {len(report.updated)} updated, "

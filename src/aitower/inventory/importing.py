@@ -32,6 +32,7 @@ from aitower.core.db.base import utcnow
 from aitower.core.errors import FieldIssue, InvalidInput
 from aitower.inventory.details import load_details
 from aitower.inventory.domain import SystemSpec, check_system
+from aitower.inventory.import_rows import annotated, reference_probe
 from aitower.inventory.lifecycle import Stage
 from aitower.inventory.records import Lookups, chunks, load_lookups, resolve
 from aitower.inventory.service import audit_document, write_links
@@ -42,7 +43,7 @@ from aitower.inventory.tables import (
     TelemetryServiceRow,
     VendorRow,
 )
-from aitower.inventory.transfer import Format, RowIssue, parse_systems, parse_vendors
+from aitower.inventory.transfer import Format, Parsed, RowIssue, parse_systems, parse_vendors
 from aitower.inventory.vendor_domain import VendorSpec, check_vendor, vendor_document
 from aitower.inventory.vendors import owner_ids, spec_of, vendor_columns
 
@@ -143,7 +144,10 @@ def _checked_systems(
     parsed_rows: list[tuple[int, dict[str, Any]]],
     report: ImportReport,
     on_progress: Progress | None,
+    probes: dict[int, SystemSpec],
 ) -> list[tuple[int, SystemSpec]]:
+    """The rows that pass their checks; a refused row's references go to ``probes``, so that
+    they are resolved too and every problem of the row is reported at once."""
     good: list[tuple[int, SystemSpec]] = []
     first_row: dict[str, int] = {}
     for done, (number, doc) in enumerate(parsed_rows, start=1):
@@ -152,6 +156,7 @@ def _checked_systems(
             spec = check_system(doc)
         except InvalidInput as exc:
             report.errors += _issues(number, exc)
+            probes[number] = reference_probe(doc)
             continue
         if spec.name in first_row:
             report.errors.append(RowIssue(number, "name", f"also on row {first_row[spec.name]}"))
@@ -181,15 +186,17 @@ def _plan_system(
     if old is not None and not ctx.principal.sees_unit(old.unit_id):
         report.errors.append(RowIssue(number, "name", "names a system outside your units"))
         return
+    problems: list[RowIssue] = []
+    if old is not None and spec.stage is not None and spec.stage.value != old.stage:
+        problems.append(
+            RowIssue(number, "stage", f"is {old.stage}; it changes only through lifecycle moves")
+        )
     try:
         resolved = resolve(spec, found, ctx.principal, None if old is None else old.id)
     except InvalidInput as exc:
-        report.errors += _issues(number, exc)
-        return
-    if old is not None and spec.stage is not None and spec.stage.value != old.stage:
-        report.errors.append(
-            RowIssue(number, "stage", f"is {old.stage}; it changes only through lifecycle moves")
-        )
+        problems += _issues(number, exc)
+    if problems:  # every problem of the row, not the first kind found
+        report.errors += sorted(problems, key=lambda p: p.field)
         return
     system_id = uuid.uuid4() if old is None else old.id
     for service in spec.services:  # claims of earlier rows in this same file
@@ -225,14 +232,23 @@ def import_systems(
     if any(e.row == 0 for e in report.errors):
         return report
     bad_syntax = {e.row for e in report.errors}
-    good = [g for g in _checked_systems(parsed.rows, report, on_progress) if g[0] not in bad_syntax]
+    probes: dict[int, SystemSpec] = {}
+    good = []
+    for number, spec in _checked_systems(parsed.rows, report, on_progress, probes):
+        if number in bad_syntax:
+            probes[number] = spec
+        else:
+            good.append((number, spec))
     specs = [s for _, s in good]
-    found = load_lookups(session, specs)
+    found = load_lookups(session, [*specs, *probes.values()])
     existing = _existing(session, [s.name for s in specs])
     plan = _Plan()
     for number, spec in good:
         _plan_system(number, spec, ctx, found, existing, plan, report)
-    report.errors.sort(key=lambda e: e.row)
+    probed = _existing(session, [p.name for p in probes.values() if p.name]).rows
+    report.errors += _probe_issues(probes, found, probed, ctx, report.errors)
+    report.errors.sort(key=lambda e: e.row)  # stable: a row's problems keep their order
+    report.errors = annotated(report.errors, parsed.records, parsed.cells)
     if report.refused or dry_run or not (plan.creates or plan.updates):
         return report
     updated_ids = {u["id"] for u in plan.updates}
@@ -259,6 +275,29 @@ def import_systems(
         _system_changes(session, plan, before),
     )
     return report
+
+
+def _probe_issues(
+    probes: dict[int, SystemSpec],
+    found: Lookups,
+    existing: dict[str, SystemRow],
+    ctx: ChangeContext,
+    known: list[RowIssue],
+) -> list[RowIssue]:
+    """Unknown units, users, vendors and claimed services of rows refused for other reasons,
+    leaving out the fields already reported for that row (an empty unit is "required" once)."""
+    reported: dict[int, set[str]] = {}
+    for issue in known:
+        reported.setdefault(issue.row, set()).add(issue.field.split(".")[0])
+    extra: list[RowIssue] = []
+    for number, probe in probes.items():
+        old = existing.get(probe.name)
+        try:
+            resolve(probe, found, ctx.principal, None if old is None else old.id)
+        except InvalidInput as exc:
+            seen = reported.get(number, set())
+            extra += [i for i in _issues(number, exc) if i.field.split(".")[0] not in seen]
+    return extra
 
 
 def _system_changes(
@@ -343,6 +382,15 @@ def import_vendors(
     """Vendors by name (case-insensitive): created, updated or unchanged; one audit event."""
     parsed = parse_vendors(text, fmt)
     report = ImportReport("vendors", mode, dry_run, rows=len(parsed.rows), errors=parsed.issues)
+    _write_vendors(session, ctx, fmt, parsed, report)
+    report.errors = annotated(report.errors, parsed.records, parsed.cells)
+    return report
+
+
+def _write_vendors(
+    session: Session, ctx: ChangeContext, fmt: Format, parsed: Parsed, report: ImportReport
+) -> ImportReport:
+    dry_run = report.dry_run
     if report.errors:
         return report
     good = _checked_vendors(parsed.rows, report)

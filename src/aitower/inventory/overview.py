@@ -38,7 +38,7 @@ def inventory_panel(session: Session, principal: Principal, today: date) -> Over
                 20,
                 str(in_production),
                 "in production (deployment, monitoring, optimization)",
-                "/systems?stage=monitoring",
+                "/systems?stage=in_production",
             ),
             OverviewTile(
                 80,

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from aitower.core.access import service as access
-from aitower.core.access.pages_shared import FormProblem
+from aitower.core.access.pages_shared import FormProblem, owner_choices
 from aitower.core.access.principal import Principal
 from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError
@@ -21,7 +21,7 @@ from aitower.core.web.pagination import PageDep
 from aitower.core.web.templating import render
 from aitower.inventory import pages_import, pages_vendors, queries, service, vendors
 from aitower.inventory.domain import spec_document
-from aitower.inventory.lifecycle import Stage
+from aitower.inventory.lifecycle import PRODUCTION_STAGES, Stage
 from aitower.inventory.pages_shared import (
     cells_from_form,
     form_from_record,
@@ -43,10 +43,12 @@ from aitower.inventory.vocabulary import (
 SystemsReader = Annotated[Principal, guard(InventoryPermission.systems_read)]
 SystemsWriter = Annotated[Principal, guard(InventoryPermission.systems_write)]
 Filter = Annotated[str, Query(max_length=200)]
+# A stage filter naming a group: the stages the Overview counts as in production.
+IN_PRODUCTION = "in_production"
 
 FILTER_CHOICES: dict[str, list[str]] = {
     "kind": [k.value for k in SystemKind],
-    "stage": [s.value for s in Stage],
+    "stage": [s.value for s in Stage] + [IN_PRODUCTION],
     "tier": [t.value for t in TierFilter],
     "classification": [c.value for c in Classification],
     "personal_data": ["true", "false"],
@@ -93,7 +95,8 @@ class ListView:
         return queries.SystemFilter(
             q=self.q or None,
             kind=SystemKind(self.kind) if self.kind else None,
-            stage=Stage(self.stage) if self.stage else None,
+            stage=Stage(self.stage) if self.stage and self.stage != IN_PRODUCTION else None,
+            stages=PRODUCTION_STAGES if self.stage == IN_PRODUCTION else frozenset(),
             tier=self.tier or None,
             unit_id=access.as_uuid(self.unit) if self.unit else None,
             owner=self.owner or None,
@@ -229,6 +232,7 @@ def _form_page(
         stages=list(Stage),
         autonomies=list(Autonomy),
         affected=list(Affected),
+        owners=owner_choices(db, principal),
     )
 
 
@@ -237,11 +241,19 @@ def new_system_form(
     db: DbDep,
     principal: SystemsWriter,
     telemetry_service: Annotated[str, Query(alias="service", max_length=200)] = "",
+    models: Annotated[list[str] | None, Query(alias="model", max_length=200)] = None,
+    unit: Annotated[str, Query(max_length=120)] = "",
 ) -> Response:
-    """The empty form; ``?service=`` prefills it from an unregistered telemetry source."""
+    """The empty form; ``?service=`` prefills it from an unregistered telemetry source, with
+    the models it was seen using (``?model=provider/name``, repeated) and, when known, the
+    business unit of its sender (``?unit=``)."""
     values = {"stage": "planning"}
     if name := telemetry_service.strip():
         values.update(name=name, services=name)
+    if models:
+        values["models"] = "\n".join(m.strip() for m in models if m.strip())
+    if unit.strip():
+        values["unit"] = unit.strip()
     return _form_page(request, db, principal, values=values, system=None)
 
 

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from aitower.core.access.pages_shared import FormProblem
+from aitower.core.access.pages_shared import FormProblem, owner_choices
 from aitower.core.access.principal import Principal
 from aitower.core.db.base import utcnow
+from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.pagination import PageDep
@@ -90,6 +91,7 @@ def vendor_page(
 
 def _form(
     request: Request,
+    db: Database,
     principal: Principal,
     *,
     values: dict[str, Any],
@@ -108,11 +110,14 @@ def _form(
         vendor_id=vendor_id,
         problem=problem,
         vendor_types=list(VendorType),
+        owners=owner_choices(db, principal),
     )
 
 
-def new_vendor_form(request: Request, principal: VendorsWriter) -> Response:
-    return _form(request, principal, values={"trains_on_customer_data": "unknown"}, vendor_id=None)
+def new_vendor_form(request: Request, db: DbDep, principal: VendorsWriter) -> Response:
+    return _form(
+        request, db, principal, values={"trains_on_customer_data": "unknown"}, vendor_id=None
+    )
 
 
 def _as_text(doc: dict[str, Any]) -> dict[str, Any]:
@@ -142,7 +147,9 @@ async def create_vendor(request: Request, db: DbDep, principal: VendorsWriter) -
     try:
         made = await run_in_threadpool(save)
     except DomainError as exc:
-        return _form(request, principal, values=values, vendor_id=None, problem=FormProblem.of(exc))
+        return _form(
+            request, db, principal, values=values, vendor_id=None, problem=FormProblem.of(exc)
+        )
     return RedirectResponse(f"/vendors/{made}?notice=vendor-created", status_code=303)
 
 
@@ -152,7 +159,7 @@ def edit_vendor_form(
     with db.reading() as session:
         vendor = vendors.get_vendor(session, principal, vendor_id, utcnow().date())
     return _form(
-        request, principal, values=_as_text(vendor_document(vendor.spec)), vendor_id=vendor_id
+        request, db, principal, values=_as_text(vendor_document(vendor.spec)), vendor_id=vendor_id
     )
 
 
@@ -170,7 +177,7 @@ async def update_vendor(
         await run_in_threadpool(save)
     except DomainError as exc:
         problem = FormProblem.of(exc)
-        return _form(request, principal, values=values, vendor_id=vendor_id, problem=problem)
+        return _form(request, db, principal, values=values, vendor_id=vendor_id, problem=problem)
     return RedirectResponse(f"/vendors/{vendor_id}?notice=vendor-updated", status_code=303)
 
 

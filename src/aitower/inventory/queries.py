@@ -52,6 +52,9 @@ class SystemFilter:
     q: str | None = None
     kind: SystemKind | None = None
     stage: Stage | None = None
+    # Any of these stages: the Overview's "in production" figure and the list it opens count
+    # the same systems (``lifecycle.PRODUCTION_STAGES``).
+    stages: frozenset[Stage] = frozenset()
     tier: str | None = None  # a RiskTier value or "unassessed"
     unit_id: uuid.UUID | None = None
     owner: str | None = None  # username: either owner
@@ -94,6 +97,8 @@ def _conditions(principal: Principal | None, flt: SystemFilter) -> list[ColumnEl
         found.append(SystemRow.kind == flt.kind.value)
     if flt.stage is not None:
         found.append(SystemRow.stage == flt.stage.value)
+    if flt.stages:
+        found.append(SystemRow.stage.in_(sorted(s.value for s in flt.stages)))
     if flt.tier == UNASSESSED:
         found.append(SystemRow.risk_tier.is_(None))
     elif flt.tier:

@@ -250,6 +250,8 @@ class RowIssueOut(BaseModel):
     row: int = Field(description="Record number from 1 (the line after a CSV header); 0: the file")
     field: str
     reason: str
+    name: str = Field("", description="The row's system (or vendor) name, when it has one")
+    value: str = Field("", description="The refused value as written (shortened past 120)")
 
 
 class ImportReportOut(BaseModel):
@@ -274,7 +276,10 @@ class ImportReportOut(BaseModel):
             created=r.created,
             updated=r.updated,
             unchanged=r.unchanged,
-            errors=[RowIssueOut(row=e.row, field=e.field, reason=e.reason) for e in r.errors],
+            errors=[
+                RowIssueOut(row=e.row, field=e.field, reason=e.reason, name=e.name, value=e.value)
+                for e in r.errors
+            ],
         )
 
 

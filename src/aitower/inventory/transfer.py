@@ -60,17 +60,22 @@ SYSTEM_KEYS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class RowIssue:
-    """A refused value: ``row`` counts records from 1 (0: the file itself)."""
+    """A refused value: ``row`` counts records from 1 (0: the file itself); ``name`` is the
+    row's system (or vendor) name and ``value`` the refused value as written, when known."""
 
     row: int
     field: str
     reason: str
+    name: str = ""
+    value: str = ""
 
 
 @dataclass(slots=True)
 class Parsed:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     issues: list[RowIssue] = field(default_factory=list)
+    records: dict[int, Any] = field(default_factory=dict)  # each row as read (named in reports)
+    cells: dict[int, dict[str, str]] = field(default_factory=dict)  # CSV rows' cells as written
 
 
 # --- CSV cells ---------------------------------------------------------------------------
@@ -232,11 +237,22 @@ def _csv_records(
                     RowIssue(reader.line_num, "row", "has more cells than columns")
                 )
                 continue
+            if _is_note(record, headers[0]):
+                continue
             if any((v or "").strip() for v in record.values()):
                 records.append({k: as_written(v or "") for k, v in record.items()})
     except csv.Error as exc:
         parsed.issues.append(RowIssue(0, "file", f"is not valid CSV: {exc}"))
     return records
+
+
+def _is_note(record: Mapping[str, str | None], first: str) -> bool:
+    """A ``# ...`` line of the downloadable template (allowed values), skipped on import: the
+    first cell starts with ``#`` and every other cell is empty. A real row always has its
+    kind and unit (vendors: vendor_type), so none is mistaken for a note."""
+    head = (record.get(first) or "").lstrip()
+    rest = (v for k, v in record.items() if k != first)
+    return head.startswith("#") and not any((v or "").strip() for v in rest)
 
 
 def _yaml_records(text: str, key: str, parsed: Parsed) -> list[Any]:
@@ -274,11 +290,13 @@ def parse_systems(text: str, fmt: Format) -> Parsed:
             doc, issues = system_from_cells(cells)
             parsed.issues += [RowIssue(number, f, r) for f, r in issues]
             parsed.rows.append((number, doc))
+            parsed.records[number], parsed.cells[number] = doc, dict(cells)
         return parsed
     items = _yaml_records(text, "systems", parsed)
     if _too_many(len(items), parsed):
         return parsed
     for number, item in enumerate(items, start=1):
+        parsed.records[number] = item
         if not isinstance(item, Mapping):
             parsed.issues.append(RowIssue(number, "row", "must be a mapping of fields"))
             continue
@@ -298,6 +316,9 @@ def parse_vendors(text: str, fmt: Format) -> Parsed:
     if _too_many(len(records), parsed):
         return parsed
     for number, item in enumerate(records, start=1):
+        parsed.records[number] = item
+        if fmt is Format.csv:
+            parsed.cells[number] = dict(item)
         if not isinstance(item, Mapping):
             parsed.issues.append(RowIssue(number, "row", "must be a mapping of fields"))
             continue

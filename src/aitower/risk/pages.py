@@ -18,7 +18,7 @@ from fastapi import APIRouter, Form, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from aitower.core.access.pages_shared import FormProblem
+from aitower.core.access.pages_shared import FormProblem, owner_choices
 from aitower.core.access.principal import Principal
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
@@ -123,6 +123,7 @@ def _tab(
         "can_write": principal.can(RiskPermission.risk_write),
         "view": view,
         "notice": view.notice,
+        "owners": owner_choices(db, principal) if principal.can(RiskPermission.risk_write) else [],
         **rating_choices(),
     }
     status = 200 if view.problem is None else view.problem.status

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from starlette.responses import RedirectResponse, Response
 
 from aitower.core.access import service as access_service
-from aitower.core.access.pages_shared import FormProblem, parse_uuid
+from aitower.core.access.pages_shared import FormProblem, owner_choices, parse_uuid
 from aitower.core.access.principal import Principal
 from aitower.core.db.base import utcnow
 from aitower.core.db.engine import Database
@@ -161,6 +161,7 @@ def _editor(
         "notice": notice,
         "today": utcnow().date(),
         "can_write": principal.can(RiskPermission.risk_write),
+        "owners": owner_choices(db, principal) if principal.can(RiskPermission.risk_write) else [],
         **rating_choices(),
     }
     code = 200 if problem is None else problem.status

@@ -7,9 +7,10 @@ import uuid
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from aitower.core.access.pages_shared import FormProblem
 from aitower.core.access.principal import Principal
@@ -59,6 +60,22 @@ def _dashboard_charts(view: queries.Overview) -> list[Any]:
         charts.cost_chart(view),
         charts.tokens_chart(view),
     ]
+
+
+SystemsWriter = Annotated[Principal, guard(InventoryPermission.systems_write)]
+
+
+def register_source(
+    db: DbDep,
+    principal: SystemsWriter,  # noqa: ARG001 (the guard is the point)
+    service: Annotated[str, Query(min_length=1, max_length=200)],
+) -> Response:
+    """The register form of an unregistered source, prefilled with the models it was seen
+    using (telemetry knows them; the inventory's form takes them as ``model`` parameters)."""
+    with db.reading() as session:
+        models = sources.models_seen(session, service)
+    query = urlencode([("service", service), *(("model", m) for m in models)])
+    return RedirectResponse(f"/systems/new?{query}", status_code=303)
 
 
 def monitoring_page(
@@ -307,6 +324,7 @@ def trace_page(
 def build_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
     router.get("/monitoring")(monitoring_page)
+    router.get("/monitoring/sources/register")(register_source)
     router.get("/monitoring/systems/{system_id}")(system_dashboard)
     router.get("/monitoring/traces")(explorer_page)
     router.get("/monitoring/traces/{trace_id}")(trace_page)

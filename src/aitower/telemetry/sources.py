@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aitower.inventory import service as inventory
-from aitower.telemetry.tables import SourceRow
+from aitower.telemetry.tables import SourceRow, SpanRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +44,25 @@ def unregistered_sources(session: Session) -> list[SourceView]:
         for r in rows
         if r.service_name not in claimed
     ]
+
+
+def models_seen(session: Session, service_name: str) -> list[str]:
+    """The source's models in the inventory's syntax, ``provider/name``, to prefill the form
+    that registers it as a system. The source row keeps model names; each one's provider is
+    read from one of its unclaimed spans (``unknown`` when the spans named none)."""
+    row = session.get(SourceRow, service_name)
+    found = []
+    for model in sorted(row.models or []) if row is not None else []:
+        query = (
+            select(SpanRow.provider)
+            .where(
+                SpanRow.system_id.is_(None),
+                SpanRow.service_name == service_name,
+                SpanRow.model == model,
+                SpanRow.provider.is_not(None),
+            )
+            .limit(1)
+        )
+        provider = session.execute(query).scalar_one_or_none()
+        found.append(f"{provider or 'unknown'}/{model}")
+    return found

@@ -9,8 +9,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from aitower.core.access.entities import User
 from aitower.core.access.principal import Principal
 from aitower.core.access.roles import CorePermission, Permission
+from aitower.core.access.service import list_users
+from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError
 from aitower.core.web.pagination import DEFAULT_LIMIT, PageParams
 
@@ -81,3 +84,16 @@ def parse_uuid(value: str) -> uuid.UUID | None:
         return uuid.UUID(value)
     except ValueError:
         return None
+
+
+OWNER_CHOICES = 500  # a picker longer than this is a search box's job; typing still works
+
+
+def owner_choices(db: Database, principal: Principal) -> list[User]:
+    """The active users an owner field suggests (those the principal may see), by username.
+
+    The field stays free text with these as suggestions (``ui.user_datalist``): it accepts what
+    the API accepts, a username, and a person missing from the list can still be typed."""
+    with db.reading() as session:
+        users, _ = list_users(session, principal, include_disabled=False, limit=OWNER_CHOICES)
+    return users
