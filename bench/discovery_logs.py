@@ -7,7 +7,7 @@ The file is made once in ``bench/.data`` (git-ignored; ``discovery_logs_data.py`
 in it: 3 % of 8.4 million lines to AI services, 1 in 10,000 malformed). Each contender runs in
 its own process and answers the same question: lines, malformed lines (not 10 fields, or not
 numbers where Squid writes numbers), requests per (service, user, client) with reply bytes,
-first and last seen, matched by the same 61 (service, host suffix, path prefix) patterns:
+first and last seen, matched by the same 59 (service, host suffix, path prefix) patterns:
 
 - **aitower**: ``scan_log(path, "squid", patterns)`` (Arrow arrays of lines, RE2 shape check
   and suffix prefilter over whole blocks on worker threads, Python for the few candidates);
@@ -153,6 +153,9 @@ def main() -> None:
     parser.add_argument("--worker", choices=sorted(WORKERS))
     parser.add_argument("--file", type=Path)
     parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument(
+        "--contenders", default="aitower,split,regex,duckdb,polars", help="comma-separated"
+    )
     args = parser.parse_args()
     if args.worker:
         worker(args.worker, args.file)
@@ -161,16 +164,21 @@ def main() -> None:
     megabytes = path.stat().st_size / 1e6
     load_before = os.getloadavg()
     me = [sys.executable, __file__, "--file", str(path), "--worker"]
+    chosen = set(args.contenders.split(",")) | {"aitower"}
+    if args.skip_peers:
+        chosen -= {"duckdb", "polars"}
     found = {"aitower": _measure("aitower", [*me, "aitower"])}
-    found["split loop"] = _measure("split loop", [*me, "split"])
-    found["regex loop"] = _measure("regex loop", [*me, "regex"])
-    if not args.skip_peers:
+    for name, label in (("split", "split loop"), ("regex", "regex loop")):
+        if name in chosen:
+            found[label] = _measure(label, [*me, name])
+    if chosen & {"duckdb", "polars"}:
         from peer_env import peer_bin
 
         python = peer_bin("spend", ("duckdb==2.0.0", "polars==2.1.0")) / "python"
         peer = [str(python), str(HERE / "discovery_logs_peer.py"), str(path)]
-        found["DuckDB"] = _measure("DuckDB", [*peer, "duckdb"])
-        found["polars"] = _measure("polars", [*peer, "polars"])
+        for name, label in (("duckdb", "DuckDB"), ("polars", "polars")):
+            if name in chosen:
+                found[label] = _measure(label, [*peer, name])
     _report(path, megabytes, {n: r for n, r in found.items() if r is not None}, load_before)
 
 

@@ -45,12 +45,12 @@ UMBRELLA = "\n".join(
 
 PANOS = "\n".join(
     [
-        '1,2026/11/02 09:30:00,013201001234,THREAT,url,2561,2026/11/02 09:29:59,10.50.0.21,'
+        "1,2026/11/02 09:30:00,013201001234,THREAT,url,2561,2026/11/02 09:29:59,10.50.0.21,"
         "162.159.140.245,203.0.113.5,162.159.140.245,allow-web,acme\\grace,,ssl,vsys1,trust,"
         "untrust,ethernet1/2,ethernet1/1,Forward-Logs,2026/11/02 09:30:00,34567,1,53211,443,"
         '40123,443,0x40b000,tcp,alert,"api.openai.com/v1/chat/completions",(9999),'
         "artificial-intelligence,informational,client-to-server",
-        '1,2026/11/02 09:31:00,013201001234,THREAT,url,2561,2026/11/02 09:30:58,10.50.0.21,'
+        "1,2026/11/02 09:31:00,013201001234,THREAT,url,2561,2026/11/02 09:30:58,10.50.0.21,"
         "142.250.1.95,203.0.113.5,142.250.1.95,allow-web,acme\\grace,,google-base,vsys1,trust,"
         "untrust,ethernet1/2,ethernet1/1,Forward-Logs,2026/11/02 09:31:00,34568,1,53212,443,"
         '40124,443,0x40b000,tcp,alert,"www.google.com/search?q=openai.com",(9999),'

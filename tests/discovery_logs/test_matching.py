@@ -41,7 +41,11 @@ MATCHER = ServiceMatcher(
         ("res1.cognitiveservices.azure.com", "", None),  # a CONNECT tunnel shows no path
         ("hub.services.ai.azure.com", "/models/chat/completions", "azure-foundry-models"),
         ("hub.services.ai.azure.com", "/openai/deployments/o1", "azure-foundry-openai"),
-        ("bedrock-runtime.us-east-1.amazonaws.com", "/model/anthropic.claude/invoke", "aws-bedrock"),
+        (
+            "bedrock-runtime.us-east-1.amazonaws.com",
+            "/model/anthropic.claude/invoke",
+            "aws-bedrock",
+        ),
         ("bedrock-agent-runtime.us-east-1.amazonaws.com", "/agents/A/x", "aws-bedrock-agents"),
         ("bedrock.us-east-1.amazonaws.com", "/foundation-models", None),
         ("s3.us-east-1.amazonaws.com", "/bucket", None),

@@ -102,4 +102,9 @@ def test_a_missing_file_and_an_unknown_format_are_refused(tmp_path: Path) -> Non
         scan_log(write(tmp_path, "a.log", SQUID_LOG), "w3c", PATTERNS)
     assert caught.value.field == "format"
     with pytest.raises(LogFormatError, match="has its own columns"):
-        scan_log(write(tmp_path, "a.log", SQUID_LOG), "squid", PATTERNS, mapping={"timestamp": "t", "host": "h"})
+        scan_log(
+            write(tmp_path, "a.log", SQUID_LOG),
+            "squid",
+            PATTERNS,
+            mapping={"timestamp": "t", "host": "h"},
+        )
