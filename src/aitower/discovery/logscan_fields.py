@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from aitower.discovery.logscan_results import LogFormatError
@@ -19,9 +19,8 @@ _MILLIS, _MICROS, _NANOS = 1e11, 1e14, 1e17
 _TEXT_FORMATS = ("%a %b %d %H:%M:%S %Y", "%Y/%m/%d %H:%M:%S", "%d/%b/%Y:%H:%M:%S %z")
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One request read from a log line."""
+class Record(NamedTuple):
+    """One request read from a log line (a named tuple: one per candidate line)."""
 
     host: str
     path: str

@@ -57,28 +57,23 @@ class SquidFormat(LineFormat):
 
     def read(self, lines: Sequence[bytes]) -> list[Record | str]:
         found: list[Record | str] = []
+        # The same URLs (a CONNECT's host:443) and users recur: decode each once a block.
+        places: dict[tuple[bytes, bytes], tuple[str, str]] = {}
+        users: dict[bytes, str] = {}
         for line in lines:
             parts = line.split()
-            url = parts[6].decode("utf-8", "replace")
-            if parts[5] == b"CONNECT":
-                host, path = url.rpartition(":")[0] or url, ""
-            else:
-                host, path = host_and_path(url)
-            if not host:
+            place = places.get((parts[5], parts[6]))
+            if place is None:
+                place = places[parts[5], parts[6]] = _squid_place(parts[5], parts[6])
+            if not place[0]:
                 found.append("URL has no host")
                 continue
-            found.append(
-                Record(
-                    host=host,
-                    path=path,
-                    seen=float(parts[0]),
-                    user=user_name(parts[7].decode("utf-8", "replace")),
-                    client=parts[2].decode("utf-8", "replace"),
-                    department="",
-                    sent=0,
-                    received=int(parts[4]),
-                )
-            )
+            user = users.get(parts[7])
+            if user is None:
+                user = users[parts[7]] = user_name(parts[7].decode("utf-8", "replace"))
+            client = parts[2].decode("utf-8", "replace")
+            seen, received = float(parts[0]), int(parts[4])
+            found.append(Record(place[0], place[1], seen, user, client, "", 0, received))
         return found
 
     def why_malformed(self, line: bytes) -> str:
@@ -150,6 +145,14 @@ class JsonLinesFormat(LineFormat):
         except orjson.JSONDecodeError as error:
             return f"not JSON: {error}"
         return "not one JSON object on the line"
+
+
+def _squid_place(method: bytes, url: bytes) -> tuple[str, str]:
+    """Host and path of a Squid URL; a CONNECT's ``host:port`` has no path."""
+    text = url.decode("utf-8", "replace")
+    if method == b"CONNECT":
+        return text.rpartition(":")[0] or text, ""
+    return host_and_path(text)
 
 
 def _reach(document: dict[str, object], key: str) -> object:
