@@ -5,7 +5,8 @@ Each block starts with the ``\\n`` that ended the line before it (the file's fir
 one), so that every line of a block is ``\\n`` + its text and a block becomes an Arrow binary
 array of lines without copying: the offsets are the positions of the newlines. Arrow's
 kernels (RE2) release the GIL, so the two threads of a 2-core machine both work; at most
-``workers + 1`` blocks are in memory at once, whatever the size of the file.
+``workers + 2`` blocks are in memory at once (being read, waiting, in work), whatever the
+size of the file.
 
 ``.gz`` files (gzip's magic bytes, whatever the name) are decompressed as they are read; the
 progress then counts compressed bytes against the compressed size.
