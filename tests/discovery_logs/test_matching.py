@@ -38,7 +38,9 @@ MATCHER = ServiceMatcher(
         ("res1.cognitiveservices.azure.com", "/openai/deployments/x/chat", "azure-openai"),
         ("res1.cognitiveservices.azure.com", "/language/:analyze-text", "azure-language"),
         ("res1.cognitiveservices.azure.com", "/vision/v3.2/analyze", None),
-        ("res1.cognitiveservices.azure.com", "", None),  # a CONNECT tunnel shows no path
+        # a CONNECT tunnel shows no path: the host decides when it names one service only
+        ("res1.cognitiveservices.azure.com", "", None),
+        ("hub.services.ai.azure.com", "", None),
         ("hub.services.ai.azure.com", "/models/chat/completions", "azure-foundry-models"),
         ("hub.services.ai.azure.com", "/openai/deployments/o1", "azure-foundry-openai"),
         (
@@ -53,6 +55,7 @@ MATCHER = ServiceMatcher(
         ("us-central1-aiplatform.googleapis.com", "/v1/projects/p/locations/l", "vertex-ai-gemini"),
         ("us-central1-aiplatform.googleapis.com", "/ui/datasets", "vertex-ai"),
         ("us-central1-aiplatform.googleapis.com", "", "vertex-ai"),
+        ("www.notion.so", "", "notion-ai"),
         ("generativelanguage.googleapis.com", "/v1beta/models", "gemini-api"),
         ("storage.googleapis.com", "/b/o", "google-cloud"),  # a shorter suffix still matches
         ("www.notion.so", "/api/v3/getCompletion", "notion-ai"),
@@ -71,6 +74,24 @@ def test_a_shorter_suffix_answers_when_no_prefix_of_a_longer_one_fits() -> None:
     )
     assert matcher.match("r.cognitiveservices.azure.com", "/openai/x") == "azure-openai"
     assert matcher.match("r.cognitiveservices.azure.com", "/vision/x") == "azure"
+
+
+def test_an_unknown_path_lets_a_host_of_one_service_decide() -> None:
+    matcher = ServiceMatcher(
+        [
+            ("aws-bedrock", "bedrock-runtime.us-east-1.amazonaws.com", "/model/"),
+            ("azure-openai", "openai.azure.com", "/openai/"),
+            ("azure-openai", "cognitiveservices.azure.com", "/openai/"),
+            ("azure-language", "cognitiveservices.azure.com", "/language/"),
+            ("azure", "azure.com", ""),
+        ]
+    )
+    assert matcher.match("bedrock-runtime.us-east-1.amazonaws.com", "") == "aws-bedrock"
+    assert matcher.match("bedrock-runtime.us-east-1.amazonaws.com", "/guardrail/x") is None
+    assert matcher.match("contoso.openai.azure.com", "") == "azure-openai"
+    # two services share the host: the host alone cannot tell, the shorter suffix answers
+    assert matcher.match("r.cognitiveservices.azure.com", "") == "azure"
+    assert matcher.match("r.cognitiveservices.azure.com", "/language/x") == "azure-language"
 
 
 def test_the_prefilter_finds_every_suffix_and_needs_paths_says_if_any_pattern_has_one() -> None:

@@ -24,15 +24,16 @@ EXPECTED = (
     _use("chatgpt", "alice", "10.20.1.15", 1, 9120, NINE + 3.771, NINE + 3.771),
     _use("claude", "CORP\\carol", "10.20.3.7", 1, 3922, NINE + 70, NINE + 70),
     _use("openai", "alice", "10.20.1.15", 2, 48213 + 15000, NINE + 0.12, NINE + 60.25),
-    # the GET names a Vertex path; the CONNECT to the same host shows none, so it is not counted
-    _use("vertex-ai", "", "10.20.3.7", 1, 640, NINE + 90, NINE + 90),
+    # the GET names the pattern's Vertex path; the CONNECT shows none, and the host names
+    # no other service, so it counts too
+    _use("vertex-ai", "", "10.20.3.7", 2, 640 + 700, NINE + 90, NINE + 95),
 )
 
 
 def test_squid_log_adds_up_to_the_hand_count(tmp_path: Path) -> None:
     scan = scan_log(write(tmp_path, "access.log", SQUID_LOG), "squid", PATTERNS)
     assert scan.uses == EXPECTED
-    assert (scan.lines, scan.matched, scan.malformed) == (12, 6, 2)
+    assert (scan.lines, scan.matched, scan.malformed) == (12, 7, 2)
     assert not scan.bytes_sent_known  # Squid's native format logs reply sizes only
     assert [(m.line, m.text) for m in scan.malformed_lines] == [
         (8, "this line is garbage"),

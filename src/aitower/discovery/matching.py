@@ -2,12 +2,19 @@
 
 A service is recognised by ``(service_id, host_suffix, path_prefix)`` triples. A suffix counts
 on whole labels only: ``api.openai.com`` and ``openai.com`` match ``openai.com``,
-``notopenai.com`` does not. An empty path prefix matches any path (and the unknown path of an
-HTTPS ``CONNECT`` tunnel, which is ``""``); a non-empty one needs the request's path to start
-with it, so a path-qualified pattern never matches a tunnel.
+``notopenai.com`` does not. An empty path prefix matches any path; a non-empty one needs the
+request's path to start with it.
 
 The most specific pattern wins: the longest matching host suffix, then at that suffix the
 longest matching path prefix; when no prefix at a suffix matches, a shorter suffix is tried.
+
+A path of ``""`` means *unknown*: an HTTPS ``CONNECT`` tunnel, or a gateway's log of one,
+shows the host only (a request that was seen always has at least ``/``). Then the host alone
+decides: at the longest matching suffix, its empty-prefix pattern if it has one, else the
+service its path-qualified patterns all name (``bedrock-runtime.…amazonaws.com`` with
+``/model/`` is Bedrock whatever the path); when they name different services (one host
+serving several, told apart by path), the host alone cannot tell and a shorter suffix is
+tried.
 A lookup is one dict probe per label suffix of the host (``a.b.c`` probes ``a.b.c``, ``b.c``,
 ``c``), never a loop over the patterns, and its answer is cached per distinct host. A scan
 asks only about the lines its RE2 ``prefilter`` finds (those naming some pattern's suffix).
@@ -55,6 +62,7 @@ class ServiceMatcher:
             for key, entries in by_suffix.items()
         }
         self._hosts: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._alone: dict[str, str | None] = {}
 
     @property
     def needs_paths(self) -> bool:
@@ -87,11 +95,30 @@ class ServiceMatcher:
         return found
 
     def match(self, host: str, path: str = "") -> str | None:
-        """The service ``host`` + ``path`` went to, or ``None``."""
+        """The service ``host`` + ``path`` went to, or ``None`` (``path`` ``""``: unknown)."""
+        if not path:
+            return self._by_host_alone(host)
         for prefix, service_id in self.candidates(host):
             if path.startswith(prefix):
                 return service_id
         return None
+
+    def _by_host_alone(self, host: str) -> str | None:
+        if host in self._alone:
+            return self._alone[host]
+        answer = None
+        labels = normalise_host(host).split(".")
+        for start in range(len(labels)):
+            entries = self._by_suffix.get(".".join(labels[start:]))
+            if not entries:
+                continue
+            services = {service_id for _, service_id in entries}
+            if entries[-1][0] == "" or len(services) == 1:
+                answer = entries[-1][1] if entries[-1][0] == "" else services.pop()
+                break
+        if len(self._alone) < 1_000_000:
+            self._alone[host] = answer
+        return answer
 
 
 def _as_triple(pattern: ServicePattern) -> tuple[str, str, str]:
