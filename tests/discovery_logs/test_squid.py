@@ -109,3 +109,24 @@ def test_a_missing_file_and_an_unknown_format_are_refused(tmp_path: Path) -> Non
             PATTERNS,
             mapping={"timestamp": "t", "host": "h"},
         )
+
+
+def test_the_shipped_catalog_recognises_tunnels_and_paths(tmp_path: Path) -> None:
+    from aitower.discovery.catalog import catalog_patterns
+
+    log = (
+        "1793610000.000    100 10.1.1.1 TCP_TUNNEL/200 5000 CONNECT api.openai.com:443 ann "
+        "HIER_DIRECT/162.159.140.245 -\n"
+        "1793610001.000    100 10.1.1.1 TCP_TUNNEL/200 6000 CONNECT "
+        "bedrock-runtime.eu-central-1.amazonaws.com:443 ann HIER_DIRECT/3.5.136.1 -\n"
+        "1793610002.000    100 10.1.1.1 TCP_MISS/200 7000 POST http://contoso.openai.azure.com"
+        "/openai/deployments/gpt-4o/chat/completions ann HIER_DIRECT/20.62.58.8 application/json\n"
+        "1793610003.000    100 10.1.1.1 TCP_TUNNEL/200 800 CONNECT notopenai.com:443 ann "
+        "HIER_DIRECT/203.0.113.9 -\n"
+    )
+    scan = scan_log(write(tmp_path, "access.log", log), "squid", catalog_patterns())
+    assert [(u.service_id, u.requests) for u in scan.uses] == [
+        ("aws-bedrock", 1),
+        ("azure-openai", 1),
+        ("openai-api", 1),
+    ]
