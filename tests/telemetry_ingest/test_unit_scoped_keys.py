@@ -17,7 +17,7 @@ from aitower.core.db.engine import Database
 from aitower.core.settings import Settings
 from aitower.inventory import service as inventory
 from aitower.telemetry.tables import HourRollupRow, SpanRow
-from support import CTX, make_key, seed_units
+from support import CTX, login, make_key, make_user, seed_units
 from support_inventory import make_system
 from support_otlp import sdk_traces
 from support_telemetry import record_spans
@@ -120,3 +120,25 @@ def test_feedback_and_evaluations_only_on_traces_the_key_may_see(
         assert send(path, "f" * 32) == 404  # not stored: this key cannot score it ahead
         assert send(path, ids["own"]) == 201
         assert send(path, ids["unclaimed"]) == 201
+
+
+def test_registering_a_source_puts_it_in_the_unit_of_the_key_that_sent_it(
+    client: TestClient, db: Database
+) -> None:
+    """A key limited to Finance sends spans of a service nobody registered: the Register button
+    opens the form in Finance; an organisation-wide key's later spans leave that as it was."""
+    seeded = seed_units(db)
+    finance_key = {"authorization": f"Bearer {make_key(db, Role.engineer, unit='finance')}"}
+    admin_key = {"authorization": f"Bearer {make_key(db, Role.admin)}"}
+    for key in (finance_key, admin_key):
+        body = encode_spans(sdk_traces(1, service="invoice-helper")).SerializeToString()
+        answer = client.post("/v1/traces", content=body, headers={**PROTOBUF, **key})
+        assert answer.status_code == 200, answer.content
+    login(client, make_user(db, Role.admin, username="ada"))
+    register = client.get(
+        "/monitoring/sources/register?service=invoice-helper", follow_redirects=False
+    )
+    assert register.status_code == 303
+    assert f"unit={seeded.unit_id}" in register.headers["location"]
+    form = client.get(register.headers["location"])
+    assert '<option value="Finance" selected>' in form.text

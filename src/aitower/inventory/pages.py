@@ -15,7 +15,7 @@ from aitower.core.access import service as access
 from aitower.core.access.pages_shared import FormProblem, owner_choices
 from aitower.core.access.principal import Principal
 from aitower.core.db.engine import Database
-from aitower.core.errors import DomainError
+from aitower.core.errors import DomainError, NotFound
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.pagination import PageDep
 from aitower.core.web.templating import render
@@ -253,8 +253,17 @@ def new_system_form(
     if models:
         values["models"] = "\n".join(m.strip() for m in models if m.strip())
     if unit.strip():
-        values["unit"] = unit.strip()
+        values["unit"] = _unit_name(db, unit.strip())
     return _form_page(request, db, principal, values=values, system=None)
+
+
+def _unit_name(db: Database, ref: str) -> str:
+    """The form's unit choice for a unit given by id, slug or name (kept as given if none)."""
+    with db.reading() as session:
+        try:
+            return access.get_unit(session, ref).name
+        except NotFound:
+            return ref
 
 
 def _values(form: FormData) -> dict[str, Any]:

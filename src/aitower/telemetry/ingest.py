@@ -74,6 +74,8 @@ class PreparedBatch:
     search: list[str] = field(default_factory=list)
     # what the scan found, per span (spans without findings absent): written for new spans only
     findings: ingest_findings.FindingRows = field(default_factory=dict)
+    # the sender's unit when its key is limited to one (``SourceRow.sender_unit_id``)
+    sender_unit: uuid.UUID | None = None
 
 
 def store_spans(
@@ -151,6 +153,7 @@ def prepare_batch(
         tuple(refused),
         search,
         findings,
+        next(iter(units)) if units is not None and len(units) == 1 else None,
     )
 
 
@@ -174,6 +177,8 @@ def write_batches(db: Database, batches: Sequence[PreparedBatch]) -> IngestOutco
         if fixes is not None:  # a call repeated across requests: counted once (``calls``)
             sums = BatchSums.merged([sums, fixes])
         _add_sums(session, sums)
+        for batch in batches:
+            store.note_sender_unit(session, batch.sums.sources, batch.sender_unit)
         _add_evaluations(session, fresh)
         ingest_findings.insert_findings(session, [b.findings for b in batches], inserted)
     refused = tuple(r for batch in batches for r in batch.refused)

@@ -71,10 +71,15 @@ def register_source(
     service: Annotated[str, Query(min_length=1, max_length=200)],
 ) -> Response:
     """The register form of an unregistered source, prefilled with the models it was seen
-    using (telemetry knows them; the inventory's form takes them as ``model`` parameters)."""
+    using (telemetry knows them; the inventory's form takes them as ``model`` parameters) and
+    the unit of the key that sent its spans, when that key was limited to one unit."""
     with db.reading() as session:
         models = sources.models_seen(session, service)
-    query = urlencode([("service", service), *(("model", m) for m in models)])
+        unit = sources.sender_unit(session, service)
+    fields = [("service", service), *(("model", m) for m in models)]
+    if unit is not None:
+        fields.append(("unit", str(unit)))
+    query = urlencode(fields)
     return RedirectResponse(f"/systems/new?{query}", status_code=303)
 
 

@@ -6,6 +6,7 @@ A first signal of shadow AI. Which service names are claimed is inventory's to s
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,6 +45,12 @@ def unregistered_sources(session: Session) -> list[SourceView]:
         for r in rows
         if r.service_name not in claimed
     ]
+
+
+def sender_unit(session: Session, service_name: str) -> uuid.UUID | None:
+    """The unit of the latest single-unit key that sent the source's spans, if any."""
+    row = session.get(SourceRow, service_name)
+    return None if row is None else row.sender_unit_id
 
 
 def models_seen(session: Session, service_name: str) -> list[str]:

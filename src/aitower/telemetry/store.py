@@ -11,6 +11,7 @@ a function of ours (``HIST_ADD``); PostgreSQL's rows are created if missing, loc
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -336,6 +337,18 @@ def keys_upsert(dialect: str, source: Any = None) -> Any:
 
 def _key_values(v: KeySums) -> dict[str, Any]:
     return {"requests": v.requests, "llm_calls": v.llm_calls, "tokens": v.tokens, "cost": v.cost}
+
+
+def note_sender_unit(
+    session: Session, sources: Mapping[str, SourceSums], unit: uuid.UUID | None
+) -> None:
+    """Remember ``unit`` as the sender's unit of ``sources`` (a key limited to one unit sent
+    them); organisation-wide senders (``unit`` None) leave what was noted."""
+    if unit is None or not sources:
+        return
+    session.execute(
+        update(SOURCES).where(SOURCES.c.service_name.in_(list(sources))).values(sender_unit_id=unit)
+    )
 
 
 def add_to_sources(session: Session, sums: Mapping[str, SourceSums]) -> None:

@@ -218,6 +218,9 @@ class SourceRow(Base):
     llm_calls: Mapped[int] = mapped_column(BigInteger, default=0)
     tokens: Mapped[int] = mapped_column(BigInteger, default=0)
     models: Mapped[list[str]] = mapped_column(JSONDocument)
+    # The unit of the latest key limited to one unit that sent its spans: where the register
+    # form puts the system (no foreign key: a hint, migration 0027).
+    sender_unit_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
 
 
 class ScoreRow(Base):
