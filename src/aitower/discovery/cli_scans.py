@@ -1,8 +1,10 @@
-"""``aitower discover code DIR``: scan a folder for AI use and store what no system claims.
+"""``aitower discover logs FILE`` and ``discover code DIR``: scan for AI use, store findings.
 
-The scan itself (``codescan``) runs before any transaction, with a bar on a terminal; then the
-integrations are mapped to the registered systems and the unregistered ones are stored as
-findings in one transaction with their audit event (``code_findings``, ``scans.record_scan``).
+Each scan runs before any transaction, with a bar on a terminal (bytes of a log, files of a
+tree); what it found is then stored in one transaction with its audit event
+(``scans.record_scan``): a log's uses of AI services (``log_findings``), a tree's integrations
+no registered system claims (``code_findings``). A file that is not of its format, or a mapping
+naming a column it lacks, is refused naming the problem, and nothing is stored.
 """
 
 from __future__ import annotations
@@ -11,15 +13,25 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
 
 from aitower.core.access.cli_shared import add_row, new_table
 from aitower.core.cli.context import clean_errors, cli_context, console, database, err_console
 from aitower.core.db.base import utcnow
 from aitower.core.errors import InvalidInput
-from aitower.discovery import code_findings, scans
+from aitower.discovery import catalog_service, code_findings, log_findings, scans
 from aitower.discovery.codescan import CodeScan, scan_code
 from aitower.discovery.codescan_mapping import map_to_systems
+from aitower.discovery.logscan import FORMATS, scan_log
+from aitower.discovery.logscan_results import LogFormatError, LogScan
 
 
 def _scan(folder: Path) -> CodeScan:
@@ -64,6 +76,86 @@ def scan_code_command(
     )
 
 
+def _mapping(pairs: list[str]) -> dict[str, str] | None:
+    found: dict[str, str] = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise InvalidInput.on("map", f"{pair!r} is not FIELD=COLUMN")
+        found[field.strip()] = column.strip()
+    return found or None
+
+
+def _read_log(file: Path, fmt: str, mapping: dict[str, str] | None, delimiter: str) -> LogScan:
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+               TransferSpeedColumn(), TimeElapsedColumn())  # fmt: skip
+    shown = err_console.is_terminal
+    with database() as db, db.reading() as session:
+        patterns = catalog_service.all_patterns(session)
+    with Progress(*columns, console=err_console, transient=True, disable=not shown) as progress:
+        task = progress.add_task(f"Scanning {file.name}", total=None)
+        try:
+            return scan_log(
+                file, fmt, patterns, mapping=mapping, delimiter=delimiter,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )  # fmt: skip
+        except LogFormatError as exc:
+            raise InvalidInput.on(exc.field, exc.reason) from None
+
+
+@clean_errors
+def scan_logs_command(
+    file: Annotated[Path, typer.Argument(help="A proxy, firewall or DNS log (.gz too).")],
+    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")] = "squid",
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="csv/jsonl: FIELD=COLUMN (timestamp, host or url, user, "
+            "client, department, bytes_out, bytes_in); repeat.",
+        ),
+    ] = None,
+    delimiter: Annotated[str, typer.Option(help="csv: the column separator.")] = ",",
+    unit: Annotated[
+        str | None,
+        typer.Option(help="The unit of users whose department names none (id, name or slug)."),
+    ] = None,
+) -> None:
+    """Find the AI services a log shows in use, by whom and how much left; store them as
+    findings (audited; the same file twice is refused)."""
+    if fmt not in FORMATS:
+        raise InvalidInput.on("format", f"must be one of {', '.join(FORMATS)}")
+    found = _read_log(file, fmt, _mapping(mapping or []), delimiter)
+    digest = log_findings.file_sha256(file)
+    with database() as db, db.writing() as session:
+        units = log_findings.unit_names(session)
+        given = log_findings.scan_input(found, file.name, digest, units, unit)
+        stored = scans.record_scan(session, cli_context(), given)
+    _print_log_scan(found, stored)
+
+
+def _print_log_scan(found: LogScan, stored: scans.ScanView) -> None:
+    by_service: dict[str, list[int]] = {}
+    for use in found.uses:
+        sums = by_service.setdefault(use.service_id, [0, 0, 0])
+        sums[0] += use.requests
+        sums[1] += use.bytes_sent or 0
+        sums[2] += 1
+    table = new_table("AI services in the log", "service", "requests", "bytes sent", "users")
+    for service, (requests, sent, users) in sorted(by_service.items(), key=lambda i: -i[1][0]):
+        shown_sent = f"{sent:,}" if found.bytes_sent_known else "not logged"
+        add_row(table, service, f"{requests:,}", shown_sent, f"{users:,}")
+    console.print(table)
+    console.print(
+        f"Read {found.lines:,} lines: {found.matched:,} to AI services, {found.malformed:,} "
+        f"malformed; {stored.findings_new} new and {stored.findings_merged} merged findings "
+        f"(scan {stored.id})."
+    )
+    for bad in found.malformed_lines[:5]:
+        console.print(f"  line {bad.line}: {bad.reason}")
+
+
 def add_scan_commands(app: typer.Typer) -> None:
     """The scanners' commands of ``aitower discover``."""
+    app.command("logs")(scan_logs_command)
     app.command("code")(scan_code_command)
