@@ -4,9 +4,9 @@ beside the peer a user would otherwise pick (TF-IDF cosine over all pairs, sciki
     .venv/bin/python bench/discovery_duplicates.py [--systems 10000] [--runs 3] [--tune]
 
 The labelled set (``bench/discovery_duplicates_labelled.json``, written by
-``discovery_duplicates_data.py`` with seed 18) holds 400 systems and 275 cross-unit pairs:
+``discovery_duplicates_data.py`` with seed 18) holds 600 systems and 275 cross-unit pairs:
 100 true duplicates and 175 negatives, most of them hard (same objects, other job). Both sides
-run over the 400 systems; a pair counts as found when both systems land in one cluster (what
+run over the 600 systems; a pair counts as found when both systems land in one cluster (what
 a user sees). Thresholds, aitower's and the peer's, are chosen on another portfolio (seed 7,
 ``--tune`` shows the grid), never on the set they are judged on.
 
@@ -141,7 +141,7 @@ def tune(report: bool) -> float:
 
     With ``report``, also print aitower's grid on the same portfolio.
     """
-    systems = portfolio(400, TUNING_SEED)
+    systems = portfolio(600, TUNING_SEED)
     pairs = labelled_pairs(systems, TUNING_SEED)
     if report:
         _grid(systems, pairs)
@@ -158,7 +158,7 @@ def _grid(systems: Sequence[dict[str, Any]], pairs: Sequence[dict[str, Any]]) ->
     items = initiatives(systems)
     grid = {
         "THRESHOLD": [0.62, 0.66, 0.70, 0.74, 0.78, 0.82],
-        "MIN_LINK_DENSITY": [0.1, 0.2, 0.3],
+        "MIN_LINK_DENSITY": [0.1, 0.2, 0.3, 0.5],
         "W_PURPOSE": [1.0],
         "TASK_MISMATCH": [0.6, 1.0],
         "W_SOURCE": [0.0, 0.06],
@@ -170,7 +170,6 @@ def _grid(systems: Sequence[dict[str, Any]], pairs: Sequence[dict[str, Any]]) ->
         for name, value in setting.items():
             setattr(scoring, name, value)
         duplicates.MIN_LINK_DENSITY = setting["MIN_LINK_DENSITY"]
-        scoring._MAX_BONUS = scoring.W_MODEL + scoring.W_VENDOR + scoring.W_SOURCE + scoring.W_SHAPE
         clusters = find_duplicates(items, threshold=setting["THRESHOLD"])
         results.append((judged([c.members for c in clusters], pairs), setting))
     results.sort(key=lambda r: -r[0]["f1"])

@@ -26,12 +26,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import median
 
+import numpy as np
+
 from aitower.discovery.duplicates_candidates import candidate_pairs
 from aitower.discovery.duplicates_scoring import (
     MIN_LINK_DENSITY,
     SIMILAR_SHAPE,
     THRESHOLD,
     Prepared,
+    pair_reasons,
     prepare,
     score_pairs,
     shape_similarity,
@@ -86,9 +89,12 @@ class PairMatch:
 class DuplicateCluster:
     """Initiatives that do the same job, with the evidence and what they cost together.
 
-    ``score`` is the mean score of the linking pairs; ``reasons`` summarise the cluster (the
-    most alike purposes, what its members share); ``pairs`` are every linked pair with its own
-    reasons. ``combined_monthly_cost`` sums the known costs (``None`` when none is known).
+    ``pairs`` are the links that joined the cluster, strongest first, each with its reasons
+    (one fewer than the members: every member reaches every other through them);
+    ``linked_pairs`` counts all its members' pairs at or above the threshold. ``score`` is the
+    mean score of the joining pairs; ``reasons`` summarise the cluster (the most alike
+    purposes of the strongest pair, what its members share). ``combined_monthly_cost`` sums
+    the known costs (``None`` when none is known).
     """
 
     members: tuple[str, ...]
@@ -96,6 +102,7 @@ class DuplicateCluster:
     score: float
     reasons: tuple[str, ...]
     pairs: tuple[PairMatch, ...] = field(repr=False)
+    linked_pairs: int
     combined_monthly_cost: float | None
 
 
@@ -163,7 +170,8 @@ class _Clusters:
             Counter([item.unit if across_units_only and item.unit is not None else None])
             for item in initiatives
         ]
-        self.links: list[list[int]] = [[] for _ in range(size)]
+        # Linked pairs between clusters, by root: between[r][q] = links from cluster r to q.
+        self.between: list[Counter[int]] = [Counter() for _ in range(size)]
         self.refused: set[tuple[int, int, int, int]] = set()
 
     def find(self, node: int) -> int:
@@ -175,35 +183,34 @@ class _Clusters:
 
     def add_link(self, a: int, b: int) -> None:
         """Know a linked pair (all are known before the first merge: the density needs them)."""
-        self.links[a].append(b)
-        self.links[b].append(a)
+        self.between[a][b] += 1
+        self.between[b][a] += 1
 
-    def merge(self, a: int, b: int) -> None:
-        """Merge the clusters of ``a`` and ``b`` if they are densely linked."""
+    def merge(self, a: int, b: int) -> bool:
+        """Merge the clusters of ``a`` and ``b`` if they are densely linked; say if merged."""
         root_a, root_b = self.find(a), self.find(b)
         if root_a == root_b:
-            return
+            return False
         state = (root_a, len(self.members[root_a]), root_b, len(self.members[root_b]))
         if state in self.refused:
-            return
+            return False
         if self._density(root_a, root_b) < MIN_LINK_DENSITY:
             self.refused.add(state)
-            return
+            return False
         keep, gone = min(root_a, root_b), max(root_a, root_b)
         self.parent[gone] = keep
         self.members[keep].extend(self.members[gone])
         self.units[keep].update(self.units[gone])
-        self.members[gone], self.units[gone] = [], Counter()
+        for other, count in self.between[gone].items():
+            if other != keep:
+                self.between[keep][other] += count
+                self.between[other][keep] += count
+            del self.between[other][gone]
+        self.members[gone], self.units[gone], self.between[gone] = [], Counter(), Counter()
+        return True
 
     def _density(self, root_a: int, root_b: int) -> float:
-        if len(self.members[root_a]) > len(self.members[root_b]):
-            root_a, root_b = root_b, root_a
-        linked = sum(
-            1
-            for node in self.members[root_a]
-            for other in self.links[node]
-            if self.find(other) == root_b
-        )
+        linked = self.between[root_a][root_b]
         units_a, units_b = self.units[root_a], self.units[root_b]
         possible = len(self.members[root_a]) * len(self.members[root_b]) - sum(
             count * units_b[unit] for unit, count in units_a.items() if unit is not None
@@ -214,25 +221,34 @@ class _Clusters:
 def _clusters(
     initiatives: Sequence[Initiative],
     prepared: Sequence[Prepared],
-    matches: Sequence[tuple[int, int, float, tuple[str, ...]]],
+    matches: Sequence[tuple[int, int, float]],
     across_units_only: bool,
 ) -> list[DuplicateCluster]:
     forest = _Clusters(initiatives, across_units_only)
-    # Best first; ties broken by the ids so that the input's order never changes the result.
-    ordered = sorted(
-        matches, key=lambda m: (-m[2], *sorted((initiatives[m[0]].id, initiatives[m[1]].id)))
-    )
-    for i, j, _, _ in ordered:
+    for i, j, _ in matches:
         forest.add_link(i, j)
-    for i, j, _, _ in ordered:
-        forest.merge(i, j)
-    edges: dict[int, list[tuple[int, int, float, tuple[str, ...]]]] = defaultdict(list)
-    for match in ordered:
-        root = forest.find(match[0])
-        if root == forest.find(match[1]):
-            edges[root].append(match)
+    # Best first; ties broken by the ids so that the input's order never changes the result.
+    rank = np.argsort(np.array([item.id for item in initiatives], dtype=object)).argsort()
+    first, second = (np.array([m[k] for m in matches], dtype=np.int64) for k in (0, 1))
+    low, high = np.minimum(rank[first], rank[second]), np.maximum(rank[first], rank[second])
+    order = np.lexsort((high, low, -np.array([m[2] for m in matches]))).tolist()
+    joins: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
+    for k in order:
+        i, j, score = matches[k]
+        if forest.merge(i, j):
+            joins[i].append((i, j, score))
+    edges: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
+    for group in joins.values():
+        for edge in group:
+            edges[forest.find(edge[0])].append(edge)
+    linked: Counter[int] = Counter()
+    for i, j, _ in matches:
+        root = forest.find(i)
+        if root == forest.find(j):
+            linked[root] += 1
     clusters = [
-        _cluster(initiatives, prepared, sorted(forest.members[root]), edges[root]) for root in edges
+        _cluster(initiatives, prepared, forest.members[root], edges[root], linked[root])
+        for root in edges
     ]
     clusters.sort(key=lambda c: (-(c.combined_monthly_cost or 0.0), -len(c.members), c.members))
     return clusters
@@ -242,16 +258,22 @@ def _cluster(
     initiatives: Sequence[Initiative],
     prepared: Sequence[Prepared],
     indexes: list[int],
-    edges: list[tuple[int, int, float, tuple[str, ...]]],
+    edges: list[tuple[int, int, float]],
+    linked: int,
 ) -> DuplicateCluster:
     items = sorted((initiatives[i] for i in indexes), key=lambda item: item.id)
     costs = [item.monthly_cost for item in items if item.monthly_cost is not None]
+    edges = sorted(
+        edges, key=lambda e: (-e[2], *sorted((initiatives[e[0]].id, initiatives[e[1]].id)))
+    )
     pairs = tuple(
-        PairMatch(min(ids), max(ids), round(score, 3), reasons)
-        for ids, score, reasons in (
-            ((initiatives[i].id, initiatives[j].id), score, reasons)
-            for i, j, score, reasons in edges
+        PairMatch(
+            min(initiatives[i].id, initiatives[j].id),
+            max(initiatives[i].id, initiatives[j].id),
+            round(score, 3),
+            pair_reasons(prepared[i], prepared[j]),
         )
+        for i, j, score in edges
     )
     return DuplicateCluster(
         members=tuple(item.id for item in items),
@@ -259,6 +281,7 @@ def _cluster(
         score=round(sum(pair.score for pair in pairs) / len(pairs), 3),
         reasons=(pairs[0].reasons[0], *_shared(items, prepared, indexes)),
         pairs=pairs,
+        linked_pairs=linked,
         combined_monthly_cost=sum(costs) if costs else None,
     )
 

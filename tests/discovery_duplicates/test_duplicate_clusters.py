@@ -208,6 +208,8 @@ def test_clusters_are_disjoint_and_each_is_connected_by_pairs_above_the_threshol
     assert len(members) == len(set(members))
     for cluster in clusters:
         assert len(cluster.members) >= 2
+        assert len(cluster.pairs) == len(cluster.members) - 1
+        assert cluster.linked_pairs >= len(cluster.pairs)
         edges = {(p.first, p.second) for p in cluster.pairs}
         for pair in cluster.pairs:
             assert pair.score >= THRESHOLD - 0.0005  # scores are rounded to 3 places
