@@ -117,10 +117,14 @@ def find_duplicates(
     if len(initiatives) < 2:
         return []
     prepared = [prepare(item) for item in initiatives]
-    pairs = candidate_pairs([p.tasks for p in prepared], [p.object_words for p in prepared])
+    first, second = candidate_pairs([p.tasks for p in prepared], [p.object_words for p in prepared])
     if across_units_only:
-        pairs = [(i, j) for i, j in pairs if _different_units(initiatives[i], initiatives[j])]
-    matches = score_pairs(prepared, pairs, threshold)
+        # Unknown units count as different: a finding of unknown owner may duplicate anyone's.
+        codes: dict[str | None, int] = {None: -1}
+        unit = np.array([codes.setdefault(i.unit, len(codes)) for i in initiatives], dtype=np.int64)
+        keep = (unit[first] != unit[second]) | (unit[first] < 0) | (unit[second] < 0)
+        first, second = first[keep], second[keep]
+    matches = score_pairs(prepared, first, second, threshold)
     return _clusters(initiatives, prepared, matches, across_units_only)
 
 
@@ -144,11 +148,6 @@ def _validate(initiatives: Sequence[Initiative]) -> None:
                     )
         if item.monthly_cost is not None and not item.monthly_cost >= 0:
             raise InvalidInitiative(f"{where}.monthly_cost: must be zero or more")
-
-
-def _different_units(a: Initiative, b: Initiative) -> bool:
-    """Unknown units count as different: a finding of unknown owner may duplicate anyone's."""
-    return a.unit is None or b.unit is None or a.unit != b.unit
 
 
 class _Clusters:
@@ -181,10 +180,13 @@ class _Clusters:
             node = parent[node]
         return node
 
-    def add_link(self, a: int, b: int) -> None:
-        """Know a linked pair (all are known before the first merge: the density needs them)."""
-        self.between[a][b] += 1
-        self.between[b][a] += 1
+    def add_links(self, first: list[int], second: list[int]) -> None:
+        """Know the linked pairs (all before the first merge: the density needs them)."""
+        neighbours: list[list[int]] = [[] for _ in self.parent]
+        for a, b in zip(first, second, strict=True):
+            neighbours[a].append(b)
+            neighbours[b].append(a)
+        self.between = [Counter(dict.fromkeys(group, 1)) for group in neighbours]
 
     def merge(self, a: int, b: int) -> bool:
         """Merge the clusters of ``a`` and ``b`` if they are densely linked; say if merged."""
@@ -225,8 +227,7 @@ def _clusters(
     across_units_only: bool,
 ) -> list[DuplicateCluster]:
     forest = _Clusters(initiatives, across_units_only)
-    for i, j, _ in matches:
-        forest.add_link(i, j)
+    forest.add_links([m[0] for m in matches], [m[1] for m in matches])
     # Best first; ties broken by the ids so that the input's order never changes the result.
     rank = np.argsort(np.array([item.id for item in initiatives], dtype=object)).argsort()
     first, second = (np.array([m[k] for m in matches], dtype=np.int64) for k in (0, 1))

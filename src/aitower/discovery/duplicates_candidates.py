@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import sparse
 
 _NO_TASK = ""
@@ -29,8 +30,9 @@ _NO_TASK = ""
 
 def candidate_pairs(
     tasks: Sequence[frozenset[str]], object_words: Sequence[frozenset[str]]
-) -> list[tuple[int, int]]:
-    """Index pairs ``(i, j)``, ``i < j``, sharing a task (or lacking one) and an object word."""
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Index pairs ``(first[k], second[k])``, first < second, sharing a task (or lacking one)
+    and an object word, as two arrays."""
     vocabulary: dict[str, int] = {}
     rows, cols = [], []
     for row, words in enumerate(object_words):
@@ -38,7 +40,7 @@ def candidate_pairs(
             rows.append(row)
             cols.append(vocabulary.setdefault(word, len(vocabulary)))
     if not vocabulary:
-        return []
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
     incidence = sparse.csr_matrix(
         (np.ones(len(rows), dtype=np.int32), (rows, cols)),
         shape=(len(object_words), len(vocabulary)),
@@ -58,4 +60,4 @@ def candidate_pairs(
         found.append(block[shared.row] * len(object_words) + block[shared.col])
     codes = np.unique(np.concatenate(found)) if found else np.array([], dtype=np.int64)
     firsts, seconds = np.divmod(codes, len(object_words))
-    return list(zip(firsts.tolist(), seconds.tolist(), strict=True))
+    return firsts.astype(np.int64), seconds.astype(np.int64)

@@ -128,17 +128,18 @@ def shape_similarity(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def score_pairs(
-    prepared: Sequence[Prepared], pairs: Sequence[tuple[int, int]], threshold: float
+    prepared: Sequence[Prepared],
+    first: NDArray[np.int64],
+    second: NDArray[np.int64],
+    threshold: float,
 ) -> list[Match]:
     """The pairs scoring at least ``threshold``, with their scores.
 
     The score is computed for every candidate at once (numpy; rapidfuzz's ``cpdist`` for the
     text); ``pair_reasons`` writes the reasons of the few pairs that are shown.
     """
-    if not pairs:
+    if not len(first):
         return []
-    first = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
-    second = np.fromiter((j for _, j in pairs), dtype=np.int64, count=len(pairs))
     text = _similarity(
         [prepared[i].purpose_words for i in first.tolist()],
         [prepared[j].purpose_words for j in second.tolist()],
