@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from statistics import median
 
 import numpy as np
+from numpy.typing import NDArray
 
 from aitower.discovery.duplicates_candidates import candidate_pairs
 from aitower.discovery.duplicates_scoring import (
@@ -150,6 +151,11 @@ def _validate(initiatives: Sequence[Initiative]) -> None:
             raise InvalidInitiative(f"{where}.monthly_cost: must be zero or more")
 
 
+# How many of its strongest links each system may join a cluster through (see
+# ``_strongest_per_system``).
+JOINS_PER_SYSTEM = 10
+
+
 class _Clusters:
     """Union-find whose merges must keep each cluster densely linked (``MIN_LINK_DENSITY``).
 
@@ -199,7 +205,11 @@ class _Clusters:
         if self._density(root_a, root_b) < MIN_LINK_DENSITY:
             self.refused.add(state)
             return False
-        keep, gone = min(root_a, root_b), max(root_a, root_b)
+        # The one with fewer neighbouring clusters moves into the other (union by degree):
+        # moving its counts costs its degree, so clusters that grow big stay put.
+        keep, gone = root_a, root_b
+        if len(self.between[keep]) < len(self.between[gone]):
+            keep, gone = gone, keep
         self.parent[gone] = keep
         self.members[keep].extend(self.members[gone])
         self.units[keep].update(self.units[gone])
@@ -214,6 +224,8 @@ class _Clusters:
     def _density(self, root_a: int, root_b: int) -> float:
         linked = self.between[root_a][root_b]
         units_a, units_b = self.units[root_a], self.units[root_b]
+        if len(units_a) > len(units_b):
+            units_a, units_b = units_b, units_a
         possible = len(self.members[root_a]) * len(self.members[root_b]) - sum(
             count * units_b[unit] for unit, count in units_a.items() if unit is not None
         )
@@ -232,7 +244,9 @@ def _clusters(
     rank = np.argsort(np.array([item.id for item in initiatives], dtype=object)).argsort()
     first, second = (np.array([m[k] for m in matches], dtype=np.int64) for k in (0, 1))
     low, high = np.minimum(rank[first], rank[second]), np.maximum(rank[first], rank[second])
-    order = np.lexsort((high, low, -np.array([m[2] for m in matches]))).tolist()
+    order = _strongest_per_system(
+        np.lexsort((high, low, -np.array([m[2] for m in matches]))), first, second
+    ).tolist()
     joins: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
     for k in order:
         i, j, score = matches[k]
@@ -253,6 +267,29 @@ def _clusters(
     ]
     clusters.sort(key=lambda c: (-(c.combined_monthly_cost or 0.0), -len(c.members), c.members))
     return clusters
+
+
+def _strongest_per_system(
+    order: NDArray[np.int64], first: NDArray[np.int64], second: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """``order`` kept to the pairs among the ``JOINS_PER_SYSTEM`` strongest of either system.
+
+    A cluster grows along its strongest links; trying every weaker link too (hundreds per
+    system when a hundred units built one thing) changed no cluster of the tuning portfolio
+    and took most of the time. The density check still counts every linked pair.
+    """
+    count = len(order)
+    nodes = np.concatenate((first[order], second[order]))
+    position = np.concatenate((np.arange(count), np.arange(count)))
+    by_node = np.lexsort((position, nodes))
+    starts = np.flatnonzero(np.r_[True, nodes[by_node][1:] != nodes[by_node][:-1]])
+    sizes = np.diff(np.r_[starts, len(by_node)])
+    rank_sorted = np.arange(len(by_node)) - np.repeat(starts, sizes)
+    rank = np.empty_like(rank_sorted)
+    rank[by_node] = rank_sorted
+    keep = np.minimum(rank[:count], rank[count:]) < JOINS_PER_SYSTEM
+    kept: NDArray[np.int64] = order[keep]
+    return kept
 
 
 def _cluster(
