@@ -34,7 +34,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -42,10 +41,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 from scipy import sparse
 
+from aitower.discovery.duplicates_inputs import Initiative
 from aitower.discovery.duplicates_text import TASK_CONCEPTS, concept_words, task_concepts
-
-if TYPE_CHECKING:
-    from aitower.discovery.duplicates import Initiative
 
 THRESHOLD = 0.62
 W_PURPOSE = 1.0
