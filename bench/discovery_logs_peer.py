@@ -20,6 +20,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
+from proc_memory import peak_rss_mb  # noqa: E402
+
 from aitower.discovery.matching import ServiceMatcher  # noqa: E402  (pure; stdlib only)
 
 # The same shape as aitower's SQUID_SHAPE, for a line without its leading newline.
@@ -107,14 +109,6 @@ def with_polars(path: str, matcher: ServiceMatcher) -> dict[str, float]:
     lines, malformed = int(frame["n"].sum()), int(frame["bad"].sum())
     groups = tally_candidates((c for c in frame["cand"] if c is not None), matcher)
     return summary(groups, lines, malformed)
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory (VmHWM; ``ru_maxrss`` carries over ``exec``)."""
-    for row in Path("/proc/self/status").read_text().splitlines():
-        if row.startswith("VmHWM:"):
-            return int(row.split()[1]) / 1024
-    return float("nan")
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from proc_memory import peak_rss_mb
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / ".data"
@@ -203,15 +204,6 @@ def _measure(name: str, command: list[str]) -> dict[str, float] | None:
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"{name}: {result}", file=sys.stderr)
     return result
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory. Not ``getrusage``'s ``ru_maxrss``: Linux carries
-    that over ``exec`` from the parent, so every worker reported the parent's 463 MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main() -> None:

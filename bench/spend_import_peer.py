@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import sys
 import time
-from pathlib import Path
+
+from proc_memory import peak_rss_mb
 
 COST = "lineItem/UnblendedCost"
 KEYS = [
@@ -45,15 +46,6 @@ def with_polars(path: str) -> tuple[float, int]:
         .collect(engine="streaming")
     )  # fmt: skip
     return float(frame[COST].sum()), frame.height
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory. Not ``getrusage``'s ``ru_maxrss``: Linux carries
-    that over ``exec`` from the parent, so every worker reported the parent's 463 MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main() -> None:
