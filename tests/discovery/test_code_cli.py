@@ -65,6 +65,7 @@ def test_unregistered_integrations_become_findings(cli: Cli, db: Database, tmp_p
     assert audit_count(db) == before + 1  # one event for the scan
 
     again = cli("discover", "code", str(repo))
-    assert "sha256" in one_error_line(again) or "scanned already" in again.stderr
+    refused = one_error_line(again)
+    assert "sha256" in refused and "scanned already" in refused, refused
     missing = cli("discover", "code", str(tmp_path / "nowhere"))
     assert "folder" in one_error_line(missing)
