@@ -13,7 +13,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aitower.core.db.base import Base, HasId, HasTimestamps, JSONDocument, utcnow
@@ -112,3 +112,30 @@ class DiscoveryFindingRow(HasId, HasTimestamps, Base):
     scan_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("discovery_scans.id", ondelete="SET NULL")
     )
+    # Expense findings: what the card statements charged for the service, in USD (0 otherwise).
+    amount_usd: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class DuplicateDecisionRow(HasId, HasTimestamps, Base):
+    """What the organisation decided about a cluster of duplicate initiatives.
+
+    A cluster is named by its members (``"system:<id>"`` or ``"finding:<id>"``, sorted), and
+    ``cluster_key`` is the SHA-256 of that list, so the same cluster found again shows the
+    decision already taken, and a cluster that gained or lost a member asks again. ``merge``
+    keeps ``keep_system_id`` and asks to retire the other systems (governance's stage moves);
+    ``keep_both`` records why they stay apart.
+    """
+
+    __tablename__ = "discovery_duplicate_decisions"
+    __table_args__ = (
+        UniqueConstraint("cluster_key", name="uq_discovery_duplicate_decisions_cluster_key"),
+    )
+
+    cluster_key: Mapped[str] = mapped_column(String(64))
+    members: Mapped[list[str]] = mapped_column(JSONDocument)
+    decision: Mapped[str] = mapped_column(String(16))  # merge | keep_both
+    reason: Mapped[str] = mapped_column(Text, default="")
+    keep_system_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("ai_systems.id", ondelete="SET NULL")
+    )
+    decided_by: Mapped[str] = mapped_column(String(200))
