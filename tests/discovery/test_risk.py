@@ -23,6 +23,11 @@ S = SanctionStatus
         (RiskInput(S.sanctioned, False, 50_000, False), 0, []),
         # Not in the catalog (a telemetry source): 30 + 10 = 40.
         (RiskInput(None, None, 0, False), 40, ["approval", "data_use"]),
+        # Code calling a sanctioned API no system claims: 30 (unregistered), nothing else.
+        (RiskInput(S.sanctioned, False, 0, False, unregistered=True), 30, ["approval"]),
+        # Unregistered but the service is unsanctioned: the larger 40 stands, 40 + 25 = 65.
+        (RiskInput(S.unsanctioned, True, 0, False, unregistered=True), 65,
+         ["approval", "data_use"]),
         # Blocked, no training, exactly 10 MB, sensitive: 40 + 15 + 15 = 70.
         (RiskInput(S.blocked, False, 10_000_000, True), 70,
          ["approval", "upload", "sensitive_unit"]),

@@ -4,6 +4,7 @@ unit decided is what later scans judge by."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -79,6 +80,25 @@ def test_use_of_a_service_sanctioned_for_the_unit_is_recorded_not_queued(db: Dat
     with db.reading() as session:
         open_ones = all_findings(session, CTX.principal, FindingFilter(sanctioned=False))
     assert [f.user for f in open_ones] == ["erin"]
+
+
+def test_code_calling_a_sanctioned_api_is_still_queued_as_an_unregistered_system(
+    db: Database,
+) -> None:
+    """A sanctioned API makes a person's use of it fine, not a system nobody registered: the
+    integration is queued, scored for being unclaimed (30), not for the API's terms."""
+    world(db)
+    with db.writing() as session:
+        catalog_service.set_sanction(session, CTX, "anthropic-api", SanctionStatus.sanctioned)
+    given = scan_input([use("anthropic-api", "code:contract-clauses", "finance")], "repo")
+    with db.writing() as session:
+        record_scan(session, CTX, replace(given, source_kind="code"))
+    (row,) = _findings(db)
+    assert row.status == "new"
+    # Finance handles sensitive data in this world (15); Anthropic's API does not train (0).
+    assert [(r["factor"], r["points"]) for r in row.risk_reasons] == [
+        ("approval", 30), ("sensitive_unit", 15)]  # fmt: skip
+    assert row.risk_reasons[0]["text"] == "no registered system claims it"
 
 
 @pytest.mark.parametrize(

@@ -103,10 +103,21 @@ def reasons_document(score: RiskScore) -> list[dict[str, Any]]:
 
 
 def score_of(
-    known: CatalogEntry | None, sanction: SanctionStatus | None, bytes_sent: int, sensitive: bool
+    known: CatalogEntry | None,
+    sanction: SanctionStatus | None,
+    bytes_sent: int,
+    sensitive: bool,
+    unregistered: bool = False,
 ) -> RiskScore:
     trains = known.trains_on_customer_data if known else None
-    return risk_score(RiskInput(sanction if known else None, trains, bytes_sent, sensitive))
+    given = RiskInput(sanction if known else None, trains, bytes_sent, sensitive, unregistered)
+    return risk_score(given)
+
+
+def claims_a_system(kind: FindingKind) -> bool:
+    """Code and telemetry findings stand for an integration that should be a registered
+    system; log and expense findings for people using a tool."""
+    return kind in (FindingKind.code, FindingKind.telemetry)
 
 
 class Context:
@@ -127,10 +138,16 @@ class Context:
         default = known.default_sanction if known else SanctionStatus.under_review
         return resolve_sanction(default, made, unit_id)
 
-    def score(self, service_id: str, unit_id: uuid.UUID | None, bytes_sent: int) -> RiskScore:
+    def score(
+        self,
+        service_id: str,
+        unit_id: uuid.UUID | None,
+        bytes_sent: int,
+        unregistered: bool = False,
+    ) -> RiskScore:
         known = self.entries.get(service_id)
         return score_of(known, self.sanction(service_id, unit_id), bytes_sent,
-                        unit_id in self.sensitive)  # fmt: skip
+                        unit_id in self.sensitive, unregistered)  # fmt: skip
 
 
 def view_of(
@@ -138,7 +155,8 @@ def view_of(
 ) -> FindingView:
     known = ctx.entries.get(row.service_id)
     # Read with today's decisions: a sanction or a block since the last scan changes it.
-    score = ctx.score(row.service_id, row.unit_id, row.bytes_sent)
+    unregistered = claims_a_system(FindingKind(row.kind)) and row.system_id is None
+    score = ctx.score(row.service_id, row.unit_id, row.bytes_sent, unregistered)
     requests, last_seen, model = row.requests, row.last_seen, row.model
     if source is not None:  # a triaged telemetry source: its volume is the source's, live
         requests, last_seen = source.llm_calls or source.spans, source.last_seen
@@ -159,7 +177,7 @@ def view_of(
 
 def source_view(ctx: Context, source: SourceView) -> FindingView:
     """An unregistered telemetry source as a new finding (not stored)."""
-    score = ctx.score(source.service_name, None, 0)
+    score = ctx.score(source.service_name, None, 0, unregistered=True)
     return FindingView(
         id=telemetry_finding_id(source.service_name), kind=FindingKind.telemetry,
         service_id=source.service_name, service_name=source.service_name, vendor="",

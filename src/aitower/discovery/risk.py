@@ -6,14 +6,18 @@ Four factors add up (their maxima sum to 100), each stated as a reason when it c
 factor                                 points
 =====================================  ======================================================
 approval of the service for the unit   blocked or unsanctioned 40, under review 25,
-                                       not in the catalog 30, sanctioned 0
+                                       not in the catalog 30, sanctioned 0; an integration
+                                       no registered system claims at least 30
 the vendor's data use                  trains on customer data 25, not established 10,
                                        no training 0
 upload volume (bytes sent)             ≥ 100 MB 20, ≥ 10 MB 15, ≥ 1 MB 10, ≥ 100 kB 5
 a unit that handles sensitive data     15
 =====================================  ======================================================
 
-Approval weighs most because an unapproved tool has had no review of its terms at all; what
+Approval weighs most because an unapproved tool has had no review of its terms at all; code
+calling a model API, or telemetry from a service, that no registered system claims has had no
+review as a system either, even when the API itself is sanctioned (it still needs an owner, a
+risk class and the gates), so it counts at least as much as an uncatalogued service; what
 the vendor does with data comes next, then how much left the network (logs count bytes sent,
 not content), then where it came from: a unit running systems on confidential or restricted
 data, or personal data (``inventory``'s data classification of its systems).
@@ -39,6 +43,7 @@ APPROVAL_POINTS = {
     SanctionStatus.sanctioned: 0,
 }
 UNCATALOGUED_POINTS = 30
+UNREGISTERED_POINTS = 30
 TRAINS_POINTS = 25
 UNKNOWN_TERMS_POINTS = 10
 SENSITIVE_UNIT_POINTS = 15
@@ -50,6 +55,7 @@ class RiskInput:
     trains_on_customer_data: bool | None  # None: not established
     bytes_sent: int
     sensitive_unit: bool
+    unregistered: bool = False  # code or telemetry no registered system claims
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +71,14 @@ class RiskScore:
     reasons: tuple[RiskReason, ...]
 
 
-def _approval(sanction: SanctionStatus | None) -> RiskReason | None:
+def _approval(sanction: SanctionStatus | None, unregistered: bool) -> RiskReason | None:
+    service = _service_approval(sanction)
+    if unregistered and (service is None or service.points < UNREGISTERED_POINTS):
+        return RiskReason("approval", UNREGISTERED_POINTS, "no registered system claims it")
+    return service
+
+
+def _service_approval(sanction: SanctionStatus | None) -> RiskReason | None:
     if sanction is None:
         return RiskReason("approval", UNCATALOGUED_POINTS, "not in the catalog: never reviewed")
     points = APPROVAL_POINTS[sanction]
@@ -104,7 +117,7 @@ def risk_score(given: RiskInput) -> RiskScore:
     reasons = [
         r
         for r in (
-            _approval(given.sanction),
+            _approval(given.sanction, given.unregistered),
             _data_use(given.trains_on_customer_data),
             _upload(max(given.bytes_sent, 0)),
             RiskReason("sensitive_unit", SENSITIVE_UNIT_POINTS, "unit handles sensitive data")

@@ -29,6 +29,7 @@ from aitower.discovery.findings import (
     Context,
     FindingKind,
     FindingStatus,
+    claims_a_system,
     reasons_document,
 )
 from aitower.discovery.sanction import SanctionStatus
@@ -140,7 +141,7 @@ OPEN_COLUMNS = (
     DiscoveryFindingRow.id, DiscoveryFindingRow.service_id, DiscoveryFindingRow.user_name,
     DiscoveryFindingRow.unit_id, DiscoveryFindingRow.department, DiscoveryFindingRow.model,
     DiscoveryFindingRow.requests, DiscoveryFindingRow.bytes_sent, DiscoveryFindingRow.first_seen,
-    DiscoveryFindingRow.last_seen,
+    DiscoveryFindingRow.last_seen, DiscoveryFindingRow.system_id,
 )  # fmt: skip
 
 
@@ -180,7 +181,8 @@ def _merge_rows(
         else:
             _merge(target, f, unit_id, scan_id)
     for row in (*inserts.values(), *updates.values()):
-        score = ctx.score(row["service_id"], row["unit_id"], row["bytes_sent"])
+        unregistered = claims_a_system(kind) and row["system_id"] is None
+        score = ctx.score(row["service_id"], row["unit_id"], row["bytes_sent"], unregistered)
         row["risk_score"], row["risk_reasons"] = score.score, reasons_document(score)
     return list(inserts.values()), list(updates.values())
 
@@ -220,8 +222,12 @@ def record_scan(session: Session, ctx: ChangeContext, scan: ScanInput) -> ScanVi
 def _new_finding(
     ctx: Context, kind: FindingKind, f: FindingInput, unit_id: uuid.UUID | None, scan_id: uuid.UUID
 ) -> dict[str, Any]:
-    # Use of a service already sanctioned for the unit is recorded, not queued for triage.
-    approved = ctx.sanction(f.service_id, unit_id) is SanctionStatus.sanctioned
+    # Use of a service already sanctioned for the unit is recorded, not queued for triage; an
+    # integration in code is queued all the same: it is a system nobody registered.
+    approved = (
+        not claims_a_system(kind)
+        and ctx.sanction(f.service_id, unit_id) is SanctionStatus.sanctioned
+    )
     now = utcnow()
     return {
         "id": uuid.uuid4(), "kind": kind.value, "service_id": f.service_id, "unit_id": unit_id,

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from aitower.core.slice import Slice
 from aitower.core.web.navigation import NavItem
 from aitower.discovery import api, cli, tables
+from aitower.discovery.demo import add_demo_discovery
 from aitower.discovery.permissions import DiscoveryPermission
 from aitower.discovery.trend import open_counts
 
@@ -34,5 +35,6 @@ SLICE = Slice(
         NavItem("discovery", "Discovery", None, DiscoveryPermission.findings_read, rank=70),
     ),
     cli=(cli.register_cli,),
+    demo=(add_demo_discovery,),
     prometheus=(finding_lines,),
 )

@@ -69,7 +69,7 @@ def _row(session: Session, ctx: ChangeContext, finding_id: uuid.UUID) -> Discove
     source = unregistered_source(session, finding_id)
     if source is None:
         raise NotFound(f"no discovery finding {finding_id}")
-    score = Context(session).score(source.service_name, None, 0)
+    score = Context(session).score(source.service_name, None, 0, unregistered=True)
     row = DiscoveryFindingRow(
         id=finding_id, kind=FindingKind.telemetry.value, service_id=source.service_name,
         unit_id=None, user_name="", department="", model=", ".join(source.models)[:200],
