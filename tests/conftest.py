@@ -35,6 +35,9 @@ start_from_env()
 # Every test that loads the whole demo (CLI, `serve --demo`, subprocesses) stores a small slice of
 # its LLM traffic history, not the 90,000 spans a real `aitower demo` stores.
 os.environ.setdefault("AITOWER_DEMO_TRAFFIC_SCALE", "0.004")
+# Thousands of users are created and logged in: argon2's cheapest parameters, not 0.1-0.4 s a
+# hash (tests/core/access checks that the product's default is the RFC 9106 one).
+os.environ.setdefault("AITOWER_INSECURE_FAST_PASSWORD_HASHES", "1")
 # No OTLP/gRPC endpoint on 4317 for the apps tests build (many at once under xdist would fight
 # for it): tests of the gRPC endpoint and the servers of servers.py pick free ports.
 os.environ.setdefault("AITOWER_OTLP_GRPC_PORT", "0")

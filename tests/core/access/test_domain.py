@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from aitower.core.access import domain
+from aitower.core.access import domain, secrets
 from aitower.core.access.roles import (
     MATRIX,
     READ_ONLY_SUFFIXES,
@@ -137,3 +137,22 @@ def test_weak_passwords_are_refused_with_the_reason(password: str, reason: str) 
 @pytest.mark.parametrize("password", ["correct horse battery", "tulip-engine-47-quarry"])
 def test_passphrases_pass(password: str) -> None:
     check_password_strength(password, "alice")
+
+
+def test_passwords_are_argon2id_with_rfc_9106_parameters_unless_a_test_suite_asks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The suite runs with the cheapest parameters (tests/conftest.py); the product's default,
+    without the variable, is RFC 9106's: 64 MiB, 3 passes, 4 lanes. Both verify."""
+    cheap = secrets.hash_password("correct horse battery staple")
+    assert cheap.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    monkeypatch.delenv(secrets.FAST_HASHES_ENV)
+    secrets._hasher.cache_clear()
+    try:
+        stored = secrets.hash_password("correct horse battery staple")
+        assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+        assert secrets.verify_password(cheap, "correct horse battery staple")
+        assert not secrets.verify_password(stored, "correct horse battery stapler")
+    finally:
+        monkeypatch.undo()
+        secrets._hasher.cache_clear()

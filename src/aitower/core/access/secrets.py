@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 from dataclasses import dataclass
 from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from aitower.core.errors import InvalidInput
@@ -18,9 +19,27 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
 MIN_GUESS_SCORE = 3  # zxcvbn's 0-4 scale; 3 is "safely unguessable" against online attacks
 
-_hasher = PasswordHasher()  # argon2id with the library's current RFC 9106 defaults
-# Verifying against this when the user does not exist keeps the answer time the same.
-_DUMMY_HASH = _hasher.hash("aitower-timing-equaliser")
+FAST_HASHES_ENV = "AITOWER_INSECURE_FAST_PASSWORD_HASHES"
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    """argon2id with the library's current RFC 9106 defaults (64 MiB, 3 passes: about 0.1 to
+    0.4 s a hash on a small machine, which is the point).
+
+    A test suite that creates and logs in thousands of users may ask for argon2's cheapest
+    parameters with ``AITOWER_INSECURE_FAST_PASSWORD_HASHES=1``; never set it in production.
+    Either way a stored hash stays verifiable: argon2 writes its parameters into each hash.
+    """
+    if os.environ.get(FAST_HASHES_ENV) == "1":
+        return PasswordHasher.from_parameters(profiles.CHEAPEST)
+    return PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verifying against this when the user does not exist keeps the answer time the same."""
+    return _hasher().hash("aitower-timing-equaliser")
 
 
 def check_password_strength(password: str, username: str | None = None) -> None:
@@ -65,12 +84,13 @@ def _breached() -> frozenset[str]:
 
 def hash_password(password: str, username: str | None = None) -> str:
     check_password_strength(password, username)
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        checked = _hasher().verify(password_hash or _dummy_hash(), password)
+        return checked and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
