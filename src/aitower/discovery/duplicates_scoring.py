@@ -58,8 +58,6 @@ MIN_LINK_DENSITY = 0.5
 SIMILAR_SHAPE = 0.5
 _TASK_BITS = {task: bit for bit, task in enumerate(sorted(TASK_CONCEPTS))}
 
-Match = tuple[int, int, float]
-
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
@@ -129,14 +127,14 @@ def score_pairs(
     first: NDArray[np.int64],
     second: NDArray[np.int64],
     threshold: float,
-) -> list[Match]:
-    """The pairs scoring at least ``threshold``, with their scores.
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """The pairs scoring at least ``threshold`` and their scores (capped at 1), as arrays.
 
     The score is computed for every candidate at once (numpy; rapidfuzz's ``cpdist`` for the
     text); ``pair_reasons`` writes the reasons of the few pairs that are shown.
     """
     if not len(first):
-        return []
+        return first, second, np.zeros(0)
     text = _similarity(
         [prepared[i].purpose_words for i in first.tolist()],
         [prepared[j].purpose_words for j in second.tolist()],
@@ -155,9 +153,8 @@ def score_pairs(
     score = text + W_SHAPE * _shape_similarities(prepared, first, second)
     for weight, field in ((W_MODEL, "models"), (W_VENDOR, "vendors"), (W_SOURCE, "sources")):
         score += weight * _shares(prepared, field, first, second)
-    keep = np.flatnonzero(score >= threshold).tolist()
-    scores = np.minimum(score[keep], 1.0).tolist()
-    return list(zip(first[keep].tolist(), second[keep].tolist(), scores, strict=True))
+    keep = score >= threshold
+    return first[keep], second[keep], np.minimum(score[keep], 1.0)
 
 
 def _shape_similarities(
