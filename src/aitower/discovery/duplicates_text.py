@@ -428,6 +428,9 @@ def _stem(word: str) -> str:
     for pattern, american in _BRITISH:
         word = pattern.sub(american, word)
     stem: str = _STEMMER.stemWord(word)
+    if stem not in CONCEPTS and stem.endswith("s") and stem[:-1] in CONCEPTS:
+        # Plurals the stemmer leaves alone: acronyms (MSAs, CVs) and short words.
+        stem = stem[:-1]
     return CONCEPTS.get(stem, stem)
 
 
