@@ -40,7 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from discovery_duplicates_data import LABELLED_FILE, labelled_pairs, portfolio
 from peer_env import peer_bin
 
-from aitower.discovery import duplicates
+from aitower.discovery import duplicates_clusters as clustering
+from aitower.discovery import duplicates_phrasing as phrasing
 from aitower.discovery import duplicates_scoring as scoring
 from aitower.discovery.duplicates import (
     Initiative,
@@ -163,19 +164,22 @@ def tune(report: bool) -> float:
 def _grid(systems: Sequence[dict[str, Any]], pairs: Sequence[dict[str, Any]]) -> None:
     items = initiatives(systems)
     grid = {
-        "THRESHOLD": [0.62, 0.66, 0.70, 0.74, 0.78, 0.82],
-        "MIN_LINK_DENSITY": [0.1, 0.2, 0.3, 0.5],
+        "THRESHOLD": [0.5, 0.56, 0.62, 0.68, 0.74],
+        "MIN_LINK_DENSITY": [0.3, 0.5],
+        "PHRASING_SHARE": [0.6, 0.7, 0.8, 0.9],
+        "PHRASING_MIN_USES": [4, 10, 10**9],
         "W_PURPOSE": [1.0],
-        "TASK_MISMATCH": [0.6, 1.0],
-        "W_SOURCE": [0.0, 0.06],
-        "W_SHAPE": [0.0, 0.06, 0.12],
+        "TASK_MISMATCH": [0.6],
+        "W_SOURCE": [0.06],
+        "W_SHAPE": [0.12],
     }
     results = []
     for values in itertools.product(*grid.values()):
         setting = dict(zip(grid, values, strict=True))
         for name, value in setting.items():
-            setattr(scoring, name, value)
-        duplicates.MIN_LINK_DENSITY = setting["MIN_LINK_DENSITY"]
+            for module in (scoring, clustering, phrasing):
+                if hasattr(module, name):
+                    setattr(module, name, value)
         clusters = find_duplicates(items, threshold=setting["THRESHOLD"])
         results.append((judged([c.members for c in clusters], pairs), setting))
     results.sort(key=lambda r: -r[0]["f1"])

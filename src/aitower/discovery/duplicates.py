@@ -2,7 +2,9 @@
 
 ``find_duplicates`` takes the portfolio as plain ``Initiative`` records and returns clusters of
 initiatives that do the same job, each with the reasons a reader can check and the combined
-monthly cost. It runs in three steps, each in its own module:
+monthly cost. Each initiative's name and purpose are reduced to concept words
+(``duplicates_text``), less the words the portfolio shows to be how one job is phrased rather
+than what it works on (``duplicates_phrasing``); then three steps, each in its own module:
 
 1. candidates (``duplicates_candidates``): token blocking on the concept words of each
    initiative's name and purpose (a shared task and a shared object word) finds the pairs worth
@@ -32,6 +34,7 @@ import numpy as np
 from aitower.discovery.duplicates_candidates import candidate_pairs
 from aitower.discovery.duplicates_clusters import Links, cluster_links
 from aitower.discovery.duplicates_inputs import Initiative, InvalidInitiative, TelemetryShape
+from aitower.discovery.duplicates_phrasing import without_phrasing
 from aitower.discovery.duplicates_scoring import (
     SIMILAR_SHAPE,
     THRESHOLD,
@@ -93,7 +96,7 @@ def find_duplicates(
     _validate(initiatives)
     if len(initiatives) < 2:
         return []
-    prepared = [prepare(item) for item in initiatives]
+    prepared = without_phrasing([prepare(item) for item in initiatives])
     first, second = candidate_pairs([p.tasks for p in prepared], [p.object_words for p in prepared])
     if across_units_only:
         # Unknown units count as different: a finding of unknown owner may duplicate anyone's.

@@ -5,7 +5,7 @@ American), inflection (*summariser*, *summaries*, *summarizing*), synonyms (*agr
 *contract*, *digest* for *summary*) and filler (*an assistant that helps the team to…*). Before
 any comparison each text is:
 
-1. lower-cased and split into words (letters and digits; ``q&a`` kept as one word);
+1. lower-cased and split into words (letters and digits; ``q&a`` and ``tl;dr`` kept whole);
 2. stripped of English stop words and of filler words common to every AI use case
    (``FILLER``: *assistant*, *tool*, *ai*, *llm*, …), which would make every pair look alike;
 3. British ``-is-`` spellings turned American (*summarise* → *summarize*) and stemmed with the
@@ -26,7 +26,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
-_WORD = re.compile(r"q&a|[a-z0-9]+")
+# "q&a" and "tl;dr" are words here: split, their halves mean nothing.
+_WORD = re.compile(r"q&a|tl;dr|[a-z0-9]+")
 _STEMMER = snowballstemmer.stemmer("english")
 
 STOP_WORDS = frozenset(
@@ -275,6 +276,7 @@ CONCEPTS: dict[str, str] = {
     "digest": "summary",
     "condens": "summary",
     "tldr": "summary",
+    "tl;dr": "summary",
     "synopsi": "summary",
     "recap": "summary",
     "abstract": "summary",
