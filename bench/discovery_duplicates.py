@@ -163,7 +163,7 @@ def tune(report: bool) -> float:
 
 def _grid(systems: Sequence[dict[str, Any]], pairs: Sequence[dict[str, Any]]) -> None:
     items = initiatives(systems)
-    grid = {
+    grid: dict[str, list[float]] = {
         "THRESHOLD": [0.5, 0.56, 0.62, 0.68, 0.74],
         "MIN_LINK_DENSITY": [0.3, 0.5],
         "PHRASING_SHARE": [0.6, 0.7, 0.8, 0.9],

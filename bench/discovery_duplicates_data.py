@@ -18,8 +18,10 @@ worked for another job (a contract summariser and a contract risk scorer share m
 the same task on other objects, and a few random pairs. Everything follows from ``--seed``.
 
 Some synonyms used here are deliberately absent from the engine's concept table
-(``aitower.discovery.duplicates_text.CONCEPTS``: *overview*, *key points*, *pull*, *localise*,
-*conversational search*…), so that the table is not simply this generator's vocabulary.
+(``aitower.discovery.duplicates_text.CONCEPTS``: *overview*, *key points*, *pull*,
+*conversational search*…), but most of the table is this generator's vocabulary, so the
+labelled set this script writes also draws on held-out wordings (``HELD_OUT_TASKS`` and the
+lists after it) that the table never saw; see the comment above them.
 """
 
 from __future__ import annotations

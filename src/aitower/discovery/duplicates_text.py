@@ -265,7 +265,7 @@ FILLER = frozenset(
 )
 
 # Stems (after ``_stem``) that name one concept in AI-use-case vocabulary. Kept small and
-# general (no product or unit names). Measured on the labelled set (seed 18): without the
+# general (no product or unit names). Measured on the development-wording set (seed 18): the
 # table F1 falls from 0.71 to 0.52 (recall 0.60 → 0.39), partly because the job concepts of
 # TASK_CONCEPTS are named through it; without the stemmer (table kept) it falls to 0.52 too.
 CONCEPTS: dict[str, str] = {
