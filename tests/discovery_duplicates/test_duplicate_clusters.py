@@ -13,7 +13,8 @@ from aitower.discovery.duplicates import (
     TelemetryShape,
     find_duplicates,
 )
-from aitower.discovery.duplicates_scoring import THRESHOLD
+from aitower.discovery.duplicates_phrasing import phrasing_words
+from aitower.discovery.duplicates_scoring import THRESHOLD, prepare
 from aitower.discovery.duplicates_text import concept_words
 
 SUMMARY_SHAPE = TelemetryShape(input_tokens_per_call=3500, output_tokens_per_call=350)
@@ -245,3 +246,128 @@ def test_pairs_in_a_cluster_are_listed_once_best_first() -> None:
         (p.score for p in cluster.pairs), reverse=True
     )
     assert all(a != b for a, b in itertools.combinations(keys, 2))
+
+
+def test_three_contract_summarisers_worded_differently_form_one_cluster() -> None:
+    # Three units, three wordings of one job, no shared model, source or telemetry: the text
+    # alone must bring them together (summarise/digest/TL;DR, contracts/agreements/MSAs).
+    portfolio = [
+        Initiative(
+            id="a", name="Contract Summariser", purpose="Summarise supplier contracts", unit="A"
+        ),
+        Initiative(
+            id="b", name="Agreement Digest", purpose="Digest of vendor agreements", unit="B"
+        ),
+        Initiative(id="c", name="MSA TL;DR", purpose="TL;DR of client MSAs", unit="C"),
+        Initiative(
+            id="d",
+            name="Contract Risk Classifier",
+            purpose="Classify supplier contracts by risk",
+            unit="D",
+        ),
+    ]
+
+    [cluster] = find_duplicates(portfolio)
+
+    assert cluster.members == ("a", "b", "c")
+    assert cluster.linked_pairs == 3  # every pair, not a chain
+
+
+def test_contract_summariser_and_contract_risk_classifier_are_not_duplicates() -> None:
+    # Same object, same unit-free wording, other job: the job mismatch keeps them apart.
+    portfolio = [
+        Initiative(
+            id="sum", name="Contract Summariser", purpose="Summarise supplier contracts", unit="A"
+        ),
+        Initiative(
+            id="risk",
+            name="Contract Risk Classifier",
+            purpose="Classify supplier contracts by risk",
+            unit="B",
+        ),
+    ]
+    assert find_duplicates(portfolio) == []
+
+
+def test_acronym_plurals_meet_their_concept() -> None:
+    # Snowball keeps "msas" and "cvs"; without the plural rule they share nothing with
+    # "MSA" and "CV" and the two systems are never compared.
+    assert concept_words("client MSAs") == concept_words("client MSA") == ["customer", "contract"]
+    assert concept_words("CVs") == ["resume"]
+
+
+def test_two_clusters_merge_when_half_the_pairs_between_them_are_linked() -> None:
+    # Hand-computed scores (token set + sort ratios of the concept words, / 200): a, b, c
+    # alike score 1; each with d ("summary supplier invoice") 0.788; d with e ("summary
+    # invoice") 0.885; a, b, c with e 0.568, under the threshold. Best first: {a, b, c},
+    # then {d, e}, then a–d asks to merge the two: 3 of the 3 × 2 pairs between them are
+    # linked (a–d, b–d, c–d), density 0.5 ≥ MIN_LINK_DENSITY, so they merge.
+    texts = {
+        "a": "Summarise supplier contracts",
+        "b": "Summarise supplier contracts",
+        "c": "Summarise supplier contracts",
+        "d": "Summarise supplier invoices",
+        "e": "Summarise invoices",
+    }
+    portfolio = [
+        Initiative(id=key, name=key, purpose=text, unit=f"unit {key}")
+        for key, text in texts.items()
+    ]
+
+    [cluster] = find_duplicates(portfolio)
+
+    assert cluster.members == ("a", "b", "c", "d", "e")
+    assert cluster.linked_pairs == 7
+    assert [(p.first, p.second, p.score) for p in cluster.pairs] == [
+        ("a", "b", 1.0),
+        ("a", "c", 1.0),
+        ("d", "e", 0.885),
+        ("a", "d", 0.788),
+    ]
+    # Without d, e is linked to nobody: a, b, c stay alone.
+    [alone] = find_duplicates([item for item in portfolio if item.id != "d"])
+    assert alone.members == ("a", "b", "c")
+
+
+_OBJECTS = [
+    "invoices",
+    "tickets",
+    "claims",
+    "contracts",
+    "payments",
+    "resumes",
+    "emails",
+    "policies",
+    "orders",
+    "shipments",
+    "complaints",
+]
+
+
+def test_words_one_job_is_always_phrased_with_are_learnt_from_the_portfolio() -> None:
+    # Hand-computed: "right" and "queue" are used 11 times, all by routers (share 1 ≥ 0.7,
+    # uses ≥ 10); each object is used twice, once per job; "summary" and "classify" are jobs.
+    prepared = [
+        prepare(Initiative(id=f"r{k}", name="x", purpose=f"Route {o} to the right queue"))
+        for k, o in enumerate(_OBJECTS)
+    ] + [
+        prepare(Initiative(id=f"s{k}", name="x", purpose=f"Summarise {o}"))
+        for k, o in enumerate(_OBJECTS)
+    ]
+
+    assert phrasing_words(prepared) == {"right", "queue"}
+    assert phrasing_words(prepared[:9]) == frozenset()  # nine uses: too few to learn from
+
+
+def test_routers_of_different_objects_are_not_one_cluster_however_alike_their_phrasing() -> None:
+    routers = [
+        Initiative(id=f"r{k}", name="Router", purpose=f"Route {o} to the right queue", unit=f"u{k}")
+        for k, o in enumerate(_OBJECTS)
+    ]
+    twin = Initiative(
+        id="twin", name="Router", purpose="Route invoices to the right team", unit="v"
+    )
+
+    [cluster] = find_duplicates([*routers, twin])
+
+    assert cluster.members == ("r0", "twin")  # both route invoices

@@ -5,7 +5,7 @@ American), inflection (*summariser*, *summaries*, *summarizing*), synonyms (*agr
 *contract*, *digest* for *summary*) and filler (*an assistant that helps the team to…*). Before
 any comparison each text is:
 
-1. lower-cased and split into words (letters and digits; ``q&a`` kept as one word);
+1. lower-cased and split into words (letters and digits; ``q&a`` and ``tl;dr`` kept whole);
 2. stripped of English stop words and of filler words common to every AI use case
    (``FILLER``: *assistant*, *tool*, *ai*, *llm*, …), which would make every pair look alike;
 3. British ``-is-`` spellings turned American (*summarise* → *summarize*) and stemmed with the
@@ -26,7 +26,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
-_WORD = re.compile(r"q&a|[a-z0-9]+")
+# "q&a" and "tl;dr" are words here: split, their halves mean nothing.
+_WORD = re.compile(r"q&a|tl;dr|[a-z0-9]+")
 _STEMMER = snowballstemmer.stemmer("english")
 
 STOP_WORDS = frozenset(
@@ -264,7 +265,7 @@ FILLER = frozenset(
 )
 
 # Stems (after ``_stem``) that name one concept in AI-use-case vocabulary. Kept small and
-# general (no product or unit names). Measured on the labelled set (seed 18): without the
+# general (no product or unit names). Measured on the development-wording set (seed 18): the
 # table F1 falls from 0.71 to 0.52 (recall 0.60 → 0.39), partly because the job concepts of
 # TASK_CONCEPTS are named through it; without the stemmer (table kept) it falls to 0.52 too.
 CONCEPTS: dict[str, str] = {
@@ -275,6 +276,7 @@ CONCEPTS: dict[str, str] = {
     "digest": "summary",
     "condens": "summary",
     "tldr": "summary",
+    "tl;dr": "summary",
     "synopsi": "summary",
     "recap": "summary",
     "abstract": "summary",
@@ -428,6 +430,9 @@ def _stem(word: str) -> str:
     for pattern, american in _BRITISH:
         word = pattern.sub(american, word)
     stem: str = _STEMMER.stemWord(word)
+    if stem not in CONCEPTS and stem.endswith("s") and stem[:-1] in CONCEPTS:
+        # Plurals the stemmer leaves alone: acronyms (MSAs, CVs) and short words.
+        stem = stem[:-1]
     return CONCEPTS.get(stem, stem)
 
 
