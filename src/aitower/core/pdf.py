@@ -10,28 +10,29 @@ forgery through a document). What it refused is kept on the fetcher, for the tes
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+if TYPE_CHECKING:
+    from aitower.core.pdf_fetcher import LocalOnlyFetcher
+
+__all__ = ["LocalOnlyFetcher", "html_to_pdf"]
 
 
-class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type hints
-    """Serves ``data:`` URLs and refuses the rest (WeasyPrint then leaves the resource out)."""
+def __getattr__(name: str) -> Any:
+    """``LocalOnlyFetcher`` on first use: WeasyPrint is imported by a process that prints."""
+    if name == "LocalOnlyFetcher":
+        from aitower.core.pdf_fetcher import LocalOnlyFetcher
 
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=("data",), allow_redirects=False)
-        self.refused: list[str] = []
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if not url.lower().startswith("data:"):
-            self.refused.append(url)
-            raise ValueError(f"aitower prints fetch nothing: {url[:100]}")
-        return super().fetch(url, headers)
+        return LocalOnlyFetcher
+    raise AttributeError(name)
 
 
 def html_to_pdf(page: str, fetcher: LocalOnlyFetcher | None = None) -> bytes:
     """The PDF of a standalone HTML page (``document.to_html``)."""
+    from weasyprint import HTML
+
+    from aitower.core.pdf_fetcher import LocalOnlyFetcher
+
     # WeasyPrint logs a warning per refused resource and per unsupported CSS property; the
     # document is ours, so they are noise in the server's log.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)

@@ -25,7 +25,6 @@ from datetime import date
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
 FULL_MODEL_DAYS = 14
 TREND_DAYS = 5
@@ -108,6 +107,8 @@ def forecast(
     xf = _design(future, model.first, model.kind)
     beta = np.array(model.coef)
     inverse = np.linalg.pinv(x.T @ x)
+    from scipy import stats  # 1 s to import: paid by the forecast, not by every CLI start
+
     quantile = float(stats.t.ppf((1 + level) / 2, model.dof)) if model.dof > 0 else 0.0
     cum_x = np.cumsum(xf, axis=0)  # row k: the sum of the first k+1 future rows
     points = cum_x @ beta
