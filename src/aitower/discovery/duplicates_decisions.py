@@ -1,0 +1,216 @@
+"""Deciding a cluster of duplicate initiatives: merge into one system, or keep them apart.
+
+A decision names a cluster the reader sees now (by its ``cluster_key`` or its members): one
+that changed since the page was read has another key and is refused, so nobody decides on a
+cluster that no longer exists. Both decisions need a reason.
+
+* **keep_both** records why the members stay apart.
+* **merge** keeps ``keep_system_id`` (a member system) and, for every other member system,
+  asks governance to move it to ``retirement`` (``governance.moves.request_move``, reason
+  "merged into <name>: <reason>"), in the same transaction as the decision. Each move
+  completes at once when its gate passes, or waits as an approval request on what the gate
+  needs; the outcome is reported per system. A move governance refuses (the system is
+  retiring already, another request is open) refuses the whole decision: nothing is written.
+  Member findings are not moved: they are triaged (registered, dismissed) on their own.
+  Merging retires systems, so it also needs governance's ``lifecycle.move`` permission.
+
+A cluster decided **keep_both** may be decided again (a new reason, or a merge after all):
+the row is replaced and the audit event keeps the decision before. A **merge** is final here:
+its moves were started, and undoing them is governance's work (withdraw or reject the request),
+so a second decision on a merged cluster is refused (409).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from aitower.core.audit.service import ChangeContext, record_change
+from aitower.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from aitower.discovery.duplicates_service import (
+    SYSTEM,
+    ClusterView,
+    DecisionView,
+    MemberView,
+    cluster_key,
+    decision_views,
+    duplicate_clusters,
+)
+from aitower.discovery.tables import DuplicateDecisionRow
+from aitower.governance import moves
+from aitower.governance.permissions import GovernancePermission
+
+DECISIONS = ("merge", "keep_both")
+# The move's reason is "merged into <name>: <reason>" and governance keeps at most 2000.
+MAX_REASON = 1500
+
+
+@dataclass(frozen=True, slots=True)
+class MoveResult:
+    """A merged-away system's move to retirement: ``completed`` (``move_id`` is the lifecycle
+    event) or ``pending`` (``move_id`` is the approval request holding its gate)."""
+
+    system_id: uuid.UUID
+    system_name: str
+    status: str
+    move_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionOutcome:
+    decision: DecisionView
+    moves: tuple[MoveResult, ...]
+    replaced: DecisionView | None  # the keep_both decision this one replaced
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRequest:
+    """What a person asks: the cluster (key, members or both), the decision and why."""
+
+    decision: str
+    reason: str
+    cluster_key: str | None = None
+    members: tuple[str, ...] | None = None
+    keep_system_id: uuid.UUID | None = None
+
+
+def _key(asked: DecisionRequest) -> tuple[str, str]:
+    """The asked cluster's key and the field that named it."""
+    if asked.members is not None:
+        members = [m.strip() for m in asked.members]
+        if len(set(members)) < 2:
+            raise InvalidInput.on("members", "a cluster has at least two members")
+        key = cluster_key(members)
+        if asked.cluster_key is not None and asked.cluster_key.strip().lower() != key:
+            raise InvalidInput.on("cluster_key", "does not match the members given")
+        return key, "members"
+    if asked.cluster_key is None or not asked.cluster_key.strip():
+        raise InvalidInput.on("cluster_key", "name the cluster: its cluster_key or its members")
+    return asked.cluster_key.strip().lower(), "cluster_key"
+
+
+def _reason(value: str) -> str:
+    text = value.strip()
+    if not text:
+        raise InvalidInput.on("reason", "must not be empty: say why")
+    if len(text) > MAX_REASON:
+        raise InvalidInput.on("reason", f"must be at most {MAX_REASON} characters")
+    return text
+
+
+def _kept(ctx: ChangeContext, cluster: ClusterView, asked: DecisionRequest) -> MemberView | None:
+    """The system a merge keeps (None for keep_both), checked against the cluster."""
+    if asked.decision == "keep_both":
+        if asked.keep_system_id is not None:
+            raise InvalidInput.on("keep_system_id", "only a merge names the system to keep")
+        return None
+    if not ctx.principal.can(GovernancePermission.lifecycle_move):
+        raise Forbidden("a merge retires systems: it needs the lifecycle.move permission")
+    if asked.keep_system_id is None:
+        raise InvalidInput.on("keep_system_id", "a merge names the member system to keep")
+    kept = next((m for m in cluster.systems if m.id == asked.keep_system_id), None)
+    if kept is None:
+        raise InvalidInput.on("keep_system_id", "must be one of the cluster's systems")
+    return kept
+
+
+def _cluster(session: Session, ctx: ChangeContext, key: str, field: str, today: date) -> ClusterView:
+    for cluster in duplicate_clusters(session, ctx.principal, today):
+        if cluster.key == key:
+            return cluster
+    raise InvalidInput.on(
+        field, "is not a duplicate cluster found now (it may have changed: read the clusters again)"
+    )
+
+
+def _retire(
+    session: Session, ctx: ChangeContext, system: MemberView, why: str
+) -> MoveResult:
+    """Ask governance to move a merged-away system to retirement."""
+    try:
+        outcome = moves.request_move(session, ctx, system.id, "retirement", why)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        refused = f"governance refused to retire {system.name}: {exc.detail}"
+        if isinstance(exc, Conflict):
+            raise Conflict.on("decision", refused) from None
+        raise InvalidInput.on("decision", refused) from None
+    if outcome.event is not None:
+        return MoveResult(system.id, system.name, "completed", outcome.event.id)
+    assert outcome.request is not None  # pending: the request that holds the gate
+    return MoveResult(system.id, system.name, "pending", outcome.request.id)
+
+
+def _existing(session: Session, key: str) -> DuplicateDecisionRow | None:
+    query = select(DuplicateDecisionRow).where(DuplicateDecisionRow.cluster_key == key)
+    row = session.execute(query.with_for_update()).scalar_one_or_none()
+    if row is not None and row.decision == "merge":
+        raise Conflict.on(
+            "cluster_key",
+            f"merged already by {row.decided_by}; its moves were started, so a change is "
+            "governance's to make (withdraw or reject the retirement requests)",
+        )
+    return row
+
+
+def _document(row: DuplicateDecisionRow) -> dict[str, Any]:
+    return {
+        "cluster_key": row.cluster_key, "members": list(row.members), "decision": row.decision,
+        "reason": row.reason, "keep_system_id": row.keep_system_id, "decided_by": row.decided_by,
+    }  # fmt: skip
+
+
+def decide(
+    session: Session, ctx: ChangeContext, asked: DecisionRequest, *, today: date
+) -> DecisionOutcome:
+    """Record a decision on a cluster the principal sees (module docstring), with its audit
+    event and, for a merge, the moves to retirement, in the caller's transaction."""
+    decision = asked.decision.strip().lower()
+    if decision not in DECISIONS:
+        raise InvalidInput.on("decision", f"must be one of {', '.join(DECISIONS)}")
+    asked = DecisionRequest(decision, asked.reason, asked.cluster_key, asked.members,
+                            asked.keep_system_id)  # fmt: skip
+    key, field = _key(asked)
+    why = _reason(asked.reason)
+    cluster = _cluster(session, ctx, key, field, today)
+    kept = _kept(ctx, cluster, asked)
+    row = _existing(session, key)
+    before = None if row is None else _document(row)
+    replaced = None if row is None else decision_views(session, [row])[0]
+    started: list[MoveResult] = []
+    if kept is not None:
+        reason = f"merged into {kept.name}: {why}"
+        started = [_retire(session, ctx, m, reason) for m in cluster.systems if m.id != kept.id]
+    if row is None:
+        row = DuplicateDecisionRow(cluster_key=key)
+        session.add(row)
+    row.members = sorted(m.key for m in cluster.members)
+    row.decision, row.reason, row.decided_by = decision, why, ctx.principal.actor
+    row.keep_system_id = None if kept is None else kept.id
+    session.flush()
+    _audit(session, ctx, row, before, started)
+    return DecisionOutcome(decision_views(session, [row])[0], tuple(started), replaced)
+
+
+def _audit(
+    session: Session,
+    ctx: ChangeContext,
+    row: DuplicateDecisionRow,
+    before: dict[str, Any] | None,
+    started: Sequence[MoveResult],
+) -> None:
+    """``discovery_duplicates.decided`` (or ``.redecided``), with the moves it started."""
+    after = _document(row) | {
+        "moves": [
+            {"system_id": m.system_id, "status": m.status, "move_id": m.move_id} for m in started
+        ]
+    }
+    action = "discovery_duplicates.decided" if before is None else "discovery_duplicates.redecided"
+    record_change(session, ctx, action, "duplicate_decision", row.id, before=before, after=after)
