@@ -24,12 +24,24 @@ from aitower.discovery.duplicates_service import cluster_key, duplicate_clusters
 from aitower.discovery.findings import telemetry_finding_id
 from aitower.discovery.tables import DuplicateDecisionRow
 from aitower.governance.tables import ApprovalRequestRow, LifecycleEventRow
+from aitower.inventory.lifecycle import Stage
+from aitower.inventory.service import set_stage
+from aitower.inventory.tables import SystemRow
 from discovery.discovery_support import add_source
-from discovery.duplicates_support import NOW, TODAY, Portfolio, portfolio
+from discovery.duplicates_support import NOW, TODAY, portfolio
+from governance.approvals.support_approvals import add_policy
 from support import CTX, make_key
 from support_inventory import audit_count
 
 API = "/api/v1/discovery/duplicates"
+RETIREMENT_PLAN = """\
+key: retirement-plan
+name: Retirement needs a decommission plan and the AI Operations manager's approval
+gates: [retirement]
+requirements:
+  - document: decommission_plan
+  - approval: {role: ops_manager, count: 1}
+"""
 
 
 def _names(members: Any) -> set[str]:
@@ -80,6 +92,7 @@ def test_merge_records_the_decision_and_starts_two_retirement_moves(
     client: TestClient, db: Database
 ) -> None:
     p = portfolio(db)
+    add_policy(db, RETIREMENT_PLAN)  # the moves wait on a plan and an approval
     manager = _key(db, Role.ops_manager)
     (listed,) = _call(client, "GET", "", manager).json()["items"]
     members = [m["key"] for m in listed["members"]]
@@ -98,14 +111,14 @@ def test_merge_records_the_decision_and_starts_two_retirement_moves(
         requests = {str(r.system_id): r for r in session.execute(
             select(ApprovalRequestRow)).scalars() if r.target_stage == "retirement"}  # fmt: skip
         actions = list(session.execute(select(AuditEventRow.action)).scalars())
+    assert not events and set(requests) == set(moved)
     for system_id, move in moved.items():
-        started = events if move["status"] == "completed" else requests
-        assert str(started[system_id].id) == move["move_id"]
-        assert started[system_id].reason == (
+        assert move["status"] == "pending" and str(requests[system_id].id) == move["move_id"]
+        assert requests[system_id].reason == (
             "merged into Contract Summariser: one summariser for the whole company"
         )
     assert actions.count("discovery_duplicates.decided") == 1
-    assert actions.count("lifecycle.moved") + actions.count("approval.requested") == 2
+    assert actions.count("approval.requested") == 2
     (shown,) = _call(client, "GET", "", manager).json()["items"]
     assert shown["decision"]["decision"] == "merge"
     # A merge is final here: its moves were started.
@@ -124,11 +137,24 @@ def test_bad_decisions_are_refused_naming_the_field_and_write_nothing(
     before = audit_count(db)
     cases = [
         ({"cluster_key": key, "decision": "keep_both", "reason": "  "}, "reason"),
-        ({"cluster_key": key, "decision": "merge", "reason": "x",
-          "keep_system_id": str(p.router)}, "keep_system_id"),  # fmt: skip
+        (
+            {
+                "cluster_key": key,
+                "decision": "merge",
+                "reason": "x",
+                "keep_system_id": str(p.router),
+            },
+            "keep_system_id",
+        ),
         ({"cluster_key": key, "decision": "fold", "reason": "x"}, "decision"),
-        ({"members": [f"system:{p.buyers}", f"system:{p.router}"], "decision": "keep_both",
-          "reason": "x"}, "members"),  # fmt: skip
+        (
+            {
+                "members": [f"system:{p.buyers}", f"system:{p.router}"],
+                "decision": "keep_both",
+                "reason": "x",
+            },
+            "members",
+        ),
         ({"cluster_key": "0" * 64, "decision": "keep_both", "reason": "x"}, "cluster_key"),
     ]
     for body, field in cases:
@@ -137,10 +163,23 @@ def test_bad_decisions_are_refused_naming_the_field_and_write_nothing(
         assert refused.headers["content-type"].startswith("application/problem+json")
         assert refused.json()["errors"][0]["field"] == field
     assert audit_count(db) == before and _decisions(db) == 0
+    # One move governance refuses (Finance's bot is retiring already) refuses the whole merge:
+    # Legal's move, asked first or not, is not written either.
+    with db.writing() as session:
+        set_stage(session, p.accounts, Stage.retirement)
+    merge = {"cluster_key": key, "decision": "merge", "keep_system_id": str(p.buyers),
+             "reason": "one is enough"}  # fmt: skip
+    refused = _call(client, "POST", "/decisions", manager, json=merge)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "decision"
+    assert "Contract summary bot" in refused.json()["detail"]
+    with db.reading() as session:
+        lawyers = session.get(SystemRow, p.lawyers)
+    assert lawyers is not None and lawyers.stage == "monitoring"
+    assert audit_count(db) == before and _decisions(db) == 0
     # A keep-both may be decided again; the audit event keeps the one before.
     for reason in ("different data residency", "Legal's copy must stay on premises"):
-        kept = _call(client, "POST", "/decisions", manager,
-                     json={"cluster_key": key, "decision": "keep_both", "reason": reason})  # fmt: skip
+        body = {"cluster_key": key, "decision": "keep_both", "reason": reason}
+        kept = _call(client, "POST", "/decisions", manager, json=body)
         assert kept.status_code == 201, kept.text
     assert kept.json()["replaced"]["reason"] == "different data residency"
     assert _decisions(db) == 1

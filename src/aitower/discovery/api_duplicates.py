@@ -105,7 +105,9 @@ class DecisionIn(BaseModel):
         default=None, max_length=1000, examples=[["system:6f1c…", "system:a2d4…"]]
     )
     decision: str = Field(max_length=16, examples=["keep_both"])
-    reason: str = Field(default="", max_length=4000, examples=["Legal's summariser must stay on-premises"])
+    reason: str = Field(
+        default="", max_length=4000, examples=["Legal's summariser must stay on premises"]
+    )
     keep_system_id: uuid.UUID | None = None
 
 
@@ -134,16 +136,20 @@ class DecisionResultOut(BaseModel):
 def build_router() -> APIRouter:
     router = APIRouter(tags=["discovery"])
 
-    @router.get("/discovery/duplicates",
-                summary="Duplicate initiatives across units, costliest first")  # fmt: skip
+    @router.get(
+        "/discovery/duplicates", summary="Duplicate initiatives across units, costliest first"
+    )
     def list_duplicates(db: DbDep, principal: Reader, page: PageDep) -> Page[ClusterOut]:
         with db.reading() as session:
             found = duplicate_clusters(session, principal, utcnow().date())
         shown = found[page.offset : page.offset + page.limit]
         return Page.of([ClusterOut.of(c) for c in shown], len(found), page)
 
-    @router.post("/discovery/duplicates/decisions", status_code=status.HTTP_201_CREATED,
-                 summary="Merge a cluster into one system, or keep its members apart (audited)")  # fmt: skip
+    @router.post(
+        "/discovery/duplicates/decisions",
+        status_code=status.HTTP_201_CREATED,
+        summary="Merge a cluster into one system, or keep its members apart (audited)",
+    )
     def post_decision(
         body: DecisionIn, request: Request, db: DbDep, principal: Decider
     ) -> DecisionResultOut:

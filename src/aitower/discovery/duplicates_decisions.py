@@ -34,7 +34,6 @@ from sqlalchemy.orm import Session
 from aitower.core.audit.service import ChangeContext, record_change
 from aitower.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from aitower.discovery.duplicates_service import (
-    SYSTEM,
     ClusterView,
     DecisionView,
     MemberView,
@@ -120,7 +119,9 @@ def _kept(ctx: ChangeContext, cluster: ClusterView, asked: DecisionRequest) -> M
     return kept
 
 
-def _cluster(session: Session, ctx: ChangeContext, key: str, field: str, today: date) -> ClusterView:
+def _cluster(
+    session: Session, ctx: ChangeContext, key: str, field: str, today: date
+) -> ClusterView:
     for cluster in duplicate_clusters(session, ctx.principal, today):
         if cluster.key == key:
             return cluster
@@ -129,9 +130,7 @@ def _cluster(session: Session, ctx: ChangeContext, key: str, field: str, today: 
     )
 
 
-def _retire(
-    session: Session, ctx: ChangeContext, system: MemberView, why: str
-) -> MoveResult:
+def _retire(session: Session, ctx: ChangeContext, system: MemberView, why: str) -> MoveResult:
     """Ask governance to move a merged-away system to retirement."""
     try:
         outcome = moves.request_move(session, ctx, system.id, "retirement", why)

@@ -235,10 +235,16 @@ def decision_views(session: Session, rows: Sequence[DuplicateDecisionRow]) -> li
     names = system_names(session, keep)
     return [
         DecisionView(
-            r.id, r.cluster_key, tuple(r.members), r.decision, r.reason, r.keep_system_id,
+            r.id,
+            r.cluster_key,
+            tuple(r.members),
+            r.decision,
+            r.reason,
+            r.keep_system_id,
             None if r.keep_system_id is None else names.get(r.keep_system_id),
-            r.decided_by, r.updated_at,
-        )  # fmt: skip
+            r.decided_by,
+            r.updated_at,
+        )
         for r in rows
     ]
 
