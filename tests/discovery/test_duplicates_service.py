@@ -6,6 +6,7 @@ nothing; what a reader limited to some units sees."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -22,12 +23,13 @@ from aitower.core.errors import Forbidden
 from aitower.discovery.duplicates_decisions import DecisionRequest, decide
 from aitower.discovery.duplicates_service import cluster_key, duplicate_clusters
 from aitower.discovery.findings import telemetry_finding_id
+from aitower.discovery.scans import ScanInput, record_scan
 from aitower.discovery.tables import DuplicateDecisionRow
 from aitower.governance.tables import ApprovalRequestRow, LifecycleEventRow
 from aitower.inventory.lifecycle import Stage
 from aitower.inventory.service import set_stage
 from aitower.inventory.tables import SystemRow
-from discovery.discovery_support import add_source
+from discovery.discovery_support import add_source, use
 from discovery.duplicates_support import NOW, TODAY, portfolio
 from governance.approvals.support_approvals import add_policy
 from support import CTX, make_key
@@ -193,9 +195,17 @@ def test_bad_decisions_are_refused_naming_the_field_and_write_nothing(
     assert events[1][1]["reason"] == "different data residency"
 
 
+def _scan(db: Database, kind: str, user: str) -> None:
+    found = [use("openai-api", user, "marketing", first=NOW - timedelta(days=2))]
+    with db.writing() as session:
+        record_scan(session, CTX, ScanInput(kind, "repo", "a" * 64, 10, 1, 0, found))
+
+
 def test_a_unit_limited_reader_sees_clusters_among_what_they_see(db: Database) -> None:
     p = portfolio(db)
     add_source(db, "contract-summariser", models=("gpt-4o",))
+    # A repository folder calling a model API is an initiative (named by its folder).
+    _scan(db, "code", "code:services/contract-digest")
     # Legal and Procurement: their two summarisers, not Finance's (nor the unit-less service's
     # name, which joins them too: every discovery reader sees unregistered telemetry).
     two = _scoped(Role.security, p.legal, p.procurement)
@@ -205,8 +215,10 @@ def test_a_unit_limited_reader_sees_clusters_among_what_they_see(db: Database) -
         theirs = duplicate_clusters(session, two, TODAY)
         legal_only = duplicate_clusters(session, legal, TODAY)
     finding = f"finding:{telemetry_finding_id('contract-summariser')}"
-    assert [len(c.members) for c in everyone] == [4]
+    assert [len(c.members) for c in everyone] == [5]
     assert {m.key for m in everyone[0].members} >= {finding, f"system:{p.accounts}"}
+    code = [m for m in everyone[0].members if m.kind == "finding" and m.unit == "Marketing"]
+    assert [m.name for m in code] == ["services/contract-digest"]
     (cluster,) = theirs
     assert _names(cluster.members) == {"Contract Summariser", "Agreement Digest",
                                        "contract-summariser"}  # fmt: skip

@@ -101,7 +101,7 @@ class ClusterOut(BaseModel):
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     cluster_key: str | None = Field(default=None, max_length=64)
-    members: list[str] | None = Field(
+    members: list[Annotated[str, Field(max_length=80)]] | None = Field(
         default=None, max_length=1000, examples=[["system:6f1c…", "system:a2d4…"]]
     )
     decision: str = Field(max_length=16, examples=["keep_both"])

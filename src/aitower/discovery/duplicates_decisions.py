@@ -29,6 +29,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aitower.core.audit.service import ChangeContext, record_change
@@ -193,7 +194,10 @@ def decide(
     row.members = sorted(m.key for m in cluster.members)
     row.decision, row.reason, row.decided_by = decision, why, ctx.principal.actor
     row.keep_system_id = None if kept is None else kept.id
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # a first decision on the same cluster, committed meanwhile
+        raise Conflict.on("cluster_key", "decided meanwhile: read the clusters again") from None
     _audit(session, ctx, row, before, started)
     return DecisionOutcome(decision_views(session, [row])[0], tuple(started), replaced)
 
