@@ -19,8 +19,8 @@ from aitower.core.access.roles import Role
 from aitower.core.audit.service import ChangeContext
 from aitower.core.audit.tables import AuditEventRow
 from aitower.core.db.engine import Database
-from aitower.core.errors import Forbidden
-from aitower.discovery.duplicates_decisions import DecisionRequest, decide
+from aitower.core.errors import Conflict, Forbidden
+from aitower.discovery.duplicates_decisions import DecisionRequest, check, decide, record_decision
 from aitower.discovery.duplicates_service import cluster_key, duplicate_clusters
 from aitower.discovery.findings import telemetry_finding_id
 from aitower.discovery.scans import ScanInput, record_scan
@@ -227,6 +227,18 @@ def test_a_unit_limited_reader_sees_clusters_among_what_they_see(db: Database) -
     assert {m.key for m in pair.members} == {f"system:{p.lawyers}", finding}
     # A security specialist triages but may not retire systems: a merge needs lifecycle.move.
     asked = DecisionRequest("merge", "one is enough", pair.key, None, p.lawyers)
-    with db.writing() as session, pytest.raises(Forbidden):
-        decide(session, ChangeContext(legal), asked, today=TODAY)
+    with pytest.raises(Forbidden):
+        record_decision(db, ChangeContext(legal), asked, TODAY)
+    assert _decisions(db) == 0
+
+
+def test_a_cluster_that_changed_after_it_was_read_is_not_decided(db: Database) -> None:
+    p = portfolio(db)
+    with db.reading() as session:
+        (cluster,) = duplicate_clusters(session, CTX.principal, TODAY)
+    asked = check(DecisionRequest("keep_both", "apart", cluster.key), CTX.principal)
+    with db.writing() as session:  # retired between the read and the write
+        set_stage(session, p.accounts, Stage.retired)
+    with db.writing() as session, pytest.raises(Conflict, match="Contract summary bot"):
+        decide(session, CTX, asked, cluster)
     assert _decisions(db) == 0

@@ -20,7 +20,11 @@ from aitower.core.access.principal import Principal
 from aitower.core.db.base import utcnow
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.pagination import Page, PageDep
-from aitower.discovery.duplicates_decisions import DecisionOutcome, DecisionRequest, decide
+from aitower.discovery.duplicates_decisions import (
+    DecisionOutcome,
+    DecisionRequest,
+    record_decision,
+)
 from aitower.discovery.duplicates_service import (
     ClusterView,
     DecisionView,
@@ -156,9 +160,7 @@ def build_router() -> APIRouter:
         members = None if body.members is None else tuple(body.members)
         asked = DecisionRequest(body.decision, body.reason, body.cluster_key, members,
                                 body.keep_system_id)  # fmt: skip
-        with db.writing() as session:
-            made = decide(session, change_context(request, principal), asked,
-                          today=utcnow().date())  # fmt: skip
-        return DecisionResultOut.of(made)
+        ctx = change_context(request, principal)
+        return DecisionResultOut.of(record_decision(db, ctx, asked, utcnow().date()))
 
     return router

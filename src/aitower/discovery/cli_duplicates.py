@@ -15,7 +15,7 @@ from aitower.core.cli.context import clean_errors, cli_context, console, databas
 from aitower.core.db.base import utcnow
 from aitower.core.errors import InvalidInput
 from aitower.core.web.money import format_usd
-from aitower.discovery.duplicates_decisions import DecisionRequest, decide
+from aitower.discovery.duplicates_decisions import DecisionRequest, check, decide
 from aitower.discovery.duplicates_service import ClusterView, duplicate_clusters
 from aitower.inventory.service import systems_by_reference
 
@@ -68,16 +68,21 @@ def decide_cluster(
     if (merge_into is None) == (not keep_both):
         raise InvalidInput.on("decision", "choose one: --merge-into SYSTEM or --keep-both")
     ctx = cli_context()
-    with database() as db, db.writing() as session:
-        today = utcnow().date()
-        key = _full_key(duplicate_clusters(session, ctx.principal, today), cluster)
-        keep = None
-        if merge_into is not None:
-            keep = systems_by_reference(session, [merge_into]).get(merge_into)
-            if keep is None:
-                raise InvalidInput.on("merge_into", f"no system {merge_into!r}")
-        asked = DecisionRequest("keep_both" if keep_both else "merge", reason, key, None, keep)
-        made = decide(session, ctx, asked, today=today)
+    today = utcnow().date()
+    with database() as db:
+        with db.reading() as session:
+            clusters = duplicate_clusters(session, ctx.principal, today)
+            key = _full_key(clusters, cluster)
+            keep = None
+            if merge_into is not None:
+                keep = systems_by_reference(session, [merge_into]).get(merge_into)
+                if keep is None:
+                    raise InvalidInput.on("merge_into", f"no system {merge_into!r}")
+        decision = "keep_both" if keep_both else "merge"
+        asked = check(DecisionRequest(decision, reason, key, None, keep), ctx.principal)
+        found = next(c for c in clusters if c.key == key)
+        with db.writing() as session:
+            made = decide(session, ctx, asked, found)
     console.print(f"Cluster {key[:KEY_SHOWN]}: {made.decision.decision} recorded.")
     for move in made.moves:
         console.print(f"  {move.system_name} → retirement: {move.status} ({move.move_id})")

@@ -2,7 +2,10 @@
 
 A decision names a cluster the reader sees now (by its ``cluster_key`` or its members): one
 that changed since the page was read has another key and is refused, so nobody decides on a
-cluster that no longer exists. Both decisions need a reason.
+cluster that no longer exists. Both decisions need a reason. The clusters are found in a read
+transaction (``record_decision``: seconds for a large portfolio, which must not hold the write
+lock); the short write transaction then checks that the cluster's systems are still there and
+not retired.
 
 * **keep_both** records why the members stay apart.
 * **merge** keeps ``keep_system_id`` (a member system) and, for every other member system,
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -32,7 +35,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from aitower.core.access.principal import Principal
 from aitower.core.audit.service import ChangeContext, record_change
+from aitower.core.db.engine import Database
 from aitower.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from aitower.discovery.duplicates_service import (
     ClusterView,
@@ -45,6 +50,8 @@ from aitower.discovery.duplicates_service import (
 from aitower.discovery.tables import DuplicateDecisionRow
 from aitower.governance import moves
 from aitower.governance.permissions import GovernancePermission
+from aitower.inventory.lifecycle import Stage
+from aitower.inventory.service import get_system_ref
 
 DECISIONS = ("merge", "keep_both")
 # The move's reason is "merged into <name>: <reason>" and governance keeps at most 2000.
@@ -104,31 +111,18 @@ def _reason(value: str) -> str:
     return text
 
 
-def _kept(ctx: ChangeContext, cluster: ClusterView, asked: DecisionRequest) -> MemberView | None:
+def _kept(cluster: ClusterView, asked: DecisionRequest) -> MemberView | None:
     """The system a merge keeps (None for keep_both), checked against the cluster."""
     if asked.decision == "keep_both":
         if asked.keep_system_id is not None:
             raise InvalidInput.on("keep_system_id", "only a merge names the system to keep")
         return None
-    if not ctx.principal.can(GovernancePermission.lifecycle_move):
-        raise Forbidden("a merge retires systems: it needs the lifecycle.move permission")
     if asked.keep_system_id is None:
         raise InvalidInput.on("keep_system_id", "a merge names the member system to keep")
     kept = next((m for m in cluster.systems if m.id == asked.keep_system_id), None)
     if kept is None:
         raise InvalidInput.on("keep_system_id", "must be one of the cluster's systems")
     return kept
-
-
-def _cluster(
-    session: Session, ctx: ChangeContext, key: str, field: str, today: date
-) -> ClusterView:
-    for cluster in duplicate_clusters(session, ctx.principal, today):
-        if cluster.key == key:
-            return cluster
-    raise InvalidInput.on(
-        field, "is not a duplicate cluster found now (it may have changed: read the clusters again)"
-    )
 
 
 def _retire(session: Session, ctx: ChangeContext, system: MemberView, why: str) -> MoveResult:
@@ -167,32 +161,65 @@ def _document(row: DuplicateDecisionRow) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def decide(
-    session: Session, ctx: ChangeContext, asked: DecisionRequest, *, today: date
-) -> DecisionOutcome:
-    """Record a decision on a cluster the principal sees (module docstring), with its audit
-    event and, for a merge, the moves to retirement, in the caller's transaction."""
+def check(asked: DecisionRequest, principal: Principal) -> DecisionRequest:
+    """The request with its decision and reason cleaned; what can be refused without reading
+    the portfolio is refused here (decision, cluster named, reason, the right to merge)."""
     decision = asked.decision.strip().lower()
     if decision not in DECISIONS:
         raise InvalidInput.on("decision", f"must be one of {', '.join(DECISIONS)}")
-    asked = DecisionRequest(decision, asked.reason, asked.cluster_key, asked.members,
-                            asked.keep_system_id)  # fmt: skip
-    key, field = _key(asked)
+    _key(asked)
     why = _reason(asked.reason)
-    cluster = _cluster(session, ctx, key, field, today)
-    kept = _kept(ctx, cluster, asked)
-    row = _existing(session, key)
+    if decision == "merge" and not principal.can(GovernancePermission.lifecycle_move):
+        raise Forbidden("a merge retires systems: it needs the lifecycle.move permission")
+    return replace(asked, decision=decision, reason=why)
+
+
+def find_cluster(
+    session: Session, principal: Principal, asked: DecisionRequest, today: date
+) -> ClusterView:
+    """The cluster the (checked) request names, among those the principal sees now."""
+    key, field = _key(asked)
+    for cluster in duplicate_clusters(session, principal, today):
+        if cluster.key == key:
+            return cluster
+    raise InvalidInput.on(
+        field, "is not a duplicate cluster found now (it may have changed: read the clusters again)"
+    )
+
+
+def _still_current(session: Session, ctx: ChangeContext, cluster: ClusterView) -> None:
+    """The cluster was found in a read transaction: its systems must still be there, visible
+    and not retired, when the decision is written."""
+    for member in cluster.systems:
+        try:
+            system = get_system_ref(session, ctx.principal, member.id)
+        except NotFound:
+            system = None
+        if system is None or system.stage is Stage.retired:
+            raise Conflict.on(
+                "cluster_key", f"{member.name} changed since the clusters were read: read again"
+            )
+
+
+def decide(
+    session: Session, ctx: ChangeContext, asked: DecisionRequest, cluster: ClusterView
+) -> DecisionOutcome:
+    """Record a checked decision on a cluster found for the principal (module docstring), with
+    its audit event and, for a merge, the moves to retirement, in the caller's transaction."""
+    _still_current(session, ctx, cluster)
+    kept = _kept(cluster, asked)
+    row = _existing(session, cluster.key)
     before = None if row is None else _document(row)
     replaced = None if row is None else decision_views(session, [row])[0]
     started: list[MoveResult] = []
     if kept is not None:
-        reason = f"merged into {kept.name}: {why}"
+        reason = f"merged into {kept.name}: {asked.reason}"
         started = [_retire(session, ctx, m, reason) for m in cluster.systems if m.id != kept.id]
     if row is None:
-        row = DuplicateDecisionRow(cluster_key=key)
+        row = DuplicateDecisionRow(cluster_key=cluster.key)
         session.add(row)
     row.members = sorted(m.key for m in cluster.members)
-    row.decision, row.reason, row.decided_by = decision, why, ctx.principal.actor
+    row.decision, row.reason, row.decided_by = asked.decision, asked.reason, ctx.principal.actor
     row.keep_system_id = None if kept is None else kept.id
     try:
         session.flush()
@@ -200,6 +227,18 @@ def decide(
         raise Conflict.on("cluster_key", "decided meanwhile: read the clusters again") from None
     _audit(session, ctx, row, before, started)
     return DecisionOutcome(decision_views(session, [row])[0], tuple(started), replaced)
+
+
+def record_decision(
+    db: Database, ctx: ChangeContext, asked: DecisionRequest, today: date
+) -> DecisionOutcome:
+    """Check, find the cluster in a read transaction (the engine's time: seconds for a large
+    portfolio, which must not hold the write lock), then record in a short write transaction."""
+    asked = check(asked, ctx.principal)
+    with db.reading() as session:
+        cluster = find_cluster(session, ctx.principal, asked, today)
+    with db.writing() as session:
+        return decide(session, ctx, asked, cluster)
 
 
 def _audit(

@@ -22,7 +22,7 @@ from aitower.core.db.engine import Database
 from aitower.core.errors import DomainError, InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.templating import render
-from aitower.discovery.duplicates_decisions import DecisionRequest, decide
+from aitower.discovery.duplicates_decisions import DecisionRequest, record_decision
 from aitower.discovery.duplicates_service import WINDOW_DAYS, duplicate_clusters
 from aitower.discovery.permissions import DiscoveryPermission
 from aitower.governance.permissions import GovernancePermission
@@ -87,8 +87,7 @@ def post_decision(
     try:
         decision, keep = _choice(choice)
         asked = DecisionRequest(decision, reason, cluster_key, None, keep)
-        with db.writing() as session:
-            decide(session, change_context(request, principal), asked, today=utcnow().date())
+        record_decision(db, change_context(request, principal), asked, utcnow().date())
     except DomainError as exc:
         typed = {"choice": choice, "reason": reason}
         return _page(request, db, principal, problem=FormProblem.of(exc), target=cluster_key,
