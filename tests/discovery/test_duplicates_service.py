@@ -174,6 +174,9 @@ def test_bad_decisions_are_refused_naming_the_field_and_write_nothing(
     refused = _call(client, "POST", "/decisions", manager, json=merge)
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "decision"
     assert "Contract summary bot" in refused.json()["detail"]
+    keep_retiring = {**merge, "keep_system_id": str(p.accounts)}
+    refused = _call(client, "POST", "/decisions", manager, json=keep_retiring)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "keep_system_id"
     with db.reading() as session:
         lawyers = session.get(SystemRow, p.lawyers)
     assert lawyers is not None and lawyers.stage == "monitoring"

@@ -122,6 +122,8 @@ def _kept(cluster: ClusterView, asked: DecisionRequest) -> MemberView | None:
     kept = next((m for m in cluster.systems if m.id == asked.keep_system_id), None)
     if kept is None:
         raise InvalidInput.on("keep_system_id", "must be one of the cluster's systems")
+    if kept.state == Stage.retirement.value:
+        raise InvalidInput.on("keep_system_id", f"{kept.name} is itself retiring")
     return kept
 
 
