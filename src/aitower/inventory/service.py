@@ -52,6 +52,7 @@ __all__ = [
     "system_for_service",
     "system_ids_by_name",
     "update_system",
+    "visible_details",
     "visible_systems",
 ]
 
@@ -292,3 +293,19 @@ def system_units(session: Session, system_ids: Collection[uuid.UUID]) -> dict[uu
     """The business unit of each given system (unknown ids are left out): what an ingest key
     limited to some units may write into."""
     return _pairs(session, SystemRow.id, SystemRow.unit_id, system_ids)
+
+
+def visible_details(
+    session: Session, principal: Principal, *, leave_out: Collection[Stage] = ()
+) -> list[SystemDetail]:
+    """Whole records of every system the principal sees, by name, without the stages left
+    out: for slices that compare the portfolio's systems with each other (discovery's
+    duplicates), loaded in bulk (``details.load_details``), not one system at a time."""
+    query = select(SystemRow).order_by(SystemRow.name)
+    if principal.unit_ids is not None:
+        query = query.where(SystemRow.unit_id.in_(principal.unit_ids))
+    if leave_out:
+        query = query.where(SystemRow.stage.not_in([s.value for s in leave_out]))
+    rows = list(session.execute(query).scalars())
+    details = load_details(session, rows)
+    return [details[row.id] for row in rows]
