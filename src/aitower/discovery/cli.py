@@ -17,6 +17,7 @@ from aitower.core.access.cli_shared import add_row, new_table
 from aitower.core.cli.context import clean_errors, cli_context, console, database
 from aitower.core.errors import InvalidInput
 from aitower.discovery import catalog_service, triage
+from aitower.discovery.cli_expenses import scan_expenses_command
 from aitower.discovery.cli_scans import add_scan_commands
 from aitower.discovery.findings import (
     FindingFilter,
@@ -161,6 +162,7 @@ def assign(
 
 discover_app.add_typer(triage_app, name="triage")
 add_scan_commands(discover_app)
+discover_app.command("expenses")(scan_expenses_command)
 
 
 def register_cli(app: typer.Typer) -> None:
