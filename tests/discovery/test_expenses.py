@@ -204,6 +204,11 @@ def test_the_api_takes_an_upload(client: TestClient, db: Database) -> None:
     assert {s["service_id"]: s["amount_usd"] for s in body["services"]} == {
         "chatgpt": 40.0, "claude-ai": pytest.approx(19.8), "cursor": 30.0, "midjourney": 30.0,
     }  # fmt: skip
+    found = client.get("/api/v1/discovery/findings", headers=headers,
+                       params={"kind": "expense", "service": "cursor"}).json()["items"]  # fmt: skip
+    assert [(f["user"], f["requests"], f["amount_usd"]) for f in found] == [
+        ("carol@acme.example", 1, 30.0)
+    ]
     again = client.post(url, headers=headers, files=files, data={"rates": "EUR=1.1"})
     assert again.status_code == 409
     listed = client.get("/api/v1/spend/imports", headers=headers).json()["items"]

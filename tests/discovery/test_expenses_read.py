@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from aitower.discovery.catalog import builtin_catalog
+from aitower.discovery.demo_expenses import demo_expense_csv
 from aitower.discovery.expenses import matcher_of
 from aitower.discovery.expenses_match import normalise_merchant
 from aitower.discovery.expenses_read import ExpenseFileError, read_expenses
@@ -139,3 +140,17 @@ def test_merchants_match_by_the_most_specific_descriptor(
 def test_a_descriptor_is_normalised() -> None:
     assert normalise_merchant("Claude.ai subscription #4155 550123") == "CLAUDE AI SUBSCRIPTION"
     assert normalise_merchant("SQ *OTTER.AI") == "OTTER AI"
+
+
+def test_the_demo_export_reads_cleanly_and_its_other_charges_stay_unmatched() -> None:
+    # 2026-12-08: October and November in full (9 subscriptions, 4 other charges each), the
+    # five subscriptions and two other charges dated up to the 8th of December, one refund.
+    text = demo_expense_csv(date(2026, 12, 8))
+    read = read_expenses(io.BytesIO(text.encode()), "csv", rates={"EUR": 1.08})
+    summary = summarise(read.charges, matcher_of(builtin_catalog().by_id()))
+    assert (read.rows, read.malformed) == (34, 0)
+    assert (len(summary.matched), summary.unmatched_charges) == (24, 10)
+    assert max(c.day for c in read.charges) <= date(2026, 12, 8)
+    assert {m.charge.department for m in summary.matched} == {
+        "Marketing", "Customer Support", "IT", "Finance",
+    }  # fmt: skip
