@@ -21,7 +21,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO
@@ -238,7 +238,7 @@ def _charge(
                   department, memo, category)  # fmt: skip
 
 
-def _rows(stream: IO[bytes]) -> Iterator[list[str]]:
+def _rows(stream: IO[bytes]) -> Generator[list[str]]:
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
     try:
         yield from csv.reader(text)
@@ -263,19 +263,22 @@ def read_expenses(
     known = {"USD": 1.0, **(rates or {})}
     read = ExpenseRead(layout)
     rows = _rows(stream)
-    header = next(rows, None)
-    if header is None:
-        raise ExpenseFileError("file", "the file is empty")
-    at = resolve_columns(header, LAYOUTS[layout], mapping)
-    for number, cells in enumerate(rows, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        read.rows += 1
-        charge = _charge(read, number, cells, at, known)
-        if charge is not None:
-            read.charges.append(charge)
-        if progress is not None and read.rows % 1000 == 0:
-            progress(stream.tell(), total_bytes)
+    try:  # closed here, not when collected: the stream may be closed by then
+        header = next(rows, None)
+        if header is None:
+            raise ExpenseFileError("file", "the file is empty")
+        at = resolve_columns(header, LAYOUTS[layout], mapping)
+        for number, cells in enumerate(rows, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            read.rows += 1
+            charge = _charge(read, number, cells, at, known)
+            if charge is not None:
+                read.charges.append(charge)
+            if progress is not None and read.rows % 1000 == 0:
+                progress(stream.tell(), total_bytes)
+    finally:
+        rows.close()
     if progress is not None:
         progress(total_bytes or stream.tell(), total_bytes)
     return read
