@@ -1,8 +1,9 @@
 """The catalog of AI services: a versioned data file shipped in the package (``data/catalog.yaml``).
 
 Each entry says how to recognise a service in traffic (host suffixes, optional path prefixes,
-a regular expression reading the model from a path), what its vendor's terms say about data
-use, and the sanction status it starts with. Loaded once with PyYAML, checked with pydantic
+a regular expression reading the model from a path) and on card statements (merchant
+descriptors), what its vendor's terms say about data use, and the sanction status it starts
+with. Loaded once with PyYAML, checked with pydantic
 (a broken file fails loudly at first use, naming the entry), and cached. The organisation's
 own entries live in the database (``catalog_service``) and are merged there.
 """
@@ -17,6 +18,7 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from aitower.discovery.expenses_match import normalise_merchant
 from aitower.discovery.sanction import DEFAULT_STATUSES, SanctionStatus
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
@@ -53,6 +55,9 @@ class CatalogEntry(BaseModel):
     trains_on_customer_data: bool | None = None
     default_sanction: SanctionStatus = SanctionStatus.under_review
     source: str = Field(pattern=r"^https?://\S+$", max_length=500)
+    # Card statement descriptors naming the service (``OPENAI *CHATGPT SUBSCR``), kept
+    # normalised (``expenses_match.normalise_merchant``); expense exports are matched by them.
+    merchants: tuple[str, ...] = Field(default=(), max_length=50)
 
     @field_validator("id")
     @classmethod
@@ -79,6 +84,15 @@ class CatalogEntry(BaseModel):
                     f"{path!r}: a path prefix starts with '/' (200 characters at most)"
                 )
         return value
+
+    @field_validator("merchants")
+    @classmethod
+    def _merchants(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        found = tuple(normalise_merchant(m) for m in value)
+        for raw, made in zip(value, found, strict=True):
+            if not made or len(raw) > 100:
+                raise ValueError(f"{raw!r}: a card descriptor of 1 to 100 letters or digits")
+        return found
 
     @field_validator("model_from_path")
     @classmethod

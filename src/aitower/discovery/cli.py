@@ -18,6 +18,7 @@ from aitower.core.cli.context import clean_errors, cli_context, console, databas
 from aitower.core.errors import InvalidInput
 from aitower.discovery import catalog_service, triage
 from aitower.discovery.cli_duplicates import add_duplicate_commands
+from aitower.discovery.cli_expenses import scan_expenses_command
 from aitower.discovery.cli_scans import add_scan_commands
 from aitower.discovery.findings import (
     FindingFilter,
@@ -163,6 +164,7 @@ def assign(
 discover_app.add_typer(triage_app, name="triage")
 add_scan_commands(discover_app)
 add_duplicate_commands(discover_app)
+discover_app.command("expenses")(scan_expenses_command)
 
 
 def register_cli(app: typer.Typer) -> None:

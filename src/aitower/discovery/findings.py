@@ -83,6 +83,7 @@ class FindingView:
     system_id: uuid.UUID | None
     scan_id: uuid.UUID | None
     stored: bool  # False: an unregistered telemetry source nobody triaged yet
+    amount_usd: float = 0.0  # expense findings: what the card charges came to
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +172,7 @@ def view_of(
         risk_score=score.score, risk_reasons=reasons_document(score),
         status=FindingStatus(row.status), sanction=ctx.sanction(row.service_id, row.unit_id),
         owner=row.owner, due_date=row.due_date, reason=row.reason, system_id=row.system_id,
-        scan_id=row.scan_id, stored=True,
+        scan_id=row.scan_id, stored=True, amount_usd=row.amount_usd,
     )  # fmt: skip
 
 

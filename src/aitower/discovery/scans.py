@@ -9,6 +9,7 @@ second time, since its counts would add twice.
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from collections.abc import Sequence
@@ -55,6 +56,7 @@ class FindingInput:
     first_seen: datetime
     last_seen: datetime
     model: str = ""
+    amount_usd: float = 0.0  # expense findings: what the charges came to, refunds netted
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,8 @@ def _check_finding(
         raise InvalidInput.on(f"{at}.service_id", f"no AI service {f.service_id!r} in the catalog")
     if len(f.user) > 200 or len(f.department) > 200 or len(f.model) > 200:
         raise InvalidInput.on(f"{at}.user", "user, department and model: 200 characters at most")
+    if not math.isfinite(f.amount_usd):
+        raise InvalidInput.on(f"{at}.amount_usd", "must be a finite number of USD")
     if f.requests < 0 or f.bytes_sent < 0:
         raise InvalidInput.on(f"{at}.requests", "requests and bytes_sent cannot be negative")
     if f.first_seen.tzinfo is None or f.last_seen.tzinfo is None:
@@ -141,7 +145,7 @@ OPEN_COLUMNS = (
     DiscoveryFindingRow.id, DiscoveryFindingRow.service_id, DiscoveryFindingRow.user_name,
     DiscoveryFindingRow.unit_id, DiscoveryFindingRow.department, DiscoveryFindingRow.model,
     DiscoveryFindingRow.requests, DiscoveryFindingRow.bytes_sent, DiscoveryFindingRow.first_seen,
-    DiscoveryFindingRow.last_seen, DiscoveryFindingRow.system_id,
+    DiscoveryFindingRow.last_seen, DiscoveryFindingRow.system_id, DiscoveryFindingRow.amount_usd,
 )  # fmt: skip
 
 
@@ -233,7 +237,7 @@ def _new_finding(
         "id": uuid.uuid4(), "kind": kind.value, "service_id": f.service_id, "unit_id": unit_id,
         "user_name": f.user, "department": f.department, "model": f.model,
         "requests": f.requests, "bytes_sent": f.bytes_sent, "first_seen": f.first_seen,
-        "last_seen": f.last_seen, "risk_score": 0, "risk_reasons": [],
+        "last_seen": f.last_seen, "amount_usd": f.amount_usd, "risk_score": 0, "risk_reasons": [],
         "status": (FindingStatus.sanctioned if approved else FindingStatus.new).value,
         "owner": "", "due_date": None, "reason": "", "system_id": None, "scan_id": scan_id,
         "created_at": now, "updated_at": now,
@@ -245,6 +249,7 @@ def _merge(
 ) -> None:
     row["requests"] += f.requests
     row["bytes_sent"] += f.bytes_sent
+    row["amount_usd"] = round(row["amount_usd"] + f.amount_usd, 6)
     row["first_seen"] = min(row["first_seen"], f.first_seen)
     row["last_seen"] = max(row["last_seen"], f.last_seen)
     row["unit_id"] = row["unit_id"] or unit_id

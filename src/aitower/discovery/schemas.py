@@ -94,6 +94,7 @@ class FindingOut(BaseModel):
     system_id: uuid.UUID | None
     scan_id: uuid.UUID | None
     stored: bool
+    amount_usd: float = 0.0  # expense findings: USD charged, refunds netted
 
     @classmethod
     def of(cls, v: FindingView) -> FindingOut:
@@ -105,7 +106,7 @@ class FindingOut(BaseModel):
             risk_score=v.risk_score, risk_reasons=v.risk_reasons, status=v.status.value,
             sanction=None if v.sanction is None else v.sanction.value, owner=v.owner,
             due_date=v.due_date, reason=v.reason, system_id=v.system_id, scan_id=v.scan_id,
-            stored=v.stored,
+            stored=v.stored, amount_usd=v.amount_usd,
         )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from aitower.core.slice import Slice
 from aitower.core.web.navigation import NavItem
-from aitower.discovery import api, api_duplicates, cli, pages_duplicates, tables
+from aitower.discovery import api, api_duplicates, api_expenses, cli, pages_duplicates, tables
 from aitower.discovery.demo import add_demo_discovery
 from aitower.discovery.permissions import DiscoveryPermission
 from aitower.discovery.trend import open_counts
@@ -29,7 +29,11 @@ SLICE = Slice(
     name="discovery",
     tables=(tables,),
     permissions=(DiscoveryPermission,),
-    api_routers=(lambda _: api.build_router(), lambda _: api_duplicates.build_router()),
+    api_routers=(
+        lambda _: api.build_router(),
+        lambda _: api_duplicates.build_router(),
+        lambda _: api_expenses.build_router(),
+    ),
     routers=(lambda _: pages_duplicates.build_router(),),
     # The pages come with #18's UI work; until then the item is the API's section, greyed.
     navigation=(
@@ -38,4 +42,5 @@ SLICE = Slice(
     cli=(cli.register_cli,),
     demo=(add_demo_discovery,),
     prometheus=(finding_lines,),
+    body_limits=((api_expenses.PATH, lambda _: api_expenses.MAX_UPLOAD_BYTES),),
 )

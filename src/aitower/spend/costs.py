@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
+from aitower.spend.sources import UNSANCTIONED, UNSANCTIONED_SPEND, SpendSource
 from aitower.spend.tables import SpendRecordRow
 from aitower.spend.vendors import vendor_of
 from aitower.telemetry.aggregate import system_id as system_of_key
@@ -42,7 +43,9 @@ class CostLine:
 
     day: date
     system_id: uuid.UUID | None
-    source: str  # "llm" or a ledger source: cloud, invoice, licence, training, people, expense
+    # "llm" or a ledger source: cloud, invoice, licence, training, people, expense, or
+    # unsanctioned_expense (``report_source``)
+    source: str
     vendor: str
     model: str
     amount: float
@@ -69,6 +72,18 @@ def day_of(session: Session, column: Any) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
     return func.substr(column, 1, 10)  # SQLite keeps naive UTC as ISO text
+
+
+def report_source() -> ColumnElement[str]:
+    """A ledger record's source as reports group it: an expense for an AI service its unit had
+    not sanctioned is ``unsanctioned_expense`` (``import_expenses``), the rest their source.
+    Literal SQL, not bound values: PostgreSQL matches the GROUP BY to the SELECT by its text."""
+    s = SpendRecordRow
+    flagged = and_(
+        s.source == literal_column(f"'{SpendSource.expense.value}'"),
+        s.matched_by == literal_column(f"'{UNSANCTIONED}'"),
+    )
+    return case((flagged, literal_column(f"'{UNSANCTIONED_SPEND}'")), else_=s.source)
 
 
 def _system_keys(system_ids: Collection[uuid.UUID]) -> list[str]:
@@ -133,7 +148,7 @@ def ledger_lines(
     account and service are summed by the database first.
     """
     s = SpendRecordRow
-    keys = (s.day_start, s.day_end, s.system_id, s.unit_id, s.source, s.vendor, s.model)
+    keys = (s.day_start, s.day_end, s.system_id, s.unit_id, report_source(), s.vendor, s.model)
     query = (
         select(*keys, func.sum(s.amount))
         .where(s.day_start < end, s.day_end > start)

@@ -100,6 +100,9 @@ def read_import(
     """The file summed (a bill) or checked (a template); errors are in ``errors``."""
     sha, size = file_sha256(stream)
     read = ReadFile(kind, file_name[:300], "csv", sha, size, rates or {"USD": 1.0})
+    if not kind.uploadable:
+        read.errors.add(0, "kind", kind.value, "is recorded by `aitower discover expenses`")
+        return read
     try:
         batches = open_file(stream, read.errors)
         read.file_format = batches.fmt
@@ -161,7 +164,7 @@ def _cloud_records(read: ReadFile, matcher: Matcher, refs: _Refs) -> list[dict[s
         found[0] += line.billed
         found[1] = min(found[1], line.row)
     return [
-        _record(
+        ledger_record(
             SpendSource.cloud,
             day,
             day + timedelta(days=1),
@@ -184,7 +187,7 @@ def _cloud_records(read: ReadFile, matcher: Matcher, refs: _Refs) -> list[dict[s
     ]
 
 
-def _record(
+def ledger_record(
     source: SpendSource,
     start: date,
     end: date,
@@ -227,7 +230,7 @@ def _template_records(read: ReadFile, refs: _Refs, principal: Principal) -> list
             continue
         system_id, unit_id = who
         made.append(
-            _record(
+            ledger_record(
                 r.source,
                 r.day_start,
                 r.day_end,
@@ -293,6 +296,14 @@ def store_import(session: Session, ctx: ChangeContext, read: ReadFile) -> SpendI
         records = _template_records(read, refs, ctx.principal)
         if read.errors:
             raise ImportRefused(read)
+    return save_records(session, ctx, read, records)
+
+
+def save_records(
+    session: Session, ctx: ChangeContext, read: ReadFile, records: list[dict[str, Any]]
+) -> SpendImportRow:
+    """The import and its records (``ledger_record`` values), audited: the end of
+    ``store_import``, and of discovery's expense scans (``import_expenses``)."""
     row = _import_row(read, ctx, records)
     session.add(row)
     session.flush()

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from aitower.spend.costs import LLM, day_of
+from aitower.spend.costs import LLM, day_of, report_source
 from aitower.spend.costs import _midnight as midnight
 from aitower.spend.over_time import Grain, GroupBy, period_start
 from aitower.spend.over_time_scope import CostScope
@@ -109,7 +109,7 @@ def _ledger_keys(group_by: GroupBy) -> list[Any]:
         GroupBy.unit: [s.system_id, s.unit_id],
         GroupBy.vendor: [s.vendor],
         GroupBy.model: [s.model],
-        GroupBy.source: [s.source],
+        GroupBy.source: [report_source()],
     }
     return keys[group_by]
 

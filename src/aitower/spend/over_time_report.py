@@ -27,6 +27,7 @@ from aitower.spend.drivers import Drivers, ModelUsage, decompose
 from aitower.spend.over_time import CostReport, Grain, GroupBy, build_report
 from aitower.spend.over_time_query import report_cells
 from aitower.spend.over_time_scope import CostScope
+from aitower.spend.sources import UNSANCTIONED_LABEL, UNSANCTIONED_SPEND
 
 UNATTRIBUTED = "Unattributed"
 EMPTY = {GroupBy.vendor: "Unknown vendor", GroupBy.model: "No model", GroupBy.source: "—"}
@@ -80,6 +81,8 @@ def line_key(line: CostLine, group_by: GroupBy, scope: CostScope) -> str:
 
 def _labels(group_by: GroupBy, scope: CostScope, keys: Iterable[str]) -> dict[str, str]:
     labels = {"": EMPTY.get(group_by, UNATTRIBUTED)}
+    if group_by is GroupBy.source:
+        labels[UNSANCTIONED_SPEND] = UNSANCTIONED_LABEL
     for key in keys:
         if not key or group_by not in (GroupBy.system, GroupBy.unit):
             continue

@@ -71,7 +71,7 @@ def _list_page(
         rules=rules,
         unmatched_accounts=accounts,
         unmatched_tags=tags,
-        kinds=list(ImportKind),
+        kinds=[k for k in ImportKind if k.uploadable],
         cloud_formats=CLOUD_FORMATS,
         templates=TEMPLATES,
         match_kinds=list(MatchKind),

@@ -48,10 +48,16 @@ class ImportKind(StrEnum):
     licence = "licence"
     training = "training"
     people = "people"
+    expense = "expense"  # card and expense exports, recorded by discovery's expense scans
 
     @property
     def label(self) -> str:
         return KIND_LABELS[self]
+
+    @property
+    def uploadable(self) -> bool:
+        """Read by spend's own import (expense exports are matched to AI services first)."""
+        return self is not ImportKind.expense
 
     @property
     def is_cloud(self) -> bool:
@@ -67,7 +73,14 @@ KIND_LABELS = {
     ImportKind.licence: "Licence seats",
     ImportKind.training: "Training runs",
     ImportKind.people: "People time",
+    ImportKind.expense: "Card and expense export (discovery)",
 }
+
+# ``matched_by`` of an expense record whose AI service was not sanctioned for its unit when it
+# was recorded; the cost report shows such records under ``UNSANCTIONED_SPEND`` by source.
+UNSANCTIONED = "unsanctioned"
+UNSANCTIONED_SPEND = "unsanctioned_expense"
+UNSANCTIONED_LABEL = "Unsanctioned spend (expenses)"
 
 
 class TagStyle(StrEnum):
