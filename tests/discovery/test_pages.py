@@ -9,11 +9,13 @@ from datetime import timedelta
 
 import time_machine
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from aitower.core.access.roles import Role
 from aitower.core.db.engine import Database
 from aitower.discovery import catalog_service
 from aitower.discovery.sanction import SanctionStatus
+from aitower.discovery.tables import DiscoveryFindingRow
 from discovery.discovery_support import MB, NOW, add_source, scan, use, world
 from discovery.squid_sample import squid_log
 from support import CTX, login, make_user
@@ -105,6 +107,11 @@ def test_triage_forms_refuse_bad_input_and_act_on_good(client: TestClient, db: D
         there = f"/discovery/findings/{dave}"
         assert _form(client, f"{there}/assign", csrf, owner=owner, due_date="2026-07-01")[0] == 303
         assert owner in client.get(there).text
+        source = re.findall(r'<tr data-finding="([^"]+)" data-service="billing-bot"',
+                            client.get("/discovery/findings").text)[0]  # fmt: skip
+        unstored = client.get(f"/discovery/findings/{source}").text
+        assert 'name="name" value="billing-bot"' in unstored  # prefilled before it is stored
+        assert "register-form" in unstored and "sanction-form" not in unstored
         status, target = _form(client, f"{there}/register", csrf, name="Marketing ChatGPT")
         assert status == 303 and target.endswith("?notice=system-created")
         assert "Marketing ChatGPT" in client.get(target).text
@@ -150,6 +157,12 @@ def test_the_scans_page_uploads_a_log(client: TestClient, db: Database) -> None:
     assert client.get("/discovery/scans").text.count("<tr data-scan=") == 1
 
 
+def _finding_id(db: Database, service: str) -> str:
+    with db.reading() as session:
+        query = select(DiscoveryFindingRow.id).where(DiscoveryFindingRow.service_id == service)
+        return str(session.execute(query).scalar_one())
+
+
 def test_who_sees_what(client: TestClient, db: Database) -> None:
     _seed(db)
     login(client, make_user(db, Role.stakeholder))
@@ -163,6 +176,8 @@ def test_who_sees_what(client: TestClient, db: Database) -> None:
         assert sorted(shown) == ["billing-bot", "chatgpt", "claude-ai"]  # Finance's, and telemetry
         marketing = client.get("/discovery/findings", params={"service": "cursor"}).text
         assert _total(marketing, "findings") == "0"
+        cursor = _finding_id(db, "cursor")
+        assert client.get(f"/discovery/findings/{cursor}").status_code == 404  # not hers
     client.cookies.clear()
     login(client, make_user(db, Role.auditor))
     with time_machine.travel(NOW, tick=False):
