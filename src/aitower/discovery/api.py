@@ -16,7 +16,7 @@ from aitower.core.access.principal import Principal
 from aitower.core.db.base import utcnow
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.pagination import Page, PageDep
-from aitower.discovery import catalog_service, scans, triage
+from aitower.discovery import api_scans, catalog_service, scans, triage
 from aitower.discovery.findings import (
     FindingFilter,
     FindingKind,
@@ -142,6 +142,7 @@ def build_router() -> APIRouter:
     router = APIRouter(tags=["discovery"])
     _catalog_routes(router)
     _finding_routes(router)
+    api_scans.add_routes(router)
 
     @router.get("/discovery/scans", summary="Scans whose findings were stored, newest first")
     def list_scans(db: DbDep, _: Reader, page: PageDep) -> Page[ScanOut]:

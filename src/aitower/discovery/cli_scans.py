@@ -3,7 +3,8 @@
 Each scan runs before any transaction, with a bar on a terminal (bytes of a log, files of a
 tree); what it found is then stored in one transaction with its audit event
 (``scans.record_scan``): a log's uses of AI services (``log_findings``), a tree's integrations
-no registered system claims (``code_findings``). A file that is not of its format, or a mapping
+no registered system claims (``code_findings``). A log goes through ``log_upload``, as an
+upload on the Scans page or the API does. A file that is not of its format, or a mapping
 naming a column it lacks, is refused naming the problem, and nothing is stored.
 """
 
@@ -18,6 +19,7 @@ from rich.progress import (
     DownloadColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     TextColumn,
     TimeElapsedColumn,
     TransferSpeedColumn,
@@ -27,11 +29,11 @@ from aitower.core.access.cli_shared import add_row, new_table
 from aitower.core.cli.context import clean_errors, cli_context, console, database, err_console
 from aitower.core.db.base import utcnow
 from aitower.core.errors import InvalidInput
-from aitower.discovery import catalog_service, code_findings, log_findings, scans
+from aitower.discovery import code_findings, log_upload, scans
 from aitower.discovery.codescan import CodeScan, scan_code
 from aitower.discovery.codescan_mapping import map_to_systems
-from aitower.discovery.logscan import FORMATS, scan_log
-from aitower.discovery.logscan_results import LogFormatError, LogScan
+from aitower.discovery.logscan import FORMATS
+from aitower.discovery.logscan_results import LogScan
 
 
 def _scan(folder: Path) -> CodeScan:
@@ -76,31 +78,9 @@ def scan_code_command(
     )
 
 
-def _mapping(pairs: list[str]) -> dict[str, str] | None:
-    found: dict[str, str] = {}
-    for pair in pairs:
-        field, sep, column = pair.partition("=")
-        if not sep or not field.strip() or not column.strip():
-            raise InvalidInput.on("map", f"{pair!r} is not FIELD=COLUMN")
-        found[field.strip()] = column.strip()
-    return found or None
-
-
-def _read_log(file: Path, fmt: str, mapping: dict[str, str] | None, delimiter: str) -> LogScan:
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-               TransferSpeedColumn(), TimeElapsedColumn())  # fmt: skip
-    shown = err_console.is_terminal
-    with database() as db, db.reading() as session:
-        patterns = catalog_service.all_patterns(session)
-    with Progress(*columns, console=err_console, transient=True, disable=not shown) as progress:
-        task = progress.add_task(f"Scanning {file.name}", total=None)
-        try:
-            return scan_log(
-                file, fmt, patterns, mapping=mapping, delimiter=delimiter,
-                progress=lambda done, total: progress.update(task, completed=done, total=total),
-            )  # fmt: skip
-        except LogFormatError as exc:
-            raise InvalidInput.on(exc.field, exc.reason) from None
+def _progress_columns() -> tuple[ProgressColumn, ...]:
+    return (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+            TransferSpeedColumn(), TimeElapsedColumn())  # fmt: skip
 
 
 @clean_errors
@@ -123,14 +103,20 @@ def scan_logs_command(
 ) -> None:
     """Find the AI services a log shows in use, by whom and how much left; store them as
     findings (audited; the same file twice is refused)."""
-    if fmt not in FORMATS:
-        raise InvalidInput.on("format", f"must be one of {', '.join(FORMATS)}")
-    found = _read_log(file, fmt, _mapping(mapping or []), delimiter)
-    digest = log_findings.file_sha256(file)
-    with database() as db, db.writing() as session:
-        units = log_findings.unit_names(session)
-        given = log_findings.scan_input(found, file.name, digest, units, unit)
-        stored = scans.record_scan(session, cli_context(), given)
+    request = log_upload.LogRequest(fmt, log_upload.parse_mapping(mapping or [], "map"),
+                                    delimiter, unit)  # fmt: skip
+    shown = err_console.is_terminal
+    with (
+        database() as db,
+        Progress(*_progress_columns(), console=err_console, transient=True,
+                 disable=not shown) as progress,
+    ):  # fmt: skip
+        task = progress.add_task(f"Scanning {file.name}", total=None)
+        done = log_upload.scan_and_record(
+            db, cli_context(), file, file.name, request,
+            progress=lambda read, total: progress.update(task, completed=read, total=total),
+        )  # fmt: skip
+    found, stored = done.found, done.stored
     _print_log_scan(found, stored)
 
 

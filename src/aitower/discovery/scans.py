@@ -273,3 +273,9 @@ def list_scans(session: Session, offset: int, limit: int) -> tuple[list[ScanView
     query = (select(DiscoveryScanRow).order_by(DiscoveryScanRow.created_at.desc(),
              DiscoveryScanRow.id).offset(offset).limit(limit))  # fmt: skip
     return [scan_view(r) for r in session.execute(query).scalars()], int(total)
+
+
+def get_scan(session: Session, scan_id: uuid.UUID) -> ScanView | None:
+    """The scan a finding came from (None: it was deleted, or the finding has none)."""
+    row = session.get(DiscoveryScanRow, scan_id)
+    return None if row is None else scan_view(row)

@@ -7,7 +7,20 @@ from sqlalchemy.orm import Session
 
 from aitower.core.slice import Slice
 from aitower.core.web.navigation import NavItem
-from aitower.discovery import api, api_duplicates, api_expenses, cli, pages_duplicates, tables
+from aitower.discovery import (
+    api,
+    api_duplicates,
+    api_expenses,
+    api_scans,
+    cli,
+    pages_catalog,
+    pages_duplicates,
+    pages_findings,
+    pages_overview,
+    pages_scans,
+    pages_triage,
+    tables,
+)
 from aitower.discovery.demo import add_demo_discovery
 from aitower.discovery.permissions import DiscoveryPermission
 from aitower.discovery.trend import open_counts
@@ -34,13 +47,23 @@ SLICE = Slice(
         lambda _: api_duplicates.build_router(),
         lambda _: api_expenses.build_router(),
     ),
-    routers=(lambda _: pages_duplicates.build_router(),),
-    # The pages come with #18's UI work; until then the item is the API's section, greyed.
+    routers=(
+        lambda _: pages_overview.build_router(),
+        lambda _: pages_findings.build_router(),
+        lambda _: pages_triage.build_router(),
+        lambda _: pages_catalog.build_router(),
+        lambda _: pages_scans.build_router(),
+        lambda _: pages_duplicates.build_router(),
+    ),
     navigation=(
-        NavItem("discovery", "Discovery", None, DiscoveryPermission.findings_read, rank=70),
+        NavItem("discovery", "Discovery", "/discovery", DiscoveryPermission.findings_read, rank=70),
     ),
     cli=(cli.register_cli,),
     demo=(add_demo_discovery,),
     prometheus=(finding_lines,),
-    body_limits=((api_expenses.PATH, lambda _: api_expenses.MAX_UPLOAD_BYTES),),
+    # Log uploads (the API's and the Scans page's form): see api_scans.MAX_LOG_BYTES.
+    body_limits=(
+        *((path, lambda _: api_scans.MAX_LOG_BYTES) for path in api_scans.UPLOAD_PATHS),
+        (api_expenses.PATH, lambda _: api_expenses.MAX_UPLOAD_BYTES),
+    ),
 )

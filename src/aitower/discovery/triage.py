@@ -202,3 +202,14 @@ def register(session: Session, ctx: ChangeContext, finding_id: uuid.UUID,
     made = inventory.create_system(session, ctx, registration_values(session, row, overrides or {}))
     row.system_id = made.id
     return _finish(session, ctx, row, "register", before)
+
+
+def registration_prefill(session: Session, finding: FindingView) -> dict[str, Any]:
+    """What the register form shows before anyone types: ``registration_values`` of the stored
+    finding, or of an unregistered telemetry source not stored yet (an unsaved row that only
+    carries what the prefill reads)."""
+    row = session.get(DiscoveryFindingRow, finding.id)
+    if row is None:
+        row = DiscoveryFindingRow(kind=finding.kind.value, service_id=finding.service_id,
+                                  unit_id=finding.unit_id, model=finding.model)  # fmt: skip
+    return registration_values(session, row, {})
