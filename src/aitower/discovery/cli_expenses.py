@@ -17,9 +17,9 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 from aitower.core.access.cli_shared import add_row, new_table
 from aitower.core.cli.context import clean_errors, cli_context, console, database, err_console
 from aitower.core.errors import InvalidInput
-from aitower.discovery.cli_scans import _mapping as mapping_of  # one rule for --map
 from aitower.discovery.expenses import ExpenseResult, record_expense_file
 from aitower.discovery.expenses_read import FIELDS, LAYOUTS
+from aitower.discovery.log_upload import parse_mapping  # one rule for --map
 from aitower.spend.sources import parse_rates
 
 
@@ -58,7 +58,7 @@ def scan_expenses_command(
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                TimeElapsedColumn())  # fmt: skip
     shown = err_console.is_terminal
-    given, rates = mapping_of(mapping or []), _rates(rate or [])
+    given, rates = parse_mapping(mapping or [], "map"), _rates(rate or [])
     with Progress(*columns, console=err_console, transient=True, disable=not shown) as bar:
         task = bar.add_task(f"Reading {file.name}", total=None)
         with database() as db, db.writing() as session:
