@@ -93,9 +93,9 @@ def test_demo_creates_the_organisation_once(cli: Cli, db: Database) -> None:
     )
     # the slices' demo records are on the trail too
     # the inventory's 8, the value demo's 3 summarisers (portfolio.demo_value) and discovery's
-    # 3 contract summarisers (discovery.demo), with discovery's two scans
+    # 3 contract summarisers (discovery.demo), with discovery's three scans
     assert by_action["system.create"] == 14
-    assert by_action["discovery_scan.create"] == 2
+    assert by_action["discovery_scan.create"] == 3
 
     again = cli("demo")
     assert again.exit_code == 0, again.output

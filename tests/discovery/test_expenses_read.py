@@ -13,7 +13,7 @@ from aitower.discovery.catalog import builtin_catalog
 from aitower.discovery.demo_expenses import demo_expense_csv
 from aitower.discovery.expenses import matcher_of
 from aitower.discovery.expenses_match import normalise_merchant
-from aitower.discovery.expenses_read import ExpenseFileError, read_expenses
+from aitower.discovery.expenses_read import ExpenseFileError, parse_day, read_expenses
 from aitower.discovery.expenses_summary import summarise
 
 # Written for this test, in the shape each export documents (docs/discovery-expenses.md).
@@ -154,3 +154,21 @@ def test_the_demo_export_reads_cleanly_and_its_other_charges_stay_unmatched() ->
     assert {m.charge.department for m in summary.matched} == {
         "Marketing", "Customer Support", "IT", "Finance",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2026-11-02", date(2026, 11, 2)),
+        ("2026-11-02T09:00:00.123Z", date(2026, 11, 2)),
+        ("11/02/2026 9:15 AM", date(2026, 11, 2)),
+        ("11/02/26", date(2026, 11, 2)),
+        ("05/12/2026 or so", None),  # not read at its first word
+        ("2026-11-02garbage", None),
+        ("02.11.2026", None),  # day-first dots: no export here writes them; refused, not guessed
+    ],
+)
+def test_a_charge_date_with_a_time_is_read_and_anything_else_is_refused(
+    text: str, day: date | None
+) -> None:
+    assert parse_day(text) == day

@@ -157,6 +157,37 @@ def test_the_scans_page_uploads_a_log(client: TestClient, db: Database) -> None:
     assert client.get("/discovery/scans").text.count("<tr data-scan=") == 1
 
 
+EXPORT = (
+    "date,merchant,amount,currency,cardholder,department\n"
+    "2026-05-03,OPENAI *CHATGPT SUBSCR,20.00,USD,alice,finance\n"
+    "2026-05-09,MIDJOURNEY INC.,10.00,USD,bob,marketing\n"
+    "2026-05-11,BLUE BOTTLE COFFEE,6.50,USD,bob,marketing\n"
+    "05/12/2026 or so,OPENAI *CHATGPT SUBSCR,20.00,USD,alice,finance\n"
+)
+
+
+def test_the_scans_page_uploads_a_card_export(client: TestClient, db: Database) -> None:
+    """Two charges to AI services (30.00, both unapproved for their units), a coffee that
+    matches nothing, and a row whose date is no date: counted, shown, nothing else lost."""
+    world(db)
+    csrf = login(client, make_user(db, Role.ops_manager))
+    form = {"csrf_token": csrf, "format": "csv", "map": "", "rates": "", "unit": ""}
+    files = {"file": ("card.csv", EXPORT.encode())}
+    done = client.post("/discovery/scans/expenses", data=form, files=files)
+    assert done.status_code == 200, done.text
+    assert re.search(r'data-testid="result-unsanctioned">\$30\.00<', done.text)
+    assert re.search(r'data-testid="result-new">2<', done.text)
+    assert re.search(r'data-testid="result-malformed">1<', done.text)
+    assert "05/12/2026 or so" in done.text
+    assert client.post("/discovery/scans/expenses", data=form, files=files).status_code == 409
+    bad = client.post("/discovery/scans/expenses", data={**form, "rates": "EUR=lots"},
+                      files={"file": ("other.csv", EXPORT.encode())})  # fmt: skip
+    assert bad.status_code == 422 and 'data-field="rates"' in bad.text
+    with db.reading() as session:
+        kinds = session.execute(select(DiscoveryFindingRow.kind)).scalars().all()
+    assert sorted(kinds) == ["expense", "expense"]
+
+
 def _finding_id(db: Database, service: str) -> str:
     with db.reading() as session:
         query = select(DiscoveryFindingRow.id).where(DiscoveryFindingRow.service_id == service)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,17 +20,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 
 from aitower.core.access.principal import Principal
+from aitower.core.audit.service import ChangeContext
+from aitower.core.db.engine import Database
 from aitower.core.errors import InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.discovery.expenses import ExpenseResult, record_expense_file
 from aitower.discovery.expenses_read import LAYOUTS
+from aitower.discovery.log_upload import parse_mapping
 from aitower.discovery.permissions import DiscoveryPermission
 from aitower.spend.sources import parse_rates
 
 PATH = "/api/v1/discovery/scans/expenses"
+UPLOAD_PATHS = (PATH, "/discovery/scans/expenses")  # the API's and the Scans page's form
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # years of a large company's card lines
 Triager = Annotated[Principal, guard(DiscoveryPermission.triage)]
 
@@ -84,29 +88,52 @@ class ExpenseScanOut(BaseModel):
         )  # fmt: skip
 
 
-def _mapping(form: FormData) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for value in form.getlist("map"):
-        for pair in str(value).split(","):
-            if not pair.strip():
-                continue
-            name, sep, column = pair.partition("=")
-            if not sep or not name.strip() or not column.strip():
-                raise InvalidInput.on("map", f"{pair.strip()!r} is not FIELD=COLUMN")
-            found[name.strip()] = column.strip()
-    return found
+FORM_FIELDS = ("format", "map", "rates", "unit")
 
 
-def _options(form: FormData) -> dict[str, Any]:
-    layout = str(form.get("format") or "csv")
+@dataclass(frozen=True, slots=True)
+class ExpenseUpload:
+    """An uploaded export and how to read it (the API's form and the Scans page's alike)."""
+
+    upload: UploadFile
+    name: str
+    options: dict[str, Any]  # record_expense_file's layout, mapping, rates and unit
+    values: dict[str, str]  # the form's text fields as given, to show a refused form again
+
+
+def _options(values: dict[str, str], maps: list[str]) -> dict[str, Any]:
+    layout = values["format"].strip() or "csv"
     if layout not in LAYOUTS:
         raise InvalidInput.on("format", f"must be one of {', '.join(LAYOUTS)}")
     try:
-        rates = parse_rates(str(form.get("rates") or ""))
+        rates = parse_rates(values["rates"])
     except ValueError as exc:
         raise InvalidInput.on("rates", str(exc)) from None
-    unit = str(form.get("unit") or "").strip() or None
-    return {"layout": layout, "mapping": _mapping(form), "rates": rates, "unit": unit}
+    pairs = [pair for value in maps for pair in value.split(",")]
+    mapping = parse_mapping(pairs, "map") or {}
+    return {"layout": layout, "mapping": mapping, "rates": rates,
+            "unit": values["unit"].strip() or None}  # fmt: skip
+
+
+async def read_expense_form(request: Request) -> ExpenseUpload:
+    """The form's file and options; a missing file or a bad option names its field."""
+    form = await request.form(max_files=1, max_fields=20)
+    values = {name: str(form.get(name) or "") for name in FORM_FIELDS}
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise InvalidInput.on("file", "attach the CSV export as 'file'")
+    options = _options(values, [str(v) for v in form.getlist("map")])
+    return ExpenseUpload(upload, Path(upload.filename).name[:300], options, values)
+
+
+def store_expense_upload(db: Database, ctx: ChangeContext, given: ExpenseUpload) -> ExpenseResult:
+    """Copy the upload to a file (the reader streams a path) and record it in one transaction."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.csv"
+        with path.open("wb") as out:
+            shutil.copyfileobj(given.upload.file, out)
+        with db.writing() as session:
+            return record_expense_file(session, ctx, path, given.name, **given.options)
 
 
 def build_router() -> APIRouter:
@@ -116,22 +143,9 @@ def build_router() -> APIRouter:
                  summary="Match a card or expense export to AI services; store findings and "
                  "spend (audited)")  # fmt: skip
     async def scan_expenses(request: Request, db: DbDep, principal: Triager) -> ExpenseScanOut:
-        form = await request.form(max_files=1, max_fields=20)
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise InvalidInput.on("file", "attach the CSV export as 'file'")
-        options, name = _options(form), Path(upload.filename).name[:300]
+        given = await read_expense_form(request)
         ctx = change_context(request, principal)
-
-        def run() -> ExpenseScanOut:
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / "export.csv"
-                with path.open("wb") as out:
-                    shutil.copyfileobj(upload.file, out)
-                with db.writing() as session:
-                    return ExpenseScanOut.of(record_expense_file(session, ctx, path, name,
-                                                                 **options))  # fmt: skip
-
-        return await run_in_threadpool(run)
+        found = await run_in_threadpool(store_expense_upload, db, ctx, given)
+        return ExpenseScanOut.of(found)
 
     return router

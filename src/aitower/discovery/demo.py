@@ -3,8 +3,9 @@
 ``add_demo_discovery`` (a demo contributor) first records what the organisation has already
 decided — the model APIs its own systems call are sanctioned, so are GitHub Copilot and, for
 IT only (it holds the ChatGPT Enterprise licence), ChatGPT — then writes a week of web-gateway
-log and a folder of code (``demo_files``) to a temporary folder and scans them with the same
-code ``aitower discover logs`` and ``discover code`` run, so the demo proves the scanners. One
+log, a folder of code (``demo_files``) and three months of card expenses (``demo_expenses``)
+to a temporary folder and scans them with the same code ``aitower discover logs``, ``discover
+code`` and ``discover expenses`` run, so the demo proves the scanners. One
 finding gets an owner and a due date, as triage would leave it.
 
 It also registers three units' contract summarisers, each built on its own vendor and billed
@@ -31,7 +32,9 @@ from aitower.core.demo.organisation import DemoOrganisation
 from aitower.discovery import catalog_service, code_findings, log_findings, scans, triage
 from aitower.discovery.codescan import scan_code
 from aitower.discovery.codescan_mapping import map_to_systems
+from aitower.discovery.demo_expenses import demo_expense_csv
 from aitower.discovery.demo_files import CODE_FILES, gateway_log
+from aitower.discovery.expenses import record_expense_file
 from aitower.discovery.findings import FindingStatus
 from aitower.discovery.logscan import scan_log
 from aitower.discovery.sanction import SanctionStatus
@@ -41,6 +44,7 @@ from aitower.spend import import_service
 from aitower.spend.sources import ImportKind
 
 LOG_NAME, CODE_NAME = "demo-gateway-week.csv", "demo-code"
+EXPENSES_NAME, EUR_RATE = "demo-card-expenses.csv", 1.08
 SANCTIONED = ("aws-bedrock", "azure-openai", "google-vertex-ai", "anthropic-api",
               "openai-api", "github-copilot")  # fmt: skip
 # (name, unit, vendor, model provider and name, purpose, monthly invoice in USD)
@@ -84,6 +88,13 @@ def _scan_code(session: Session, ctx: ChangeContext, folder: Path) -> None:
     mappings = map_to_systems(found.integrations, code_findings.known_systems(session))
     given = code_findings.scan_input(found, mappings, CODE_NAME, None, utcnow())
     scans.record_scan(session, ctx, given)
+
+
+def _scan_expenses(session: Session, ctx: ChangeContext, folder: Path) -> None:
+    """Three months of card charges, AI subscriptions among them (one in euros)."""
+    path = folder / EXPENSES_NAME
+    path.write_text(demo_expense_csv(utcnow().date()))
+    record_expense_file(session, ctx, path, EXPENSES_NAME, rates={"EUR": EUR_RATE})
 
 
 def _assign_one(session: Session, ctx: ChangeContext, demo: DemoOrganisation) -> None:
@@ -158,6 +169,7 @@ def add_demo_discovery(session: Session, ctx: ChangeContext, demo: DemoOrganisat
         folder = Path(temporary)
         _scan_log(session, ctx, folder)
         _scan_code(session, ctx, folder)
+        _scan_expenses(session, ctx, folder)
     _assign_one(session, ctx, demo)
     _add_summarisers(session, ctx, demo)
-    demo.note("discovery scans", "a week of gateway log and a code folder")
+    demo.note("discovery scans", "a week of gateway log, a code folder, card expenses")

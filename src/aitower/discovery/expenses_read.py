@@ -30,6 +30,11 @@ FIELDS = ("date", "merchant", "amount", "currency", "cardholder", "department", 
           "category")  # fmt: skip
 REQUIRED = ("date", "merchant", "amount")
 SHOWN = 60  # characters of an offending value kept in a report
+# What may follow a charge's date: a time of day, with seconds, AM/PM or a zone.
+TIME_OF_DAY = re.compile(
+    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?[AP]M)?(?: ?(?:Z|UTC|[+-]\d{2}:?\d{2}))?)?",
+    re.IGNORECASE,
+)
 LISTED = 200  # malformed rows listed (all are counted)
 THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 Progress = Callable[[int, int | None], None]
@@ -175,16 +180,19 @@ def resolve_columns(
 
 def parse_day(text: str) -> date | None:
     """``2026-11-02``, ``2026-11-02T09:00:00Z``, ``11/02/2026`` or ``11/02/26`` (US order, as
-    the card exports write it); None otherwise."""
+    the card exports write it), a time of day after it allowed; None otherwise (a date with
+    anything else after it is not taken at its first word)."""
     text = text.strip()
     try:
         if len(text) >= 10 and text[4] == "-":
-            return date.fromisoformat(text[:10])
-        first = text.split(" ")[0]
-        shape = "%m/%d/%Y" if len(first.rsplit("/", 1)[-1]) == 4 else "%m/%d/%y"
-        return datetime.strptime(first, shape).date()
+            day, rest = date.fromisoformat(text[:10]), text[10:]
+        else:
+            first, _, rest = text.partition(" ")
+            shape = "%m/%d/%Y" if len(first.rsplit("/", 1)[-1]) == 4 else "%m/%d/%y"
+            day, rest = datetime.strptime(first, shape).date(), rest and " " + rest
     except (ValueError, IndexError):
         return None
+    return day if TIME_OF_DAY.fullmatch(rest) else None
 
 
 def parse_amount(text: str) -> float | None:

@@ -1,5 +1,5 @@
-"""The Scans page (``/discovery/scans``): the scans stored, and the upload of a proxy or DNS
-log to scan (``discovery.triage``).
+"""The Scans page (``/discovery/scans``): the scans stored, and the uploads of a proxy or DNS
+log and of a card or expense export to scan (``discovery.triage``).
 
 A stored scan answers the page with its result (lines read, matched, malformed, with the first
 malformed lines and their reasons, and the findings new and merged) rather than redirecting:
@@ -25,7 +25,10 @@ from aitower.core.web.deps import DbDep, change_context, guard
 from aitower.core.web.pagination import PageDep, PageParams
 from aitower.core.web.templating import render
 from aitower.discovery import log_upload, scans
+from aitower.discovery.api_expenses import read_expense_form, store_expense_upload
 from aitower.discovery.api_scans import read_log_form
+from aitower.discovery.expenses import ExpenseResult
+from aitower.discovery.expenses_read import LAYOUTS
 from aitower.discovery.logscan import FORMATS
 from aitower.discovery.permissions import DiscoveryPermission
 
@@ -37,17 +40,21 @@ MALFORMED_SHOWN = 5
 def _scans_page(
     request: Request, db: DbDep, principal: Principal, page: PageParams, *,
     result: log_upload.LogResult | None = None, problem: FormProblem | None = None,
-    values: dict[str, str] | None = None,
+    values: dict[str, str] | None = None, expenses: ExpenseResult | None = None,
+    expense_problem: FormProblem | None = None, expense_values: dict[str, str] | None = None,
 ) -> Response:  # fmt: skip
     with db.reading() as session:
         found, total = scans.list_scans(session, page.offset, page.limit)
         units = [u for u in access.list_units(session) if principal.sees_unit(u.id)]
+    refused = problem or expense_problem
     return render(
         request, "discovery/scans.html", principal, section="discovery",
-        status_code=problem.status if problem else 200, scans=found, total=total, page=page,
+        status_code=refused.status if refused else 200, scans=found, total=total, page=page,
         units=units, formats=FORMATS, can_upload=principal.can(DiscoveryPermission.triage),
         result=result, malformed_shown=MALFORMED_SHOWN, problem=problem,
-        values=values or {"format": "squid", "delimiter": ","},
+        values=values or {"format": "squid", "delimiter": ","}, expenses=expenses,
+        expense_problem=expense_problem, expense_values=expense_values or {"format": "csv"},
+        expense_layouts=LAYOUTS,
     )  # fmt: skip
 
 
@@ -75,8 +82,25 @@ async def upload(request: Request, db: DbDep, principal: Triager, page: PageDep)
     return await run_in_threadpool(shown, request, db, principal, page)
 
 
+async def upload_expenses(
+    request: Request, db: DbDep, principal: Triager, page: PageDep
+) -> Response:
+    ctx = change_context(request, principal)
+    values: dict[str, str] = {}
+    try:
+        given = await read_expense_form(request)
+        values = given.values
+        found = await run_in_threadpool(store_expense_upload, db, ctx, given)
+    except DomainError as exc:
+        again = partial(_scans_page, expense_problem=FormProblem.of(exc), expense_values=values)
+        return await run_in_threadpool(again, request, db, principal, page)
+    shown = partial(_scans_page, expenses=found)
+    return await run_in_threadpool(shown, request, db, principal, page)
+
+
 def build_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
     router.get("/discovery/scans")(scans_page)
     router.post("/discovery/scans")(upload)
+    router.post("/discovery/scans/expenses")(upload_expenses)
     return router

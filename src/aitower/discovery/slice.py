@@ -61,9 +61,10 @@ SLICE = Slice(
     cli=(cli.register_cli,),
     demo=(add_demo_discovery,),
     prometheus=(finding_lines,),
-    # Log uploads (the API's and the Scans page's form): see api_scans.MAX_LOG_BYTES.
+    # Uploads through the API and the Scans page's forms: api_scans.MAX_LOG_BYTES for logs,
+    # api_expenses.MAX_UPLOAD_BYTES for card exports.
     body_limits=(
         *((path, lambda _: api_scans.MAX_LOG_BYTES) for path in api_scans.UPLOAD_PATHS),
-        (api_expenses.PATH, lambda _: api_expenses.MAX_UPLOAD_BYTES),
+        *((path, lambda _: api_expenses.MAX_UPLOAD_BYTES) for path in api_expenses.UPLOAD_PATHS),
     ),
 )
