@@ -1,10 +1,13 @@
 """Shadow AI, found and triaged in a real browser, as the demo's AI Operations Manager
 (olivia.chen): she uploads a proxy's Squid log on the Scans page and sees its malformed line
 counted, opens the findings it made, dismisses one with a reason, sanctions another, and
-finds the overview's count of open unsanctioned use down by those two."""
+finds the overview's count of open unsanctioned use down by those two; the last, an
+integration calling the OpenAI API, she registers as a system (the form prefilled), and the
+overview has nothing left open."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,3 +78,17 @@ def test_a_log_upload_to_triage_and_back_to_the_overview(
     page.get_by_test_id("tile-open").click()
     expect(page.locator("tr[data-finding]")).to_have_count(1)
     expect(page.locator("tr[data-finding]")).to_have_attribute("data-service", "openai-api")
+
+    page.locator("tr[data-finding] a").first.click()
+    register = page.get_by_test_id("register-form")
+    expect(register.get_by_label("Name")).not_to_have_value("")  # prefilled from the finding
+    register.get_by_label("Name").fill("Carol's OpenAI integration")
+    register.get_by_label("Unit").select_option(label="IT")
+    register.get_by_role("button", name="Register").click()
+    expect(page).to_have_url(re.compile(r"/systems/[0-9a-f-]{36}\?notice=system-created$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Carol's OpenAI integration")
+    page.goto(f"{people_server.url}/discovery")
+    assert (_tile(page, "open"), _tile(page, "services")) == ("0", "0")
+    page.locator("nav.subnav a[data-tab=findings]").click()
+    expect(page.locator("tr[data-service='openai-api']")).to_contain_text("registered")
+    shoot(page, screenshots, "discovery-findings-triaged")
