@@ -207,6 +207,25 @@ def test_registering_an_unregistered_source_prefills_its_models(
     expect(page.locator("textarea[name=models]")).to_have_value("openai/gpt-4o-mini")
 
 
+def test_every_section_is_on_screen_on_a_1280_px_laptop(
+    page: Page, demo_server: LiveServer, screenshots: Path
+) -> None:
+    """Eleven sections and the person's name do not fit one line at 1280 px: the sections wrap,
+    none is cut off or scrolled out of sight."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, demo_server, OPS)
+    nav = page.get_by_role("navigation", name="Main")
+    for link in nav.get_by_role("link").all():
+        where = link.bounding_box()
+        assert where is not None and where["x"] + where["width"] <= 1280, link.inner_text()
+        inside = (
+            "e => e.getBoundingClientRect().right <= e.parentElement.getBoundingClientRect().right"
+        )
+        assert link.evaluate(inside), link.inner_text()  # not cut off by the bar
+    expect(nav.get_by_role("link", name="Discovery")).to_be_visible()
+    shoot(page, screenshots, "day-one-laptop-navigation")
+
+
 def test_the_main_navigation_works_on_a_390_px_phone(
     page: Page, demo_server: LiveServer, screenshots: Path
 ) -> None:
