@@ -13,12 +13,10 @@ import shutil
 import tempfile
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, status
-from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -27,10 +25,11 @@ from aitower.core.audit.service import ChangeContext
 from aitower.core.db.engine import Database
 from aitower.core.errors import InvalidInput
 from aitower.core.web.deps import DbDep, change_context, guard
-from aitower.discovery.expenses import ExpenseResult, record_expense_file
-from aitower.discovery.expenses_read import LAYOUTS
+from aitower.discovery.expenses import ExpenseResult, ServiceSpend, record_expense_file
+from aitower.discovery.expenses_read import LAYOUTS, MalformedRow
 from aitower.discovery.log_upload import parse_mapping
 from aitower.discovery.permissions import DiscoveryPermission
+from aitower.discovery.schemas import ScanOut
 from aitower.spend.sources import parse_rates
 
 PATH = "/api/v1/discovery/scans/expenses"
@@ -39,52 +38,25 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # years of a large company's card lines
 Triager = Annotated[Principal, guard(DiscoveryPermission.triage)]
 
 
-class ServiceSpendOut(BaseModel):
-    service_id: str
-    name: str
-    charges: int
-    cardholders: int
-    amount_usd: float
-    unsanctioned_usd: float
+class ExpenseScanOut(ScanOut):
+    """The stored scan, with what the export charged and what spend now holds of it."""
 
-
-class MalformedRowOut(BaseModel):
-    row: int
-    column: str
-    value: str
-    reason: str
-
-
-class ExpenseScanOut(BaseModel):
-    id: uuid.UUID
-    source_kind: str
-    file_name: str
-    sha256: str
-    lines: int
-    matched: int
-    malformed: int
-    findings_new: int
-    findings_merged: int
-    catalog_version: str
-    created_by: str
-    created_at: datetime
     spend_import_id: uuid.UUID | None
     amount_usd: float
     unsanctioned_usd: float
     unmatched_charges: int
     unmatched_usd: float
-    services: list[ServiceSpendOut]
-    malformed_rows: list[MalformedRowOut]
+    services: list[ServiceSpend]  # pydantic reads the dataclasses as they are
+    malformed_rows: list[MalformedRow]
 
     @classmethod
-    def of(cls, found: ExpenseResult) -> ExpenseScanOut:
+    def of_result(cls, found: ExpenseResult) -> ExpenseScanOut:
         scan = asdict(found.scan)
         return cls(
             **scan, spend_import_id=found.import_id, amount_usd=found.amount_usd,
             unsanctioned_usd=found.unsanctioned_usd, unmatched_charges=found.unmatched_charges,
             unmatched_usd=found.unmatched_usd,
-            services=[ServiceSpendOut(**asdict(s)) for s in found.services],
-            malformed_rows=[MalformedRowOut(**asdict(m)) for m in found.malformed_rows],
+            services=found.services, malformed_rows=found.malformed_rows,
         )  # fmt: skip
 
 
@@ -146,6 +118,6 @@ def build_router() -> APIRouter:
         given = await read_expense_form(request)
         ctx = change_context(request, principal)
         found = await run_in_threadpool(store_expense_upload, db, ctx, given)
-        return ExpenseScanOut.of(found)
+        return ExpenseScanOut.of_result(found)
 
     return router
