@@ -47,6 +47,7 @@ def test_a_log_upload_to_triage_and_back_to_the_overview(
     form = page.get_by_test_id("log-form")
     form.locator("input[type=file]").set_input_files(str(log))
     form.get_by_label("Format").select_option("squid")
+    form.get_by_label("Unit of users whose department names none").select_option(label="Marketing")
     form.get_by_role("button", name="Scan").click()
     expect(page.get_by_test_id("result-malformed")).to_have_text("1")
     expect(page.get_by_test_id("result-new")).to_have_text("3")
@@ -68,7 +69,7 @@ def test_a_log_upload_to_triage_and_back_to_the_overview(
 
     page.locator("nav.subnav a[data-tab=findings]").click()
     page.locator("tr[data-service='claude-ai'] a").click()
-    page.get_by_role("button", name="Sanction for this unit").click()
+    page.get_by_role("button", name="Sanction for Marketing").click()
     expect(page.get_by_test_id("notice")).to_contain_text("The service is sanctioned")
     shoot(page, screenshots, "discovery-finding-sanctioned")
 
@@ -83,6 +84,7 @@ def test_a_log_upload_to_triage_and_back_to_the_overview(
     register = page.get_by_test_id("register-form")
     expect(register.get_by_label("Name")).not_to_have_value("")  # prefilled from the finding
     register.get_by_label("Name").fill("Carol's OpenAI integration")
+    expect(register.get_by_label("Unit")).to_have_value(re.compile(".+"))  # the log's unit
     register.get_by_label("Unit").select_option(label="IT")
     register.get_by_role("button", name="Register").click()
     expect(page).to_have_url(re.compile(r"/systems/[0-9a-f-]{36}\?notice=system-created$"))
