@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import fastapi_offline
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse
 
@@ -114,12 +114,13 @@ def create_web_app(
     app.state.metrics_sources = tuple(source for s in slices for source in s.prometheus)
     app.state.nul_tolerant = tuple(prefix for s in slices for prefix in s.nul_tolerant)
 
-    api = APIRouter(prefix=API_PREFIX)
-    api.include_router(access_api.build_router())
-    api.include_router(audit_api.build_router())
+    # Each router straight into the app under the API prefix: every include builds its routes
+    # again (FastAPI analyses each endpoint's dependencies anew), so a router in between would
+    # build all 1,100 routes a third time, 0.3 s of every app made (and tests make hundreds).
+    app.include_router(access_api.build_router(), prefix=API_PREFIX)
+    app.include_router(audit_api.build_router(), prefix=API_PREFIX)
     for build in (build for s in slices for build in s.api_routers):
-        api.include_router(build(settings))
-    app.include_router(api)
+        app.include_router(build(settings), prefix=API_PREFIX)
     app.include_router(health.build_router())
     app.include_router(pages.build_router())
     app.include_router(access_pages.build_router())
