@@ -44,7 +44,8 @@ def test_page_shows_the_cluster_and_records_a_decision(client: TestClient, db: D
         assert merged.status_code == 303, merged.text
         after = client.get(merged.headers["location"]).text
         assert "Merged into Contract Summariser" in after and "one is enough" in after
-        assert "asked to move to retirement" in after
+        # No policy gates retirement here: both other members moved at once, none waits.
+        assert "2 systems moved to retirement; 0 wait on the retirement gate" in after
 
 
 def test_a_reader_who_may_not_decide_sees_no_form(client: TestClient, db: Database) -> None:

@@ -37,6 +37,16 @@ NOTICES = {
     "merged": "Decision recorded: the other systems were asked to move to retirement; each "
     "move completed or waits on its gate (see each system's Governance tab).",
 }
+Count = Annotated[int | None, Query(ge=0, le=10_000)]
+
+
+def _merged(completed: int | None, pending: int | None) -> str:
+    """What a merge did, from the counts its redirect carries (never text from the URL)."""
+    if completed is None or pending is None:
+        return NOTICES["merged"]
+    moved = f"{completed} {'system' if completed == 1 else 'systems'} moved to retirement"
+    waiting = f"{pending} {'waits' if pending == 1 else 'wait'} on the retirement gate's approval"
+    return f"Decision recorded: {moved}; {waiting} (see each system's Governance tab)."
 
 
 def _choice(value: str) -> tuple[str, uuid.UUID | None]:
@@ -71,9 +81,10 @@ def _page(
     )  # fmt: skip
 
 
-def duplicates_page(request: Request, db: DbDep, principal: Reader,
-                    notice: Notice = None) -> Response:  # fmt: skip
-    return _page(request, db, principal, notice=NOTICES.get(notice or ""))
+def duplicates_page(request: Request, db: DbDep, principal: Reader, notice: Notice = None,
+                    completed: Count = None, pending: Count = None) -> Response:  # fmt: skip
+    shown = _merged(completed, pending) if notice == "merged" else NOTICES.get(notice or "")
+    return _page(request, db, principal, notice=shown)
 
 
 def post_decision(
@@ -87,13 +98,18 @@ def post_decision(
     try:
         decision, keep = _choice(choice)
         asked = DecisionRequest(decision, reason, cluster_key, None, keep)
-        record_decision(db, change_context(request, principal), asked, utcnow().date())
+        outcome = record_decision(db, change_context(request, principal), asked, utcnow().date())
     except DomainError as exc:
         typed = {"choice": choice, "reason": reason}
         return _page(request, db, principal, problem=FormProblem.of(exc), target=cluster_key,
                      typed=typed)  # fmt: skip
-    code = "merged" if decision == "merge" else "kept"
-    return RedirectResponse(f"/discovery/duplicates?notice={code}", status_code=303)
+    if decision != "merge":
+        return RedirectResponse("/discovery/duplicates?notice=kept", status_code=303)
+    done = sum(1 for move in outcome.moves if move.status == "completed")
+    target = (
+        f"/discovery/duplicates?notice=merged&completed={done}&pending={len(outcome.moves) - done}"
+    )
+    return RedirectResponse(target, status_code=303)
 
 
 def build_router() -> APIRouter:
